@@ -1,0 +1,65 @@
+"""The web client (``client_web/``): static ES modules, with deep links served the shell.
+
+Any GET that is not an API path and names no file gets ``index.html``, so that client
+routes (``/venues/…``) survive a reload. Files are served with a strict
+Content-Security-Policy: no code from anywhere but this origin.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from aiohttp import web
+
+from server.api.routing import Api
+from server.errors import Problem
+
+# Paths the shell never answers: they belong to the API or to other protocols.
+RESERVED_PREFIXES = ("/api/", "/ws", "/calendar/", "/healthz", "/readyz")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "style-src 'self'; script-src 'self'; connect-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), microphone=(self), display-capture=(self)",
+}
+
+
+def client_root() -> Path:
+    """Where ``client_web`` lives: installed beside the packages, or in the checkout."""
+    spec = importlib.util.find_spec("client_web")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2] / "client_web"
+
+
+def install(app: web.Application, api: Api, root: Path | None = None) -> None:
+    base = (root or client_root()).resolve()
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        path = request.path
+        if path.startswith(RESERVED_PREFIXES):
+            raise Problem("route.not_found", f"no route for {path}")
+        target = (base / path.lstrip("/")).resolve()
+        if target.is_relative_to(base) and target.is_file():
+            response: web.StreamResponse = web.FileResponse(target)
+            cache = "no-cache" if target.suffix in (".html", ".json") else "public, max-age=300"
+        elif "." in path.rsplit("/", 1)[-1]:
+            raise Problem("route.not_found", f"no file {path}")
+        else:
+            index = base / "index.html"
+            if not index.is_file():
+                raise Problem("route.not_found", "the web client is not installed")
+            response = web.FileResponse(index)
+            cache = "no-cache"
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Cache-Control"] = cache
+        return response
+
+    app.router.add_get("/{tail:.*}", serve, name="client_web")
+    api.exempt_route("/{tail:.*}", "static files of the web client, not an API")

@@ -1,0 +1,126 @@
+"""The composition root: the one place where livefair's parts are wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import AsyncIterator
+
+from aiohttp import WSCloseCode, web
+
+from server.api import health, static
+from server.api.problems import problem_middleware
+from server.api.routing import Api
+from server.appkeys import (
+    API,
+    BUS,
+    CLOCK,
+    DATABASE_DSN,
+    POOL,
+    SETTINGS,
+    TIMER_RUNNER,
+    TIMERS,
+    WEBSOCKETS,
+)
+from server.bus import EventBus
+from server.bus.memory import MemoryBus
+from server.config import Settings
+from server.store import db
+from server.store.database import database_dsn
+from server.timers import Clock, SystemClock, TimerRegistry, TimerRunner
+
+log = logging.getLogger(__name__)
+
+# The largest body any route accepts (uploads declare their own, smaller-or-equal limit);
+# each route enforces its own limit while reading.
+CLIENT_MAX_SIZE = 8 * 1024 * 1024
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    timers: TimerRegistry | None = None,
+    run_timers: bool = True,
+    demo: bool = False,
+) -> web.Application:
+    """Build the application. Resources start in ``cleanup_ctx`` when it runs."""
+    settings = settings.with_secret_key()
+    app = web.Application(middlewares=[problem_middleware], client_max_size=CLIENT_MAX_SIZE)
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or SystemClock()
+    app[TIMERS] = timers or TimerRegistry()
+    app[WEBSOCKETS] = weakref.WeakSet()
+
+    api = Api()
+    health.register(api)
+    api.install(app)
+    app[API] = api
+    static.install(app, api)
+
+    app.cleanup_ctx.append(_database)
+    if demo:
+        app.cleanup_ctx.append(_demo)
+    app.cleanup_ctx.append(_bus)
+    if run_timers:
+        app.cleanup_ctx.append(_timer_runner)
+    app.on_shutdown.append(_close_websockets)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    async with database_dsn(app[SETTINGS]) as dsn:
+        app[DATABASE_DSN] = dsn
+        app[POOL] = await db.create_pool(dsn)
+        try:
+            yield
+        finally:
+            await app[POOL].close()
+
+
+async def _demo(app: web.Application) -> AsyncIterator[None]:
+    from server.demo.load import load_demo
+
+    async with app[POOL].acquire() as conn:
+        summary = await load_demo(conn, today=None, clock=app[CLOCK])
+    log.info("demo fair: %s", summary.describe())
+    yield
+
+
+def make_bus(settings: Settings) -> EventBus:
+    if settings.redis_url is None:
+        return MemoryBus()
+    from server.bus.redis import RedisBus
+
+    return RedisBus(settings.redis_url.reveal())
+
+
+async def _bus(app: web.Application) -> AsyncIterator[None]:
+    bus = make_bus(app[SETTINGS])
+    await bus.start()
+    app[BUS] = bus
+    try:
+        yield
+    finally:
+        await bus.close()
+
+
+async def _timer_runner(app: web.Application) -> AsyncIterator[None]:
+    runner = TimerRunner(app[POOL], app[TIMERS], app[CLOCK])
+    app[TIMER_RUNNER] = runner
+    task = asyncio.create_task(runner.run_forever(), name="timer-runner")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _close_websockets(app: web.Application) -> None:
+    """On shutdown, tell every client to go elsewhere (1001) so it resumes on another node."""
+    sockets: weakref.WeakSet[web.WebSocketResponse] = app[WEBSOCKETS]
+    for ws in list(sockets):
+        await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")

@@ -1,0 +1,23 @@
+"""Typed keys for what the application keeps (aiohttp ``AppKey``)."""
+
+from __future__ import annotations
+
+import weakref
+
+import asyncpg
+from aiohttp import web
+
+from server.api.routing import Api
+from server.bus import EventBus
+from server.config import Settings
+from server.timers import Clock, TimerRegistry, TimerRunner
+
+SETTINGS = web.AppKey("settings", Settings)
+API = web.AppKey("api", Api)
+CLOCK = web.AppKey[Clock]("clock")
+POOL = web.AppKey("pool", asyncpg.Pool)
+BUS = web.AppKey[EventBus]("bus")
+TIMERS = web.AppKey("timers", TimerRegistry)
+TIMER_RUNNER = web.AppKey("timer_runner", TimerRunner)
+WEBSOCKETS = web.AppKey[weakref.WeakSet[web.WebSocketResponse]]("websockets")
+DATABASE_DSN = web.AppKey("database_dsn", str)

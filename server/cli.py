@@ -1,0 +1,122 @@
+"""The ``livefair`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
+
+from server import __version__, logs
+from server.config import Settings
+from server.errors import ConfigError, MigrationError
+
+log = logging.getLogger("livefair")
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="livefair",
+        description="Live online job fairs. Configured by LIVEFAIR_* environment variables "
+        "(see .env.example); with none set it runs on an embedded PostgreSQL in ./var.",
+    )
+    parser.add_argument("--version", action="version", version=f"livefair {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the fair over HTTP and WebSocket")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo fair first if it is not there"
+    )
+    commands.add_parser("migrate", help="apply pending database migrations and exit")
+    demo = commands.add_parser(
+        "demo", help="load the 2020 recruitment-month campaign, moved to start this week"
+    )
+    demo.add_argument("--as-published", action="store_true", help="keep the literal 2020 dates")
+    demo.add_argument("--replace", action="store_true", help="delete and reload the demo fair")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"livefair: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    try:
+        if args.command == "serve":
+            return serve(settings, demo=args.demo)
+        if args.command == "migrate":
+            return _run(_migrate(settings))
+        return _run(_demo(settings, as_published=args.as_published, replace=args.replace))
+    except (ConfigError, MigrationError) as exc:
+        log.error("%s", exc)
+        return 2
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on POSIX
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def _run(coro: Coroutine[Any, Any, int]) -> int:
+    with asyncio.Runner(loop_factory=_loop) as runner:
+        return runner.run(coro)
+
+
+def serve(settings: Settings, *, demo: bool) -> int:
+    from aiohttp import web
+
+    from server.app import create_app
+
+    app = create_app(settings, demo=demo)
+    where = "embedded PostgreSQL" if settings.embedded_database else "PostgreSQL"
+    bus = "in-process bus" if settings.redis_url is None else "Redis bus"
+    log.info("livefair %s on %s (%s, %s)", __version__, settings.public_url, where, bus)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop=_loop(),
+        print=None,
+        access_log=None,
+        shutdown_timeout=10,
+    )
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from server.store.database import database_dsn
+
+    async with database_dsn(settings):
+        log.info("the database is up to date")
+    return 0
+
+
+async def _demo(settings: Settings, *, as_published: bool, replace: bool) -> int:
+    from server.demo.load import load_demo
+    from server.store import db
+    from server.store.database import database_dsn
+    from server.timers import SystemClock
+
+    async with database_dsn(settings) as dsn:
+        conn = await db.connect(dsn)
+        try:
+            summary = await load_demo(
+                conn, clock=SystemClock(), as_published=as_published, replace=replace
+            )
+        finally:
+            await conn.close()
+    log.info("demo fair: %s", summary.describe())
+    print(summary.describe())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

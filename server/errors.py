@@ -1,0 +1,107 @@
+"""livefair's errors.
+
+::
+
+    LivefairError
+     ├── ConfigError          a setting is missing or malformed (start-up only)
+     ├── MigrationError       a migration file is missing, duplicated or was edited
+     └── Problem              something a client can act on: a stable dotted code,
+                              a human message and an HTTP status, from STATUS below
+
+Every code a client can see is in :data:`STATUS`; the HTTP layer renders a
+:class:`Problem` as ``application/problem+json`` (RFC 9457) and the WebSocket gateway as
+an ``error`` frame. Anything else reaching a client is ``server.error``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# One table: code -> HTTP status. Features add their codes here, so that the set of
+# codes a client must understand is visible in one place.
+STATUS: Mapping[str, int] = {
+    "request.malformed": 400,
+    "request.invalid": 422,
+    "auth.required": 401,
+    "auth.forbidden": 403,
+    "route.not_found": 404,
+    "route.method_not_allowed": 405,
+    "request.too_large": 413,
+    "request.unsupported_media_type": 415,
+    "rate.limited": 429,
+    "server.error": 500,
+    "server.unavailable": 503,
+}
+
+
+class LivefairError(Exception):
+    """Root of every error livefair raises on purpose."""
+
+
+class ConfigError(LivefairError):
+    """A setting is invalid. The message names the variable and what was expected.
+
+    ``got`` is echoed only for non-secret settings; callers pass it only then.
+    """
+
+    def __init__(self, variable: str, expected: str, got: str | None = None) -> None:
+        self.variable = variable
+        self.expected = expected
+        message = f"{variable}: expected {expected}"
+        if got is not None:
+            message += f", got {got!r}"
+        super().__init__(message)
+
+
+class MigrationError(LivefairError):
+    """The migrations on disk and those recorded in the database disagree."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid field: a JSON pointer into the request and a stable code."""
+
+    pointer: str
+    code: str
+    message: str = ""
+
+
+class Problem(LivefairError):
+    """An error a client can act on."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        if code not in STATUS:
+            raise KeyError(f"error code {code!r} is not in server.errors.STATUS")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = STATUS[code]
+        self.errors = tuple(errors)
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+    def body(self) -> dict[str, Any]:
+        """The RFC 9457 body; ``code`` is the stable identifier clients switch on."""
+        body: dict[str, Any] = {
+            "type": f"urn:livefair:problem:{self.code}",
+            "title": self.code,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.message,
+        }
+        if self.errors:
+            body["errors"] = [
+                {"pointer": e.pointer, "code": e.code, "message": e.message} for e in self.errors
+            ]
+        body.update(self.extra)
+        return body

@@ -1,0 +1,45 @@
+"""Connections to PostgreSQL: one pool per process, JSON handled by orjson."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import asyncpg
+import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+"""A connection, whether from the pool or made alone: what repositories take."""
+
+
+def _encode_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """Per-connection set-up: ``json``/``jsonb`` travel as Python values."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, encoder=_encode_json, decoder=orjson.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=init_connection,
+        command_timeout=30,
+        server_settings={"application_name": "livefair", "timezone": "UTC"},
+    )
+    if pool is None:  # pragma: no cover - asyncpg's stub allows it; it never happens
+        raise RuntimeError("asyncpg returned no pool")
+    return pool
+
+
+async def connect(dsn: str) -> asyncpg.Connection:
+    """A single connection set up like the pool's (for the CLI and tests)."""
+    conn = await asyncpg.connect(dsn, server_settings={"timezone": "UTC"})
+    await init_connection(conn)
+    return conn
