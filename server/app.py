@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import WSCloseCode, web
 
-from server.api import health, static
+from server.api import fairs, health, static
 from server.api.problems import problem_middleware
 from server.api.routing import Api
 from server.appkeys import (
@@ -56,6 +56,7 @@ def create_app(
 
     api = Api()
     health.register(api)
+    fairs.register(api)
     api.install(app)
     app[API] = api
     static.install(app, api)

@@ -33,6 +33,9 @@ STATUS: Mapping[str, int] = {
     "rate.limited": 429,
     "server.error": 500,
     "server.unavailable": 503,
+    # fairs and venues
+    "fair.not_found": 404,
+    "venue.not_found": 404,
 }
 
 
