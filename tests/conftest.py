@@ -12,6 +12,7 @@ with neither they skip visibly (or fail under ``LIVEFAIR_REQUIRE=redis``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import os
 import shutil
@@ -19,9 +20,10 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -37,7 +39,14 @@ hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, deran
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+T = TypeVar("T")
 TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop"
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even inside a running event loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def with_database(dsn: str, name: str) -> str:
@@ -64,7 +73,7 @@ class Cluster:
             finally:
                 await conn.close()
 
-        asyncio.run(run())
+        run_sync(run())
 
     def template(self) -> str:
         if self._template is None:
@@ -79,7 +88,7 @@ class Cluster:
                 finally:
                     await conn.close()
 
-            asyncio.run(prepare())
+            run_sync(prepare())
             self._created.append(name)
             self._template = name
         return self._template

@@ -15,8 +15,9 @@ from aiohttp import web
 from server.api.routing import Api
 from server.errors import Problem
 
-# Paths the shell never answers: they belong to the API or to other protocols.
-RESERVED_PREFIXES = ("/api/", "/ws", "/calendar/", "/healthz", "/readyz")
+# Paths the shell never answers: they belong to the API or to other protocols. The
+# route pattern excludes them, so a later-declared route under them is never shadowed.
+RESERVED = r"(?!api/|api$|ws$|calendar/|healthz$|readyz$)"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -43,8 +44,6 @@ def install(app: web.Application, api: Api, root: Path | None = None) -> None:
 
     async def serve(request: web.Request) -> web.StreamResponse:
         path = request.path
-        if path.startswith(RESERVED_PREFIXES):
-            raise Problem("route.not_found", f"no route for {path}")
         target = (base / path.lstrip("/")).resolve()
         if target.is_relative_to(base) and target.is_file():
             response: web.StreamResponse = web.FileResponse(target)
@@ -61,5 +60,7 @@ def install(app: web.Application, api: Api, root: Path | None = None) -> None:
         response.headers["Cache-Control"] = cache
         return response
 
-    app.router.add_get("/{tail:.*}", serve, name="client_web")
-    api.exempt_route("/{tail:.*}", "static files of the web client, not an API")
+    pattern = "/{tail:" + RESERVED + ".*}"
+    route = app.router.add_get(pattern, serve, name="client_web")
+    canonical = route.resource.canonical if route.resource is not None else pattern
+    api.exempt_route(canonical, "static files of the web client, not an API")
