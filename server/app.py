@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import WSCloseCode, web
 
-from server.api import fairs, health, static
+from server.api import auth, fairs, grants, health, static
 from server.api.problems import problem_middleware
 from server.api.routing import Api
 from server.appkeys import (
@@ -18,7 +18,11 @@ from server.appkeys import (
     BUS,
     CLOCK,
     DATABASE_DSN,
+    IDENTITY,
+    NOTIFIER,
+    PASSWORDS,
     POOL,
+    RATE_LIMITER,
     SETTINGS,
     TIMER_RUNNER,
     TIMERS,
@@ -27,6 +31,9 @@ from server.appkeys import (
 from server.bus import EventBus
 from server.bus.memory import MemoryBus
 from server.config import Settings
+from server.notify import LogNotifier, Notifier
+from server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from server.services.identity import IdentityService, Passwords
 from server.store import db
 from server.store.database import database_dsn
 from server.timers import Clock, SystemClock, TimerRegistry, TimerRunner
@@ -45,18 +52,26 @@ def create_app(
     timers: TimerRegistry | None = None,
     run_timers: bool = True,
     demo: bool = False,
+    passwords: Passwords | None = None,
+    notifier: Notifier | None = None,
 ) -> web.Application:
     """Build the application. Resources start in ``cleanup_ctx`` when it runs."""
     settings = settings.with_secret_key()
-    app = web.Application(middlewares=[problem_middleware], client_max_size=CLIENT_MAX_SIZE)
+    app = web.Application(
+        middlewares=[problem_middleware, auth.auth_middleware], client_max_size=CLIENT_MAX_SIZE
+    )
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[TIMERS] = timers or TimerRegistry()
     app[WEBSOCKETS] = weakref.WeakSet()
+    app[PASSWORDS] = passwords or Passwords()
+    app[NOTIFIER] = notifier or LogNotifier()
 
     api = Api()
     health.register(api)
+    auth.register(api)
     fairs.register(api)
+    grants.register(api)
     api.install(app)
     app[API] = api
     static.install(app, api)
@@ -65,6 +80,7 @@ def create_app(
     if demo:
         app.cleanup_ctx.append(_demo)
     app.cleanup_ctx.append(_bus)
+    app.cleanup_ctx.append(_identity)
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)
@@ -106,6 +122,29 @@ async def _bus(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await bus.close()
+
+
+async def _identity(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    limiter: RateLimiter
+    if settings.redis_url is None:
+        limiter = MemoryRateLimiter(app[CLOCK])
+    else:
+        limiter = RedisRateLimiter(settings.redis_url.reveal())
+    app[RATE_LIMITER] = limiter
+    assert settings.secret_key is not None
+    app[IDENTITY] = IdentityService(
+        app[POOL],
+        app[CLOCK],
+        app[PASSWORDS],
+        app[NOTIFIER],
+        limiter,
+        settings.secret_key.reveal(),
+    )
+    try:
+        yield
+    finally:
+        await limiter.close()
 
 
 async def _timer_runner(app: web.Application) -> AsyncIterator[None]:

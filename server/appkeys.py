@@ -10,6 +10,9 @@ from aiohttp import web
 from server.api.routing import Api
 from server.bus import EventBus
 from server.config import Settings
+from server.notify import Notifier
+from server.ratelimit import RateLimiter
+from server.services.identity import IdentityService, Passwords
 from server.timers import Clock, TimerRegistry, TimerRunner
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -21,3 +24,7 @@ TIMERS = web.AppKey("timers", TimerRegistry)
 TIMER_RUNNER = web.AppKey("timer_runner", TimerRunner)
 WEBSOCKETS = web.AppKey[weakref.WeakSet[web.WebSocketResponse]]("websockets")
 DATABASE_DSN = web.AppKey("database_dsn", str)
+NOTIFIER = web.AppKey[Notifier]("notifier")
+RATE_LIMITER = web.AppKey[RateLimiter]("rate_limiter")
+PASSWORDS = web.AppKey("passwords", Passwords)
+IDENTITY = web.AppKey("identity", IdentityService)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
+import os
 import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 from server import __version__, logs
 from server.config import Settings
-from server.errors import ConfigError, MigrationError
+from server.errors import ConfigError, MigrationError, Problem
 
 log = logging.getLogger("livefair")
 T = TypeVar("T")
@@ -35,6 +37,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--as-published", action="store_true", help="keep the literal 2020 dates")
     demo.add_argument("--replace", action="store_true", help="delete and reload the demo fair")
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    create = user_commands.add_parser(
+        "create",
+        help="create an account (password from LIVEFAIR_NEW_PASSWORD or a prompt)",
+    )
+    create.add_argument("contact", help="mobile number (+86 by default) or e-mail")
+    create.add_argument("--name", required=True, help="display name")
+    create.add_argument(
+        "--role",
+        choices=["candidate", "organiser"],
+        default="candidate",
+        help="organiser: runs a fair (other roles are appointed in the app)",
+    )
+    create.add_argument("--fair", help="the fair's slug (organiser; default: the only fair)")
+    disable = user_commands.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("contact")
     return parser
 
 
@@ -51,10 +70,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(settings, demo=args.demo)
         if args.command == "migrate":
             return _run(_migrate(settings))
+        if args.command == "user":
+            from server import users
+
+            if args.user_command == "create":
+                password = os.environ.get("LIVEFAIR_NEW_PASSWORD") or getpass.getpass(
+                    "password for the new account: "
+                )
+                return _run(
+                    users.create(settings, args.contact, args.name, password, args.role, args.fair)
+                )
+            return _run(users.disable(settings, args.contact))
         return _run(_demo(settings, as_published=args.as_published, replace=args.replace))
     except (ConfigError, MigrationError) as exc:
         log.error("%s", exc)
         return 2
+    except Problem as exc:
+        detail = "; ".join(f"{e.pointer} {e.code}" for e in exc.errors)
+        print(
+            f"livefair: {exc.code}: {exc.message}" + (f" ({detail})" if detail else ""),
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _loop() -> asyncio.AbstractEventLoop:

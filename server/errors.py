@@ -33,6 +33,14 @@ STATUS: Mapping[str, int] = {
     "rate.limited": 429,
     "server.error": 500,
     "server.unavailable": 503,
+    # identity
+    "auth.invalid_credentials": 401,
+    "auth.account_disabled": 403,
+    "auth.bad_origin": 403,
+    "auth.csrf": 403,
+    "auth.account_exists": 409,
+    "account.not_found": 404,
+    "session.not_found": 404,
     # fairs and venues
     "fair.not_found": 404,
     "venue.not_found": 404,

@@ -22,17 +22,20 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from aiohttp.test_utils import TestClient
 from hypothesis import settings as hypothesis_settings
 
 from server.config import Secret, Settings
 from server.store import db
 from server.store.embedded import EmbeddedPostgres
 from server.store.migrate import migrate
+from server.timers import FakeClock
 from tests._require import missing
 
 hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
@@ -240,3 +243,20 @@ def redis_url() -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock starting now (so expiry times look real), moved only by tests."""
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+async def client(aiohttp_client: Any, settings: Settings, clock: FakeClock) -> TestClient[Any, Any]:
+    """The whole application on a test server, with fast password hashing."""
+    from server.app import create_app
+    from tests.helpers import fast_passwords
+
+    app = create_app(settings, clock=clock, run_timers=False, passwords=fast_passwords())
+    test_client: TestClient[Any, Any] = await aiohttp_client(app)
+    return test_client

@@ -51,3 +51,40 @@ async def test_migrate_then_demo_load_the_campaign(cluster) -> None:  # type: ig
             await conn.close()
     finally:
         cluster.drop_database(dsn)
+
+
+async def test_user_create_makes_an_organiser_of_the_only_fair(cluster) -> None:  # type: ignore[no-untyped-def]
+    dsn = cluster.create_database()
+    try:
+        env = {"LIVEFAIR_DATABASE_URL": dsn, "LIVEFAIR_NEW_PASSWORD": "Organise-2020-July"}
+        assert run("demo", env=env).returncode == 0
+        weak = run(
+            "user",
+            "create",
+            "boss@example.org",
+            "--name",
+            "组织者",
+            "--role",
+            "organiser",
+            env={**env, "LIVEFAIR_NEW_PASSWORD": "weak"},
+        )
+        assert weak.returncode == 1
+        assert "password.too_short" in weak.stderr
+        result = run(
+            "user", "create", "boss@example.org", "--name", "组织者", "--role", "organiser", env=env
+        )
+        assert result.returncode == 0, result.stderr
+        conn = await db.connect(dsn)
+        try:
+            role = await conn.fetchval(
+                "SELECT g.role FROM grants g JOIN accounts a ON a.id = g.account_id"
+                " JOIN fairs f ON f.id = g.scope_id WHERE a.email = 'boss@example.org'"
+            )
+        finally:
+            await conn.close()
+        assert role == "organiser"
+        disabled = run("user", "disable", "boss@example.org", env=env)
+        assert disabled.returncode == 0
+        assert run("user", "disable", "boss@example.org", env=env).returncode == 1
+    finally:
+        cluster.drop_database(dsn)
