@@ -5,12 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 import weakref
 from collections.abc import AsyncIterator
 
 from aiohttp import WSCloseCode, web
 
-from server.api import auth, fairs, grants, health, static
+from server.api import (
+    auth,
+    fairs,
+    grants,
+    health,
+    notifications,
+    static,
+)
 from server.api.problems import problem_middleware
 from server.api.routing import Api
 from server.appkeys import (
@@ -18,14 +26,17 @@ from server.appkeys import (
     BUS,
     CLOCK,
     DATABASE_DSN,
+    GATEWAY,
     IDENTITY,
     NOTIFIER,
+    OUTBOX,
     PASSWORDS,
     POOL,
     RATE_LIMITER,
     SETTINGS,
     TIMER_RUNNER,
     TIMERS,
+    TOPICS,
     WEBSOCKETS,
 )
 from server.bus import EventBus
@@ -33,6 +44,17 @@ from server.bus.memory import MemoryBus
 from server.config import Settings
 from server.notify import LogNotifier, Notifier
 from server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from server.realtime.families import register_builtin
+from server.realtime.gateway import Gateway
+from server.realtime.hub import Hub
+from server.realtime.outbox import Outbox
+from server.realtime.presence import (
+    MemoryPresenceStore,
+    Presence,
+    PresenceStore,
+    RedisPresenceStore,
+)
+from server.realtime.topics import TopicRegistry
 from server.services.identity import IdentityService, Passwords
 from server.store import db
 from server.store.database import database_dsn
@@ -72,8 +94,13 @@ def create_app(
     auth.register(api)
     fairs.register(api)
     grants.register(api)
+    notifications.register(api)
     api.install(app)
     app[API] = api
+    app[TOPICS] = TopicRegistry()
+    register_builtin(app[TOPICS])
+    app.router.add_get("/ws", _websocket, name="websocket")
+    api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
 
     app.cleanup_ctx.append(_database)
@@ -81,6 +108,7 @@ def create_app(
         app.cleanup_ctx.append(_demo)
     app.cleanup_ctx.append(_bus)
     app.cleanup_ctx.append(_identity)
+    app.cleanup_ctx.append(_realtime)
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)
@@ -145,6 +173,46 @@ async def _identity(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await limiter.close()
+
+
+async def _realtime(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    node = uuid.uuid4().hex[:12]
+    hub = Hub(app[BUS], app[POOL], app[CLOCK])
+    store: PresenceStore = (
+        MemoryPresenceStore()
+        if settings.redis_url is None
+        else RedisPresenceStore(settings.redis_url.reveal())
+    )
+    presence = Presence(store, node)
+    app[OUTBOX] = Outbox(app[POOL], app[BUS], app[CLOCK])
+    app[GATEWAY] = Gateway(
+        hub,
+        app[TOPICS],
+        presence,
+        app[POOL],
+        app[IDENTITY],
+        public_url=settings.public_url,
+        sockets=app[WEBSOCKETS],
+    )
+    tasks = [
+        asyncio.create_task(app[OUTBOX].run(), name="outbox"),
+        asyncio.create_task(presence.run(app[GATEWAY].broadcast_presence), name="presence"),
+    ]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await hub.close()
+        await store.close()
+
+
+async def _websocket(request: web.Request) -> web.StreamResponse:
+    return await request.app[GATEWAY].handle(request)
 
 
 async def _timer_runner(app: web.Application) -> AsyncIterator[None]:

@@ -12,6 +12,9 @@ from server.bus import EventBus
 from server.config import Settings
 from server.notify import Notifier
 from server.ratelimit import RateLimiter
+from server.realtime.gateway import Gateway
+from server.realtime.outbox import Outbox
+from server.realtime.topics import TopicRegistry
 from server.services.identity import IdentityService, Passwords
 from server.timers import Clock, TimerRegistry, TimerRunner
 
@@ -28,3 +31,6 @@ NOTIFIER = web.AppKey[Notifier]("notifier")
 RATE_LIMITER = web.AppKey[RateLimiter]("rate_limiter")
 PASSWORDS = web.AppKey("passwords", Passwords)
 IDENTITY = web.AppKey("identity", IdentityService)
+TOPICS = web.AppKey("topics", TopicRegistry)
+OUTBOX = web.AppKey("outbox", Outbox)
+GATEWAY = web.AppKey("gateway", Gateway)

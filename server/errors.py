@@ -41,6 +41,8 @@ STATUS: Mapping[str, int] = {
     "auth.account_exists": 409,
     "account.not_found": 404,
     "session.not_found": 404,
+    # notifications
+    "notification.not_found": 404,
     # fairs and venues
     "fair.not_found": 404,
     "venue.not_found": 404,

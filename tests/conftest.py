@@ -252,11 +252,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, settings: Settings, clock: FakeClock) -> TestClient[Any, Any]:
+async def client(
+    settings: Settings, clock: FakeClock, aiohttp_client: Any
+) -> AsyncIterator[TestClient[Any, Any]]:
     """The whole application on a test server, with fast password hashing."""
     from server.app import create_app
     from tests.helpers import fast_passwords
 
     app = create_app(settings, clock=clock, run_timers=False, passwords=fast_passwords())
     test_client: TestClient[Any, Any] = await aiohttp_client(app)
-    return test_client
+    yield test_client
+    await test_client.close()  # before the test database is dropped

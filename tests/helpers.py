@@ -86,3 +86,30 @@ async def person(client: TestClient[Any, Any], contact: str, name: str = "测试
     assert response.status == 201, await response.text()
     body = await response.json()
     return Person(client, UUID(body["account"]["id"]), body["token"])
+
+
+async def a_fair_and_venue(conn: Any, region_code: str = "110000") -> tuple[UUID, UUID]:
+    """One fair with one sub-venue, inserted directly (for tests that need a topic)."""
+    from datetime import date
+
+    from server.ids import uuid7
+
+    fair_id = await conn.fetchval("SELECT id FROM fairs WHERE slug = 'test-fair'")
+    if fair_id is None:
+        fair_id = uuid7()
+        await conn.execute(
+            "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
+            " VALUES ($1, 'test-fair', '测试招聘会', 'Test fair', $2, $3, 'Asia/Shanghai')",
+            fair_id,
+            date(2020, 7, 1),
+            date(2020, 7, 31),
+        )
+    venue_id = uuid7()
+    await conn.execute(
+        "INSERT INTO venues (id, fair_id, kind, region_code, name_zh, name_en, position)"
+        " VALUES ($1, $2, 'sub', $3, '测试分会场', 'Test sub-venue', 1)",
+        venue_id,
+        fair_id,
+        region_code,
+    )
+    return fair_id, venue_id

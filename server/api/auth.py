@@ -12,22 +12,21 @@ import hmac
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from aiohttp import web
 from pydantic import Field
 
+from server import origins
 from server.api.routing import Api, Call, Model
 from server.appkeys import IDENTITY, POOL, SETTINGS
 from server.domain.permissions import Action, Resource, allowed
 from server.domain.principal import ANONYMOUS, Principal
 from server.errors import Problem
+from server.origins import CSRF_COOKIE, SESSION_COOKIE
 from server.services.identity import IssuedSession
 from server.store import accounts as store
 
-SESSION_COOKIE = "lf_session"
-CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
@@ -80,10 +79,9 @@ def authorize(principal: Principal, action: Action, resource: Resource) -> None:
 
 
 def same_origin(request: web.Request, origin: str) -> bool:
-    public = request.app[SETTINGS].public_url
-    parts = urlsplit(origin)
-    candidate = f"{parts.scheme}://{parts.netloc}"
-    return candidate in (public, f"{request.scheme}://{request.host}")
+    return origins.same_origin(
+        origin, request.app[SETTINGS].public_url, request.scheme, request.host
+    )
 
 
 @web.middleware

@@ -47,7 +47,9 @@ def install(app: web.Application, api: Api, root: Path | None = None) -> None:
         target = (base / path.lstrip("/")).resolve()
         if target.is_relative_to(base) and target.is_file():
             response: web.StreamResponse = web.FileResponse(target)
-            cache = "no-cache" if target.suffix in (".html", ".json") else "public, max-age=300"
+            # Modules import each other by plain URLs: revalidate everything (aiohttp answers
+            # If-Modified-Since with 304), so a deploy never mixes old and new modules.
+            cache = "no-cache"
         elif "." in path.rsplit("/", 1)[-1]:
             raise Problem("route.not_found", f"no file {path}")
         else:

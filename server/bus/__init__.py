@@ -25,8 +25,11 @@ class EventBus(Protocol):
 
     async def publish(self, channel: str, message: bytes) -> None: ...
 
-    def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
-        """Deliver the channel's messages to ``handler``; call the result to stop."""
+    async def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
+        """Deliver the channel's messages to ``handler``; call the result to stop.
+
+        Returns once the subscription is active: anything published afterwards arrives.
+        """
         ...
 
     def on_reconnect(self, callback: Callable[[], None]) -> None:

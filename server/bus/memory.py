@@ -24,7 +24,7 @@ class MemoryBus:
     async def publish(self, channel: str, message: bytes) -> None:
         deliver(self._handlers.get(channel, ()), channel, message)
 
-    def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
+    async def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
         self._handlers[channel].append(handler)
 
         def unsubscribe() -> None:

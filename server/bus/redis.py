@@ -38,6 +38,7 @@ class RedisBus:
         self._client: aioredis.Redis | None = None
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
+        self._confirming: dict[str, asyncio.Future[None]] = {}
 
     def _redis(self) -> aioredis.Redis:
         if self._client is None:
@@ -67,9 +68,17 @@ class RedisBus:
     async def publish(self, channel: str, message: bytes) -> None:
         await self._redis().publish(channel, message)
 
-    def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
+    async def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
+        first = channel not in self._handlers
         self._handlers[channel].append(handler)
-        self._changed.set()
+        if first or channel in self._confirming:
+            # Wait for Redis to confirm the SUBSCRIBE: only then is every later PUBLISH
+            # on the channel certain to reach this process.
+            waiter = self._confirming.setdefault(
+                channel, asyncio.get_running_loop().create_future()
+            )
+            self._changed.set()
+            await asyncio.wait_for(asyncio.shield(waiter), timeout=self._socket_timeout * 2)
 
         def unsubscribe() -> None:
             handlers = self._handlers.get(channel)
@@ -91,7 +100,7 @@ class RedisBus:
         attempt = 0
         first = True
         while True:
-            pubsub = self._redis().pubsub(ignore_subscribe_messages=True)
+            pubsub = self._redis().pubsub()
             try:
                 subscribed: set[str] = set()
                 subscribed = await self._sync(pubsub, subscribed)
@@ -109,10 +118,16 @@ class RedisBus:
                         await self._changed.wait()
                         continue
                     message = await pubsub.get_message(timeout=0.2)
-                    if message is None or message.get("type") != "message":
+                    if message is None:
                         continue
+                    kind = message.get("type")
                     channel = message["channel"].decode()
-                    deliver(self._handlers.get(channel, ()), channel, message["data"])
+                    if kind == "message":
+                        deliver(self._handlers.get(channel, ()), channel, message["data"])
+                    elif kind == "subscribe":
+                        waiter = self._confirming.pop(channel, None)
+                        if waiter is not None and not waiter.done():
+                            waiter.set_result(None)
             except asyncio.CancelledError:
                 raise
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:

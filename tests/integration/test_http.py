@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,12 @@ def app_with_test_routes(settings: Settings) -> web.Application:
 
 
 @pytest.fixture
-async def client(aiohttp_client: ClientFactory, settings: Settings) -> TestClient[Any, Any]:
-    return await aiohttp_client(app_with_test_routes(settings))
+async def client(
+    settings: Settings, aiohttp_client: ClientFactory
+) -> AsyncIterator[TestClient[Any, Any]]:
+    test_client = await aiohttp_client(app_with_test_routes(settings))
+    yield test_client
+    await test_client.close()
 
 
 async def problem(response: Any, status: int, code: str) -> dict[str, Any]:

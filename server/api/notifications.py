@@ -1,0 +1,101 @@
+"""The signed-in account's notification inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import Field
+
+from server.api.auth import signed_in
+from server.api.routing import Api, Call, Model, Query
+from server.appkeys import CLOCK, OUTBOX, POOL
+from server.errors import Problem
+
+
+class Notification(Model):
+    id: UUID
+    kind: str
+    data: dict[str, Any]
+    created_at: datetime
+    read: bool
+
+
+class NotificationList(Model):
+    items: list[Notification]
+    unread: int
+
+
+class NotificationQuery(Query):
+    unread_only: bool = False
+    limit: int = Field(default=50, ge=1, le=200)
+    before: datetime | None = None
+
+
+def register(api: Api) -> None:
+    @api.route(
+        "GET",
+        "/api/me/notifications",
+        operation_id="listNotifications",
+        summary="The account's notifications, newest first",
+        response=NotificationList,
+        query=NotificationQuery,
+        tags=("notifications",),
+    )
+    async def list_notifications(call: Call[None, NotificationQuery]) -> NotificationList:
+        principal = await signed_in(call)
+        q = call.query
+        async with call.app[POOL].acquire() as conn:
+            rows = await conn.fetch(
+                """
+                SELECT id, kind, data, created_at, read_at IS NOT NULL AS read
+                  FROM notifications
+                 WHERE account_id = $1 AND (NOT $2 OR read_at IS NULL)
+                   AND ($3::timestamptz IS NULL OR created_at < $3)
+                 ORDER BY created_at DESC, id DESC LIMIT $4
+                """,
+                principal.account_id,
+                q.unread_only,
+                q.before,
+                q.limit,
+            )
+            unread = await conn.fetchval(
+                "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
+                principal.account_id,
+            )
+        return NotificationList(items=[Notification(**dict(r)) for r in rows], unread=unread)
+
+    @api.route(
+        "POST",
+        "/api/me/notifications/{notification}/read",
+        operation_id="markNotificationRead",
+        summary="Mark one notification as read",
+        response=None,
+        status=204,
+        tags=("notifications",),
+    )
+    async def mark_read(call: Call[None, None]) -> web.StreamResponse:
+        principal = await signed_in(call)
+        try:
+            notification_id = UUID(call.path("notification"))
+        except ValueError:
+            raise Problem("notification.not_found", "no such notification") from None
+        now = call.app[CLOCK].now()
+        async with call.app[OUTBOX].transaction() as tx:
+            found = await tx.conn.fetchval(
+                """
+                UPDATE notifications SET read_at = COALESCE(read_at, $3)
+                 WHERE id = $1 AND account_id = $2 RETURNING true
+                """,
+                notification_id,
+                principal.account_id,
+                now,
+            )
+            if not found:
+                raise Problem("notification.not_found", "no such notification")
+            tx.emit(
+                f"user:{principal.account_id}", "notification.read", {"id": str(notification_id)}
+            )
+        return web.Response(status=204)

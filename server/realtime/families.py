@@ -1,0 +1,94 @@
+"""The gateway's own topic families: ``fair:<id>``, ``venue:<id>`` and ``me``."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from server.domain.principal import Principal
+from server.realtime.protocol import ProtocolError
+from server.realtime.topics import TopicFamily, TopicRegistry
+from server.store import fairs as fairs_store
+from server.store.db import Connection
+
+RECENT_NOTIFICATIONS = 20
+
+
+def _uuid(ident: str) -> UUID:
+    try:
+        return UUID(ident)
+    except ValueError:
+        raise ProtocolError("topic.unknown", f"no such topic ({ident})") from None
+
+
+async def public(principal: Principal, ident: str) -> bool:
+    _uuid(ident)
+    return True
+
+
+async def fair_snapshot(conn: Connection, ident: str, principal: Principal) -> dict[str, Any]:
+    fair = await fairs_store.get_fair(conn, _uuid(ident))
+    if fair is None:
+        raise ProtocolError("topic.unknown", f"no fair {ident}")
+    return {
+        "fair": {
+            "id": str(fair["id"]),
+            "title_zh": fair["title_zh"],
+            "title_en": fair["title_en"],
+            "starts_on": fair["starts_on"].isoformat(),
+            "ends_on": fair["ends_on"].isoformat(),
+        }
+    }
+
+
+async def venue_snapshot(conn: Connection, ident: str, principal: Principal) -> dict[str, Any]:
+    venue = await fairs_store.get_venue(conn, _uuid(ident))
+    if venue is None:
+        raise ProtocolError("topic.unknown", f"no venue {ident}")
+    return {
+        "venue": {
+            "id": str(venue["id"]),
+            "fair_id": str(venue["fair_id"]),
+            "name_zh": venue["name_zh"],
+            "name_en": venue["name_en"],
+        }
+    }
+
+
+async def me_snapshot(conn: Connection, ident: str, principal: Principal) -> dict[str, Any]:
+    rows = await conn.fetch(
+        """
+        SELECT id, kind, data, created_at, read_at FROM notifications
+         WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2
+        """,
+        principal.account_id,
+        RECENT_NOTIFICATIONS,
+    )
+    unread = await conn.fetchval(
+        "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
+        principal.account_id,
+    )
+    return {
+        "account_id": ident,
+        "unread_notifications": unread,
+        "notifications": [
+            {
+                "id": str(r["id"]),
+                "kind": r["kind"],
+                "data": r["data"],
+                "created_at": r["created_at"].isoformat(),
+                "read": r["read_at"] is not None,
+            }
+            for r in rows
+        ],
+    }
+
+
+async def own(principal: Principal, ident: str) -> bool:
+    return principal.account_id is not None and str(principal.account_id) == ident
+
+
+def register_builtin(registry: TopicRegistry) -> None:
+    registry.register(TopicFamily("fair", public, fair_snapshot))
+    registry.register(TopicFamily("venue", public, venue_snapshot))
+    registry.register(TopicFamily("user", own, me_snapshot, presence=True))

@@ -1,0 +1,180 @@
+"""Ephemeral presence: who is connected to a topic, counted across nodes.
+
+Each node knows its own members per topic (an account id, or a connection id for an
+anonymous visitor). Once a second it writes the topics whose members changed to the
+shared store and recomputes totals for the topics its clients follow; a changed total
+goes to those clients as one ``presence`` frame per topic — at most one per second.
+
+With Redis, a node's members of a topic live under ``lfp:<topic>|<node>`` with a TTL
+refreshed every ``REFRESH_S``: a dead node's members disappear within ``TTL_S``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Protocol
+
+import orjson
+import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0
+REFRESH_S = 10.0
+TTL_S = 45
+
+
+class PresenceStore(Protocol):
+    async def write(self, node: str, members: dict[str, frozenset[str]]) -> None:
+        """Replace this node's members of each given topic (empty set: none)."""
+        ...
+
+    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
+        """Every node's members of each topic, dead nodes excluded."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryPresenceStore:
+    def __init__(self) -> None:
+        self._by_node: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
+
+    async def write(self, node: str, members: dict[str, frozenset[str]]) -> None:
+        self._by_node[node].update(members)
+
+    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
+        return {
+            t: frozenset().union(*(nodes.get(t, frozenset()) for nodes in self._by_node.values()))
+            for t in topics
+        }
+
+    async def close(self) -> None:
+        self._by_node.clear()
+
+
+class RedisPresenceStore:
+    def __init__(self, url: str) -> None:
+        self._redis = aioredis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+    async def write(self, node: str, members: dict[str, frozenset[str]]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic, who in members.items():
+                key = f"lfp:{topic}|{node}"
+                if who:
+                    pipe.set(key, orjson.dumps(sorted(who)), ex=TTL_S)
+                    pipe.sadd(f"lfp-nodes:{topic}", node)
+                    pipe.expire(f"lfp-nodes:{topic}", TTL_S * 4)
+                else:
+                    pipe.delete(key)
+            await pipe.execute()
+
+    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
+        if not topics:
+            return {}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic in topics:
+                pipe.smembers(f"lfp-nodes:{topic}")
+            node_sets = await pipe.execute()
+        keys = [
+            (topic, node.decode(), f"lfp:{topic}|{node.decode()}")
+            for topic, nodes in zip(topics, node_sets, strict=True)
+            for node in nodes
+        ]
+        result: dict[str, set[str]] = {t: set() for t in topics}
+        if not keys:
+            return {t: frozenset() for t in topics}
+        values = await self._redis.mget([k for _, _, k in keys])
+        dead: list[tuple[str, str]] = []
+        for (topic, node, _), value in zip(keys, values, strict=True):
+            if value is None:
+                dead.append((topic, node))  # expired: that node is gone
+            else:
+                result[topic].update(orjson.loads(value))
+        if dead:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for topic, node in dead:
+                    pipe.srem(f"lfp-nodes:{topic}", node)
+                await pipe.execute()
+        return {t: frozenset(m) for t, m in result.items()}
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class Presence:
+    """This node's view: local members per topic, and the last total sent to clients."""
+
+    def __init__(self, store: PresenceStore, node: str) -> None:
+        self._store = store
+        self._node = node
+        self._local: dict[str, Counter[str]] = defaultdict(Counter)
+        self._dirty: set[str] = set()
+        self._totals: dict[str, frozenset[str]] = {}
+        self._since_refresh = 0.0
+
+    def join(self, topic: str, member: str) -> None:
+        self._local[topic][member] += 1
+        if self._local[topic][member] == 1:
+            self._dirty.add(topic)
+
+    def leave(self, topic: str, member: str) -> None:
+        counts = self._local.get(topic)
+        if counts is None or counts[member] <= 0:
+            return
+        counts[member] -= 1
+        if counts[member] == 0:
+            del counts[member]
+            self._dirty.add(topic)
+            if not counts:
+                del self._local[topic]
+
+    def count(self, topic: str) -> int:
+        """The last known total (all nodes)."""
+        known = self._totals.get(topic)
+        if known is not None:
+            return len(known)
+        return len(self._local.get(topic, ()))
+
+    def members(self, topic: str) -> frozenset[str]:
+        return self._totals.get(topic, frozenset(self._local.get(topic, ())))
+
+    async def tick(self, notify: Callable[[str, int], None], elapsed: float = TICK_S) -> None:
+        """Write changes, refresh TTLs, recompute totals; call ``notify`` for changed totals."""
+        self._since_refresh += elapsed
+        if self._since_refresh >= REFRESH_S:
+            self._since_refresh = 0.0
+            writes = {t: frozenset(c) for t, c in self._local.items()}
+        else:
+            writes = {}
+        for topic in self._dirty:
+            writes[topic] = frozenset(self._local.get(topic, ()))
+        self._dirty.clear()
+        if writes:
+            await self._store.write(self._node, writes)
+        watched = sorted(set(self._local) | set(self._totals))
+        totals = await self._store.members(watched)
+        for topic, members in totals.items():
+            previous = self._totals.get(topic)
+            if members:
+                self._totals[topic] = members
+            else:
+                self._totals.pop(topic, None)
+            changed = previous is None or len(previous) != len(members)
+            if changed and (previous is not None or members):
+                notify(topic, len(members))
+        for topic in [t for t in self._totals if t not in self._local]:
+            del self._totals[topic]  # no local follower any more
+
+    async def run(self, notify: Callable[[str, int], None]) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                await self.tick(notify)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("presence tick failed")

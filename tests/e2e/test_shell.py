@@ -1,0 +1,340 @@
+"""The web client's shell in real Chromium: language, keyboard, routing, real fair data.
+
+Every page these tests open is also checked by the harness (conftest.py): axe-core finds
+no serious or critical violation, no catalogue key is shown raw, no console error.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.weeks import week_monday, week_number
+from server.domain.principal import Role
+from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui
+
+pytestmark = pytest.mark.chromium
+
+CATALOGUES = Path(__file__).resolve().parents[2] / "client_web" / "i18n"
+
+
+def text(feature: str, lang: str, key: str) -> str:
+    """A string of the web client's catalogues, as the tests expect to see it."""
+    catalogue = json.loads((CATALOGUES / f"{feature}.{lang}.json").read_text(encoding="utf-8"))
+    value: str = catalogue[key]
+    return value
+
+
+def heading(ui: Ui) -> str:
+    return ui.page.locator("main h1").inner_text().strip()
+
+
+def nav_links(ui: Ui) -> list[dict[str, str]]:
+    links = ui.page.evaluate(
+        """() => [...document.querySelectorAll('lf-nav a[data-nav]')].map((a) => ({
+             id: a.dataset.nav, href: a.getAttribute('href'), label: a.textContent.trim() }))"""
+    )
+    return [{key: str(value) for key, value in link.items()} for link in links]
+
+
+@pytest.fixture(scope="module")
+def fair(live_server: LiveServer) -> dict[str, Any]:
+    return live_server.fair()
+
+
+def test_home_shows_the_fair_in_chinese_with_dates_in_beijing_time(
+    ui: Ui, fair: dict[str, Any]
+) -> None:
+    ui.goto("/")
+
+    assert ui.lang == "zh-CN"
+    assert heading(ui) == fair["title_zh"]
+    main = ui.page.locator("main")
+    body = main.inner_text()
+    assert fair["theme_zh"] in body
+    assert "北京时间" in body
+    starts = date.fromisoformat(fair["starts_on"])
+    assert f"{starts.year}年{starts.month}月{starts.day}日" in body
+    for organiser in fair["organisers"]:
+        assert organiser["zh"] in body
+    for partner in fair["partner_platforms"]:
+        link = main.get_by_role("link", name=partner["name_zh"])
+        assert link.get_attribute("href") == partner["url"]
+    main_venue = next(v for v in fair["venues"] if v["kind"] == "main")
+    assert main.get_by_role("link", name=main_venue["name_zh"]).count() == 1
+    assert ui.page.title().endswith(fair["title_zh"])
+
+    for width in (DESKTOP, PHONE):
+        ui.resize(width)
+        ui.screenshot()
+
+
+def test_language_switch_is_applied_everywhere_and_remembered_after_reload(
+    ui: Ui, fair: dict[str, Any]
+) -> None:
+    ui.goto("/")
+    assert heading(ui) == fair["title_zh"]
+
+    ui.tab_to(".language-switch")
+    ui.page.keyboard.press("Enter")
+    ui.page.wait_for_function("() => document.documentElement.lang === 'en'")
+    ui.settle()
+
+    assert heading(ui) == fair["title_en"]
+    assert ui.page.locator("#site-title").inner_text() == fair["title_en"]
+    assert [link["label"] for link in nav_links(ui)] == ["Home", "Venues", "Programme"]
+    assert ui.page.locator("#notices").inner_text() == text("shell", "en", "shell.language.changed")
+    assert ui.focused()["text"] == "中文", "focus stays on the language switch"
+    # Chinese-only data (leader names) keeps its language for screen readers.
+    assert ui.page.locator("main [lang='zh-CN']").count() > 0
+
+    ui.reload()
+    assert ui.lang == "en"
+    assert heading(ui) == fair["title_en"]
+    for width in (DESKTOP, PHONE):
+        ui.resize(width)
+        ui.screenshot()
+
+    ui.page.locator(".language-switch").click()
+    ui.page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    ui.reload()
+    assert ui.lang == "zh-CN"
+    assert heading(ui) == fair["title_zh"]
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_keyboard_alone_reaches_every_top_level_section(ui: Ui, width: int) -> None:
+    ui.resize(width)
+    ui.goto("/programme")
+
+    ui.page.keyboard.press("Tab")
+    assert ui.focused()["text"] == text("shell", "zh-CN", "shell.skip")
+    assert ui.page.locator(".skip-link").is_visible()
+    ui.page.keyboard.press("Enter")
+    assert ui.focused()["tag"] == "h1", "the skip link moves focus to the page heading"
+
+    links = nav_links(ui)
+    assert [link["href"] for link in links] == ["/", "/venues", "/programme"]
+    for link in links:
+        target = f"lf-nav a[data-nav='{link['id']}']"
+        if not ui.page.locator(target).is_visible():
+            ui.tab_to(".nav-toggle")
+            ui.page.keyboard.press("Enter")
+            assert ui.page.locator(".nav-toggle").get_attribute("aria-expanded") == "true"
+        ui.tab_to(target)
+        ui.page.keyboard.press("Enter")
+        ui.settle()
+
+        assert ui.path == link["href"]
+        assert ui.focused() == {"tag": "h1", "text": heading(ui), "id": ""}
+        assert ui.page.locator(target).get_attribute("aria-current") == "page"
+        assert ui.page.title().startswith(heading(ui)) or link["href"] == "/"
+
+    if width == PHONE:  # the menu closes with Escape and gives focus back to its button
+        ui.tab_to(".nav-toggle")
+        ui.page.keyboard.press("Enter")
+        ui.page.keyboard.press("Tab")
+        ui.page.keyboard.press("Escape")
+        assert ui.page.locator(".nav-toggle").get_attribute("aria-expanded") == "false"
+        assert ui.focused()["text"] == text("shell", "zh-CN", "shell.nav.menu")
+    ui.screenshot()
+
+
+def test_reload_on_a_venue_deep_link_shows_that_venue(ui: Ui, fair: dict[str, Any]) -> None:
+    venue = next(v for v in fair["venues"] if v["region_code"] == "660000")
+
+    ui.goto(f"/venues/{venue['id']}")
+    assert heading(ui) == venue["name_zh"]
+    ui.reload()
+
+    assert heading(ui) == venue["name_zh"]
+    main = ui.page.locator("main")
+    assert venue["leader"]["name"] in main.inner_text()
+    assert main.get_by_role("link", name=venue["url"]).get_attribute("href") == venue["url"]
+    venues_link = ui.page.locator("lf-nav a[data-nav='venues']")
+    assert venues_link.get_attribute("aria-current") == "true"
+    for width in (DESKTOP, PHONE):
+        ui.resize(width)
+        ui.screenshot()
+
+
+def test_unknown_route_shows_not_found(ui: Ui) -> None:
+    ui.goto("/no-such-page")
+
+    assert heading(ui) == text("shell", "zh-CN", "shell.notfound.title")
+    assert "/no-such-page" in ui.page.locator("main").inner_text()
+    assert ui.page.title().startswith(heading(ui))
+    ui.page.locator("main").get_by_role(
+        "link", name=text("shell", "zh-CN", "shell.error.home")
+    ).click()
+    ui.settle()
+    assert ui.path == "/"
+    ui.page.go_back()
+    ui.settle()
+    assert heading(ui) == text("shell", "zh-CN", "shell.notfound.title")
+    for width in (DESKTOP, PHONE):
+        ui.resize(width)
+        ui.screenshot()
+
+
+def test_unknown_venue_shows_the_error_code_as_text(ui: Ui) -> None:
+    ui.goto("/venues/00000000-0000-7000-8000-000000000000")
+
+    assert heading(ui) == text("shell", "zh-CN", "shell.error.not_found")
+    message = ui.page.locator("[data-error-code='venue.not_found']")
+    assert message.inner_text() == text("errors", "zh-CN", "errors.code.venue.not_found")
+
+
+def test_venue_filter_narrows_the_list_and_survives_a_reload(ui: Ui) -> None:
+    ui.goto("/venues")
+    cards = ui.page.locator("#sub-venues > li:visible")
+    assert cards.count() == 32
+
+    ui.page.get_by_label(text("fairs", "zh-CN", "fairs.venues.filter")).fill("兵团")
+    assert cards.count() == 1
+    assert ui.path == "/venues?q=%E5%85%B5%E5%9B%A2"
+    ui.reload()
+    assert cards.count() == 1
+    assert cards.first.get_attribute("data-region") == "660000"
+
+    ui.page.get_by_label(text("fairs", "zh-CN", "fairs.venues.filter")).fill("no such place")
+    assert cards.count() == 0
+    assert "no such place" in ui.page.locator("#venue-count").inner_text()
+
+
+def test_programme_shows_fair_weeks_and_wednesday_deadlines_in_fair_time(
+    ui: Ui, fair: dict[str, Any]
+) -> None:
+    zone = ZoneInfo(fair["time_zone"])
+    today = datetime.now(zone).date()
+    ui.goto("/programme")
+
+    starts, ends = date.fromisoformat(fair["starts_on"]), date.fromisoformat(fair["ends_on"])
+    weeks = week_number(starts, ends)
+    cards = ui.page.locator("ol.weeks > li")
+    assert cards.count() == weeks
+    if starts <= today <= ends:
+        current = ui.page.locator("ol.weeks > li.week-current")
+        assert current.get_attribute("data-week") == str(week_number(starts, today))
+        assert text("programme", "zh-CN", "programme.this_week") in current.inner_text()
+
+    # Each week but the last names its Wednesday: next week's featured session is due.
+    deadlines = ui.page.locator("ol.weeks time").evaluate_all(
+        "(els) => els.map((el) => el.getAttribute('datetime'))"
+    )
+    first_monday = week_monday(starts)
+    expected = [(first_monday + timedelta(weeks=n, days=2)).isoformat() for n in range(weeks - 1)]
+    assert deadlines == expected
+    key_dates = ui.page.locator("main > lf-programme-page > section time").evaluate_all(
+        "(els) => els.map((el) => el.getAttribute('datetime'))"
+    )
+    assert fair["first_submission_due"] in key_dates
+    assert fair["summary_due"] in key_dates
+    assert "北京时间" in ui.page.locator("main").inner_text()
+    for width in (DESKTOP, PHONE):
+        ui.resize(width)
+        ui.screenshot()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_every_page_shows_no_raw_catalogue_key_and_fits_a_360_px_phone(
+    ui: Ui, fair: dict[str, Any], lang: str
+) -> None:
+    ui.resize(360)
+    ui.prefer_language(lang)
+    venue = fair["venues"][0]["id"]  # the main venue: the longest name
+    paths = ["/", "/venues", f"/venues/{venue}", "/programme", "/nowhere", "/venues/nope"]
+    for path in paths:
+        ui.goto(path)  # settle() also fails on sideways scrolling and on axe findings
+        assert ui.lang == lang
+        ui.check_no_raw_keys()  # part of every settle(); explicit here
+
+
+def test_every_nav_item_of_every_role_leads_to_an_existing_page(ui: Ui) -> None:
+    ui.goto("/")
+    found = ui.page.evaluate(
+        """async () => {
+             const { NAV, ROLES } = await import('/nav.js');
+             const { routes, notFound } = await import('/routes.js');
+             const { Router } = await import('/lib/router.js');
+             const router = new Router({ routes, notFound, outlet: document.createElement('div') });
+             const items = ROLES.flatMap((role) => (NAV[role] ?? []).map((item) => ({
+               role, href: item.href, route: router.match(item.href).route.name })));
+             return { roles: ROLES, defined: Object.keys(NAV), items };
+           }"""
+    )
+    roles = {"anonymous", *(role.value for role in Role)}
+    assert set(found["roles"]) == roles
+    assert set(found["defined"]) == roles
+    assert found["items"], "the anonymous visitor has navigation"
+    assert [item for item in found["items"] if item["route"] == "not-found"] == []
+
+
+def test_a_signed_in_account_gets_the_navigation_of_its_roles(ui: Ui) -> None:
+    ui.goto("/")
+    assert ui.page.evaluate("async () => (await import('/session.js')).roles()") == []
+
+    me = ui.sign_in(Role.ORGANISER)
+
+    roles = ui.page.evaluate("async () => (await import('/session.js')).roles()")
+    assert "organiser" in roles  # besides "candidate", which every new account has
+    assert sorted(roles) == sorted({grant["role"] for grant in me["grants"]})
+    expected = ui.page.evaluate(
+        "async (roles) => (await import('/nav.js')).navFor(roles).map((item) => item.href)", roles
+    )
+    assert [link["href"] for link in nav_links(ui)] == expected
+
+
+def test_api_client_maps_problems_to_localised_errors_and_sends_csrf_on_writes(ui: Ui) -> None:
+    ui.goto("/")
+    failure = ui.page.evaluate(
+        """async () => {
+             const { api } = await import('/api.js');
+             try { await api('/api/venues/nope'); }
+             catch (e) {
+               return { name: e.name, code: e.code, status: e.status, message: e.message };
+             }
+           }"""
+    )
+    assert failure == {
+        "name": "ApiError",
+        "code": "venue.not_found",
+        "status": 404,
+        "message": text("errors", "zh-CN", "errors.code.venue.not_found"),
+    }
+
+    ui.page.evaluate("document.cookie = 'csrf_token=token-123; path=/'")
+    with ui.page.expect_request(lambda r: r.method == "POST" and "/api/fairs" in r.url) as post:
+        code = ui.page.evaluate(
+            """async () => {
+                 const { api } = await import('/api.js');
+                 try { await api('/api/fairs', { method: 'POST', body: {} }); }
+                 catch (e) { return e.code; }
+               }"""
+        )
+    assert post.value.headers.get("x-csrf-token") == "token-123"
+    assert code == "route.method_not_allowed"
+    with ui.page.expect_request(lambda r: r.method == "GET" and "/api/fairs" in r.url) as get:
+        ui.page.evaluate("async () => (await import('/api.js')).api('/api/fairs')")
+    assert "x-csrf-token" not in get.value.headers
+
+
+def test_stream_placeholder_refuses_to_pretend_and_no_socket_is_opened(ui: Ui) -> None:
+    sockets: list[str] = []
+    ui.page.on("websocket", lambda ws: sockets.append(ws.url))
+    ui.goto("/")
+    outcome = ui.page.evaluate(
+        """async () => {
+             const stream = await import('/stream.js');
+             try { stream.subscribe('fair:1', null, () => {}); return 'subscribed'; }
+             catch (e) { return e.code; }
+           }"""
+    )
+    assert outcome == "stream.unavailable"
+    ui.goto("/venues")
+    assert sockets == []

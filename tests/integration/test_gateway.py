@@ -1,0 +1,301 @@
+"""The event stream: snapshots, exact resume, order, limits and errors on one node."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp import WSMsgType
+from aiohttp.test_utils import TestClient
+
+from server.appkeys import OUTBOX, POOL
+from server.realtime.client import StreamClient
+from server.store import events as events_store
+from server.timers import FakeClock
+from tests.helpers import a_fair_and_venue, person
+
+Client = TestClient[Any, Any]
+
+
+async def a_venue(client: Client) -> str:
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        _, venue_id = await a_fair_and_venue(conn)
+    return f"venue:{venue_id}"
+
+
+async def emit(client: Client, topic: str, n: int, type_: str = "test.note") -> None:
+    app = client.app
+    assert app is not None
+    for i in range(n):
+        async with app[OUTBOX].transaction() as tx:
+            tx.emit(topic, type_, {"i": i})
+
+
+def ws_url(client: Client) -> str:
+    return str(client.make_url("/ws")).replace("http://", "ws://")
+
+
+async def test_a_subscriber_gets_a_snapshot_then_every_event_in_order(client: Client) -> None:
+    topic = await a_venue(client)
+    async with StreamClient(ws_url(client)) as stream:
+        await stream.subscribe(topic)
+        snapshot = await stream.next_op("snapshot")
+        assert snapshot["seq"] == 0
+        assert snapshot["recovered"] is False
+        assert snapshot["data"]["venue"]["name_zh"]
+        subscribed = await stream.next_op("subscribed")
+        assert subscribed["seq"] == 0
+        await emit(client, topic, 5)
+        seqs = [(await stream.next_op("event"))["seq"] for _ in range(5)]
+        assert seqs == [1, 2, 3, 4, 5]
+
+
+async def test_a_resume_replays_exactly_the_missed_events(client: Client) -> None:
+    topic = await a_venue(client)
+    await emit(client, topic, 3)
+    async with StreamClient(ws_url(client), reconnect=False) as first:
+        await first.subscribe(topic)
+        assert (await first.next_op("subscribed"))["seq"] == 3
+    await emit(client, topic, 7)  # missed while away (K = 7)
+    async with StreamClient(ws_url(client), reconnect=False) as again:
+        await again.subscribe(topic, since=3)
+        frames = [await again.next() for _ in range(8)]
+    assert [f["op"] for f in frames] == ["event"] * 7 + ["subscribed"]
+    assert [f["seq"] for f in frames[:7]] == [4, 5, 6, 7, 8, 9, 10]
+    assert [f["data"]["i"] for f in frames[:7]] == list(range(7))
+    assert frames[7]["seq"] == 10
+
+
+async def test_a_dropped_client_reconnects_and_holds_every_event_once(client: Client) -> None:
+    topic = await a_venue(client)
+    async with StreamClient(ws_url(client)) as stream:
+        await stream.subscribe(topic)
+        await stream.next_op("subscribed")
+        stream.drop()
+        await emit(client, topic, 10)
+        seqs: list[int] = []
+        while len(seqs) < 10:
+            frame = await stream.next()
+            if frame["op"] == "event":
+                seqs.append(frame["seq"])
+            assert frame["op"] != "snapshot"  # resumed, not restarted
+    assert seqs == list(range(1, 11))
+    assert stream.connects == 2
+
+
+async def test_a_resume_after_the_history_was_pruned_says_so(
+    client: Client, clock: FakeClock
+) -> None:
+    topic = await a_venue(client)
+    await emit(client, topic, 2)
+    app = client.app
+    assert app is not None
+    async with StreamClient(ws_url(client)) as stream:
+        await stream.subscribe(topic)
+        await stream.next_op("subscribed")
+        stream.drop()
+        await emit(client, topic, 2)
+        async with app[POOL].acquire() as conn:
+            await events_store.prune(conn, clock.now() + timedelta(seconds=1))
+        snapshot = await stream.next_op("snapshot")
+    assert snapshot["recovered"] is False
+    assert snapshot["seq"] == 4
+
+
+async def test_concurrent_writers_on_several_topics_keep_each_topic_in_order(
+    client: Client,
+) -> None:
+    app = client.app
+    assert app is not None
+    topics = [f"venue:{UUID(int=i)}" for i in range(1, 5)]
+
+    async def writer(w: int) -> None:
+        for i in range(25):
+            async with app[OUTBOX].transaction() as tx:
+                # Overlapping topic sets in different orders: the outbox must not deadlock.
+                for topic in (topics[w % 4], topics[(w + 1) % 4], topics[(w + 3) % 4]):
+                    tx.emit(topic, "test.note", {"writer": w, "i": i})
+
+    await asyncio.gather(*(writer(w) for w in range(8)))
+    async with app[POOL].acquire() as conn:
+        for topic in topics:
+            seqs = [e.seq for e in await events_store.events_after(conn, topic, 0)]
+            assert seqs == list(range(1, len(seqs) + 1))
+    assert sum([150, 150, 150, 150]) == 8 * 25 * 3
+
+
+async def test_subscribers_joining_during_a_continuous_publish_see_no_gap_or_duplicate(
+    client: Client,
+) -> None:
+    topic = await a_venue(client)
+    streams = [StreamClient(ws_url(client), reconnect=False) for _ in range(200)]
+    stop = asyncio.Event()
+
+    async def publish() -> None:
+        while not stop.is_set():
+            await emit(client, topic, 1)
+
+    publisher = asyncio.create_task(publish())
+    try:
+        for i, stream in enumerate(streams):
+            await stream.start()
+            await stream.subscribe(topic)
+            if i % 20 == 0:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+    finally:
+        stop.set()
+        await publisher
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        final = await events_store.current_seq(conn, topic)
+    for stream in streams:
+        snapshot = await stream.next_op("snapshot")
+        seqs = [snapshot["seq"]]
+        while seqs[-1] < final:
+            frame = await stream.next(5)
+            if frame["op"] == "event":
+                seqs.append(frame["seq"])
+        assert seqs == list(range(seqs[0], final + 1))
+        await stream.stop()
+
+
+async def raw_ws(client: Client, **kwargs: Any) -> Any:
+    return await client.ws_connect("/ws", **kwargs)
+
+
+async def next_json(ws: Any) -> dict[str, Any]:
+    message = await ws.receive(timeout=5)
+    assert message.type == WSMsgType.TEXT, message
+    frame: dict[str, Any] = orjson.loads(message.data)
+    return frame
+
+
+async def test_anonymous_visitors_cannot_read_private_topics_and_stay_connected(
+    client: Client,
+) -> None:
+    ws = await raw_ws(client)
+    await ws.send_str('{"op":"subscribe","topic":"me","ref":"a"}')
+    assert await next_json(ws) == {
+        "op": "error",
+        "code": "auth.forbidden",
+        "message": "sign in to subscribe to me",
+        "ref": "a",
+    }
+    for topic in (f"user:{UUID(int=1)}", f"booth:{UUID(int=1)}:staff", "secret:1"):
+        await ws.send_str(orjson.dumps({"op": "subscribe", "topic": topic}).decode())
+        frame = await next_json(ws)
+        assert frame["code"] in ("auth.forbidden", "topic.unknown")
+    await ws.send_str('{"op":"ping"}')
+    assert await next_json(ws) == {"op": "pong"}
+    await ws.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("not json", "frame.malformed"),
+        ("[1,2]", "frame.malformed"),
+        ('{"op":"dance"}', "op.unknown"),
+        ('{"op":"subscribe"}', "topic.invalid"),
+        ('{"op":"subscribe","topic":"venue:x","since":-1}', "frame.invalid"),
+        ('{"op":"subscribe","topic":"venue:x","since":true}', "frame.invalid"),
+        ('{"op":"unsubscribe","topic":"venue:x"}', "topic.not_subscribed"),
+        ('{"op":"signal","room":"r","data":{}}', "op.unavailable"),
+    ],
+)
+async def test_bad_frames_get_a_clear_error_and_the_socket_survives(
+    client: Client, raw: str, code: str
+) -> None:
+    ws = await raw_ws(client)
+    await ws.send_str(raw)
+    assert (await next_json(ws))["code"] == code
+    await ws.send_str('{"op":"ping"}')
+    assert (await next_json(ws))["op"] == "pong"
+    await ws.close()
+
+
+async def test_an_oversized_frame_closes_with_1009(client: Client) -> None:
+    ws = await raw_ws(client)
+    await ws.send_str('{"op":"ping","pad":"' + "x" * 70_000 + '"}')
+    message = await ws.receive(timeout=5)
+    assert message.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+    assert ws.close_code == 1009
+
+
+async def test_a_subscribe_flood_is_rate_limited(client: Client) -> None:
+    ws = await raw_ws(client)
+    for i in range(60):
+        await ws.send_str(
+            orjson.dumps(
+                {"op": "subscribe", "topic": f"venue:{UUID(int=i)}", "ref": f"r{i}"}
+            ).decode()
+        )
+    codes = [(await next_json(ws))["code"] for _ in range(60)]
+    assert codes.count("topic.unknown") == 50
+    assert codes.count("rate.limited") == 10
+    await ws.close()
+
+
+async def test_a_cross_site_page_cannot_use_the_session_cookie(client: Client) -> None:
+    response = await person_with_cookie(client)
+    cookie = response.cookies["lf_session"].value
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect(
+            "/ws", headers={"Origin": "https://evil.example", "Cookie": f"lf_session={cookie}"}
+        )
+    assert "403" in str(refused.value)
+    ws = await client.ws_connect(
+        "/ws",
+        headers={"Origin": str(client.make_url("/")).rstrip("/"), "Cookie": f"lf_session={cookie}"},
+    )
+    await ws.send_str('{"op":"subscribe","topic":"me"}')
+    assert (await next_json(ws))["op"] == "snapshot"
+    await ws.close()
+
+
+async def person_with_cookie(client: Client) -> Any:
+    from tests.helpers import sign_up
+
+    response = await sign_up(client, "ws-cookie@example.org", browser=True)
+    assert response.status == 201
+    return response
+
+
+async def test_me_carries_notifications_as_they_are_read(client: Client) -> None:
+    someone = await person(client, "me-topic@example.org")
+    app = client.app
+    assert app is not None
+    from server.services.notifications import notify
+
+    async with StreamClient(ws_url(client), token=someone.token) as stream:
+        await stream.subscribe("me")
+        snapshot = await stream.next_op("snapshot")
+        assert snapshot["topic"] == "me"
+        assert snapshot["data"]["unread_notifications"] == 0
+        async with app[OUTBOX].transaction() as tx:
+            await notify(
+                tx,
+                someone.account_id,
+                "application.viewed",
+                {"job": "j1"},
+                app[OUTBOX]._clock.now(),
+            )
+        created = await stream.next_op("event")
+        assert created["topic"] == "me"
+        assert created["type"] == "notification.created"
+        listed = await (await someone.get("/api/me/notifications")).json()
+        assert listed["unread"] == 1
+        notification_id = listed["items"][0]["id"]
+        read = await someone.post(f"/api/me/notifications/{notification_id}/read")
+        assert read.status == 204
+        assert (await stream.next_op("event"))["type"] == "notification.read"
+    assert (await (await someone.get("/api/me/notifications")).json())["unread"] == 0

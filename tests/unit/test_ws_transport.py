@@ -1,0 +1,58 @@
+"""Frames livefair writes to aiohttp's transport are byte-identical to aiohttp's own.
+
+If an aiohttp upgrade changes how its writer frames messages (or its internals move),
+this test fails and the fan-out adapter in server/realtime/transport.py must be
+revisited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiohttp._websocket.writer import WebSocketWriter
+
+from server.realtime.transport import FrameSink, text_frame
+
+
+class RecordingTransport(asyncio.WriteTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.closing = False
+
+    def write(self, data: Any) -> None:
+        self.written += bytes(data)
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def get_write_buffer_size(self) -> int:
+        return len(self.written)
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
+async def test_our_frames_match_aiohttps_writer_byte_for_byte(size: int) -> None:
+    payload = (b'{"op":"event","pad":"' + b"x" * size + b'"}')[: max(size, 2)]
+    transport = RecordingTransport()
+
+    class Protocol:
+        _paused = False
+
+        async def _drain_helper(self) -> None:
+            return None
+
+    writer = WebSocketWriter(Protocol(), transport, use_mask=False, compress=0)  # type: ignore[arg-type]
+    await writer.send_frame(payload, 0x1)
+    assert bytes(transport.written) == text_frame(payload)
+
+
+def test_a_sink_refuses_frames_past_its_cap_and_on_a_closing_transport() -> None:
+    transport = RecordingTransport()
+    sink = FrameSink(transport, cap=100)
+    assert sink.write(b"a" * 60)
+    assert not sink.write(b"b" * 60)  # 120 > 100: the client is too slow
+    assert sink.buffered() == 60
+    transport.closing = True
+    assert not sink.write(b"c")
