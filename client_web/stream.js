@@ -1,46 +1,171 @@
-// The event-stream client: the boundary where the real-time gateway's client plugs in.
+// The event-stream client: one WebSocket per tab (docs/protocol.md).
 //
-// NOT IMPLEMENTED YET. The gateway issue replaces the body of this module; until then
-// every function throws StreamUnavailable, and nothing in the shell calls it.
-//
-// The interface it will implement (the frames are those of DESIGN.md, "The event
-// stream"). One WebSocket per browser tab, opened on first subscribe, reconnecting with
-// the last `seq` seen per topic:
-//
-//   const subscription = subscribe('booth:42', since, (message) => { … });
+//   const subscription = subscribe('venue:42', null, (frame) => { … });
 //     topic    "fair:ID" | "venue:ID" | "booth:ID" | "booth:ID:staff" | "session:ID" | "me"
 //     since    the last seq this page has applied, or null for a snapshot first
-//     onEvent  called in seq order per topic with each server frame for the topic:
+//     onFrame  called in seq order per topic with each server frame for the topic:
 //              { op: "snapshot", topic, seq, recovered, data }
 //              { op: "event", topic, seq, type, at, data }
 //              { op: "presence", topic, count }
-//              { op: "error", code, message }   (code mapped to text via errors.*)
+//              { op: "error", code, message }   (map code to text via errors.*)
 //   unsubscribe(subscription)
 //
+// The socket opens on the first subscribe and closes after the last unsubscribe. After
+// any disconnect it waits a random time up to a back-off that doubles to 5 s (full
+// jitter), reconnects and resubscribes every topic with the last seq it saw, so the
+// server replays exactly what was missed (or sends a snapshot with recovered: false).
 // Pages must unsubscribe when they leave (disconnectedCallback).
 
-export class StreamUnavailable extends Error {
-  constructor(what) {
-    super(`${what}: the live event stream is not available yet (the gateway issue adds it)`);
-    this.name = 'StreamUnavailable';
-    this.code = 'stream.unavailable';
+const MAX_BACKOFF_MS = 5000;
+const BASE_BACKOFF_MS = 250;
+
+/** topic -> { seq: number|null, handlers: Set<Function> } */
+const topics = new Map();
+/** ref -> topic, to route error frames */
+const refs = new Map();
+const statusListeners = new Set();
+let socket = null;
+let attempt = 0;
+let reconnectTimer = null;
+let nextRef = 1;
+let state = 'closed';
+
+function setState(next) {
+  if (state === next) return;
+  state = next;
+  for (const listener of statusListeners) listener(state);
+}
+
+/** 'closed' | 'connecting' | 'open' */
+export function status() {
+  return state;
+}
+
+/** Be told when the connection state changes; returns a function that stops it. */
+export function onStatus(listener) {
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
+}
+
+function url() {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/ws`;
+}
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(frame));
   }
+}
+
+function sendSubscribe(topic) {
+  const entry = topics.get(topic);
+  const ref = `s${nextRef++}`;
+  refs.set(ref, topic);
+  const frame = { op: 'subscribe', topic, ref };
+  if (entry.seq !== null) frame.since = entry.seq;
+  send(frame);
+}
+
+function dispatch(topic, frame) {
+  const entry = topics.get(topic);
+  if (!entry) return;
+  for (const handler of [...entry.handlers]) {
+    try {
+      handler(frame);
+    } catch (error) {
+      console.error('stream handler failed', error);
+    }
+  }
+}
+
+function onMessage(message) {
+  let frame;
+  try {
+    frame = JSON.parse(message.data);
+  } catch {
+    return;
+  }
+  let topic = frame.topic;
+  if (frame.op === 'error' && frame.ref) {
+    topic = refs.get(frame.ref);
+    refs.delete(frame.ref);
+    // A refused subscription is over: forget it so reconnects do not retry it.
+    if (topic && topics.has(topic)) {
+      dispatch(topic, frame);
+      topics.delete(topic);
+    }
+    return;
+  }
+  if (frame.op === 'subscribed' && frame.ref) refs.delete(frame.ref);
+  const entry = topic ? topics.get(topic) : undefined;
+  if (!entry) return;
+  if (frame.op === 'event' || frame.op === 'snapshot' || frame.op === 'subscribed') {
+    if (typeof frame.seq === 'number') entry.seq = frame.seq;
+  }
+  if (frame.op !== 'subscribed') dispatch(topic, frame);
+}
+
+function connect() {
+  if (socket || topics.size === 0) return;
+  setState('connecting');
+  socket = new WebSocket(url());
+  socket.addEventListener('open', () => {
+    attempt = 0;
+    setState('open');
+    for (const topic of topics.keys()) sendSubscribe(topic);
+  });
+  socket.addEventListener('message', onMessage);
+  socket.addEventListener('close', () => {
+    socket = null;
+    refs.clear();
+    setState('closed');
+    scheduleReconnect();
+  });
+}
+
+function scheduleReconnect() {
+  if (reconnectTimer !== null || topics.size === 0) return;
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+  attempt += 1;
+  reconnectTimer = window.setTimeout(() => {
+    reconnectTimer = null;
+    connect();
+  }, Math.random() * ceiling);
 }
 
 /**
  * Subscribe to a topic.
  * @param {string} topic
  * @param {number|null} since
- * @param {(message: object) => void} onEvent
- * @returns {{ topic: string }} a handle for unsubscribe()
+ * @param {(frame: object) => void} onFrame
+ * @returns {{ topic: string, onFrame: Function }} a handle for unsubscribe()
  */
-// eslint-disable-next-line no-unused-vars
-export function subscribe(topic, since, onEvent) {
-  throw new StreamUnavailable('subscribe');
+export function subscribe(topic, since, onFrame) {
+  let entry = topics.get(topic);
+  if (!entry) {
+    entry = { seq: since ?? null, handlers: new Set() };
+    topics.set(topic, entry);
+    if (socket && socket.readyState === WebSocket.OPEN) sendSubscribe(topic);
+  }
+  entry.handlers.add(onFrame);
+  connect();
+  return { topic, onFrame };
 }
 
-/** Stop receiving a topic. */
-// eslint-disable-next-line no-unused-vars
+/** Stop receiving a topic (the socket closes when nothing is followed). */
 export function unsubscribe(subscription) {
-  throw new StreamUnavailable('unsubscribe');
+  const entry = topics.get(subscription.topic);
+  if (!entry) return;
+  entry.handlers.delete(subscription.onFrame);
+  if (entry.handlers.size > 0) return;
+  topics.delete(subscription.topic);
+  send({ op: 'unsubscribe', topic: subscription.topic });
+  if (topics.size === 0 && socket) socket.close(1000);
+}
+
+/** Reconnect now (after signing in or out: the socket's identity comes from the cookie). */
+export function reconnect() {
+  if (socket) socket.close(1000);
+  else connect();
 }

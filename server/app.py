@@ -13,6 +13,8 @@ from aiohttp import WSCloseCode, web
 
 from server.api import (
     auth,
+    booths,
+    employers,
     fairs,
     grants,
     health,
@@ -47,7 +49,7 @@ from server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from server.realtime.families import register_builtin
 from server.realtime.gateway import Gateway
 from server.realtime.hub import Hub
-from server.realtime.outbox import Outbox
+from server.realtime.outbox import PRUNE_EVERY, PRUNE_KIND, Outbox, prune_events
 from server.realtime.presence import (
     MemoryPresenceStore,
     Presence,
@@ -58,7 +60,8 @@ from server.realtime.topics import TopicRegistry
 from server.services.identity import IdentityService, Passwords
 from server.store import db
 from server.store.database import database_dsn
-from server.timers import Clock, SystemClock, TimerRegistry, TimerRunner
+from server.timers import Clock, LatePolicy, SystemClock, TimerRegistry, TimerRunner
+from server.timers import ensure as ensure_timer
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +97,14 @@ def create_app(
     auth.register(api)
     fairs.register(api)
     grants.register(api)
+    employers.register(api)
+    booths.register(api)
     notifications.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
     register_builtin(app[TOPICS])
+    app[TIMERS].register(PRUNE_KIND, prune_events, late_policy=LatePolicy.FIRE)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
@@ -126,11 +132,15 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _demo(app: web.Application) -> AsyncIterator[None]:
+    from server.demo.employers import demo_accounts_text
     from server.demo.load import load_demo
 
     async with app[POOL].acquire() as conn:
         summary = await load_demo(conn, today=None, clock=app[CLOCK])
     log.info("demo fair: %s", summary.describe())
+    accounts = demo_accounts_text()
+    log.info("%s", accounts)
+    print(accounts, flush=True)
     yield
 
 
@@ -186,6 +196,8 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
     )
     presence = Presence(store, node)
     app[OUTBOX] = Outbox(app[POOL], app[BUS], app[CLOCK])
+    async with app[POOL].acquire() as conn:
+        await ensure_timer(conn, PRUNE_KIND, PRUNE_KIND, app[CLOCK].now() + PRUNE_EVERY)
     app[GATEWAY] = Gateway(
         hub,
         app[TOPICS],

@@ -46,6 +46,14 @@ STATUS: Mapping[str, int] = {
     # fairs and venues
     "fair.not_found": 404,
     "venue.not_found": 404,
+    # employers and booths (the fair's structure)
+    "employer.not_found": 404,
+    "employer.exists": 409,
+    "employer.not_verified": 409,
+    "employer.logo_invalid": 422,
+    "employer.logo_not_found": 404,
+    "booth.not_found": 404,
+    "booth.exists": 409,
 }
 
 

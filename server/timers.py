@@ -164,6 +164,27 @@ async def schedule(
     )
 
 
+async def ensure(
+    conn: Connection,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: Mapping[str, Any] | None = None,
+) -> bool:
+    """Create the timer ``key`` unless it exists (for recurring jobs); True if created."""
+    created = await conn.fetchval(
+        """
+        INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (key) DO NOTHING RETURNING true
+        """,
+        kind,
+        key,
+        due_at,
+        dict(payload or {}),
+    )
+    return created is True
+
+
 async def cancel(conn: Connection, key: str) -> bool:
     """Remove the timer ``key``; True if there was one."""
     return await conn.fetchval("DELETE FROM timers WHERE key = $1 RETURNING true", key) is True
@@ -275,7 +296,11 @@ class TimerRunner:
                 now + timedelta(seconds=delay),
             )
             return
-        await conn.execute("DELETE FROM timers WHERE id = $1", timer.id)
+        # A handler may reschedule its own key (a recurring job): then the row now has
+        # a new due_at and must stay.
+        await conn.execute(
+            "DELETE FROM timers WHERE id = $1 AND due_at = $2", timer.id, timer.due_at
+        )
 
     async def run_forever(self) -> None:
         """Run batches until cancelled; survive database outages with a pause."""

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.weeks import weeks_to_bring_forward
+from server.demo.employers import load_structure
 from server.ids import uuid7
 from server.store.db import Connection
 from server.timers import Clock
@@ -133,6 +134,7 @@ async def load_demo(
             ],
             columns=["id", "fair_id", "name_zh", "name_en", "url", "position"],
         )
+        await load_structure(conn, fair_id=fair_id, now=clock.now())
     return DemoSummary(fair["slug"], starts_on, ends_on, len(venues), True)
 
 

@@ -26,7 +26,7 @@ from server.bus import EventBus
 from server.realtime.hub import bus_message, channel
 from server.store import events as store
 from server.store.db import Connection
-from server.timers import Clock
+from server.timers import Clock, schedule
 
 log = logging.getLogger(__name__)
 
@@ -111,3 +111,20 @@ class Outbox:
                 raise
             except Exception:
                 log.exception("outbox maintenance failed; retrying")
+
+
+HISTORY_KEPT = timedelta(hours=24)
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_KIND = "events.prune"
+
+
+async def prune_events(conn: Connection, timer: Any) -> None:
+    """The ``events.prune`` timer: drop events older than a day, then come back in an hour.
+
+    Clients that resume with an older ``since`` get a snapshot with ``recovered: false``.
+    """
+    due_at = timer.due_at
+    removed = await store.prune(conn, due_at - HISTORY_KEPT)
+    if removed:
+        log.info("pruned %d events older than %s", removed, due_at - HISTORY_KEPT)
+    await schedule(conn, PRUNE_KIND, PRUNE_KIND, due_at + PRUNE_EVERY)

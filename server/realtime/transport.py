@@ -38,9 +38,12 @@ class FrameSink:
     __slots__ = ("_cap", "_transport")
 
     def __init__(self, transport: asyncio.BaseTransport | None, cap: int) -> None:
-        if not isinstance(transport, asyncio.WriteTransport):
+        # Duck-typed: uvloop's transports have these methods without subclassing asyncio's.
+        if transport is None or not all(
+            hasattr(transport, name) for name in ("write", "get_write_buffer_size", "is_closing")
+        ):
             raise RuntimeError("the WebSocket has no writable transport")
-        self._transport = transport
+        self._transport: asyncio.WriteTransport = transport  # type: ignore[assignment]
         self._cap = cap
 
     def write(self, frame: bytes) -> bool:

@@ -4,8 +4,9 @@ Files are named ``NNNN_<area>_<what>.sql`` and live in ``server/store/migrations
 :func:`migrate` applies the pending ones in one transaction under an advisory lock, so
 two processes starting at once cannot both apply a migration, and records each with the
 SHA-256 of its text. An applied file that was edited afterwards, two files with one
-number, or a recorded migration whose file is gone stop the start-up with
-:class:`~server.errors.MigrationError`: history is append-only.
+number, a recorded migration whose file is gone, or a new file numbered below one
+already applied stop the start-up with :class:`~server.errors.MigrationError`: history
+is append-only. (Numbers may have gaps: a number given up by unmerged work stays free.)
 """
 
 from __future__ import annotations
@@ -85,9 +86,15 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
                 raise MigrationError(
                     f"{migration.name} was edited after it was applied; add a new migration instead"
                 )
+        latest = max(recorded, default=0)
         for migration in migrations:
             if migration.version in recorded:
                 continue
+            if migration.version < latest:
+                raise MigrationError(
+                    f"{migration.name} is numbered below the applied "
+                    f"{recorded[latest][0]}; give it the next free number"
+                )
             log.info("applying migration %s", migration.name)
             try:
                 await conn.execute(migration.sql)

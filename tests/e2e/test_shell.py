@@ -6,17 +6,19 @@ no serious or critical violation, no catalogue key is shown raw, no console erro
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from scheduler.weeks import week_monday, week_number
 from server.domain.principal import Role
-from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui
+from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui, in_thread
 
 pytestmark = pytest.mark.chromium
 
@@ -324,17 +326,56 @@ def test_api_client_maps_problems_to_localised_errors_and_sends_csrf_on_writes(u
     assert "x-csrf-token" not in get.value.headers
 
 
-def test_stream_placeholder_refuses_to_pretend_and_no_socket_is_opened(ui: Ui) -> None:
-    sockets: list[str] = []
-    ui.page.on("websocket", lambda ws: sockets.append(ws.url))
-    ui.goto("/")
-    outcome = ui.page.evaluate(
+def test_the_page_stream_follows_me_and_receives_a_committed_notification(ui: Ui) -> None:
+    """A notification committed by another process (no bus message at all) reaches the
+    page: the outbox relay republishes it and stream.js delivers it on ``me``."""
+    me = ui.sign_in(Role.CANDIDATE)
+    ui.page.evaluate(
         """async () => {
              const stream = await import('/stream.js');
-             try { stream.subscribe('fair:1', null, () => {}); return 'subscribed'; }
-             catch (e) { return e.code; }
+             window.__frames = [];
+             stream.subscribe('me', null, (frame) => window.__frames.push(frame));
            }"""
     )
-    assert outcome == "stream.unavailable"
-    ui.goto("/venues")
-    assert sockets == []
+    ui.page.wait_for_function("() => window.__frames.some((f) => f.op === 'snapshot')")
+    snapshot = ui.page.evaluate("() => window.__frames.find((f) => f.op === 'snapshot')")
+    assert snapshot["topic"] == "me"
+    assert snapshot["data"]["unread_notifications"] == 0
+
+    async def commit_notification() -> None:
+        from server.ids import uuid7
+        from server.store import db
+        from server.store.events import NewEvent, append_events
+
+        conn = await db.connect(ui.server.database_url)
+        try:
+            async with conn.transaction():
+                now = datetime.now(UTC)
+                notification_id = uuid7()
+                await conn.execute(
+                    "INSERT INTO notifications (id, account_id, kind, data, created_at)"
+                    " VALUES ($1, $2, 'test.hello', '{}'::jsonb, $3)",
+                    notification_id,
+                    UUID(me["id"]),
+                    now,
+                )
+                await append_events(
+                    conn,
+                    [
+                        NewEvent(
+                            f"user:{me['id']}",
+                            "notification.created",
+                            {"id": str(notification_id), "kind": "test.hello"},
+                        )
+                    ],
+                    now,
+                )
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(commit_notification()))
+    ui.page.wait_for_function("() => window.__frames.some((f) => f.op === 'event')", timeout=15_000)
+    event = ui.page.evaluate("() => window.__frames.find((f) => f.op === 'event')")
+    assert event["type"] == "notification.created"
+    assert event["seq"] == 1
+    assert event["data"]["kind"] == "test.hello"

@@ -299,3 +299,28 @@ async def test_me_carries_notifications_as_they_are_read(client: Client) -> None
         assert read.status == 204
         assert (await stream.next_op("event"))["type"] == "notification.read"
     assert (await (await someone.get("/api/me/notifications")).json())["unread"] == 0
+
+
+async def test_events_older_than_a_day_are_pruned_by_the_hourly_timer(
+    client: Client, clock: FakeClock
+) -> None:
+    from server.appkeys import TIMERS
+    from server.timers import TimerRunner
+
+    app = client.app
+    assert app is not None
+    topic = await a_venue(client)
+    await emit(client, topic, 3)
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+    clock.advance(timedelta(hours=1, seconds=1))
+    assert await runner.run_due() == 1  # the first prune: nothing is a day old yet
+    async with app[POOL].acquire() as conn:
+        assert len(await events_store.events_after(conn, topic, 0)) == 3
+    clock.advance(timedelta(hours=24))
+    while await runner.run_due():
+        pass
+    async with app[POOL].acquire() as conn:
+        assert await events_store.events_after(conn, topic, 0) == []
+        assert await events_store.current_seq(conn, topic) == 3  # seq never goes back
+        next_prune = await conn.fetchval("SELECT due_at FROM timers WHERE kind = 'events.prune'")
+    assert next_prune > clock.now()

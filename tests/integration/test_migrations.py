@@ -92,6 +92,16 @@ def test_a_badly_named_file_is_refused(tmp_path: Path) -> None:
         load_migrations(tmp_path)  # type: ignore[arg-type]
 
 
-def test_the_shipped_migrations_are_numbered_without_gaps() -> None:
-    versions = [m.version for m in load_migrations()]
-    assert versions == list(range(1, len(versions) + 1))
+async def test_a_new_migration_numbered_below_an_applied_one_is_refused(
+    empty_database: str,
+) -> None:
+    migrations = load_migrations()
+    late = Migration(migrations[-1].version + 2, "late_test_x.sql", "SELECT 1")
+    early = Migration(migrations[-1].version + 1, "early_test_y.sql", "SELECT 1")
+    conn = await db.connect(empty_database)
+    try:
+        await migrate(conn, [*migrations, late])
+        with pytest.raises(MigrationError, match="numbered below the applied"):
+            await migrate(conn, [*migrations, early, late])
+    finally:
+        await conn.close()

@@ -56,3 +56,19 @@ def test_a_sink_refuses_frames_past_its_cap_and_on_a_closing_transport() -> None
     assert sink.buffered() == 60
     transport.closing = True
     assert not sink.write(b"c")
+
+
+def test_a_sink_accepts_uvloop_transports_which_livefair_serve_uses() -> None:
+    import uvloop
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        transport, _ = await loop.create_connection(asyncio.Protocol, "127.0.0.1", port)
+        assert FrameSink(transport, cap=100).write(text_frame(b"{}"))
+        transport.close()
+        server.close()
+        await server.wait_closed()
+
+    uvloop.run(main())

@@ -1,0 +1,591 @@
+"""Booths and guidance desks at a fair's venues, and who staffs them.
+
+An employer's booth is created by the venue's admin (approved at once) or requested by
+the employer's admin and approved by the venue's. Only verified employers have booths;
+withdrawing an employer's verification hides its booths again. Guidance desks are
+booths of a guidance kind with no employer, created by the venue and staffed by its
+counsellors. The public lists approved booths of verified employers and approved desks;
+a booth that was public stays readable by id after it closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import asyncpg
+from pydantic import Field
+
+from server.api.auth import authorize, principal_of
+from server.api.employers import (
+    EmployerSummary,
+    Stripped,
+    no_nulls,
+    parse_id,
+    sees_privately,
+    summary,
+    viewer_of,
+    visible_employer,
+)
+from server.api.grants import venue_resource
+from server.api.routing import Api, Call, Model, Query
+from server.appkeys import CLOCK, POOL
+from server.domain.booths import (
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    HHMM_PATTERN,
+    MAX_HOURS_ENTRIES,
+    MAX_STAFF,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
+    BoothKind,
+    BoothStatus,
+    Hours,
+    StatusChange,
+    check_hours,
+    parse_hhmm,
+    status_change,
+)
+from server.domain.permissions import Action, Resource, allowed
+from server.domain.principal import Principal, Role
+from server.errors import FieldError, Problem
+from server.store import booths as store
+from server.store import employers as employers_store
+from server.store import fairs as fairs_store
+from server.store.db import Connection
+
+Kind = Literal["employer", "hiring_guidance", "career_guidance", "entrepreneurship", "legal_advice"]
+Status = Literal["requested", "approved", "closed"]
+Capacity = Annotated[int, Field(ge=CAPACITY_MIN, le=CAPACITY_MAX)]
+SlotMinutes = Annotated[int, Field(ge=SLOT_MINUTES_MIN, le=SLOT_MINUTES_MAX)]
+Title = Annotated[str, Field(max_length=100)]
+Intro = Annotated[str, Field(max_length=2000)]
+HHMM = Annotated[str, Field(pattern=HHMM_PATTERN, description="HH:MM in the fair's time zone")]
+
+
+class HoursEntry(Model):
+    """Opening hours on one date, or on every such weekday (1 = Monday … 7 = Sunday)."""
+
+    date: dt.date | None = None
+    weekday: Annotated[int, Field(ge=1, le=7)] | None = None
+    start: HHMM
+    end: HHMM
+
+
+HoursList = Annotated[
+    list[HoursEntry],
+    Field(
+        max_length=MAX_HOURS_ENTRIES,
+        description="In fair time. A date's own entries replace its weekday's.",
+    ),
+]
+
+
+class BoothIn(Stripped):
+    kind: Kind = "employer"
+    employer_id: UUID | None = Field(default=None, description="For kind 'employer' only.")
+    title: Title = ""
+    intro: Intro = ""
+    capacity: Capacity = Field(default=50, description="The most candidates waiting at once.")
+    slot_minutes: SlotMinutes = 15
+    hours: HoursList = Field(default_factory=list)
+
+
+class BoothRequestIn(Stripped):
+    venue_id: UUID
+    title: Title = ""
+    intro: Intro = ""
+    capacity: Capacity = 50
+    slot_minutes: SlotMinutes = 15
+    hours: HoursList = Field(default_factory=list)
+
+
+class BoothPatch(Stripped):
+    """Only the fields present change; ``null`` is refused."""
+
+    title: Title | None = None
+    intro: Intro | None = None
+    capacity: Capacity | None = None
+    slot_minutes: SlotMinutes | None = None
+    hours: HoursList | None = None
+    status: Status | None = Field(
+        default=None,
+        description="closed: withdraw or close (its employer's admins too);"
+        " approved: approve or reopen (the venue only)",
+    )
+
+
+class ApprovalIn(Model):
+    approved: bool = Field(default=True, description="false declines the request")
+
+
+class StaffIn(Model):
+    account_ids: Annotated[list[UUID], Field(max_length=MAX_STAFF)]
+
+
+class BoothStaffMember(Model):
+    account_id: UUID
+    display_name: str
+
+
+class BoothStaff(Model):
+    items: list[BoothStaffMember]
+
+
+class BoothOut(Model):
+    id: UUID
+    fair_id: UUID
+    venue_id: UUID
+    kind: Kind
+    status: Status
+    title: str
+    intro: str
+    capacity: int
+    slot_minutes: int
+    hours: list[HoursEntry]
+    employer: EmployerSummary | None
+    staff: list[BoothStaffMember]
+    requested_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class BoothList(Model):
+    items: list[BoothOut]
+    next_offset: int | None = Field(description="Pass as ?offset= for the next page.")
+
+
+class BoothQuery(Query):
+    fair: UUID | None = None
+    venue: UUID | None = None
+    kind: Kind | None = None
+    employer: UUID | None = None
+    status: Status | None = Field(
+        default=None,
+        description="Without it: every status you may see (the public sees approved booths).",
+    )
+    offset: int = Field(default=0, ge=0, le=100_000)
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+# -- rules --------------------------------------------------------------------------------
+
+
+def booth_resource(row: dict[str, Any], staff: list[dict[str, Any]] | None = None) -> Resource:
+    return Resource(
+        fair_id=row["fair_id"],
+        venue_id=row["venue_id"],
+        venue_region=row["venue_region"],
+        booth_employer_id=row["employer_id"],
+        booth_venue_id=row["venue_id"],
+        booth_staff=frozenset(member["account_id"] for member in staff or ()),
+    )
+
+
+def runs_venue(principal: Principal, row: dict[str, Any]) -> bool:
+    """The booth's venue admins and its fair's organisers."""
+    return allowed(
+        principal,
+        Action.CREATE_BOOTH,
+        Resource(fair_id=row["fair_id"], venue_id=row["venue_id"]),
+    )
+
+
+def publicly_readable(row: dict[str, Any]) -> bool:
+    employer_ok = row["employer_id"] is None or row["employer_verified_at"] is not None
+    status = row["status"]
+    was_public = status == "approved" or (status == "closed" and row["approved_at"] is not None)
+    return employer_ok and was_public
+
+
+def booth_visible(principal: Principal, row: dict[str, Any], staff: list[dict[str, Any]]) -> bool:
+    if publicly_readable(row) or runs_venue(principal, row):
+        return True
+    if principal.account_id is not None and any(
+        member["account_id"] == principal.account_id for member in staff
+    ):
+        return True
+    return row["employer_id"] is not None and sees_privately(
+        principal, {"id": row["employer_id"], "region_code": row["employer_region_code"]}
+    )
+
+
+async def visible_booth(
+    conn: Connection, principal: Principal, ref: str, *, for_update: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    booth_id = parse_id(ref, "booth.not_found")
+    row = await store.get_booth(conn, booth_id, for_update=for_update)
+    staff = (await store.staff_of(conn, [booth_id]))[booth_id] if row is not None else []
+    if row is None or not booth_visible(principal, row, staff):
+        raise Problem("booth.not_found", f"no booth {booth_id}")
+    return row, staff
+
+
+def hours_value(entries: list[HoursEntry], starts_on: dt.date, ends_on: dt.date) -> list[Any]:
+    """Check opening hours against the fair's dates; the JSON to store, or a 422."""
+    parsed = [
+        Hours(parse_hhmm(e.start), parse_hhmm(e.end), on_date=e.date, weekday=e.weekday)
+        for e in entries
+    ]
+    issues = check_hours(parsed, starts_on, ends_on)
+    if issues:
+        raise Problem(
+            "request.invalid",
+            "the opening hours are invalid",
+            errors=[
+                FieldError(
+                    f"/hours/{issue.index}" + (f"/{issue.field}" if issue.field else ""),
+                    issue.code,
+                    issue.message,
+                )
+                for issue in issues
+            ],
+        )
+    return [e.model_dump(mode="json", exclude_none=True) for e in entries]
+
+
+def render(row: dict[str, Any], staff: list[dict[str, Any]]) -> BoothOut:
+    return BoothOut(
+        id=row["id"],
+        fair_id=row["fair_id"],
+        venue_id=row["venue_id"],
+        kind=row["kind"],
+        status=row["status"],
+        title=row["title"],
+        intro=row["intro"],
+        capacity=row["capacity"],
+        slot_minutes=row["slot_minutes"],
+        hours=[HoursEntry.model_validate(entry, strict=False) for entry in row["hours"]],
+        employer=summary(row, "employer_") if row["employer_id"] is not None else None,
+        staff=[BoothStaffMember(**member) for member in staff],
+        requested_at=row["requested_at"],
+        approved_at=row["approved_at"],
+        closed_at=row["closed_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def field_problem(pointer: str, code: str, message: str) -> Problem:
+    return Problem("request.invalid", message, errors=[FieldError(pointer, code, message)])
+
+
+def not_verified() -> Problem:
+    return Problem(
+        "employer.not_verified", "the employer must be verified by its region's venue first"
+    )
+
+
+def booth_exists() -> Problem:
+    return Problem("booth.exists", "this employer already has an open booth at this venue")
+
+
+async def open_booth_exists(conn: Connection, venue_id: UUID, employer_id: UUID) -> bool:
+    found = await conn.fetchval(
+        "SELECT true FROM booths WHERE venue_id = $1 AND employer_id = $2 AND status <> 'closed'",
+        venue_id,
+        employer_id,
+    )
+    return found is True
+
+
+async def fair_window(conn: Connection, fair_id: UUID) -> tuple[dt.date, dt.date]:
+    fair = await fairs_store.get_fair(conn, fair_id)
+    assert fair is not None  # a venue's fair exists (ON DELETE CASCADE)
+    return fair["starts_on"], fair["ends_on"]
+
+
+async def load(conn: Connection, booth_id: UUID) -> BoothOut:
+    row = await store.get_booth(conn, booth_id)
+    assert row is not None
+    return render(row, (await store.staff_of(conn, [booth_id]))[booth_id])
+
+
+# -- routes -------------------------------------------------------------------------------
+
+
+def register(api: Api) -> None:
+    tags = ("booths",)
+
+    @api.route(
+        "POST",
+        "/api/venues/{venue}/booths",
+        operation_id="createBooth",
+        summary="Open a booth for a verified employer, or a guidance desk, at this venue"
+        " (its admins, organisers)",
+        body=BoothIn,
+        response=BoothOut,
+        status=201,
+        tags=tags,
+    )
+    async def create_booth(call: Call[BoothIn, None]) -> BoothOut:
+        principal = await principal_of(call.request)
+        body = call.body
+        now = call.app[CLOCK].now()
+        try:
+            async with call.app[POOL].acquire() as conn, conn.transaction():
+                venue = await venue_resource(conn, call.path("venue"))
+                authorize(principal, Action.CREATE_BOOTH, venue)
+                assert venue.fair_id is not None
+                assert venue.venue_id is not None
+                kind = BoothKind(body.kind)
+                employer: dict[str, Any] | None = None
+                if kind is BoothKind.EMPLOYER:
+                    if body.employer_id is None:
+                        raise field_problem(
+                            "/employer_id", "required", "an employer's booth needs its employer"
+                        )
+                    employer = await employers_store.get_employer(conn, body.employer_id)
+                    if employer is None or (
+                        employer["verified_at"] is None and not sees_privately(principal, employer)
+                    ):
+                        raise field_problem(
+                            "/employer_id", "employer.not_found", "no such employer"
+                        )
+                elif body.employer_id is not None:
+                    raise field_problem(
+                        "/employer_id", "not_allowed", "a guidance desk has no employer"
+                    )
+                starts_on, ends_on = await fair_window(conn, venue.fair_id)
+                fields = body.model_dump(include={"title", "intro", "capacity", "slot_minutes"})
+                fields["hours"] = hours_value(body.hours, starts_on, ends_on)
+                # Bad input first (422), then conflicts with the state of things (409).
+                if employer is not None:
+                    if employer["verified_at"] is None:
+                        raise not_verified()
+                    if await open_booth_exists(conn, venue.venue_id, employer["id"]):
+                        raise booth_exists()
+                booth_id = await store.insert_booth(
+                    conn,
+                    fair_id=venue.fair_id,
+                    venue_id=venue.venue_id,
+                    kind=kind.value,
+                    employer_id=body.employer_id,
+                    fields=fields,
+                    status=BoothStatus.APPROVED.value,
+                    actor=principal.account_id,
+                    now=now,
+                )
+                return await load(conn, booth_id)
+        except asyncpg.UniqueViolationError:
+            raise booth_exists() from None
+
+    @api.route(
+        "POST",
+        "/api/employers/{employer}/booths",
+        operation_id="requestBooth",
+        summary="Ask a venue for a booth for this verified employer (its admins)",
+        body=BoothRequestIn,
+        response=BoothOut,
+        status=201,
+        tags=tags,
+    )
+    async def request_booth(call: Call[BoothRequestIn, None]) -> BoothOut:
+        principal = await principal_of(call.request)
+        body = call.body
+        now = call.app[CLOCK].now()
+        try:
+            async with call.app[POOL].acquire() as conn, conn.transaction():
+                employer = await visible_employer(conn, principal, call.path("employer"))
+                authorize(
+                    principal,
+                    Action.REQUEST_BOOTH,
+                    Resource(employer_id=employer["id"], employer_region=employer["region_code"]),
+                )
+                venue = await fairs_store.get_venue(conn, body.venue_id)
+                if venue is None:
+                    raise field_problem("/venue_id", "venue.not_found", "no such venue")
+                starts_on, ends_on = await fair_window(conn, venue["fair_id"])
+                fields = body.model_dump(include={"title", "intro", "capacity", "slot_minutes"})
+                fields["hours"] = hours_value(body.hours, starts_on, ends_on)
+                if employer["verified_at"] is None:
+                    raise not_verified()
+                if await open_booth_exists(conn, venue["id"], employer["id"]):
+                    raise booth_exists()
+                booth_id = await store.insert_booth(
+                    conn,
+                    fair_id=venue["fair_id"],
+                    venue_id=venue["id"],
+                    kind=BoothKind.EMPLOYER.value,
+                    employer_id=employer["id"],
+                    fields=fields,
+                    status=BoothStatus.REQUESTED.value,
+                    actor=principal.account_id,
+                    now=now,
+                )
+                return await load(conn, booth_id)
+        except asyncpg.UniqueViolationError:
+            raise booth_exists() from None
+
+    async def change(
+        call: Call[Any, None], changes: dict[str, Any], *, approving_only: bool
+    ) -> BoothOut:
+        """Apply a PATCH (or an approval) to a booth, with its status rules, in one
+        transaction."""
+        principal = await principal_of(call.request)
+        now = call.app[CLOCK].now()
+        try:
+            async with call.app[POOL].acquire() as conn, conn.transaction():
+                row, staff = await visible_booth(
+                    conn, principal, call.path("booth"), for_update=True
+                )
+                by_venue = runs_venue(principal, row)
+                if approving_only:
+                    authorize(principal, Action.CREATE_BOOTH, booth_resource(row, staff))
+                else:
+                    authorize(principal, Action.UPDATE_BOOTH, booth_resource(row, staff))
+                new_status = changes.get("status")
+                if new_status is not None:
+                    verdict = status_change(
+                        BoothStatus(row["status"]), BoothStatus(new_status), by_venue=by_venue
+                    )
+                    if verdict is StatusChange.FORBIDDEN:
+                        raise Problem(
+                            "auth.forbidden", f"only the venue may set a booth {new_status}"
+                        )
+                    if verdict is StatusChange.INVALID:
+                        raise field_problem(
+                            "/status",
+                            "booth.status_transition",
+                            f"a {row['status']} booth cannot become {new_status}",
+                        )
+                    if new_status == row["status"]:
+                        del changes["status"]
+                    elif (
+                        new_status == BoothStatus.APPROVED
+                        and row["employer_id"] is not None
+                        and row["employer_verified_at"] is None
+                    ):
+                        raise not_verified()
+                if "hours" in changes:
+                    changes["hours"] = hours_value(
+                        changes["hours"], row["fair_starts_on"], row["fair_ends_on"]
+                    )
+                if changes:
+                    await store.update_booth(
+                        conn, row["id"], changes, actor=principal.account_id, now=now
+                    )
+                return await load(conn, row["id"])
+        except asyncpg.UniqueViolationError:  # reopening next to another open booth
+            raise booth_exists() from None
+
+    @api.route(
+        "POST",
+        "/api/booths/{booth}/approval",
+        operation_id="approveBooth",
+        summary="Approve (or reopen) a booth, or decline a request (the venue's admins,"
+        " organisers)",
+        body=ApprovalIn,
+        response=BoothOut,
+        tags=tags,
+    )
+    async def approve_booth(call: Call[ApprovalIn, None]) -> BoothOut:
+        status = BoothStatus.APPROVED if call.body.approved else BoothStatus.CLOSED
+        return await change(call, {"status": status.value}, approving_only=True)
+
+    @api.route(
+        "PATCH",
+        "/api/booths/{booth}",
+        operation_id="updateBooth",
+        summary="Edit a booth: intro, capacity, slot length, hours, or close it (its employer's"
+        " admins, the venue's admins, organisers)",
+        body=BoothPatch,
+        response=BoothOut,
+        tags=tags,
+    )
+    async def update_booth(call: Call[BoothPatch, None]) -> BoothOut:
+        return await change(call, no_nulls(call.body), approving_only=False)
+
+    @api.route(
+        "GET",
+        "/api/booths",
+        operation_id="listBooths",
+        summary="Booths and guidance desks, by venue (the public sees approved ones of"
+        " verified employers)",
+        query=BoothQuery,
+        response=BoothList,
+        tags=tags,
+    )
+    async def list_booths(call: Call[None, BoothQuery]) -> BoothList:
+        principal = await principal_of(call.request)
+        query = call.query
+        async with call.app[POOL].acquire() as conn, conn.transaction(readonly=True):
+            rows = await store.list_booths(
+                conn,
+                viewer_of(principal),
+                fair=query.fair,
+                venue=query.venue,
+                kind=query.kind,
+                employer=query.employer,
+                status=query.status,
+                offset=query.offset,
+                limit=query.limit + 1,
+            )
+            more = len(rows) > query.limit
+            rows = rows[: query.limit]
+            staff = await store.staff_of(conn, [row["id"] for row in rows])
+        return BoothList(
+            items=[render(row, staff[row["id"]]) for row in rows],
+            next_offset=query.offset + query.limit if more else None,
+        )
+
+    @api.route(
+        "GET",
+        "/api/booths/{booth}",
+        operation_id="getBooth",
+        summary="One booth or guidance desk, with its staff and employer",
+        response=BoothOut,
+        tags=tags,
+    )
+    async def get_booth(call: Call[None, None]) -> BoothOut:
+        principal = await principal_of(call.request)
+        async with call.app[POOL].acquire() as conn, conn.transaction(readonly=True):
+            row, staff = await visible_booth(conn, principal, call.path("booth"))
+        return render(row, staff)
+
+    @api.route(
+        "PUT",
+        "/api/booths/{booth}/staff",
+        operation_id="setBoothStaff",
+        summary="Set who staffs the booth: the employer's recruiters (its admins), or for a"
+        " guidance desk the venue's counsellors (the venue's admins)",
+        body=StaffIn,
+        response=BoothStaff,
+        tags=tags,
+    )
+    async def set_booth_staff(call: Call[StaffIn, None]) -> BoothStaff:
+        principal = await principal_of(call.request)
+        wanted = list(dict.fromkeys(call.body.account_ids))  # a set: repeats count once
+        now = call.app[CLOCK].now()
+        async with call.app[POOL].acquire() as conn, conn.transaction():
+            row, staff = await visible_booth(conn, principal, call.path("booth"), for_update=True)
+            authorize(principal, Action.SET_BOOTH_STAFF, booth_resource(row, staff))
+            if row["employer_id"] is not None:
+                roles = await employers_store.roles_at(conn, row["employer_id"], wanted)
+                eligible = {Role.RECRUITER.value, Role.EMPLOYER_ADMIN.value}
+                reason = "not a recruiter of this employer"
+            else:
+                roles = await store.venue_roles(conn, row["venue_id"], wanted)
+                eligible = {Role.COUNSELLOR.value}
+                reason = "not a counsellor of this venue"
+            refused = [
+                FieldError(
+                    f"/account_ids/{call.body.account_ids.index(account)}",
+                    "booth.staff_not_eligible",
+                    reason,
+                )
+                for account in wanted
+                if not roles.get(account, set()) & eligible
+            ]
+            if refused:
+                raise Problem(
+                    "request.invalid", "some people cannot staff this booth", errors=refused
+                )
+            await store.set_staff(
+                conn, row["id"], wanted, assigned_by=principal.account_id, now=now
+            )
+            members = (await store.staff_of(conn, [row["id"]]))[row["id"]]
+        return BoothStaff(items=[BoothStaffMember(**member) for member in members])
