@@ -19,6 +19,7 @@ from server.api import (
     grants,
     health,
     notifications,
+    queue,
     static,
 )
 from server.api.problems import problem_middleware
@@ -34,6 +35,7 @@ from server.appkeys import (
     OUTBOX,
     PASSWORDS,
     POOL,
+    QUEUE,
     RATE_LIMITER,
     SETTINGS,
     TIMER_RUNNER,
@@ -58,9 +60,11 @@ from server.realtime.presence import (
 )
 from server.realtime.topics import TopicRegistry
 from server.services.identity import IdentityService, Passwords
+from server.services.queue import NOTIFY_KIND, RING_KIND, QueueService
 from server.store import db
 from server.store.database import database_dsn
-from server.timers import Clock, LatePolicy, SystemClock, TimerRegistry, TimerRunner
+from server.store.db import Connection
+from server.timers import Clock, LatePolicy, SystemClock, Timer, TimerRegistry, TimerRunner
 from server.timers import ensure as ensure_timer
 
 log = logging.getLogger(__name__)
@@ -100,11 +104,22 @@ def create_app(
     employers.register(api)
     booths.register(api)
     notifications.register(api)
+    queue.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
     register_builtin(app[TOPICS])
     app[TIMERS].register(PRUNE_KIND, prune_events, late_policy=LatePolicy.FIRE)
+    queue.register_topics(app[TOPICS], lambda: app[QUEUE])
+
+    async def ring_timeout(conn: Connection, timer: Timer) -> None:
+        await app[QUEUE].on_ring_timeout(conn, timer)
+
+    async def get_ready(conn: Connection, timer: Timer) -> None:
+        await app[QUEUE].on_notify(conn, timer)
+
+    app[TIMERS].register(RING_KIND, ring_timeout, late_policy=LatePolicy.FIRE)
+    app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
@@ -207,6 +222,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
         public_url=settings.public_url,
         sockets=app[WEBSOCKETS],
     )
+    app[QUEUE] = QueueService(app[POOL], app[OUTBOX], app[CLOCK], presence)
     tasks = [
         asyncio.create_task(app[OUTBOX].run(), name="outbox"),
         asyncio.create_task(presence.run(app[GATEWAY].broadcast_presence), name="presence"),

@@ -16,6 +16,7 @@ from server.realtime.gateway import Gateway
 from server.realtime.outbox import Outbox
 from server.realtime.topics import TopicRegistry
 from server.services.identity import IdentityService, Passwords
+from server.services.queue import QueueService
 from server.timers import Clock, TimerRegistry, TimerRunner
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -34,3 +35,4 @@ IDENTITY = web.AppKey("identity", IdentityService)
 TOPICS = web.AppKey("topics", TopicRegistry)
 OUTBOX = web.AppKey("outbox", Outbox)
 GATEWAY = web.AppKey("gateway", Gateway)
+QUEUE = web.AppKey("queue", QueueService)

@@ -41,6 +41,16 @@ STATUS: Mapping[str, int] = {
     "auth.account_exists": 409,
     "account.not_found": 404,
     "session.not_found": 404,
+    # booth queues
+    "queue.closed": 409,
+    "queue.full": 409,
+    "queue.already_joined": 409,
+    "queue.limit": 409,
+    "queue.empty": 409,
+    "queue.staff_busy": 409,
+    "queue.not_present": 409,
+    "queue.wrong_state": 409,
+    "ticket.not_found": 404,
     # notifications
     "notification.not_found": 404,
     # fairs and venues

@@ -20,6 +20,7 @@ its ``max_lateness`` (after downtime): ``FIRE`` anyway, ``SKIP`` it, or ``REPORT
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -190,6 +191,21 @@ async def cancel(conn: Connection, key: str) -> bool:
     return await conn.fetchval("DELETE FROM timers WHERE key = $1 RETURNING true", key) is True
 
 
+PostCommit = Callable[[], Awaitable[None]]
+_post_commit: contextvars.ContextVar[list[PostCommit] | None] = contextvars.ContextVar(
+    "timer_post_commit", default=None
+)
+
+
+def after_commit(action: PostCommit) -> None:
+    """From inside a timer handler: run ``action`` once the handler's work has committed
+    (e.g. publish the events it appended). Dropped if the handler or the batch fails."""
+    actions = _post_commit.get()
+    if actions is None:
+        raise RuntimeError("after_commit() is only available inside a timer handler")
+    actions.append(action)
+
+
 RETRY_BACKOFF = (1, 5, 30, 120, 600)  # seconds after the 1st, 2nd, … failure
 
 
@@ -226,6 +242,7 @@ class TimerRunner:
         if not kinds:
             return 0
         now = self._clock.now()
+        committed: list[PostCommit] = []
         async with self._pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 """
@@ -248,10 +265,15 @@ class TimerRunner:
                     payload=row["payload"],
                     attempts=row["attempts"],
                 )
-                await self._settle(conn, timer, now)
+                committed.extend(await self._settle(conn, timer, now))
+        for action in committed:
+            try:
+                await action()
+            except Exception:
+                log.exception("an after-commit action of a timer failed")
         return len(rows)
 
-    async def _settle(self, conn: Connection, timer: Timer, now: datetime) -> None:
+    async def _settle(self, conn: Connection, timer: Timer, now: datetime) -> list[PostCommit]:
         spec = self._registry.kinds[timer.kind]
         lateness = now - timer.due_at
         if lateness > spec.max_lateness and spec.late_policy is not LatePolicy.FIRE:
@@ -277,7 +299,9 @@ class TimerRunner:
             else:
                 log.info("timer %s (%s) skipped: too late", timer.key, timer.kind)
             await conn.execute("DELETE FROM timers WHERE id = $1", timer.id)
-            return
+            return []
+        actions: list[PostCommit] = []
+        token = _post_commit.set(actions)
         try:
             async with conn.transaction():  # a savepoint: a failing handler undoes only itself
                 await spec.handler(conn, timer)
@@ -295,12 +319,15 @@ class TimerRunner:
                 f"{type(exc).__name__}: {exc}"[:1000],
                 now + timedelta(seconds=delay),
             )
-            return
+            return []
+        finally:
+            _post_commit.reset(token)
         # A handler may reschedule its own key (a recurring job): then the row now has
         # a new due_at and must stay.
         await conn.execute(
             "DELETE FROM timers WHERE id = $1 AND due_at = $2", timer.id, timer.due_at
         )
+        return actions
 
     async def run_forever(self) -> None:
         """Run batches until cancelled; survive database outages with a pause."""

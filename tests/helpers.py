@@ -113,3 +113,49 @@ async def a_fair_and_venue(conn: Any, region_code: str = "110000") -> tuple[UUID
         region_code,
     )
     return fair_id, venue_id
+
+
+async def a_booth(
+    conn: Any, staff: list[UUID], *, capacity: int = 50, slot_minutes: int = 10
+) -> UUID:
+    """A verified employer's approved booth at a test venue, staffed by ``staff``."""
+    from server.domain.credit_code import check_character
+    from server.ids import uuid7
+
+    found = await conn.fetchrow(
+        "SELECT v.fair_id, v.id FROM venues v JOIN fairs f ON f.id = v.fair_id"
+        " WHERE f.slug = 'test-fair' LIMIT 1"
+    )
+    fair_id, venue_id = (found["fair_id"], found["id"]) if found else await a_fair_and_venue(conn)
+    now = await conn.fetchval("SELECT now()")
+    employer_id = uuid7()
+    body = "91110000" + f"{employer_id.int % 10**9:09d}"
+    await conn.execute(
+        "INSERT INTO employers (id, name, credit_code, type, industry, region_code, size,"
+        " created_at, updated_at, verified_at) VALUES ($1, '测试企业（示例）', $2, 'private',"
+        " 'I', '110000', '20_99', $3, $3, $3)",
+        employer_id,
+        body + check_character(body),
+        now,
+    )
+    booth_id = uuid7()
+    await conn.execute(
+        "INSERT INTO booths (id, fair_id, venue_id, kind, employer_id, capacity, slot_minutes,"
+        " status, approved_at, created_at, updated_at)"
+        " VALUES ($1, $2, $3, 'employer', $4, $5, $6, 'approved', $7, $7, $7)",
+        booth_id,
+        fair_id,
+        venue_id,
+        employer_id,
+        capacity,
+        slot_minutes,
+        now,
+    )
+    for account_id in staff:
+        await conn.execute(
+            "INSERT INTO booth_staff (booth_id, account_id, assigned_at) VALUES ($1, $2, $3)",
+            booth_id,
+            account_id,
+            now,
+        )
+    return booth_id

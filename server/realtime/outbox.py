@@ -26,7 +26,7 @@ from server.bus import EventBus
 from server.realtime.hub import bus_message, channel
 from server.store import events as store
 from server.store.db import Connection
-from server.timers import Clock, schedule
+from server.timers import Clock, after_commit, schedule
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,12 @@ class Outbox:
     async def append(self, conn: Connection, events: list[store.NewEvent]) -> list[store.Event]:
         """For callers that manage their own transaction: append now, publish after commit."""
         return await store.append_events(conn, events, self._clock.now())
+
+    async def append_in_timer(self, conn: Connection, events: list[store.NewEvent]) -> None:
+        """From a timer handler: append now, publish once the timer's batch commits."""
+        written = await store.append_events(conn, events, self._clock.now())
+        if written:
+            after_commit(lambda: self.publish(written))
 
     async def publish(self, events: list[store.Event]) -> None:
         for event in events:

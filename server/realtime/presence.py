@@ -139,6 +139,13 @@ class Presence:
             return len(known)
         return len(self._local.get(topic, ()))
 
+    def is_present(self, topic: str, member: str) -> bool:
+        """Connected to ``topic`` here, or on another node as of the last tick."""
+        local = self._local.get(topic)
+        return (local is not None and local[member] > 0) or member in self._totals.get(
+            topic, frozenset()
+        )
+
     def members(self, topic: str) -> frozenset[str]:
         return self._totals.get(topic, frozenset(self._local.get(topic, ())))
 

@@ -1,0 +1,340 @@
+"""Booth queues over HTTP, and the ``booth:<id>`` / ``booth:<id>:staff`` topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from aiohttp import web
+from pydantic import Field
+
+from server.api.auth import signed_in
+from server.api.routing import Api, Call, Model
+from server.appkeys import POOL, QUEUE
+from server.domain.principal import Principal, Role
+from server.domain.queue import QueueStatus, StaffStatus
+from server.errors import Problem
+from server.realtime.protocol import ProtocolError
+from server.realtime.topics import TopicFamily, TopicRegistry
+from server.services.queue import QueueService
+from server.store.db import Connection
+
+
+class MyTicket(Model):
+    id: UUID
+    booth_id: UUID
+    token: str
+    state: str
+    passes: int
+    joined_at: datetime
+    ring_until: datetime | None = None
+
+
+class MyTickets(Model):
+    items: list[MyTicket]
+
+
+class CalledTicket(Model):
+    ticket_id: UUID
+    candidate_id: UUID
+    state: str
+    passes: int
+    joined_at: datetime
+    ring_until: datetime | None = None
+
+
+class Removal(Model):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class StaffStatusIn(Model):
+    status: StaffStatus
+
+
+class QueueStatusIn(Model):
+    status: QueueStatus
+
+
+def _uuid(text: str, code: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise Problem(code, f"no such id: {text}") from None
+
+
+def _mine(row: dict[str, Any]) -> MyTicket:
+    called = row["state"] == "called"
+    return MyTicket(
+        id=row["id"],
+        booth_id=row["booth_id"],
+        token=row["token"],
+        state=row["state"],
+        passes=row["passes"],
+        joined_at=row["joined_at"],
+        ring_until=row.get("ring_until") if called else None,
+    )
+
+
+def _called(row: dict[str, Any]) -> CalledTicket:
+    return CalledTicket(
+        ticket_id=row["id"],
+        candidate_id=row["candidate_id"],
+        state=row["state"],
+        passes=row["passes"],
+        joined_at=row["joined_at"],
+        ring_until=row.get("ring_until"),
+    )
+
+
+async def _candidate(call: Call[Any, Any]) -> Principal:
+    principal = await signed_in(call)
+    if not principal.has(Role.CANDIDATE):
+        raise Problem("auth.forbidden", "only candidates join lines")
+    return principal
+
+
+def register(api: Api) -> None:
+    tags = ("queues",)
+
+    @api.route(
+        "POST",
+        "/api/booths/{booth}/tickets",
+        operation_id="joinQueue",
+        summary="Join the booth's line",
+        response=MyTicket,
+        status=201,
+        tags=tags,
+    )
+    async def join_queue(call: Call[None, None]) -> MyTicket:
+        principal = await _candidate(call)
+        booth_id = _uuid(call.path("booth"), "booth.not_found")
+        assert principal.account_id is not None
+        return _mine(await call.app[QUEUE].join(booth_id, principal.account_id))
+
+    @api.route(
+        "DELETE",
+        "/api/tickets/{ticket}",
+        operation_id="leaveQueue",
+        summary="Leave a line",
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def leave_queue(call: Call[None, None]) -> web.StreamResponse:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        await call.app[QUEUE].leave(
+            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+        )
+        return web.Response(status=204)
+
+    @api.route(
+        "GET",
+        "/api/me/tickets",
+        operation_id="getMyTickets",
+        summary="My lines: active tickets with their tokens",
+        response=MyTickets,
+        tags=tags,
+    )
+    async def my_tickets(call: Call[None, None]) -> MyTickets:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        rows = await call.app[QUEUE].my_tickets(principal.account_id)
+        return MyTickets(items=[_mine(r) for r in rows])
+
+    @api.route(
+        "POST",
+        "/api/tickets/{ticket}/accept",
+        operation_id="acceptCall",
+        summary="Answer a call: the interview starts",
+        response=MyTicket,
+        tags=tags,
+    )
+    async def accept(call: Call[None, None]) -> MyTicket:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        row = await call.app[QUEUE].accept(
+            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+        )
+        return _mine(row)
+
+    @api.route(
+        "POST",
+        "/api/tickets/{ticket}/decline",
+        operation_id="declineCall",
+        summary="Not now: back in place with a pass (the second pass ends the ticket)",
+        response=MyTicket,
+        tags=tags,
+    )
+    async def decline(call: Call[None, None]) -> MyTicket:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        row = await call.app[QUEUE].decline(
+            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+        )
+        return _mine(row)
+
+    @api.route(
+        "POST",
+        "/api/booths/{booth}/watch",
+        operation_id="notifyWhenOpen",
+        summary="Tell me when this line has room or opens",
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def watch(call: Call[None, None]) -> web.StreamResponse:
+        principal = await _candidate(call)
+        assert principal.account_id is not None
+        await call.app[QUEUE].watch(
+            _uuid(call.path("booth"), "booth.not_found"), principal.account_id
+        )
+        return web.Response(status=204)
+
+    @api.route(
+        "POST",
+        "/api/booths/{booth}/call-next",
+        operation_id="callNext",
+        summary="Call the next candidate who is free (booth staff)",
+        response=CalledTicket,
+        tags=tags,
+    )
+    async def call_next(call: Call[None, None]) -> CalledTicket:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        row = await call.app[QUEUE].call(
+            _uuid(call.path("booth"), "booth.not_found"), principal.account_id
+        )
+        return _called(row)
+
+    @api.route(
+        "POST",
+        "/api/tickets/{ticket}/call",
+        operation_id="callCandidate",
+        summary="Call one particular waiting candidate (booth staff; audited)",
+        response=CalledTicket,
+        tags=tags,
+    )
+    async def call_candidate(call: Call[None, None]) -> CalledTicket:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        ticket_id = _uuid(call.path("ticket"), "ticket.not_found")
+        async with call.app[POOL].acquire() as conn:
+            booth_id = await conn.fetchval("SELECT booth_id FROM tickets WHERE id = $1", ticket_id)
+        if booth_id is None:
+            raise Problem("ticket.not_found", "no such ticket")
+        row = await call.app[QUEUE].call(booth_id, principal.account_id, ticket_id)
+        return _called(row)
+
+    @api.route(
+        "POST",
+        "/api/tickets/{ticket}/complete",
+        operation_id="completeTicket",
+        summary="The interview is over (booth staff)",
+        response=CalledTicket,
+        tags=tags,
+    )
+    async def complete(call: Call[None, None]) -> CalledTicket:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        row = await call.app[QUEUE].complete(
+            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+        )
+        return _called(row)
+
+    @api.route(
+        "POST",
+        "/api/tickets/{ticket}/remove",
+        operation_id="removeTicket",
+        summary="Take a ticket out of the line, with a reason (booth staff)",
+        body=Removal,
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def remove(call: Call[Removal, None]) -> web.StreamResponse:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        await call.app[QUEUE].remove(
+            _uuid(call.path("ticket"), "ticket.not_found"),
+            principal.account_id,
+            call.body.reason,
+        )
+        return web.Response(status=204)
+
+    @api.route(
+        "PUT",
+        "/api/booths/{booth}/staff-status",
+        operation_id="setStaffStatus",
+        summary="Set my status at this booth: available, paused or offline",
+        body=StaffStatusIn,
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def staff_status(call: Call[StaffStatusIn, None]) -> web.StreamResponse:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        await call.app[QUEUE].set_staff_status(
+            _uuid(call.path("booth"), "booth.not_found"), principal.account_id, call.body.status
+        )
+        return web.Response(status=204)
+
+    @api.route(
+        "PUT",
+        "/api/booths/{booth}/queue-status",
+        operation_id="setBoothStatus",
+        summary="Open, pause or close the booth's line (booth staff)",
+        body=QueueStatusIn,
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def queue_status(call: Call[QueueStatusIn, None]) -> web.StreamResponse:
+        principal = await signed_in(call)
+        await call.app[QUEUE].set_queue_status(
+            _uuid(call.path("booth"), "booth.not_found"), principal.account_id, call.body.status
+        )
+        return web.Response(status=204)
+
+
+def register_topics(registry: TopicRegistry, queue: Any) -> None:
+    """``booth:<id>`` (public) and ``booth:<id>:staff`` (that booth's staff, with presence).
+
+    ``queue`` is a callable returning the QueueService (it exists once the app starts).
+    """
+
+    def parse(ident: str) -> tuple[UUID, bool]:
+        booth, _, rest = ident.partition(":")
+        if rest not in ("", "staff"):
+            raise ProtocolError("topic.unknown", f"no such topic booth:{ident}")
+        try:
+            return UUID(booth), rest == "staff"
+        except ValueError:
+            raise ProtocolError("topic.unknown", f"no such booth {booth}") from None
+
+    async def authorize(principal: Principal, ident: str) -> bool:
+        booth_id, staff = parse(ident)
+        if not staff:
+            return True
+        service: QueueService = queue()
+        async with service._pool.acquire() as conn:
+            return await service.is_staff(conn, booth_id, principal.account_id)
+
+    async def snapshot(conn: Connection, ident: str, principal: Principal) -> dict[str, Any]:
+        booth_id, staff = parse(ident)
+        service: QueueService = queue()
+        if staff:
+            return await service.staff_snapshot(conn, booth_id)
+        exists = await conn.fetchval(
+            "SELECT 1 FROM booths b LEFT JOIN employers e ON e.id = b.employer_id"
+            " WHERE b.id = $1 AND b.status = 'approved'"
+            " AND (b.employer_id IS NULL OR e.verified_at IS NOT NULL)",
+            booth_id,
+        )
+        if not exists:
+            raise ProtocolError("topic.unknown", f"no booth {booth_id}")
+        return await service.snapshot(conn, booth_id)
+
+    registry.register(TopicFamily("booth", authorize, snapshot, presence=True))

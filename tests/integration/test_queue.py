@@ -1,0 +1,282 @@
+"""Booth queues over HTTP and the event stream: join, call, accept, decline, limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from aiohttp.test_utils import TestClient
+
+from server.appkeys import POOL, TIMERS
+from server.realtime.client import StreamClient
+from server.timers import FakeClock, TimerRunner
+from tests.helpers import Person, a_booth, person
+
+Client = TestClient[Any, Any]
+
+
+def ws_url(client: Client) -> str:
+    return str(client.make_url("/ws")).replace("http://", "ws://")
+
+
+async def problem_code(response: Any, status: int) -> str:
+    assert response.status == status, await response.text()
+    code: str = (await response.json(content_type=None))["code"]
+    return code
+
+
+async def booth_with(client: Client, staff: list[Person], **kwargs: Any) -> UUID:
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        return await a_booth(conn, [s.account_id for s in staff], **kwargs)
+
+
+@asynccontextmanager
+async def on_duty(client: Client, recruiter: Person, booth: UUID) -> AsyncIterator[StreamClient]:
+    """A recruiter with the booth console open (on the staff topic) and available."""
+    async with StreamClient(ws_url(client), token=recruiter.token) as console:
+        await console.subscribe(f"booth:{booth}:staff")
+        await console.next_op("subscribed")
+        response = await recruiter.put(
+            f"/api/booths/{booth}/staff-status", json={"status": "available"}
+        )
+        assert response.status == 204, await response.text()
+        yield console
+
+
+async def open_line(recruiter: Person, booth: UUID) -> None:
+    response = await recruiter.put(f"/api/booths/{booth}/queue-status", json={"status": "open"})
+    assert response.status == 204, await response.text()
+
+
+async def test_a_candidate_joins_and_learns_only_their_own_token(client: Client) -> None:
+    recruiter = await person(client, "r1@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c1@example.org")
+    second = await person(client, "c2@example.org")
+    async with (
+        StreamClient(ws_url(client)) as public,
+        StreamClient(ws_url(client), token=second.token) as mine,
+    ):
+        await public.subscribe(f"booth:{booth}")
+        assert (await public.next_op("snapshot"))["data"]["line"] == []
+        await mine.subscribe("me")
+        await mine.next_op("subscribed")
+        one = await (await first.post(f"/api/booths/{booth}/tickets")).json()
+        two_response = await second.post(f"/api/booths/{booth}/tickets")
+        assert two_response.status == 201
+        two = await two_response.json()
+        joined = [await public.next_op("event") for _ in range(2)]
+        assert [(e["type"], e["data"]) for e in joined if e["type"] == "queue.joined"] == [
+            ("queue.joined", {"token": one["token"], "after": None}),
+            ("queue.joined", {"token": two["token"], "after": one["token"]}),
+        ]
+        update = await mine.next_op("event")
+        assert update["data"]["ticket"]["token"] == two["token"]
+        assert one["token"] not in str(update)
+    tickets = await (await second.get("/api/me/tickets")).json()
+    assert [t["token"] for t in tickets["items"]] == [two["token"]]
+
+
+async def test_call_accept_complete_moves_the_ticket_and_the_staff(client: Client) -> None:
+    recruiter = await person(client, "r2@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "c3@example.org")
+    ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
+    async with on_duty(client, recruiter, booth) as console:
+        called = await recruiter.post(f"/api/booths/{booth}/call-next")
+        assert called.status == 200
+        body = await called.json()
+        assert body["ticket_id"] == ticket["id"]
+        assert body["ring_until"] is not None
+        again = await recruiter.post(f"/api/booths/{booth}/call-next")
+        assert await problem_code(again, 409) == "queue.staff_busy"
+        accepted = await candidate.post(f"/api/tickets/{ticket['id']}/accept")
+        assert (await accepted.json())["state"] == "in_interview"
+        done = await recruiter.post(f"/api/tickets/{ticket['id']}/complete")
+        assert (await done.json())["state"] == "done"
+        statuses = []
+        while len(statuses) < 3:
+            frame = await console.next_op("event")
+            if frame["type"] == "staff.status":
+                statuses.append(frame["data"]["status"])
+        assert statuses == ["available", "in_call", "available"]
+    mine = await (await candidate.get("/api/me/tickets")).json()
+    assert mine["items"] == []
+
+
+async def test_two_recruiters_calling_at_once_never_call_anyone_twice(client: Client) -> None:
+    recruiters = [await person(client, f"r-many-{i}@example.org") for i in range(4)]
+    booth = await booth_with(client, recruiters)
+    await open_line(recruiters[0], booth)
+    candidates = [await person(client, f"c-many-{i}@example.org") for i in range(3)]
+    for c in candidates:
+        assert (await c.post(f"/api/booths/{booth}/tickets")).status == 201
+    consoles = [on_duty(client, r, booth) for r in recruiters]
+    entered = [await cm.__aenter__() for cm in consoles]
+    try:
+        results = await asyncio.gather(
+            *(r.post(f"/api/booths/{booth}/call-next") for r in recruiters)
+        )
+        bodies = [await r.json(content_type=None) for r in results]
+    finally:
+        for cm in consoles:
+            await cm.__aexit__(None, None, None)
+    assert len(entered) == 4
+    called = [b["candidate_id"] for b in bodies if "candidate_id" in b]
+    assert sorted(called) == sorted(str(c.account_id) for c in candidates)
+    assert [b["code"] for b in bodies if "code" in b] == ["queue.empty"]
+
+
+async def test_a_candidate_called_at_one_booth_is_skipped_but_kept_at_another(
+    client: Client,
+) -> None:
+    ra, rb = await person(client, "ra@example.org"), await person(client, "rb@example.org")
+    booth_a, booth_b = await booth_with(client, [ra]), await booth_with(client, [rb])
+    await open_line(ra, booth_a)
+    await open_line(rb, booth_b)
+    busy = await person(client, "busy@example.org")
+    other = await person(client, "other@example.org")
+    await busy.post(f"/api/booths/{booth_a}/tickets")
+    ticket_b = await (await busy.post(f"/api/booths/{booth_b}/tickets")).json()
+    await other.post(f"/api/booths/{booth_b}/tickets")
+    async with (
+        StreamClient(ws_url(client)) as public_b,
+        on_duty(client, ra, booth_a),
+        on_duty(client, rb, booth_b),
+    ):
+        await public_b.subscribe(f"booth:{booth_b}")
+        await public_b.next_op("subscribed")
+        assert (await ra.post(f"/api/booths/{booth_a}/call-next")).status == 200
+        flag = await public_b.next_op("event")
+        assert (flag["type"], flag["data"]) == (
+            "queue.busy",
+            {"token": ticket_b["token"], "busy": True},
+        )
+        at_b = await (await rb.post(f"/api/booths/{booth_b}/call-next")).json()
+        assert at_b["candidate_id"] == str(other.account_id)  # the busy one keeps their place
+    mine = await (await busy.get("/api/me/tickets")).json()
+    by_booth = {t["booth_id"]: t["state"] for t in mine["items"]}
+    assert by_booth[str(booth_a)] == "called"
+    assert by_booth[str(booth_b)] in ("waiting", "notified")  # still in line at B
+
+
+async def test_a_decline_keeps_the_place_and_the_second_pass_ends_the_ticket(
+    client: Client,
+) -> None:
+    recruiter = await person(client, "r3@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c4@example.org")
+    second = await person(client, "c5@example.org")
+    t1 = await (await first.post(f"/api/booths/{booth}/tickets")).json()
+    await second.post(f"/api/booths/{booth}/tickets")
+    async with on_duty(client, recruiter, booth):
+        await recruiter.post(f"/api/booths/{booth}/call-next")
+        declined = await (await first.post(f"/api/tickets/{t1['id']}/decline")).json()
+        assert (declined["state"], declined["passes"]) == ("waiting", 1)
+        again = await (await recruiter.post(f"/api/booths/{booth}/call-next")).json()
+        assert again["ticket_id"] == t1["id"]  # still first in line
+        ended = await (await first.post(f"/api/tickets/{t1['id']}/decline")).json()
+        assert (ended["state"], ended["passes"]) == ("expired", 2)
+
+
+async def test_an_unanswered_call_times_out_by_the_durable_timer(
+    client: Client, clock: FakeClock
+) -> None:
+    recruiter = await person(client, "r4@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "c6@example.org")
+    ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
+    app = client.app
+    assert app is not None
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+    async with (
+        StreamClient(ws_url(client), token=candidate.token) as mine,
+        on_duty(client, recruiter, booth),
+    ):
+        await mine.subscribe("me")
+        await mine.next_op("subscribed")
+        await recruiter.post(f"/api/booths/{booth}/call-next")
+        clock.advance(timedelta(seconds=44))
+        await runner.run_due()
+        assert (await (await candidate.get("/api/me/tickets")).json())["items"][0]["state"] == (
+            "called"
+        )
+        clock.advance(timedelta(seconds=2))
+        while await runner.run_due():
+            pass
+        while True:  # the candidate is told on their stream: back in line, one pass
+            update = (await mine.next_op("event"))["data"]["ticket"]
+            if update["passes"] == 1:
+                break
+        assert update["state"] in ("waiting", "notified")
+    now = (await (await candidate.get("/api/me/tickets")).json())["items"][0]
+    assert (now["id"], now["passes"]) == (ticket["id"], 1)
+    assert now["state"] in ("waiting", "notified")  # first again, so "get ready" at once
+
+
+async def test_bad_requests_change_nothing_and_say_why(client: Client) -> None:
+    recruiter = await person(client, "r5@example.org")
+    booth = await booth_with(client, [recruiter], capacity=1)
+    candidate = await person(client, "c7@example.org")
+    stranger = await person(client, "c8@example.org")
+    closed = await candidate.post(f"/api/booths/{booth}/tickets")
+    assert await problem_code(closed, 409) == "queue.closed"
+    await open_line(recruiter, booth)
+    ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
+    twice = await candidate.post(f"/api/booths/{booth}/tickets")
+    assert await problem_code(twice, 409) == "queue.already_joined"
+    full = await stranger.post(f"/api/booths/{booth}/tickets")
+    assert await problem_code(full, 409) == "queue.full"
+    assert "wait" in await full.json(content_type=None)
+    foreign = await stranger.post(f"/api/tickets/{ticket['id']}/accept")
+    assert await problem_code(foreign, 404) == "ticket.not_found"
+    not_called = await candidate.post(f"/api/tickets/{ticket['id']}/accept")
+    assert await problem_code(not_called, 409) == "queue.wrong_state"
+    outsider = await stranger.post(f"/api/booths/{booth}/call-next")
+    assert await problem_code(outsider, 403) == "auth.forbidden"
+    absent = await recruiter.put(f"/api/booths/{booth}/staff-status", json={"status": "available"})
+    assert await problem_code(absent, 409) == "queue.not_present"
+    unknown = await candidate.post(f"/api/booths/{UUID(int=7)}/tickets")
+    assert await problem_code(unknown, 404) == "booth.not_found"
+    garbage = await candidate.post("/api/tickets/not-a-ticket/accept")
+    assert await problem_code(garbage, 404) == "ticket.not_found"
+    anonymous = await client.post(f"/api/booths/{booth}/tickets")
+    assert await problem_code(anonymous, 401) == "auth.required"
+    mine = await (await candidate.get("/api/me/tickets")).json()
+    assert [(t["id"], t["state"]) for t in mine["items"]] == [(ticket["id"], "waiting")]
+
+
+async def test_the_per_fair_limit_of_lines_holds(client: Client) -> None:
+    recruiter = await person(client, "r6@example.org")
+    booths = [await booth_with(client, [recruiter]) for _ in range(4)]
+    for booth in booths:
+        await open_line(recruiter, booth)
+    candidate = await person(client, "c9@example.org")
+    statuses = [(await candidate.post(f"/api/booths/{b}/tickets")).status for b in booths[:3]]
+    assert statuses == [201, 201, 201]
+    fourth = await candidate.post(f"/api/booths/{booths[3]}/tickets")
+    assert await problem_code(fourth, 409) == "queue.limit"
+
+
+async def test_a_watcher_is_told_when_a_full_line_has_room(client: Client) -> None:
+    recruiter = await person(client, "r7@example.org")
+    booth = await booth_with(client, [recruiter], capacity=1)
+    await open_line(recruiter, booth)
+    holder = await person(client, "c10@example.org")
+    watcher = await person(client, "c11@example.org")
+    ticket = await (await holder.post(f"/api/booths/{booth}/tickets")).json()
+    assert (await watcher.post(f"/api/booths/{booth}/watch")).status == 204
+    assert (await holder.delete(f"/api/tickets/{ticket['id']}")).status == 204
+    inbox = await (await watcher.get("/api/me/notifications")).json()
+    assert [n["kind"] for n in inbox["items"]] == ["queue.room"]
+    assert inbox["items"][0]["data"] == {"booth_id": str(booth)}
