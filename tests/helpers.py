@@ -81,6 +81,23 @@ async def sign_up(
     )
 
 
+async def quick_person(
+    client: TestClient[Any, Any], contact: str, name: str = "测试用户"
+) -> Person:
+    """A candidate with an API token, created directly (no code, no rate limit): for tests
+    that need many people; sign-up itself is tested through the API elsewhere."""
+    from server.appkeys import IDENTITY
+
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn, conn.transaction():
+        account_id = await app[IDENTITY].create_account(
+            conn, destination=contact, password=PASSWORD, display_name=name
+        )
+        issued = await app[IDENTITY].issue_api_token(conn, account_id, "test")
+    return Person(client, account_id, issued.token)
+
+
 async def person(client: TestClient[Any, Any], contact: str, name: str = "测试用户") -> Person:
     response = await sign_up(client, contact, name)
     assert response.status == 201, await response.text()

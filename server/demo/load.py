@@ -135,6 +135,15 @@ async def load_demo(
             columns=["id", "fair_id", "name_zh", "name_en", "url", "position"],
         )
         await load_structure(conn, fair_id=fair_id, now=clock.now())
+        # The demo's lines are open, so candidates can queue at once.
+        await conn.execute(
+            """
+            INSERT INTO booth_queues (booth_id, status, changed_at)
+            SELECT id, 'open', $2 FROM booths WHERE fair_id = $1 AND status = 'approved'
+            """,
+            fair_id,
+            clock.now(),
+        )
     return DemoSummary(fair["slug"], starts_on, ends_on, len(venues), True)
 
 

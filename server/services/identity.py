@@ -336,6 +336,12 @@ class IdentityService:
                 )
                 return await self._open_session(conn, account["id"], kind, label, address, now)
 
+    async def issue_api_token(
+        self, conn: Connection, account_id: UUID, label: str, address: str = ""
+    ) -> IssuedSession:
+        """An API token for an existing account (bots, load tools, the CLI)."""
+        return await self._open_session(conn, account_id, "api", label, address, self._clock.now())
+
     async def _open_session(
         self,
         conn: Connection,
