@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.timers"]
+BENCHMARKS = ["bench.timers", "bench.queue"]
 
 
 def main() -> int:

@@ -48,6 +48,13 @@ from server.store.db import Connection
 from server.timers import Clock, Timer, cancel, schedule
 
 RING_KIND = "queue.ring_timeout"
+CALL_ATTEMPTS = 3
+
+
+class _CalledElsewhere(Exception):
+    """The chosen candidate was called at another booth in the same instant."""
+
+
 NOTIFY_KIND = "queue.notify"
 HISTORY = 30  # service times used for the estimate
 
@@ -107,20 +114,14 @@ class QueueService:
         self._clock = clock
         self._presence = presence
         self.settings = settings or QueueSettings()
+        self._models: dict[UUID, ServiceModel] = {}
 
     # -- helpers ----------------------------------------------------------------------
 
     async def _lock_booth(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
-        """Lock the booth's queue (creating it closed) and return the booth with it."""
-        now = self._clock.now()
-        await conn.execute(
-            "INSERT INTO booth_queues (booth_id, changed_at)"
-            " SELECT id, $2 FROM booths WHERE id = $1 ON CONFLICT (booth_id) DO NOTHING",
-            booth_id,
-            now,
-        )
-        row = await conn.fetchrow(
-            """
+        """Lock the booth's queue row (creating it, closed, the first time) and return the
+        booth with its queue status: every change to one booth's line is serialised here."""
+        query = """
             SELECT b.id, b.fair_id, b.venue_id, b.employer_id, b.capacity, b.slot_minutes,
                    b.status AS booth_status, q.status AS queue_status, q.eta,
                    e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public
@@ -128,9 +129,16 @@ class QueueService:
               LEFT JOIN employers e ON e.id = b.employer_id
              WHERE q.booth_id = $1
                FOR UPDATE OF q
-            """,
-            booth_id,
-        )
+            """
+        row = await conn.fetchrow(query, booth_id)
+        if row is None:
+            await conn.execute(
+                "INSERT INTO booth_queues (booth_id, changed_at)"
+                " SELECT id, $2 FROM booths WHERE id = $1 ON CONFLICT (booth_id) DO NOTHING",
+                booth_id,
+                self._clock.now(),
+            )
+            row = await conn.fetchrow(query, booth_id)
         if row is None:
             raise Problem("booth.not_found", "no such booth")
         return dict(row)
@@ -210,32 +218,53 @@ class QueueService:
         )
 
     async def _line(self, conn: Connection, booth_id: UUID) -> list[Ticket]:
-        rows = await conn.fetch(
+        line, _, _ = await self._line_and_staffing(conn, booth_id)
+        return line
+
+    async def _line_and_staffing(
+        self, conn: Connection, booth_id: UUID
+    ) -> tuple[list[Ticket], int, int]:
+        """The line in call order, and (serving, free) staff — one round trip."""
+        row = await conn.fetchrow(
             """
-            SELECT t.id, t.token, t.candidate_id, t.state, t.joined_at, t.passes,
-                   EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
-                             AND o.state IN ('called', 'in_interview')) AS busy
-              FROM tickets t
-             WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')
+            SELECT
+              (SELECT count(*) FROM staff_status WHERE booth_id = $1
+                  AND status IN ('available', 'in_call')) AS serving,
+              (SELECT count(*) FROM staff_status WHERE booth_id = $1
+                  AND status = 'available') AS free,
+              (SELECT coalesce(json_agg(json_build_object(
+                          'id', t.id, 'token', t.token, 'candidate_id', t.candidate_id,
+                          'state', t.state, 'joined_at', t.joined_at, 'passes', t.passes,
+                          'busy', EXISTS (SELECT 1 FROM tickets o
+                                           WHERE o.candidate_id = t.candidate_id
+                                             AND o.state IN ('called', 'in_interview')))
+                        ORDER BY t.joined_at, t.id), '[]'::json)
+                 FROM tickets t
+                WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')) AS line
             """,
             booth_id,
         )
-        return call_order(
-            [
-                Ticket(
-                    id=str(r["id"]),
-                    token=r["token"],
-                    candidate_id=str(r["candidate_id"]),
-                    state=TicketState(r["state"]),
-                    joined_at=r["joined_at"],
-                    passes=r["passes"],
-                    busy_elsewhere=r["busy"],
-                )
-                for r in rows
-            ]
-        )
+        assert row is not None
+        line = [
+            Ticket(
+                id=r["id"],
+                token=r["token"],
+                candidate_id=r["candidate_id"],
+                state=TicketState(r["state"]),
+                joined_at=datetime.fromisoformat(r["joined_at"]),
+                passes=r["passes"],
+                busy_elsewhere=r["busy"],
+            )
+            for r in row["line"]
+        ]
+        return call_order(line), row["serving"], row["free"]
 
     async def _model(self, conn: Connection, booth: dict[str, Any]) -> ServiceModel:
+        """This booth's service-time model; cached until an interview here completes (a
+        completion on another node is seen at this node's next completion)."""
+        cached = self._models.get(booth["id"])
+        if cached is not None:
+            return cached
         rows = await conn.fetch(
             """
             SELECT extract(epoch FROM ended_at - started_at) AS seconds FROM tickets
@@ -245,9 +274,11 @@ class QueueService:
             booth["id"],
             HISTORY,
         )
-        return ServiceModel.fit(
+        model = ServiceModel.fit(
             [float(r["seconds"]) for r in rows], prior_mean=booth["slot_minutes"] * 60.0
         )
+        self._models[booth["id"]] = model
+        return model
 
     async def _staffing(self, conn: Connection, booth_id: UUID) -> tuple[int, int]:
         """(serving, free): staff available or in a call, and those available now."""
@@ -262,9 +293,8 @@ class QueueService:
     async def _refresh(self, tx: OutboxTransaction, booth: dict[str, Any]) -> None:
         """Recompute the booth's wait table and "get ready" notices after a change."""
         conn = tx.conn
-        line = await self._line(conn, booth["id"])
+        line, serving, free = await self._line_and_staffing(conn, booth["id"])
         callable_line = [t for t in line if not t.busy_elsewhere]
-        serving, free = await self._staffing(conn, booth["id"])
         model = await self._model(conn, booth)
         table = eta_table(len(callable_line), serving, free, model)
         published = None if table is None else [[w.low, w.high] for w in table]
@@ -283,12 +313,11 @@ class QueueService:
                 elif wait is not None:
                     due = wait.low - self.settings.get_ready_s
                     next_check = due if next_check is None else min(next_check, due)
-        key = f"{NOTIFY_KIND}:{booth['id']}"
         if next_check is not None:
+            # A stale check that fires later only recomputes: no need to cancel one.
             due_at = self._clock.now() + timedelta(seconds=max(next_check, 1.0))
+            key = f"{NOTIFY_KIND}:{booth['id']}"
             await schedule(conn, NOTIFY_KIND, key, due_at, {"booth": str(booth["id"])})
-        else:
-            await cancel(conn, key)
 
     async def _busy_elsewhere(
         self, tx: OutboxTransaction, candidate_id: UUID, except_booth: UUID, busy: bool
@@ -414,14 +443,16 @@ class QueueService:
     async def _room_freed(self, tx: OutboxTransaction, booth: dict[str, Any]) -> None:
         if booth["queue_status"] != QueueStatus.OPEN:
             return
-        in_line = await tx.conn.fetchval(
-            "SELECT count(*) FROM tickets WHERE booth_id = $1 AND state IN ('waiting', 'notified')",
-            booth["id"],
-        )
-        if in_line >= booth["capacity"]:
-            return
         watchers = await tx.conn.fetch(
-            "DELETE FROM queue_watchers WHERE booth_id = $1 RETURNING candidate_id", booth["id"]
+            """
+            DELETE FROM queue_watchers
+             WHERE booth_id = $1
+               AND (SELECT count(*) FROM tickets WHERE booth_id = $1
+                       AND state IN ('waiting', 'notified')) < $2
+            RETURNING candidate_id
+            """,
+            booth["id"],
+            booth["capacity"],
         )
         for watcher in watchers:
             await notify(
@@ -544,29 +575,49 @@ class QueueService:
     async def call(
         self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None = None
     ) -> dict[str, Any]:
-        """Call the next callable candidate (or one chosen ticket): exactly one wins."""
+        """Call the next callable candidate (or one chosen ticket): exactly one wins.
+
+        The line is read under the booth's lock, skipping candidates busy elsewhere; if
+        another booth calls the same candidate in the same instant, the unique index on
+        calls per candidate aborts this transaction and the call is tried again.
+        """
+        for _ in range(CALL_ATTEMPTS - 1):
+            try:
+                return await self._call_once(booth_id, staff_id, ticket_id)
+            except _CalledElsewhere:
+                continue
+        try:
+            return await self._call_once(booth_id, staff_id, ticket_id)
+        except _CalledElsewhere:
+            raise Problem("queue.empty", "nobody is waiting who can be called now") from None
+
+    async def _call_once(
+        self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
+    ) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
             conn = tx.conn
             booth = await self._lock_booth(conn, booth_id)
             await self._require_staff(conn, booth_id, staff_id)
-            status = await conn.fetchval(
-                "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
+            mine = await conn.fetchrow(
+                """
+                SELECT (SELECT status FROM staff_status
+                         WHERE booth_id = $1 AND account_id = $2) AS status,
+                       EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
+                                  AND state IN ('called', 'in_interview')) AS ringing
+                """,
                 booth_id,
                 staff_id,
             )
+            assert mine is not None
+            status = mine["status"]
+            if mine["ringing"]:
+                raise Problem("queue.staff_busy", "you are already in a call")
             if status != StaffStatus.AVAILABLE:
                 raise Problem(
                     "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
                     "set yourself available before calling",
                     extra={"staff_status": status or StaffStatus.OFFLINE.value},
                 )
-            ringing = await conn.fetchval(
-                "SELECT 1 FROM tickets WHERE called_by = $1"
-                " AND state IN ('called', 'in_interview')",
-                staff_id,
-            )
-            if ringing:
-                raise Problem("queue.staff_busy", "you are already in a call")
             candidates = callable_order(await self._line(conn, booth_id))
             if ticket_id is not None:
                 candidates = [t for t in candidates if t.id == str(ticket_id)]

@@ -1,0 +1,268 @@
+"""Booth queues: join → call → accept → complete cycles per second, against baselines.
+
+Arms, in one process and one run, on the same database (durability settings untouched):
+
+* ``select1``: raw asyncpg ``SELECT 1`` round trips/s (8 connections);
+* ``raw``: a hand-written replica of the four transactions of a cycle (ticket insert,
+  claim with ``FOR UPDATE SKIP LOCKED``, two state updates), each also bumping the
+  topic row and inserting one event, as the outbox does;
+* ``service``: livefair's ``QueueService`` doing the same cycles through its public
+  methods (booth row lock, line and wait table recomputed, events and timers written).
+
+8 booths, one recruiter each, one task per booth. Figures: cycles/s per arm, and the
+ratios service/select1 (issue target ≥ 0.04, goal ≥ 0.08) and service/raw (≥ 0.6).
+``--smoke`` runs for about a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+
+from bench.common import bench_database, machine
+from server.bus.memory import MemoryBus
+from server.domain.queue import QueueStatus, StaffStatus
+from server.ids import uuid7
+from server.realtime.outbox import Outbox
+from server.realtime.presence import MemoryPresenceStore, Presence
+from server.services.queue import QueueService
+from server.store import db
+from server.timers import FakeClock
+
+BOOTHS = 8
+
+
+async def select1_rate(pool: asyncpg.Pool, seconds: float) -> float:
+    count = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal count
+        async with pool.acquire() as conn:
+            while time.perf_counter() < deadline:
+                await conn.fetchval("SELECT 1")
+                count += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(8)))
+    return count / (time.perf_counter() - start)
+
+
+async def setup(
+    conn: asyncpg.Connection, n_candidates: int
+) -> tuple[list[UUID], list[UUID], list[UUID]]:
+    """A fair, a venue, 8 booths of verified employers with one recruiter each, candidates."""
+    now = datetime.now(UTC)
+    fair_id, venue_id = uuid7(), uuid7()
+    await conn.execute(
+        "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
+        " VALUES ($1, $2, '基准', 'Bench', $3, $3, 'Asia/Shanghai')",
+        fair_id,
+        f"bench-{fair_id.hex[:8]}",
+        now.date(),
+    )
+    await conn.execute(
+        "INSERT INTO venues (id, fair_id, kind, region_code, name_zh, name_en, position)"
+        " VALUES ($1, $2, 'sub', '110000', '基准', 'Bench', 1)",
+        venue_id,
+        fair_id,
+    )
+    accounts = [uuid7() for _ in range(BOOTHS + n_candidates)]
+    await conn.copy_records_to_table(
+        "accounts",
+        records=[(a, f"b{a.hex}@example.org", "x", now) for a in accounts],
+        columns=["id", "email", "password_hash", "created_at"],
+    )
+    recruiters, candidates = accounts[:BOOTHS], accounts[BOOTHS:]
+    booths = []
+    from server.domain.credit_code import check_character
+
+    for i, recruiter in enumerate(recruiters):
+        employer, booth = uuid7(), uuid7()
+        body = "91110000" + f"{employer.int % 10**9:09d}"
+        await conn.execute(
+            "INSERT INTO employers (id, name, credit_code, type, industry, region_code, size,"
+            " created_at, updated_at, verified_at) VALUES ($1, $2, $3, 'private', 'I',"
+            " '110000', '20_99', $4, $4, $4)",
+            employer,
+            f"基准企业{i}",
+            body + check_character(body),
+            now,
+        )
+        await conn.execute(
+            "INSERT INTO booths (id, fair_id, venue_id, kind, employer_id, capacity,"
+            " slot_minutes, status, approved_at, created_at, updated_at)"
+            " VALUES ($1, $2, $3, 'employer', $4, 500, 10, 'approved', $5, $5, $5)",
+            booth,
+            fair_id,
+            venue_id,
+            employer,
+            now,
+        )
+        await conn.execute(
+            "INSERT INTO booth_staff (booth_id, account_id, assigned_at) VALUES ($1, $2, $3)",
+            booth,
+            recruiter,
+            now,
+        )
+        booths.append(booth)
+    return booths, recruiters, candidates
+
+
+async def service_rate(
+    pool: asyncpg.Pool,
+    seconds: float,
+    booths: list[UUID],
+    recruiters: list[UUID],
+    candidates: list[UUID],
+) -> tuple[float, int]:
+    clock = FakeClock(datetime.now(UTC))
+    presence = Presence(MemoryPresenceStore(), "bench")
+    outbox = Outbox(pool, MemoryBus(), clock)
+    service = QueueService(pool, outbox, clock, presence)
+    for booth, recruiter in zip(booths, recruiters, strict=True):
+        presence.join(f"booth:{booth}:staff", str(recruiter))
+        await service.set_queue_status(booth, recruiter, QueueStatus.OPEN)
+        await service.set_staff_status(booth, recruiter, StaffStatus.AVAILABLE)
+    cycles = 0
+    deadline = time.perf_counter() + seconds
+    per_booth = len(candidates) // len(booths)
+
+    async def work(i: int) -> None:
+        nonlocal cycles
+        mine = candidates[i * per_booth : (i + 1) * per_booth]
+        k = 0
+        while time.perf_counter() < deadline:
+            candidate = mine[k % len(mine)]
+            k += 1
+            await service.join(booths[i], candidate)
+            called = await service.call(booths[i], recruiters[i])
+            await service.accept(called["id"], candidate)
+            await service.complete(called["id"], recruiters[i])
+            clock.advance(timedelta(seconds=1))
+            cycles += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(work(i) for i in range(len(booths))))
+    return cycles / (time.perf_counter() - start), cycles
+
+
+async def raw_rate(
+    pool: asyncpg.Pool,
+    seconds: float,
+    booths: list[UUID],
+    recruiters: list[UUID],
+    candidates: list[UUID],
+    fair_id: UUID,
+) -> float:
+    """The same four transactions per cycle, hand-written, each appending one event."""
+    cycles = 0
+    deadline = time.perf_counter() + seconds
+    per_booth = len(candidates) // len(booths)
+
+    async def event(conn: asyncpg.Connection, topic: str, now: datetime) -> None:
+        seq = await conn.fetchval(
+            "INSERT INTO topics (topic, seq, changed_at) VALUES ($1, 1, $2)"
+            " ON CONFLICT (topic) DO UPDATE SET seq = topics.seq + 1 RETURNING seq",
+            topic,
+            now,
+        )
+        await conn.execute(
+            "INSERT INTO events (topic, seq, type, data, at) VALUES ($1, $2, 'x', '{}', $3)",
+            topic,
+            seq,
+            now,
+        )
+
+    async def work(i: int) -> None:
+        nonlocal cycles
+        mine = candidates[i * per_booth : (i + 1) * per_booth]
+        topic = f"rawbooth:{booths[i]}"
+        k = 0
+        async with pool.acquire() as conn:
+            while time.perf_counter() < deadline:
+                candidate = mine[k % len(mine)]
+                k += 1
+                now = datetime.now(UTC)
+                async with conn.transaction():
+                    ticket = uuid7()
+                    await conn.execute(
+                        "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,"
+                        " joined_at, changed_at) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $6)",
+                        ticket,
+                        fair_id,
+                        booths[i],
+                        candidate,
+                        secrets.token_urlsafe(12),
+                        now,
+                    )
+                    await event(conn, topic, now)
+                async with conn.transaction():
+                    claimed = await conn.fetchval(
+                        "UPDATE tickets SET state = 'called', called_by = $2, called_at = $3"
+                        " WHERE id = (SELECT id FROM tickets WHERE booth_id = $1 AND state ="
+                        " 'waiting' ORDER BY joined_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                        " RETURNING id",
+                        booths[i],
+                        recruiters[i],
+                        now,
+                    )
+                    await event(conn, topic, now)
+                async with conn.transaction():
+                    await conn.execute(
+                        "UPDATE tickets SET state = 'in_interview', started_at = $2 WHERE id = $1",
+                        claimed,
+                        now,
+                    )
+                    await event(conn, topic, now)
+                async with conn.transaction():
+                    await conn.execute(
+                        "UPDATE tickets SET state = 'done', ended_at = $2 WHERE id = $1",
+                        claimed,
+                        now,
+                    )
+                    await event(conn, topic, now)
+                cycles += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(work(i) for i in range(len(booths))))
+    return cycles / (time.perf_counter() - start)
+
+
+async def main(smoke: bool) -> None:
+    seconds = 0.5 if smoke else 10.0
+    async with bench_database() as dsn:
+        setup_conn = await db.connect(dsn)
+        try:
+            booths, recruiters, candidates = await setup(setup_conn, 8 * 50)
+            fair_id = await setup_conn.fetchval(
+                "SELECT fair_id FROM booths WHERE id = $1", booths[0]
+            )
+        finally:
+            await setup_conn.close()
+        pool = await db.create_pool(dsn, min_size=10, max_size=10)
+        try:
+            baseline = await select1_rate(pool, seconds)
+            raw = await raw_rate(pool, seconds, booths, recruiters, candidates, fair_id)
+            ours, cycles = await service_rate(pool, seconds, booths, recruiters, candidates)
+        finally:
+            await pool.close()
+    print(f"queue bench ({'smoke' if smoke else 'full'}; {machine()}; {BOOTHS} booths)")
+    print(f"  select1       {baseline:9.0f} round trips/s (8 connections)")
+    print(f"  raw SQL       {raw:9.1f} cycles/s (4 transactions, 4 events each)")
+    print(f"  QueueService  {ours:9.1f} cycles/s ({cycles} join+call+accept+complete)")
+    print(f"  ratio service/select1 {ours / baseline:6.4f}  (target >= 0.04, goal >= 0.08)")
+    print(f"  ratio service/raw     {ours / raw:6.2f}  (target >= 0.6)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="a run of about a second")
+    args = parser.parse_args()
+    asyncio.run(main(args.smoke))
