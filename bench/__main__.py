@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.timers", "bench.queue"]
+BENCHMARKS = ["bench.timers", "bench.queue", "bench.broadcast"]
 
 
 def main() -> int:

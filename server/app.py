@@ -14,6 +14,7 @@ from aiohttp import WSCloseCode, web
 from server.api import (
     auth,
     booths,
+    broadcast,
     employers,
     fairs,
     grants,
@@ -100,6 +101,7 @@ def create_app(
     health.register(api)
     auth.register(api)
     fairs.register(api)
+    broadcast.register(api)
     grants.register(api)
     employers.register(api)
     booths.register(api)
@@ -128,6 +130,7 @@ def create_app(
     if demo:
         app.cleanup_ctx.append(_demo)
     app.cleanup_ctx.append(_bus)
+    broadcast.setup(app)  # after _database: it closes before the pool does
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
     if run_timers:

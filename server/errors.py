@@ -56,6 +56,12 @@ STATUS: Mapping[str, int] = {
     # fairs and venues
     "fair.not_found": 404,
     "venue.not_found": 404,
+    # broadcasts (WHIP/WHEP)
+    "broadcast.not_found": 404,
+    "broadcast.not_live": 409,
+    "broadcast.bad_sdp": 400,
+    "broadcast.codec_mismatch": 400,
+    "broadcast.full": 503,
     # employers and booths (the fair's structure)
     "employer.not_found": 404,
     "employer.exists": 409,

@@ -84,6 +84,16 @@ def same_origin(request: web.Request, origin: str) -> bool:
     )
 
 
+# Bearer tokens a feature checks itself, not identity sessions: WHIP ingest tokens
+# ("lfi_") and the interim broadcast operator token ("lfo_"), see signaling/tokens.py.
+FEATURE_BEARER_PREFIXES = ("lfi_", "lfo_")
+
+
+def _feature_bearer(request: web.Request) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and token.strip().startswith(FEATURE_BEARER_PREFIXES)
+
+
 @web.middleware
 async def auth_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -92,7 +102,8 @@ async def auth_middleware(
     state changes before any handler runs. Cookie sessions are resolved lazily, so
     static files never cost a database lookup."""
     if "Authorization" in request.headers:
-        await principal_of(request)
+        if not _feature_bearer(request):
+            await principal_of(request)
     elif request.method not in SAFE_METHODS:
         origin = request.headers.get("Origin")
         if origin is not None and not same_origin(request, origin):

@@ -6,8 +6,12 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
+from pydantic import Field
+
+from server.api.auth import authorize, principal_of
 from server.api.routing import Api, Call, Model, Query
-from server.appkeys import POOL
+from server.appkeys import OUTBOX, POOL
+from server.domain.permissions import Action, Resource
 from server.errors import Problem
 from server.store import fairs as store
 
@@ -72,6 +76,17 @@ class VenueList(Model):
 
 class VenueQuery(Query):
     fair: UUID
+
+
+class VenueUpdate(Model):
+    """What a venue's admins may change: its leader, contact and public link."""
+
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name_en: str | None = Field(default=None, min_length=1, max_length=150)
+    url: str | None = Field(default=None, max_length=300, pattern=r"^(https?://\S+)?$")
+    leader_name: str | None = Field(default=None, max_length=50)
+    leader_title: str | None = Field(default=None, max_length=100)
+    leader_phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9+ ()-]*$")
 
 
 def _fair(row: dict[str, Any]) -> dict[str, Any]:
@@ -163,4 +178,38 @@ def register(api: Api) -> None:
             row = await store.get_venue(conn, venue_id)
         if row is None:
             raise Problem("venue.not_found", f"no venue {venue_id}")
+        return _venue(row)
+
+    @api.route(
+        "PATCH",
+        "/api/venues/{venue}",
+        operation_id="updateVenue",
+        summary="Edit a venue's names, leader and link (its admins, the fair's organisers)",
+        body=VenueUpdate,
+        response=Venue,
+        tags=("fairs",),
+    )
+    async def update_venue(call: Call[VenueUpdate, None]) -> Venue:
+        principal = await principal_of(call.request)
+        venue_id = _uuid(call.path("venue"), "venue.not_found")
+        changes = call.body.model_dump(exclude_none=True)
+        async with call.app[OUTBOX].transaction() as tx:
+            row = await store.get_venue(tx.conn, venue_id)
+            if row is None:
+                raise Problem("venue.not_found", f"no venue {venue_id}")
+            authorize(
+                principal,
+                Action.UPDATE_VENUE,
+                Resource(
+                    fair_id=row["fair_id"], venue_id=row["id"], venue_region=row["region_code"]
+                ),
+            )
+            if changes:
+                assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(changes, 2))
+                await tx.conn.execute(
+                    f"UPDATE venues SET {assignments} WHERE id = $1", venue_id, *changes.values()
+                )
+                tx.emit(f"venue:{venue_id}", "venue.updated", {"fields": sorted(changes)})
+            row = await store.get_venue(tx.conn, venue_id)
+        assert row is not None
         return _venue(row)

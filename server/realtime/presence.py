@@ -57,17 +57,18 @@ class MemoryPresenceStore:
 
 
 class RedisPresenceStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, ttl: int = TTL_S) -> None:
         self._redis = aioredis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._ttl = ttl
 
     async def write(self, node: str, members: dict[str, frozenset[str]]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for topic, who in members.items():
                 key = f"lfp:{topic}|{node}"
                 if who:
-                    pipe.set(key, orjson.dumps(sorted(who)), ex=TTL_S)
+                    pipe.set(key, orjson.dumps(sorted(who)), ex=self._ttl)
                     pipe.sadd(f"lfp-nodes:{topic}", node)
-                    pipe.expire(f"lfp-nodes:{topic}", TTL_S * 4)
+                    pipe.expire(f"lfp-nodes:{topic}", self._ttl * 4)
                 else:
                     pipe.delete(key)
             await pipe.execute()

@@ -324,3 +324,17 @@ async def test_events_older_than_a_day_are_pruned_by_the_hourly_timer(
         assert await events_store.current_seq(conn, topic) == 3  # seq never goes back
         next_prune = await conn.fetchval("SELECT due_at FROM timers WHERE kind = 'events.prune'")
     assert next_prune > clock.now()
+
+
+async def test_a_server_shutting_down_closes_sockets_with_1001_going_away(
+    client: Client,
+) -> None:
+    topic = await a_venue(client)
+    stream = StreamClient(ws_url(client), reconnect=False)
+    await stream.start()
+    await stream.subscribe(topic)
+    await stream.next_op("subscribed")
+    await client.close()  # graceful shutdown: on_shutdown closes every socket
+    closed = await stream.next_op("closed")
+    assert closed["codes"] == [1001]
+    await stream.stop()
