@@ -20,6 +20,7 @@ from server.api import (
     grants,
     health,
     notifications,
+    programme,
     queue,
     static,
 )
@@ -107,6 +108,7 @@ def create_app(
     booths.register(api)
     notifications.register(api)
     queue.register(api)
+    programme.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
@@ -122,6 +124,7 @@ def create_app(
 
     app[TIMERS].register(RING_KIND, ring_timeout, late_policy=LatePolicy.FIRE)
     app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
+    programme.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
@@ -133,6 +136,7 @@ def create_app(
     broadcast.setup(app)  # after _database: it closes before the pool does
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
+    app.cleanup_ctx.append(programme.programme_ctx)
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)

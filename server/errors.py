@@ -70,6 +70,25 @@ STATUS: Mapping[str, int] = {
     "employer.logo_not_found": 404,
     "booth.not_found": 404,
     "booth.exists": 409,
+    # the weekly programme (scheduler/, server/api/programme.py, docs/programme.md)
+    "featured_session.not_found": 404,
+    "featured_session.main_venue": 422,
+    "featured_session.not_editable": 409,
+    "featured_session.wrong_state": 409,
+    "featured_session.week_taken": 409,
+    "featured_session.not_published": 409,
+    "week.not_found": 404,
+    "calendar.not_found": 404,
+    "schedule.deadline_passed": 409,
+    "schedule.outside_fair": 409,
+    "schedule.outside_hours": 409,
+    "schedule.province_week": 409,
+    "schedule.host_busy": 409,
+    "schedule.booth_busy": 409,
+    "schedule.stages_full": 409,
+    "schedule.stage_taken": 409,
+    "schedule.no_such_stage": 422,
+    "schedule.no_free_slot": 409,
 }
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.weeks import weeks_to_bring_forward
 from server.demo.employers import load_structure
+from server.demo.programme import load_programme
 from server.ids import uuid7
 from server.store.db import Connection
 from server.timers import Clock
@@ -144,6 +145,7 @@ async def load_demo(
             fair_id,
             clock.now(),
         )
+        await load_programme(conn, fair_id=fair_id, now=clock.now())
     return DemoSummary(fair["slug"], starts_on, ends_on, len(venues), True)
 
 
