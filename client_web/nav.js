@@ -26,13 +26,16 @@ export const NAV = {
     { id: 'venues', href: '/venues', label: 'shell.nav.venues' },
     { id: 'programme', href: '/programme', label: 'shell.nav.programme' },
   ],
-  candidate: [],
-  recruiter: [],
-  employer_admin: [],
+  // Every account holds "candidate"; the account page is the header's link (session.js).
+  candidate: [{ id: 'my-lines', href: '/me/lines', label: 'shell.nav.my_lines' }],
+  recruiter: [{ id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' }],
+  employer_admin: [
+    { id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' },
+  ],
   counsellor: [],
   host: [],
-  venue_admin: [],
-  organiser: [],
+  venue_admin: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],
+  organiser: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],
 };
 
 /** The items for a visitor holding `roles` (anonymous items are always included). */

@@ -103,7 +103,7 @@ function onMessage(message) {
   if (frame.op === 'event' || frame.op === 'snapshot' || frame.op === 'subscribed') {
     if (typeof frame.seq === 'number') entry.seq = frame.seq;
   }
-  if (frame.op !== 'subscribed') dispatch(topic, frame);
+  if (frame.op !== 'subscribed' && frame.op !== 'unsubscribed') dispatch(topic, frame);
 }
 
 function connect() {
@@ -147,6 +147,14 @@ export function subscribe(topic, since, onFrame) {
     entry = { seq: since ?? null, handlers: new Set() };
     topics.set(topic, entry);
     if (socket && socket.readyState === WebSocket.OPEN) sendSubscribe(topic);
+  } else if (since === null || since === undefined) {
+    // A new follower of a topic this tab already follows needs the topic's state too:
+    // ask for a fresh snapshot, which every follower applies (as after recovered: false).
+    entry.seq = null;
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      send({ op: 'unsubscribe', topic });
+      sendSubscribe(topic);
+    }
   }
   entry.handlers.add(onFrame);
   connect();

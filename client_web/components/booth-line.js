@@ -1,0 +1,173 @@
+// <lf-booth-line>: a booth's line on its page (/booths/<id>): open or not, how many
+// wait (live, from booth:<id>), and for a signed-in candidate a "join the line" button —
+// or, once in line, their place and a link to "my lines". Set `boothId` and `account`
+// (GET /api/me or null) before connecting it. Strings: the "queue" catalogue.
+
+import { ApiError, api, errorMessage } from '../api.js';
+import { h } from '../lib/dom.js';
+import { t, tCode } from '../lib/i18n.js';
+import { positionText, unlockAudio, waitText } from './my-lines-panel.js';
+import * as store from './queue-store.js';
+
+class BoothLine extends HTMLElement {
+  boothId = '';
+  account = null;
+  #stopWatch = null;
+  #stopChange = null;
+  #error = null;
+  #watching = false;
+  #busy = false;
+  #onLanguage = () => this.#paint();
+
+  get #candidate() {
+    return (this.account?.grants ?? []).some((grant) => grant.role === 'candidate');
+  }
+
+  connectedCallback() {
+    this.#stopWatch = store.watchBooth(this.boothId);
+    if (this.#candidate) store.start();
+    this.#stopChange = store.onChange(() => this.#paint());
+    window.addEventListener('languagechange', this.#onLanguage);
+    this.#paint();
+  }
+
+  disconnectedCallback() {
+    this.#stopWatch?.();
+    this.#stopChange?.();
+    window.removeEventListener('languagechange', this.#onLanguage);
+  }
+
+  async #join() {
+    unlockAudio(); // this click is the gesture that lets the call's chime play later
+    this.#busy = true;
+    this.#error = null;
+    this.#paint();
+    try {
+      await store.join(this.boothId);
+      this.#busy = false;
+      this.#paint();
+      this.querySelector('#booth-line-mine')?.focus();
+    } catch (error) {
+      this.#busy = false;
+      this.#error = error;
+      this.#paint();
+      this.querySelector('#booth-line-error')?.focus();
+    }
+  }
+
+  async #watch() {
+    try {
+      await api(`/api/booths/${encodeURIComponent(this.boothId)}/watch`, { method: 'POST' });
+      this.#watching = true;
+      this.#error = null;
+    } catch (error) {
+      this.#error = error;
+    }
+    this.#paint();
+  }
+
+  #paint() {
+    const booth = store.booth(this.boothId);
+    const active = document.activeElement;
+    const activeId = active && this.contains(active) ? active.id : '';
+    this.replaceChildren(...this.#body(booth).flat(Infinity).filter(Boolean));
+    if (activeId) this.querySelector(`#${CSS.escape(activeId)}`)?.focus();
+  }
+
+  #body(booth) {
+    if (booth?.error) return []; // a booth without a line (not approved): nothing to say
+    const nodes = [h('h2', { id: 'booth-line-title' }, t('queue.booth.title'))];
+    if (!booth) {
+      nodes.push(h('p', { class: 'loading' }, t('queue.booth.loading')));
+      return [h('section', { 'aria-labelledby': 'booth-line-title', class: 'subsection' }, nodes)];
+    }
+    const open = booth.status === 'open';
+    nodes.push(
+      h(
+        'p',
+        { class: 'badges' },
+        h(
+          'span',
+          { class: `badge ${open ? 'badge-ok' : 'badge-muted'}` },
+          tCode('queue.status.', booth.status, 'queue.status.unknown'),
+        ),
+        ' ',
+        h(
+          'span',
+          { class: 'booth-line-length', id: 'booth-line-length' },
+          t('queue.booth.length', { count: booth.line.length }),
+        ),
+      ),
+    );
+    const mine = this.#candidate ? store.ticketAt(this.boothId) : null;
+    if (mine) {
+      const position = store.position(mine);
+      nodes.push(
+        h(
+          'p',
+          { id: 'booth-line-mine', tabindex: '-1', class: 'callout' },
+          t('queue.booth.in_line', {
+            state: tCode('queue.state.', mine.state, 'queue.state.unknown'),
+          }),
+          position !== null
+            ? [' ', positionText(position), ' ', waitText(store.waitRange(mine))]
+            : null,
+        ),
+        h('p', {}, h('a', { href: '/me/lines' }, t('queue.booth.see_mine'))),
+      );
+    } else if (!this.account) {
+      nodes.push(
+        h(
+          'p',
+          {},
+          h(
+            'a',
+            { href: `/login?next=/booths/${this.boothId}`, class: 'button button-secondary' },
+            t('queue.booth.sign_in'),
+          ),
+        ),
+      );
+    } else if (this.#candidate && open) {
+      nodes.push(
+        h(
+          'p',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              id: 'booth-join',
+              disabled: this.#busy,
+              onclick: () => this.#join(),
+            },
+            t('queue.booth.join'),
+          ),
+        ),
+      );
+    } else if (!open) {
+      nodes.push(h('p', { class: 'hint' }, t('queue.booth.not_open')));
+    }
+    if (this.#error) {
+      const full = this.#error instanceof ApiError && this.#error.code === 'queue.full';
+      nodes.push(
+        h(
+          'div',
+          { class: 'notice notice-error', id: 'booth-line-error', tabindex: '-1' },
+          h('p', {}, errorMessage(this.#error)),
+          full && !this.#watching
+            ? h(
+                'button',
+                { type: 'button', class: 'button button-secondary', onclick: () => this.#watch() },
+                t('queue.booth.watch'),
+              )
+            : null,
+        ),
+      );
+    }
+    if (this.#watching) nodes.push(h('p', { class: 'notice' }, t('queue.booth.watching')));
+    return [h('section', { 'aria-labelledby': 'booth-line-title', class: 'subsection' }, nodes)];
+  }
+}
+
+customElements.define('lf-booth-line', BoothLine);

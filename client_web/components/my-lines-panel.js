@@ -1,0 +1,396 @@
+// <lf-my-lines-panel>: the signed-in candidate's lines (components/queue-store.js), each
+// with the booth, the place in line (tokens ahead that are not busy elsewhere), the wait
+// range for that place, the state, and what can be done: leave, or answer a call
+// (accept / decline, with the ring's countdown).
+//
+// - "You're next, get ready" and "you are being called" go to a role="alert" region,
+//   once per change; the tab title flashes while the tab is hidden; a desktop
+//   notification is shown if the visitor allowed it (the "notify me" button asks, on a
+//   click: browsers only ask after a user gesture).
+// - Changes of position go to an aria-live="polite" region at most every 30 s (a screen
+//   reader user hears the latest, not every step).
+// - With the `compact` attribute it shows only the alerts and the tickets being called
+//   (for the shell, on every page) and hides itself on the "my lines" page.
+//
+// Strings: the "queue" catalogue (load it with the page's features or useFeatures()).
+
+import { errorMessage } from '../api.js';
+import { boothName } from './structure-text.js';
+import { h } from '../lib/dom.js';
+import { language, t, tCode } from '../lib/i18n.js';
+import * as store from './queue-store.js';
+
+const ANNOUNCE_EVERY_MS = 30000;
+const FLASH_MS = 1000;
+
+/** "3–6 min" from a [low, high] range in seconds; "under a minute" when short. */
+export function waitText(range) {
+  if (!range) return t('queue.wait.none');
+  const low = Math.floor(range[0] / 60);
+  const high = Math.max(1, Math.ceil(range[1] / 60));
+  if (high <= 1) return t('queue.wait.soon');
+  return t('queue.wait.range', { low, high });
+}
+
+export function positionText(position) {
+  if (position === null) return '';
+  if (position === 0) return t('queue.position.first');
+  return t('queue.position.ahead', { count: position });
+}
+
+let audio = null;
+
+/** Called from a click (joining a line): browsers only let sound play after a gesture. */
+export function unlockAudio() {
+  try {
+    const Context = window.AudioContext ?? window.webkitAudioContext;
+    if (!audio && Context) audio = new Context();
+    audio?.resume?.();
+  } catch {
+    audio = null;
+  }
+}
+
+function chime() {
+  if (!audio || audio.state !== 'running') return;
+  const oscillator = audio.createOscillator();
+  const gain = audio.createGain();
+  oscillator.frequency.value = 880;
+  gain.gain.value = 0.1;
+  oscillator.connect(gain).connect(audio.destination);
+  oscillator.start();
+  oscillator.stop(audio.currentTime + 0.3);
+}
+
+let flashTimer = null;
+let savedTitle = '';
+
+function stopFlash() {
+  if (flashTimer === null) return;
+  window.clearInterval(flashTimer);
+  flashTimer = null;
+  document.title = savedTitle;
+}
+
+function flashTitle(text) {
+  if (!document.hidden || flashTimer !== null) return;
+  savedTitle = document.title;
+  let on = false;
+  flashTimer = window.setInterval(() => {
+    on = !on;
+    document.title = on ? text : savedTitle;
+  }, FLASH_MS);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) stopFlash();
+});
+
+class MyLinesPanel extends HTMLElement {
+  #alert = null;
+  #polite = null;
+  #list = null;
+  #stop = null;
+  #ticker = null;
+  #alertKey = '';
+  #urgent = new Set();
+  #positions = new Map();
+  #lastAnnounced = 0;
+  #pendingAnnouncement = null;
+  #announceTimer = null;
+  #error = null;
+  #onLanguage = () => this.#paint();
+  #onView = () => this.#paint();
+
+  get compact() {
+    return this.hasAttribute('compact');
+  }
+
+  connectedCallback() {
+    if (!this.#list) {
+      this.#alert = h('div', { role: 'alert', class: 'queue-alert' });
+      this.#polite = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+      this.#list = h('div', { class: 'my-lines-list' });
+      this.append(this.#alert, this.#polite, this.#list);
+    }
+    store.start();
+    this.#stop = store.onChange(() => this.#paint());
+    window.addEventListener('languagechange', this.#onLanguage);
+    window.addEventListener('livefair:view', this.#onView);
+    this.#paint();
+  }
+
+  disconnectedCallback() {
+    this.#stop?.();
+    window.removeEventListener('languagechange', this.#onLanguage);
+    window.removeEventListener('livefair:view', this.#onView);
+    window.clearInterval(this.#ticker);
+    this.#ticker = null;
+    window.clearTimeout(this.#announceTimer);
+    this.#announceTimer = null;
+  }
+
+  #hiddenHere() {
+    return this.compact && document.querySelector('lf-my-lines-panel:not([compact])') !== null;
+  }
+
+  #name(ticket) {
+    const booth = store.describeBooth(ticket.booth_id);
+    return booth ? boothName(booth) : t('queue.booth.unnamed');
+  }
+
+  #paint() {
+    const all = [...store.tickets.values()];
+    if (this.#hiddenHere()) {
+      this.hidden = true;
+      return;
+    }
+    if (this.compact) {
+      this.setAttribute('role', 'complementary');
+      this.setAttribute('aria-label', t('queue.mine.title'));
+    }
+    this.#alerts(all);
+    this.#announcePositions(all);
+    const shown = this.compact ? all.filter((ticket) => ticket.state === 'called') : all;
+    this.hidden = this.compact && shown.length === 0 && this.#alert.textContent === '';
+    const active = document.activeElement;
+    const activeId = active && this.contains(active) ? active.id : '';
+    this.#list.replaceChildren(...this.#body(shown).flat(Infinity).filter(Boolean));
+    if (activeId) this.querySelector(`#${CSS.escape(activeId)}`)?.focus();
+    this.#tick();
+  }
+
+  #body(shown) {
+    const nodes = [];
+    if (this.#error) {
+      nodes.push(h('div', { class: 'notice notice-error' }, h('p', {}, errorMessage(this.#error))));
+    }
+    if (!this.compact && store.isLoaded() && shown.length === 0) {
+      nodes.push(
+        h('p', { class: 'intro' }, t('queue.mine.empty')),
+        h('p', {}, h('a', { href: '/venues' }, t('queue.mine.browse'))),
+      );
+    }
+    if (shown.length > 0) {
+      const cards = shown.map((ticket) => this.#card(ticket));
+      nodes.push(h('ul', { class: 'cards cards-single my-lines' }, cards));
+    }
+    if (this.compact && (shown.length > 0 || this.#alertKey !== '')) {
+      nodes.push(h('p', {}, h('a', { href: '/me/lines' }, t('queue.booth.see_mine'))));
+    }
+    if (
+      !this.compact &&
+      shown.length > 0 &&
+      'Notification' in window &&
+      Notification.permission === 'default'
+    ) {
+      nodes.push(
+        h(
+          'p',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              id: 'queue-notify-me',
+              class: 'button button-secondary',
+              onclick: () => Notification.requestPermission().then(() => this.#paint()),
+            },
+            t('queue.mine.notify_me'),
+          ),
+        ),
+      );
+    }
+    return nodes;
+  }
+
+  #card(ticket) {
+    const position = store.position(ticket);
+    const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
+    const inLine = ticket.state === 'waiting' || ticket.state === 'notified';
+    const headingId = `ticket-${ticket.id}-name`;
+    return h(
+      'li',
+      {
+        class: `card ticket ticket-${ticket.state}`,
+        'aria-labelledby': headingId,
+        dataset: { ticket: ticket.id, state: ticket.state },
+      },
+      h(
+        'h2',
+        { class: 'card-title', id: headingId },
+        h('a', { href: `/booths/${ticket.booth_id}` }, this.#name(ticket)),
+      ),
+      h(
+        'dl',
+        { class: 'card-facts' },
+        row(
+          t('queue.ticket.state'),
+          h(
+            'span',
+            { class: 'ticket-state' },
+            tCode('queue.state.', ticket.state, 'queue.state.unknown'),
+          ),
+        ),
+        inLine && position !== null
+          ? row(
+              t('queue.ticket.position'),
+              h('span', { class: 'ticket-position' }, positionText(position)),
+            )
+          : null,
+        inLine
+          ? row(
+              t('queue.ticket.wait'),
+              h('span', { class: 'ticket-wait' }, waitText(store.waitRange(ticket))),
+            )
+          : null,
+        ticket.passes > 0
+          ? row(t('queue.ticket.passes'), t('queue.ticket.passes_text', { count: ticket.passes }))
+          : null,
+      ),
+      ticket.state === 'notified'
+        ? h('p', { class: 'callout callout-wait' }, t('queue.ticket.get_ready'))
+        : null,
+      ticket.state === 'called'
+        ? h(
+            'p',
+            { class: 'callout attention' },
+            h('span', { 'data-ring': ticket.ring_until ?? '' }, this.#ringText(ticket)),
+          )
+        : null,
+      h(
+        'p',
+        { class: 'actions' },
+        ticket.state === 'called'
+          ? [
+              this.#button(ticket, 'accept', 'button', t('queue.ticket.accept'), () =>
+                store.answer(ticket, 'accept'),
+              ),
+              this.#button(
+                ticket,
+                'decline',
+                'button button-secondary',
+                t('queue.ticket.decline'),
+                () => store.answer(ticket, 'decline'),
+              ),
+            ]
+          : null,
+        inLine
+          ? this.#button(ticket, 'leave', 'button button-secondary', t('queue.ticket.leave'), () =>
+              store.leave(ticket),
+            )
+          : null,
+      ),
+    );
+  }
+
+  #button(ticket, action, className, label, run) {
+    return h(
+      'button',
+      {
+        type: 'button',
+        id: `ticket-${ticket.id}-${action}`,
+        class: className,
+        onclick: async (event) => {
+          const button = event.currentTarget;
+          button.disabled = true;
+          this.#error = null;
+          try {
+            await run();
+          } catch (error) {
+            this.#error = error;
+            button.disabled = false;
+          }
+          this.#paint();
+        },
+      },
+      label,
+    );
+  }
+
+  #ringText(ticket) {
+    if (!ticket.ring_until) return t('queue.ticket.called');
+    const left = Math.max(0, Math.ceil((Date.parse(ticket.ring_until) - Date.now()) / 1000));
+    return t('queue.ticket.called_countdown', { seconds: left });
+  }
+
+  /** Update the countdowns every second while someone is calling. */
+  #tick() {
+    const ringing = [...store.tickets.values()].some((ticket) => ticket.state === 'called');
+    if (!ringing) {
+      window.clearInterval(this.#ticker);
+      this.#ticker = null;
+      return;
+    }
+    if (this.#ticker !== null) return;
+    this.#ticker = window.setInterval(() => {
+      for (const span of this.querySelectorAll('[data-ring]')) {
+        const ticket = store.tickets.get(span.closest('[data-ticket]')?.dataset.ticket);
+        if (ticket) span.textContent = this.#ringText(ticket);
+      }
+    }, 1000);
+  }
+
+  #alerts(all) {
+    const urgent = all.filter((ticket) => ticket.state === 'notified' || ticket.state === 'called');
+    const texts = urgent.map((ticket) =>
+      ticket.state === 'called'
+        ? t('queue.alert.called', { booth: this.#name(ticket) })
+        : t('queue.alert.next', { booth: this.#name(ticket) }),
+    );
+    const shown = texts.join('\n');
+    if (shown !== this.#alertKey) {
+      this.#alertKey = shown;
+      this.#alert.replaceChildren(...texts.map((text) => h('p', { class: 'notice' }, text)));
+    }
+    const keys = new Set(urgent.map((ticket) => `${ticket.id}:${ticket.state}`));
+    const grew = [...keys].some((key) => !this.#urgent.has(key));
+    this.#urgent = keys;
+    if (!grew) return;
+    flashTitle(t('queue.title.flash'));
+    if (urgent.some((ticket) => ticket.state === 'called')) chime();
+    if (document.hidden && 'Notification' in window && Notification.permission === 'granted') {
+      try {
+        new Notification(t('queue.title.flash'), { body: texts.join(' ') });
+      } catch {
+        // some in-app browsers expose Notification but refuse to construct it
+      }
+    }
+  }
+
+  #announcePositions(all) {
+    if (this.compact) return;
+    const changes = [];
+    for (const ticket of all) {
+      const position = store.position(ticket);
+      const before = this.#positions.get(ticket.id);
+      this.#positions.set(ticket.id, position);
+      if (position !== null && before !== undefined && before !== null && before !== position) {
+        changes.push(
+          t('queue.announce.position', {
+            booth: this.#name(ticket),
+            position: positionText(position),
+          }),
+        );
+      }
+    }
+    if (changes.length === 0) return;
+    this.#pendingAnnouncement = changes.join(' ');
+    const wait = this.#lastAnnounced + ANNOUNCE_EVERY_MS - Date.now();
+    if (wait <= 0) {
+      this.#flushAnnouncement();
+    } else if (this.#announceTimer === null) {
+      this.#announceTimer = window.setTimeout(() => this.#flushAnnouncement(), wait);
+    }
+  }
+
+  #flushAnnouncement() {
+    this.#announceTimer = null;
+    if (!this.#pendingAnnouncement) return;
+    this.#lastAnnounced = Date.now();
+    this.#polite.textContent = this.#pendingAnnouncement;
+    this.#pendingAnnouncement = null;
+  }
+}
+
+customElements.define('lf-my-lines-panel', MyLinesPanel);

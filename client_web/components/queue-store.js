@@ -1,0 +1,242 @@
+// The candidate's lines, shared by every part of the page that shows them (the "my lines"
+// panel, the booth page's "join the line" box): one subscription per topic, because the
+// stream sends a topic's snapshot once, to whoever subscribed first.
+//
+//   me          ticket.updated {ticket}              → this.tickets (active ones only)
+//   booth:<id>  snapshot {status, line, eta}, then
+//               queue.joined/moved {token, after}, queue.removed {token},
+//               queue.busy {token, busy}, queue.eta {table}, queue.status {status}
+//
+// Positions are computed here from the public line: the tokens ahead of one's own that
+// are not busy elsewhere (docs/queues.md). The wait range for position p is eta[p]
+// (seconds, [p10, p90]); eta null means nobody is serving, so there is no estimate.
+
+import { api } from '../api.js';
+import { subscribe, unsubscribe } from '../stream.js';
+
+const ENDED = new Set(['done', 'left', 'expired', 'removed']);
+
+const listeners = new Set();
+/** ticket id → ticket ({id, booth_id, token, state, passes, joined_at, ring_until}) */
+export const tickets = new Map();
+/** booth id → { status, line: [{token, busy}], eta, error } (null until the snapshot) */
+const booths = new Map();
+/** booth id → { count, subscription } */
+const watches = new Map();
+const boothInfo = new Map();
+let meSubscription = null;
+let loaded = false;
+
+function changed() {
+  for (const listener of [...listeners]) {
+    try {
+      listener();
+    } catch (error) {
+      console.error('queue listener failed', error);
+    }
+  }
+}
+
+/** Be called after any change; returns a function that stops it. */
+export function onChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Whether the candidate's tickets have been read once. */
+export function isLoaded() {
+  return loaded;
+}
+
+function put(ticket) {
+  const before = tickets.get(ticket.id);
+  if (ENDED.has(ticket.state)) {
+    if (before) {
+      tickets.delete(ticket.id);
+      release(ticket.booth_id);
+    }
+    return;
+  }
+  tickets.set(ticket.id, { ...before, ...ticket });
+  if (!before) watchBooth(ticket.booth_id);
+}
+
+function onMe(frame) {
+  if (frame.op === 'snapshot') {
+    api('/api/me/tickets')
+      .then(({ items }) => {
+        const seen = new Set(items.map((item) => item.id));
+        for (const [id, ticket] of [...tickets]) {
+          if (!seen.has(id)) put({ ...ticket, state: 'left' });
+        }
+        for (const item of items) put(item);
+        loaded = true;
+        changed();
+      })
+      .catch((error) => console.warn('my tickets could not be read', error));
+  } else if (frame.op === 'event' && frame.type === 'ticket.updated') {
+    put(frame.data.ticket);
+    changed();
+  }
+}
+
+/** Start following the signed-in candidate's tickets (idempotent). */
+export function start() {
+  if (meSubscription) return;
+  meSubscription = subscribe('me', null, onMe);
+}
+
+function place(line, token, after) {
+  const rest = line.filter((entry) => entry.token !== token);
+  const busy = line.find((entry) => entry.token === token)?.busy ?? false;
+  let index = 0; // after null: at the front
+  if (after !== null) {
+    const found = rest.findIndex((entry) => entry.token === after);
+    index = found === -1 ? rest.length : found + 1;
+  }
+  rest.splice(index, 0, { token, busy });
+  return rest;
+}
+
+function onBooth(boothId, frame) {
+  if (frame.op === 'snapshot') {
+    booths.set(boothId, {
+      status: frame.data.status,
+      line: frame.data.line.map((entry) => ({ token: entry.token, busy: entry.busy })),
+      eta: frame.data.eta,
+      error: null,
+    });
+  } else if (frame.op === 'error') {
+    booths.set(boothId, { status: null, line: [], eta: null, error: frame.code });
+    watches.delete(boothId);
+  } else if (frame.op === 'event') {
+    const booth = booths.get(boothId);
+    if (!booth) return;
+    const data = frame.data;
+    switch (frame.type) {
+      case 'queue.joined':
+      case 'queue.moved':
+        booth.line = place(booth.line, data.token, data.after ?? null);
+        break;
+      case 'queue.removed':
+        booth.line = booth.line.filter((entry) => entry.token !== data.token);
+        break;
+      case 'queue.busy':
+        booth.line = booth.line.map((entry) =>
+          entry.token === data.token ? { ...entry, busy: data.busy } : entry,
+        );
+        break;
+      case 'queue.eta':
+        booth.eta = data.table;
+        break;
+      case 'queue.status':
+        booth.status = data.status;
+        break;
+      default:
+        return;
+    }
+  } else {
+    return;
+  }
+  changed();
+}
+
+/** Follow booth:<id> while something shows it; returns a function that stops it. */
+export function watchBooth(boothId) {
+  let watch = watches.get(boothId);
+  if (watch) {
+    watch.count += 1;
+  } else {
+    watch = {
+      count: 1,
+      subscription: subscribe(`booth:${boothId}`, null, (frame) => onBooth(boothId, frame)),
+    };
+    watches.set(boothId, watch);
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release(boothId);
+  };
+}
+
+function release(boothId) {
+  const watch = watches.get(boothId);
+  if (!watch) return;
+  watch.count -= 1;
+  if (watch.count > 0) return;
+  watches.delete(boothId);
+  booths.delete(boothId);
+  unsubscribe(watch.subscription);
+}
+
+/** The booth's public line state, or null before its snapshot. */
+export function booth(boothId) {
+  return booths.get(boothId) ?? null;
+}
+
+/** The candidate's active ticket at a booth, if any. */
+export function ticketAt(boothId) {
+  for (const ticket of tickets.values()) if (ticket.booth_id === boothId) return ticket;
+  return null;
+}
+
+/** How many callable people are ahead of the ticket (null when it is not in the line). */
+export function position(ticket) {
+  const line = booths.get(ticket.booth_id)?.line;
+  if (!line) return null;
+  let ahead = 0;
+  for (const entry of line) {
+    if (entry.token === ticket.token) return ahead;
+    if (!entry.busy) ahead += 1;
+  }
+  return null;
+}
+
+/** The [low, high] wait in seconds for the ticket's position, or null (no estimate). */
+export function waitRange(ticket) {
+  const at = position(ticket);
+  const eta = booths.get(ticket.booth_id)?.eta;
+  if (at === null || !Array.isArray(eta) || eta.length === 0) return null;
+  return eta[Math.min(at, eta.length - 1)];
+}
+
+/** The booth as GET /api/booths/{id} describes it (cached; null until it arrives). */
+export function describeBooth(boothId) {
+  if (!boothInfo.has(boothId)) {
+    boothInfo.set(boothId, null);
+    api(`/api/booths/${encodeURIComponent(boothId)}`)
+      .then((found) => {
+        boothInfo.set(boothId, found);
+        changed();
+      })
+      .catch(() => {});
+  }
+  return boothInfo.get(boothId);
+}
+
+/** Join a booth's line (the ticket arrives on `me` too). */
+export async function join(boothId) {
+  const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets`, {
+    method: 'POST',
+  });
+  put(ticket);
+  changed();
+  return ticket;
+}
+
+export async function leave(ticket) {
+  await api(`/api/tickets/${encodeURIComponent(ticket.id)}`, { method: 'DELETE' });
+  put({ ...ticket, state: 'left' });
+  changed();
+}
+
+export async function answer(ticket, verb) {
+  const updated = await api(`/api/tickets/${encodeURIComponent(ticket.id)}/${verb}`, {
+    method: 'POST',
+  });
+  put(updated);
+  changed();
+  return updated;
+}

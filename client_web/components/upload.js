@@ -1,0 +1,41 @@
+// Uploading a file as the raw request body (PUT /api/employers/{id}/logo takes the
+// image bytes with their Content-Type). api.js sends JSON only; this sends a File with
+// the same CSRF header and maps failures to the same ApiError.
+
+import { ApiError, csrfToken } from '../api.js';
+
+export async function putFile(path, file) {
+  const headers = new Headers({
+    'Content-Type': file.type,
+    Accept: 'application/json, application/problem+json',
+  });
+  const token = csrfToken();
+  if (token) headers.set('X-CSRF-Token', token);
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'PUT',
+      headers,
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    throw new ApiError({ code: 'network.unavailable', status: 0, detail: String(error) });
+  }
+  let payload = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (response.ok && payload) return payload;
+  if (payload && typeof payload.code === 'string') {
+    throw new ApiError({
+      code: payload.code,
+      status: response.status,
+      detail: payload.detail,
+      errors: Array.isArray(payload.errors) ? payload.errors : [],
+    });
+  }
+  throw new ApiError({ code: 'response.invalid', status: response.status });
+}

@@ -1,0 +1,305 @@
+// The booth console (/booths/<id>/console), for the booth's staff: follow
+// booth:<id>:staff (the roster as ids, states and passes, and every staff member's
+// status), set oneself available or paused, call the next candidate, and complete the
+// current interview. Becoming available needs this page's subscription first (the
+// server checks presence on the topic), so those buttons wait for the snapshot.
+// Join times show in the fair's zone (北京时间). API errors show by their code.
+
+import { api, errorMessage } from '../api.js';
+import { currentFair } from '../fair.js';
+import { boothName } from '../components/structure-text.js';
+import { LivePage } from '../components/live-page.js';
+import { formatInstant } from '../components/when.js';
+import { h } from '../lib/dom.js';
+import { language, t, tCode } from '../lib/i18n.js';
+import { zoneLabel } from '../lib/time.js';
+import { me } from '../session.js';
+import { subscribe, unsubscribe } from '../stream.js';
+
+const ENDED = new Set(['done', 'left', 'expired', 'removed']);
+
+function short(id) {
+  return String(id).slice(-8);
+}
+
+class BoothConsolePage extends LivePage {
+  #subscription = null;
+
+  async load(signal) {
+    const [booth, fair, account] = await Promise.all([
+      api(`/api/booths/${encodeURIComponent(this.params.id)}`, { signal }),
+      currentFair().catch(() => null),
+      me().catch(() => null),
+    ]);
+    const staff = Boolean(account) && booth.staff.some((m) => m.account_id === account.id);
+    const model = {
+      booth,
+      fair,
+      account,
+      staff,
+      roster: null, // [roster tickets] once the snapshot arrives
+      statuses: new Map(), // account id → status
+      error: null,
+      busy: false,
+    };
+    if (staff) {
+      this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
+        this.#onFrame(model, frame),
+      );
+    }
+    return model;
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.#subscription) unsubscribe(this.#subscription);
+    this.#subscription = null;
+  }
+
+  #onFrame(model, frame) {
+    if (frame.op === 'snapshot') {
+      model.roster = frame.data.roster;
+      model.statuses = new Map(frame.data.staff.map((s) => [s.account_id, s.status]));
+    } else if (frame.op === 'error') {
+      model.error = { code: frame.code };
+    } else if (frame.op === 'event' && frame.type === 'roster.ticket') {
+      const ticket = frame.data.ticket;
+      const rest = (model.roster ?? []).filter((x) => x.ticket_id !== ticket.ticket_id);
+      if (!ENDED.has(ticket.state)) rest.push(ticket);
+      rest.sort((a, b) => (a.joined_at < b.joined_at ? -1 : a.joined_at > b.joined_at ? 1 : 0));
+      model.roster = rest;
+    } else if (frame.op === 'event' && frame.type === 'staff.status') {
+      model.statuses.set(frame.data.account_id, frame.data.status);
+    } else {
+      return;
+    }
+    this.repaint();
+  }
+
+  heading({ booth }) {
+    return t('queue.console.title', { booth: boothName(booth) });
+  }
+
+  async #act(path, options, focus = null) {
+    const model = this.model;
+    model.busy = true;
+    model.error = null;
+    this.repaint();
+    try {
+      await api(path, options);
+    } catch (error) {
+      model.error = error;
+    }
+    model.busy = false;
+    this.repaint({ focus: model.error ? '#console-error' : focus });
+  }
+
+  /** An ApiError, or a refused subscription ({ code } from the stream). */
+  #errorText(error) {
+    if (error.localised) return errorMessage(error);
+    return tCode('errors.code.', error.code, 'errors.code.unknown', { status: 0 });
+  }
+
+  #current(model) {
+    const mine = model.account?.id;
+    return (model.roster ?? []).find(
+      (x) => x.called_by === mine && (x.state === 'called' || x.state === 'in_interview'),
+    );
+  }
+
+  body(model) {
+    const { booth } = model;
+    if (!model.staff) {
+      return [h('p', { class: 'notice notice-error' }, t('queue.console.not_staff'))];
+    }
+    const lang = language();
+    const zone = model.fair?.time_zone ?? 'Asia/Shanghai';
+    const base = `/api/booths/${encodeURIComponent(booth.id)}`;
+    const ready = model.roster !== null;
+    const myStatus = model.statuses.get(model.account.id) ?? 'offline';
+    const current = this.#current(model);
+    const waiting = (model.roster ?? []).filter(
+      (x) => x.state === 'waiting' || x.state === 'notified',
+    );
+    const setStatus = (status) =>
+      this.#act(
+        `${base}/staff-status`,
+        { method: 'PUT', body: { status } },
+        `#console-status-${status}`,
+      );
+    const names = new Map(booth.staff.map((m) => [m.account_id, m.display_name]));
+    const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
+
+    return [
+      h('p', { class: 'intro' }, t('queue.console.intro')),
+      model.error
+        ? h(
+            'div',
+            { class: 'notice notice-error', id: 'console-error', tabindex: '-1', role: 'alert' },
+            h('p', {}, this.#errorText(model.error)),
+          )
+        : null,
+      h(
+        'section',
+        { 'aria-labelledby': 'console-status-title', class: 'subsection' },
+        h('h2', { id: 'console-status-title' }, t('queue.console.status_title')),
+        h(
+          'p',
+          { id: 'console-my-status' },
+          t('queue.console.my_status', {
+            status: tCode('queue.staff.', myStatus, 'queue.staff.unknown'),
+          }),
+        ),
+        ready
+          ? null
+          : h('p', { class: 'loading' }, t('queue.console.connecting')),
+        h(
+          'p',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button',
+              id: 'console-status-available',
+              'aria-pressed': myStatus === 'available' ? 'true' : 'false',
+              disabled: !ready || model.busy || Boolean(current),
+              onclick: () => setStatus('available'),
+            },
+            t('queue.console.set_available'),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-secondary',
+              id: 'console-status-paused',
+              'aria-pressed': myStatus === 'paused' ? 'true' : 'false',
+              disabled: !ready || model.busy || Boolean(current),
+              onclick: () => setStatus('paused'),
+            },
+            t('queue.console.set_paused'),
+          ),
+        ),
+        h(
+          'ul',
+          { class: 'plain-list', 'aria-label': t('queue.console.staff_list') },
+          [...model.statuses].map(([id, status]) =>
+            h(
+              'li',
+              {},
+              t('queue.console.staff_member', {
+                name: names.get(id) ?? short(id),
+                status: tCode('queue.staff.', status, 'queue.staff.unknown'),
+              }),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'console-call-title', class: 'subsection' },
+        h('h2', { id: 'console-call-title', tabindex: '-1' }, t('queue.console.call_title')),
+        current
+          ? [
+              h(
+                'dl',
+                { class: 'facts', id: 'console-current' },
+                row(t('queue.console.ticket'), h('code', {}, short(current.ticket_id))),
+                row(t('queue.console.candidate'), h('code', {}, short(current.candidate_id))),
+                row(
+                  t('queue.ticket.state'),
+                  h(
+                    'span',
+                    { id: 'console-current-state' },
+                    tCode('queue.state.', current.state, 'queue.state.unknown'),
+                  ),
+                ),
+              ),
+              current.state === 'in_interview'
+                ? h(
+                    'p',
+                    { class: 'actions' },
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'button',
+                        id: 'console-complete',
+                        disabled: model.busy,
+                        onclick: () =>
+                          this.#act(
+                            `/api/tickets/${encodeURIComponent(current.ticket_id)}/complete`,
+                            { method: 'POST' },
+                            '#console-call-title',
+                          ),
+                      },
+                      t('queue.console.complete'),
+                    ),
+                  )
+                : h('p', { class: 'hint' }, t('queue.console.ringing')),
+            ]
+          : h(
+              'p',
+              { class: 'actions' },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button',
+                  id: 'console-call-next',
+                  disabled: !ready || model.busy,
+                  onclick: () =>
+                    this.#act(`${base}/call-next`, { method: 'POST' }, '#console-call-title'),
+                },
+                t('queue.console.call_next'),
+              ),
+            ),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'console-roster-title', class: 'subsection' },
+        h(
+          'h2',
+          { id: 'console-roster-title' },
+          t('queue.console.roster_title', { count: waiting.length }),
+        ),
+        ready && (model.roster ?? []).length === 0
+          ? h('p', { class: 'hint' }, t('queue.console.roster_empty'))
+          : null,
+        h(
+          'ol',
+          { class: 'cards cards-single roster', id: 'console-roster' },
+          (model.roster ?? []).map((x) =>
+            h(
+              'li',
+              { class: 'card', dataset: { state: x.state } },
+              h(
+                'dl',
+                { class: 'card-facts' },
+                row(t('queue.console.ticket'), h('code', {}, short(x.ticket_id))),
+                row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
+                row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
+                row(t('queue.ticket.passes'), String(x.passes)),
+                row(
+                  t('queue.console.joined'),
+                  h(
+                    'time',
+                    { datetime: x.joined_at },
+                    t('queue.console.joined_at', {
+                      time: formatInstant(x.joined_at, zone, lang),
+                      zone: zoneLabel(zone, lang),
+                    }),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+      h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
+    ];
+  }
+}
+
+customElements.define('lf-booth-console-page', BoothConsolePage);

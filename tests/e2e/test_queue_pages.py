@@ -1,0 +1,152 @@
+"""Booth queues in the browser (issue 7): the booth console, "join the line" and "my lines".
+
+One walk: the demo's recruiter (who staffs their employer's booths) opens the booth
+console and becomes available; two candidates, each in their own browser, join the line
+from the booth page by keyboard; the recruiter calls the next one; the first candidate
+accepts; the second sees their place move to the front and the "get ready" alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from server.demo.employers import DEMO_DOMAIN, DEMO_PASSWORD
+from server.domain.principal import Role
+from tests.e2e import test_identity_pages
+from tests.e2e.conftest import DESKTOP, PHONE, Ui
+from tests.e2e.test_identity_pages import text
+
+another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
+
+RECRUITER = f"e001.recruiter1@{DEMO_DOMAIN}"
+
+
+def log_in(ui: Ui, identifier: str) -> dict[str, Any]:
+    """Sign in as a demo account (the demo prints them with their shared password)."""
+    ui.goto("/")
+    status = ui.page.evaluate(
+        """async ({ identifier, password }) => {
+             const response = await fetch('/api/auth/login', {
+               method: 'POST', credentials: 'same-origin',
+               headers: { 'Content-Type': 'application/json' },
+               body: JSON.stringify({ identifier, password, client: 'browser' }) });
+             return response.status;
+           }""",
+        {"identifier": identifier, "password": DEMO_PASSWORD},
+    )
+    assert status in (200, 201), status
+    ui.reload()
+    me: dict[str, Any] = ui.page.evaluate("async () => (await import('/session.js')).me()")
+    return me
+
+
+def staffed_booth(ui: Ui, me: dict[str, Any]) -> dict[str, Any]:
+    """An approved booth of the recruiter's employer that they staff (the demo's data)."""
+    employers = [g["scope_id"] for g in me["grants"] if g["role"] == "recruiter"]
+    for employer in employers:
+        booths = ui.server.get_json(f"/api/booths?employer={employer}&limit=50")["items"]
+        for booth in booths:
+            staff = {member["account_id"] for member in booth["staff"]}
+            if booth["status"] == "approved" and me["id"] in staff:
+                return booth
+    raise AssertionError(f"the demo recruiter staffs no approved booth: {employers}")
+
+
+def q(lang: str, key: str, **params: object) -> str:
+    return text("queue", lang, key, **params)
+
+
+def join_by_keyboard(candidate: Ui, booth_id: str) -> None:
+    candidate.goto(f"/booths/{booth_id}")
+    join = candidate.page.get_by_role("button", name=q("zh-CN", "queue.booth.join"))
+    join.wait_for()
+    candidate.tab_to("#booth-join")
+    candidate.page.keyboard.press("Enter")
+    candidate.page.locator("#booth-line-mine").wait_for()
+    candidate.settle()
+
+
+def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    me = log_in(recruiter, RECRUITER)
+    booth = staffed_booth(recruiter, me)
+    booth_name = booth["title"] or booth["employer"]["name"]
+
+    # The booth page links its staff to the console.
+    recruiter.goto(f"/booths/{booth['id']}")
+    recruiter.page.get_by_role("link", name=q("zh-CN", "queue.console.open")).click()
+    recruiter.page.wait_for_url(f"**/booths/{booth['id']}/console")
+    recruiter.settle()
+    available = recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available"))
+    available.click()  # enabled once the console follows booth:<id>:staff
+    recruiter.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    # Nobody waits yet: the API's answer shows as text, in an alert.
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
+    empty = text("errors", "zh-CN", "errors.code.queue.empty")
+    recruiter.page.get_by_role("alert").filter(has_text=empty).wait_for()
+
+    first = another_ui("first")
+    first.sign_in(Role.CANDIDATE)
+    join_by_keyboard(first, booth["id"])
+    second = another_ui("second")
+    second.sign_in(Role.CANDIDATE)
+    join_by_keyboard(second, booth["id"])
+    # The line's length is live on the booth page of the first candidate.
+    length = first.page.locator("#booth-line-length")
+    length.filter(has_text=q("zh-CN", "queue.booth.length", count=2)).wait_for()
+
+    # "My lines" is in the navigation of every page.
+    nav = second.page.get_by_role("navigation")
+    nav.get_by_role("link", name=text("shell", "zh-CN", "shell.nav.my_lines"), exact=True).click()
+    second.page.wait_for_url("**/me/lines")
+    second.settle()
+    place = second.page.locator(".ticket-position")
+    place.filter(has_text=q("zh-CN", "queue.position.ahead", count=1)).wait_for()
+    first.goto("/me/lines")
+
+    # Both waiting candidates are on the roster, with join times in Beijing time.
+    roster = recruiter.page.locator("#console-roster > li")
+    roster.nth(1).wait_for()
+    assert roster.count() == 2
+    assert "北京时间" in roster.first.inner_text()
+
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
+    accept = first.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept"))
+    accept.wait_for()
+    called = q("zh-CN", "queue.alert.called", booth=booth_name)
+    first.page.get_by_role("alert").filter(has_text=called).wait_for()
+    accept.click()
+    first.page.locator(".ticket-state").filter(
+        has_text=q("zh-CN", "queue.state.in_interview")
+    ).wait_for()
+
+    # The second candidate is now first, and told to get ready.
+    place.filter(has_text=q("zh-CN", "queue.position.first")).wait_for()
+    alert = second.page.get_by_role("alert")
+    alert.filter(has_text=q("zh-CN", "queue.alert.next", booth=booth_name)).wait_for()
+    wait = second.page.locator(".ticket-wait").inner_text()
+    assert wait != ""
+    # The move is announced politely too (at most every 30 s).
+    polite = second.page.locator("lf-my-lines-panel:not([compact]) [aria-live='polite']")
+    polite.filter(has_text=q("zh-CN", "queue.position.first")).wait_for(state="attached")
+    # On any other page the alert stays in view (the shell's compact "my lines").
+    second.goto(f"/booths/{booth['id']}")
+    second.page.locator("lf-my-lines-panel[compact]").get_by_role("alert").filter(
+        has_text=q("zh-CN", "queue.alert.next", booth=booth_name)
+    ).wait_for()
+    second.page.locator("#booth-line-mine").wait_for()
+
+    # The recruiter sees the interview and completes it.
+    complete = recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.complete"))
+    complete.click()
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).wait_for()
+    first.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
+
+    second.goto("/me/lines")
+    for person in (recruiter, second):
+        for width in (DESKTOP, PHONE):
+            person.resize(width)
+            person.screenshot()
