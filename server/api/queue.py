@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,8 @@ from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
 from server.services.queue import QueueService
 from server.store.db import Connection
+
+log = logging.getLogger(__name__)
 
 
 class MyTicket(Model):
@@ -337,4 +340,18 @@ def register_topics(registry: TopicRegistry, queue: Any) -> None:
             raise ProtocolError("topic.unknown", f"no booth {booth_id}")
         return await service.snapshot(conn, booth_id)
 
-    registry.register(TopicFamily("booth", authorize, snapshot, presence=True))
+    async def gone(topic: str, member: str) -> None:
+        booth_id, staff = parse(topic.partition(":")[2])
+        if not staff:
+            return
+        try:
+            account_id = UUID(member)
+        except ValueError:
+            return  # an anonymous connection
+        service: QueueService = queue()
+        try:
+            await service.staff_gone(booth_id, account_id)
+        except Exception:
+            log.exception("marking %s offline at booth %s failed", member, booth_id)
+
+    registry.register(TopicFamily("booth", authorize, snapshot, presence=True, on_gone=gone))

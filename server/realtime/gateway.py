@@ -134,6 +134,7 @@ class Gateway:
         self.limits = limits or Limits()
         self.clients: set[Client] = set()
         self.signal_handler: SignalHandler | None = None
+        self._background: set[asyncio.Task[None]] = set()
         self._by_topic: dict[str, set[Client]] = {}
 
     # -- connection ---------------------------------------------------------------------
@@ -305,6 +306,11 @@ class Gateway:
                 del self._by_topic[resolved.stored]
         if resolved.family.presence:
             self.presence.leave(resolved.stored, client.member)
+            gone = resolved.family.on_gone
+            if gone is not None and not self.presence.is_present(resolved.stored, client.member):
+                task = asyncio.get_running_loop().create_task(gone(resolved.stored, client.member))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
 
     # -- ephemeral ----------------------------------------------------------------------
 

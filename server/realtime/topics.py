@@ -7,7 +7,7 @@ signed-in account's stored topic ``user:<id>``, which is never subscribed direct
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,9 @@ Authorize = Callable[[Principal, str], Awaitable[bool]]
 Snapshot = Callable[[Connection, str, Principal], Awaitable[dict[str, Any]]]
 """(connection in a REPEATABLE READ transaction, id part, principal) → the topic's state."""
 
+Gone = Callable[[str, str], Coroutine[Any, Any, None]]
+"""(stored topic, member) → react to a member no longer connected here (presence families)."""
+
 ANONYMOUS_PREFIXES = frozenset({"fair", "venue", "booth", "session"})
 
 
@@ -30,6 +33,8 @@ class TopicFamily:
     authorize: Authorize
     snapshot: Snapshot
     presence: bool = False
+    # Called when a member's last connection on this node leaves a topic of the family.
+    on_gone: Gone | None = None
 
 
 @dataclass(frozen=True, slots=True)

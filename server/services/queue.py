@@ -547,6 +547,22 @@ class QueueService:
             await self._set_staff(tx, booth_id, account_id, status)
             await self._refresh(tx, booth)
 
+    async def staff_gone(self, booth_id: UUID, account_id: UUID) -> None:
+        """The staff member's booth console disconnected: available or paused become
+        offline (a call in progress keeps its status until it ends), so wait estimates
+        and "get ready" notices stop counting someone who is not there."""
+        async with self._outbox.transaction() as tx:
+            booth = await self._lock_booth(tx.conn, booth_id)
+            status = await tx.conn.fetchval(
+                "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
+                booth_id,
+                account_id,
+            )
+            if status not in (StaffStatus.AVAILABLE, StaffStatus.PAUSED):
+                return
+            await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
+            await self._refresh(tx, booth)
+
     async def set_queue_status(
         self,
         booth_id: UUID,

@@ -280,3 +280,25 @@ async def test_a_watcher_is_told_when_a_full_line_has_room(client: Client) -> No
     inbox = await (await watcher.get("/api/me/notifications")).json()
     assert [n["kind"] for n in inbox["items"]] == ["queue.room"]
     assert inbox["items"][0]["data"] == {"booth_id": str(booth)}
+
+
+async def test_closing_the_console_takes_the_recruiter_offline(client: Client) -> None:
+    recruiter = await person(client, "r8@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    async with on_duty(client, recruiter, booth):
+        pass  # the console closes here
+    app = client.app
+    assert app is not None
+    status = None
+    for _ in range(50):
+        async with app[POOL].acquire() as conn:
+            status = await conn.fetchval(
+                "SELECT status FROM staff_status WHERE booth_id = $1", booth
+            )
+        if status == "offline":
+            break
+        await asyncio.sleep(0.05)
+    assert status == "offline"
+    refused = await recruiter.post(f"/api/booths/{booth}/call-next")
+    assert await problem_code(refused, 409) == "queue.wrong_state"
