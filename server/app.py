@@ -228,6 +228,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
         app[IDENTITY],
         public_url=settings.public_url,
         sockets=app[WEBSOCKETS],
+        bearer=auth.principal_of,
     )
     app[QUEUE] = QueueService(app[POOL], app[OUTBOX], app[CLOCK], presence)
     tasks = [

@@ -122,9 +122,11 @@ class Gateway:
         *,
         public_url: str,
         sockets: weakref.WeakSet[web.WebSocketResponse],
+        bearer: Callable[[web.Request], Awaitable[Principal]],
         limits: Limits | None = None,
     ) -> None:
         self.public_url = public_url
+        self.bearer = bearer
         self.sockets = sockets
         self.hub = hub
         self.registry = registry
@@ -140,15 +142,9 @@ class Gateway:
     # -- connection ---------------------------------------------------------------------
 
     async def principal_for(self, request: web.Request) -> Principal:
-        header = request.headers.get("Authorization")
-        if header is not None:
-            scheme, _, token = header.partition(" ")
-            principal = (
-                await self.identity.resolve(token.strip()) if scheme.lower() == "bearer" else None
-            )
-            if principal is None:
-                raise Problem("auth.required", "the token is invalid, expired or revoked")
-            return principal
+        if request.headers.get("Authorization") is not None:
+            # Already resolved (and cached on the request) by the HTTP auth middleware.
+            return await self.bearer(request)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:
             # A browser sends cookies on cross-site WebSocket upgrades too: only this
@@ -168,7 +164,11 @@ class Gateway:
             compress=False,
             max_msg_size=protocol.MAX_FRAME_BYTES,
         )
-        await ws.prepare(request)
+        try:
+            await ws.prepare(request)
+        except ConnectionResetError:
+            # The client gave up during the upgrade (a reconnect storm): nothing to log.
+            return web.Response(status=499)
         client = Client(self, ws, FrameSink(request.transport, self.limits.send_cap), principal)
         self.clients.add(client)
         self.sockets.add(ws)

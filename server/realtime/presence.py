@@ -163,7 +163,11 @@ class Presence:
         self._dirty.clear()
         if writes:
             await self._store.write(self._node, writes)
-        watched = sorted(set(self._local) | set(self._totals))
+        # Totals are sent to followers of a topic; nobody is sent their own "me" count, so
+        # user:* topics are written (for is_present on other nodes) but not re-read here.
+        watched = sorted(
+            t for t in set(self._local) | set(self._totals) if not t.startswith("user:")
+        )
         totals = await self._store.members(watched)
         for topic, members in totals.items():
             previous = self._totals.get(topic)
