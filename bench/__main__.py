@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.timers", "bench.queue", "bench.broadcast"]
+BENCHMARKS = [
+    "bench.timers",
+    "bench.queue",
+    "bench.broadcast",
+    "bench.fanout",
+    "bench.idle",
+    "bench.reconnect",
+]
 
 
 def main() -> int:
