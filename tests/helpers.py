@@ -15,6 +15,11 @@ from server.store import accounts as accounts_store
 PASSWORD = "Strong-pass-2020"
 
 
+def ws_url(client: TestClient[Any, Any]) -> str:
+    """The event stream's URL on a test server."""
+    return str(client.make_url("/ws")).replace("http://", "ws://")
+
+
 def fast_passwords() -> Passwords:
     """argon2id with tiny costs: the same code path, milliseconds per hash."""
     return Passwords(time_cost=1, memory_cost=1024, parallelism=1)

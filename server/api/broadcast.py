@@ -107,13 +107,6 @@ class Ended(Model):
     ended: bool
 
 
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise Problem("broadcast.not_found", f"no broadcast {text}") from None
-
-
 def _problem(exc: SignalingError) -> Problem:
     if isinstance(exc, CodecMismatch):
         return Problem("broadcast.codec_mismatch", exc.reason, extra={"reason": exc.reason})
@@ -273,7 +266,7 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def rotate_ingest_token(call: Call[RotateIn, None]) -> IngestToken:
-        broadcast_id = _uuid(call.path("broadcast"))
+        broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         token = tokens.bearer(call.request.headers.get("Authorization"))
         if token is None:
             raise _unauthorised("rotating needs the operator token or the current ingest token")
@@ -307,7 +300,7 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def whip_publish(call: Call[None, None]) -> web.StreamResponse:
-        broadcast_id = _uuid(call.path("broadcast"))
+        broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         credential = await _authorise_ingest(call, broadcast_id)
         offer = await _sdp_body(call.request)
         async with call.app[POOL].acquire() as conn:
@@ -342,7 +335,7 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def whip_delete(call: Call[None, None]) -> Ended:
-        broadcast_id = _uuid(call.path("broadcast"))
+        broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         session = call.path("session")
         edge = call.app[MEDIA_EDGE]
         token = tokens.bearer(call.request.headers.get("Authorization"))
@@ -376,7 +369,7 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def whep_view(call: Call[None, None]) -> web.StreamResponse:
-        broadcast_id = _uuid(call.path("broadcast"))
+        broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         offer = await _sdp_body(call.request)
         async with call.app[POOL].acquire() as conn:
             row = await store.get_broadcast(conn, broadcast_id)
@@ -398,7 +391,7 @@ def register(api: Api) -> None:
     )
     async def whep_delete(call: Call[None, None]) -> Ended:
         # The session URL is the capability: its id is 144 random bits.
-        broadcast_id = _uuid(call.path("broadcast"))
+        broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         try:
             await call.app[MEDIA_EDGE].leave(str(broadcast_id), call.path("session"))
         except SignalingError as exc:

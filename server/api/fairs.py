@@ -102,13 +102,6 @@ def _venue(row: dict[str, Any]) -> Venue:
     return Venue(leader=leader, **row)
 
 
-def _uuid(text: str, code: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise Problem(code, f"no such id: {text}") from None
-
-
 def register(api: Api) -> None:
     @api.route(
         "GET",
@@ -173,7 +166,7 @@ def register(api: Api) -> None:
         tags=("fairs",),
     )
     async def get_venue(call: Call[None, None]) -> Venue:
-        venue_id = _uuid(call.path("venue"), "venue.not_found")
+        venue_id = call.path_id("venue", "venue.not_found")
         async with call.app[POOL].acquire() as conn:
             row = await store.get_venue(conn, venue_id)
         if row is None:
@@ -191,7 +184,7 @@ def register(api: Api) -> None:
     )
     async def update_venue(call: Call[VenueUpdate, None]) -> Venue:
         principal = await principal_of(call.request)
-        venue_id = _uuid(call.path("venue"), "venue.not_found")
+        venue_id = call.path_id("venue", "venue.not_found")
         changes = call.body.model_dump(exclude_none=True)
         async with call.app[OUTBOX].transaction() as tx:
             row = await store.get_venue(tx.conn, venue_id)

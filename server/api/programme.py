@@ -261,13 +261,6 @@ class CalendarToken(Model):
     url: str
 
 
-def _uuid(text: str, code: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise Problem(code, f"no such id: {text}") from None
-
-
 def _fair_ref(text: str) -> UUID | str:
     try:
         return UUID(text)
@@ -366,7 +359,7 @@ def register(api: Api) -> None:
     )
     async def create(call: Call[SessionIn, None]) -> FeaturedSession:
         principal = await signed_in(call)
-        venue_id = _uuid(call.path("venue"), "venue.not_found")
+        venue_id = call.path_id("venue", "venue.not_found")
         row = await service(call).create(principal, venue_id, _fields(call.body))
         return session_out(row, private=True)
 
@@ -381,7 +374,7 @@ def register(api: Api) -> None:
     async def get(call: Call[None, None]) -> FeaturedSession:
         principal = await principal_of(call.request)
         row = await service(call).get(
-            principal, _uuid(call.path("session"), "featured_session.not_found")
+            principal, call.path_id("session", "featured_session.not_found")
         )
         return await render(call, row)
 
@@ -405,7 +398,7 @@ def register(api: Api) -> None:
         if nulls:
             raise Problem("request.invalid", "some fields are invalid", errors=nulls)
         row = await service(call).update(
-            principal, _uuid(call.path("session"), "featured_session.not_found"), changes
+            principal, call.path_id("session", "featured_session.not_found"), changes
         )
         return session_out(row, private=True)
 
@@ -420,7 +413,7 @@ def register(api: Api) -> None:
     async def submit(call: Call[None, None]) -> FeaturedSession:
         principal = await signed_in(call)
         row = await service(call).submit(
-            principal, _uuid(call.path("session"), "featured_session.not_found")
+            principal, call.path_id("session", "featured_session.not_found")
         )
         return session_out(row, private=True)
 
@@ -436,7 +429,7 @@ def register(api: Api) -> None:
     async def return_session(call: Call[ReasonIn, None]) -> FeaturedSession:
         principal = await signed_in(call)
         row = await service(call).return_(
-            principal, _uuid(call.path("session"), "featured_session.not_found"), call.body.reason
+            principal, call.path_id("session", "featured_session.not_found"), call.body.reason
         )
         return session_out(row, private=True)
 
@@ -451,7 +444,7 @@ def register(api: Api) -> None:
     async def approve(call: Call[None, None]) -> FeaturedSession:
         principal = await signed_in(call)
         row = await service(call).approve(
-            principal, _uuid(call.path("session"), "featured_session.not_found")
+            principal, call.path_id("session", "featured_session.not_found")
         )
         return session_out(row, private=True)
 
@@ -467,7 +460,7 @@ def register(api: Api) -> None:
     async def cancel_session(call: Call[ReasonIn, None]) -> FeaturedSession:
         principal = await signed_in(call)
         row = await service(call).cancel(
-            principal, _uuid(call.path("session"), "featured_session.not_found"), call.body.reason
+            principal, call.path_id("session", "featured_session.not_found"), call.body.reason
         )
         return session_out(row, private=True)
 
@@ -484,7 +477,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         row = await service(call).move(
             principal,
-            _uuid(call.path("session"), "featured_session.not_found"),
+            call.path_id("session", "featured_session.not_found"),
             call.body.starts_at,
             call.body.stage,
         )
@@ -502,7 +495,7 @@ def register(api: Api) -> None:
     async def follow(call: Call[None, None]) -> web.StreamResponse:
         principal = await signed_in(call)
         await service(call).follow(
-            principal, _uuid(call.path("session"), "featured_session.not_found"), True
+            principal, call.path_id("session", "featured_session.not_found"), True
         )
         return web.Response(status=204)
 
@@ -518,7 +511,7 @@ def register(api: Api) -> None:
     async def unfollow(call: Call[None, None]) -> web.StreamResponse:
         principal = await signed_in(call)
         await service(call).follow(
-            principal, _uuid(call.path("session"), "featured_session.not_found"), False
+            principal, call.path_id("session", "featured_session.not_found"), False
         )
         return web.Response(status=204)
 

@@ -59,13 +59,6 @@ class QueueStatusIn(Model):
     status: QueueStatus
 
 
-def _uuid(text: str, code: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise Problem(code, f"no such id: {text}") from None
-
-
 def _mine(row: dict[str, Any]) -> MyTicket:
     called = row["state"] == "called"
     return MyTicket(
@@ -111,7 +104,7 @@ def register(api: Api) -> None:
     )
     async def join_queue(call: Call[None, None]) -> MyTicket:
         principal = await _candidate(call)
-        booth_id = _uuid(call.path("booth"), "booth.not_found")
+        booth_id = call.path_id("booth", "booth.not_found")
         assert principal.account_id is not None
         return _mine(await call.app[QUEUE].join(booth_id, principal.account_id))
 
@@ -128,7 +121,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         await call.app[QUEUE].leave(
-            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+            call.path_id("ticket", "ticket.not_found"), principal.account_id
         )
         return web.Response(status=204)
 
@@ -158,7 +151,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         row = await call.app[QUEUE].accept(
-            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+            call.path_id("ticket", "ticket.not_found"), principal.account_id
         )
         return _mine(row)
 
@@ -174,7 +167,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         row = await call.app[QUEUE].decline(
-            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+            call.path_id("ticket", "ticket.not_found"), principal.account_id
         )
         return _mine(row)
 
@@ -190,9 +183,7 @@ def register(api: Api) -> None:
     async def watch(call: Call[None, None]) -> web.StreamResponse:
         principal = await _candidate(call)
         assert principal.account_id is not None
-        await call.app[QUEUE].watch(
-            _uuid(call.path("booth"), "booth.not_found"), principal.account_id
-        )
+        await call.app[QUEUE].watch(call.path_id("booth", "booth.not_found"), principal.account_id)
         return web.Response(status=204)
 
     @api.route(
@@ -207,7 +198,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         row = await call.app[QUEUE].call(
-            _uuid(call.path("booth"), "booth.not_found"), principal.account_id
+            call.path_id("booth", "booth.not_found"), principal.account_id
         )
         return _called(row)
 
@@ -222,7 +213,7 @@ def register(api: Api) -> None:
     async def call_candidate(call: Call[None, None]) -> CalledTicket:
         principal = await signed_in(call)
         assert principal.account_id is not None
-        ticket_id = _uuid(call.path("ticket"), "ticket.not_found")
+        ticket_id = call.path_id("ticket", "ticket.not_found")
         async with call.app[POOL].acquire() as conn:
             booth_id = await conn.fetchval("SELECT booth_id FROM tickets WHERE id = $1", ticket_id)
         if booth_id is None:
@@ -242,7 +233,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         row = await call.app[QUEUE].complete(
-            _uuid(call.path("ticket"), "ticket.not_found"), principal.account_id
+            call.path_id("ticket", "ticket.not_found"), principal.account_id
         )
         return _called(row)
 
@@ -260,7 +251,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         await call.app[QUEUE].remove(
-            _uuid(call.path("ticket"), "ticket.not_found"),
+            call.path_id("ticket", "ticket.not_found"),
             principal.account_id,
             call.body.reason,
         )
@@ -280,7 +271,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         assert principal.account_id is not None
         await call.app[QUEUE].set_staff_status(
-            _uuid(call.path("booth"), "booth.not_found"), principal.account_id, call.body.status
+            call.path_id("booth", "booth.not_found"), principal.account_id, call.body.status
         )
         return web.Response(status=204)
 
@@ -297,7 +288,7 @@ def register(api: Api) -> None:
     async def queue_status(call: Call[QueueStatusIn, None]) -> web.StreamResponse:
         principal = await signed_in(call)
         await call.app[QUEUE].set_queue_status(
-            _uuid(call.path("booth"), "booth.not_found"), principal.account_id, call.body.status
+            call.path_id("booth", "booth.not_found"), principal.account_id, call.body.status
         )
         return web.Response(status=204)
 

@@ -25,6 +25,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -66,6 +67,14 @@ class Call(Generic[B, Q]):
 
     def path(self, name: str) -> str:
         return self.request.match_info[name]
+
+    def path_id(self, name: str, not_found: str) -> UUID:
+        """A path parameter that must be an id; anything else is ``not_found`` (404)."""
+        text = self.request.match_info[name]
+        try:
+            return UUID(text)
+        except ValueError:
+            raise Problem(not_found, f"no such id: {text}") from None
 
 
 Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | web.StreamResponse]]

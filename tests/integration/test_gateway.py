@@ -17,7 +17,7 @@ from server.appkeys import OUTBOX, POOL
 from server.realtime.client import StreamClient
 from server.store import events as events_store
 from server.timers import FakeClock
-from tests.helpers import a_fair_and_venue, person
+from tests.helpers import a_fair_and_venue, person, ws_url
 
 Client = TestClient[Any, Any]
 
@@ -36,10 +36,6 @@ async def emit(client: Client, topic: str, n: int, type_: str = "test.note") -> 
     for i in range(n):
         async with app[OUTBOX].transaction() as tx:
             tx.emit(topic, type_, {"i": i})
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 async def test_a_subscriber_gets_a_snapshot_then_every_event_in_order(client: Client) -> None:

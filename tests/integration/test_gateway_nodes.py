@@ -22,13 +22,9 @@ from server.config import Secret, Settings
 from server.realtime.client import StreamClient
 from server.realtime.gateway import Limits
 from server.timers import FakeClock
-from tests.helpers import a_fair_and_venue, fast_passwords
+from tests.helpers import a_fair_and_venue, fast_passwords, ws_url
 
 Client = TestClient[Any, Any]
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 @pytest.fixture

@@ -21,13 +21,9 @@ from server.realtime.presence import RedisPresenceStore
 from server.timers import FakeClock
 from tests._require import missing
 from tests.conftest import free_port
-from tests.helpers import a_booth, fast_passwords, quick_person
+from tests.helpers import a_booth, fast_passwords, quick_person, ws_url
 
 Client = TestClient[Any, Any]
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 async def presence_count(stream: StreamClient, expected: int, within: float = 8.0) -> None:

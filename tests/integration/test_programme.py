@@ -17,7 +17,7 @@ from server.domain.regions import region_by_code
 from server.ids import uuid7
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import Person, quick_person
+from tests.helpers import Person, quick_person, ws_url
 
 Client = TestClient[Any, Any]
 CST = ZoneInfo("Asia/Shanghai")
@@ -136,10 +136,6 @@ async def problem(response: Any, status: int) -> dict[str, Any]:
     assert response.status == status, await response.text()
     body: dict[str, Any] = await response.json(content_type=None)
     return body
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 async def test_a_province_submits_on_time_and_the_board_shows_who_is_missing(

@@ -14,13 +14,9 @@ from aiohttp.test_utils import TestClient
 from server.appkeys import POOL, TIMERS
 from server.realtime.client import StreamClient
 from server.timers import FakeClock, TimerRunner
-from tests.helpers import Person, a_booth, person
+from tests.helpers import Person, a_booth, person, ws_url
 
 Client = TestClient[Any, Any]
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 async def problem_code(response: Any, status: int) -> str:

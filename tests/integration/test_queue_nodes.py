@@ -19,14 +19,10 @@ from server.appkeys import POOL
 from server.config import Secret, Settings
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import Person, a_booth, fast_passwords, quick_person
+from tests.helpers import Person, a_booth, fast_passwords, quick_person, ws_url
 
 Client = TestClient[Any, Any]
 DURATION_S = float(os.environ.get("LIVEFAIR_QUEUE_SOAK_S", "30"))
-
-
-def ws_url(client: Client) -> str:
-    return str(client.make_url("/ws")).replace("http://", "ws://")
 
 
 async def start_node(settings: Settings, clock: FakeClock, aiohttp_client: Any) -> Client:
