@@ -147,4 +147,10 @@ class RedisBus:
             await pubsub.subscribe(*sorted(add))
         if remove := subscribed - wanted:
             await pubsub.unsubscribe(*sorted(remove))
+        # A channel dropped and wanted again before this sync never left Redis: no new
+        # SUBSCRIBE (and no confirmation) will come, so its waiters are done now.
+        for channel in wanted & subscribed:
+            waiter = self._confirming.pop(channel, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
         return wanted

@@ -60,6 +60,7 @@ def contiguous(frames: list[dict[str, Any]]) -> bool:
     return True
 
 
+@pytest.mark.timeout(300)
 async def test_two_nodes_serve_three_lines_without_double_calls_and_survive_a_restart(
     shared: Settings, clock: FakeClock, aiohttp_client: Any
 ) -> None:
@@ -121,6 +122,10 @@ async def test_two_nodes_serve_three_lines_without_double_calls_and_survive_a_re
     stop = asyncio.Event()
 
     async def recruiter_loop(i: int) -> None:
+        async with asyncio.timeout(DURATION_S + 60):  # a stuck request fails, not hangs
+            await recruiter_work(i)
+
+    async def recruiter_work(i: int) -> None:
         me = on(nodes[i % 2], recruiters[i])
         while not stop.is_set():
             response = await me.post(f"/api/booths/{desk[i]}/call-next")
