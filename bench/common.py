@@ -7,8 +7,11 @@ import contextlib
 import os
 import platform
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import asyncpg
 
 from server.store import db
 from server.store.embedded import EmbeddedPostgres
@@ -44,3 +47,19 @@ async def bench_database() -> AsyncIterator[str]:
             yield dsn
         finally:
             await asyncio.to_thread(server.stop)
+
+
+async def select1_rate(pool: asyncpg.Pool, seconds: float) -> float:
+    count = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal count
+        async with pool.acquire() as conn:
+            while time.perf_counter() < deadline:
+                await conn.fetchval("SELECT 1")
+                count += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(8)))
+    return count / (time.perf_counter() - start)

@@ -25,7 +25,7 @@ from uuid import UUID
 
 import asyncpg
 
-from bench.common import bench_database, machine
+from bench.common import bench_database, machine, select1_rate
 from server.bus.memory import MemoryBus
 from server.domain.queue import QueueStatus, StaffStatus
 from server.ids import uuid7
@@ -36,22 +36,6 @@ from server.store import db
 from server.timers import FakeClock
 
 BOOTHS = 8
-
-
-async def select1_rate(pool: asyncpg.Pool, seconds: float) -> float:
-    count = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal count
-        async with pool.acquire() as conn:
-            while time.perf_counter() < deadline:
-                await conn.fetchval("SELECT 1")
-                count += 1
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(8)))
-    return count / (time.perf_counter() - start)
 
 
 async def setup(

@@ -22,28 +22,12 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bench.common import bench_database, machine
+from bench.common import bench_database, machine, select1_rate
 from server.store import db
 from server.store.db import Connection
 from server.timers import FakeClock, Timer, TimerRegistry, TimerRunner
 
 NOW = datetime(2020, 7, 1, 1, 0, tzinfo=UTC)
-
-
-async def select1_rate(pool: asyncpg.Pool, seconds: float) -> float:
-    count = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal count
-        async with pool.acquire() as conn:
-            while time.perf_counter() < deadline:
-                await conn.fetchval("SELECT 1")
-                count += 1
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(8)))
-    return count / (time.perf_counter() - start)
 
 
 async def fill(pool: asyncpg.Pool, n: int) -> None:

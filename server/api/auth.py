@@ -70,6 +70,13 @@ async def signed_in(call: Call[Any, Any]) -> Principal:
     return principal
 
 
+async def account_id(call: Call[Any, Any]) -> UUID:
+    """The signed-in account's id (401 ``auth.required`` for anonymous callers)."""
+    principal = await signed_in(call)
+    assert principal.account_id is not None  # signed_in refuses anonymous principals
+    return principal.account_id
+
+
 def authorize(principal: Principal, action: Action, resource: Resource) -> None:
     if allowed(principal, action, resource):
         return

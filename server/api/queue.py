@@ -10,7 +10,7 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import Field
 
-from server.api.auth import signed_in
+from server.api.auth import account_id, signed_in
 from server.api.routing import Api, Call, Model
 from server.appkeys import POOL, QUEUE
 from server.domain.principal import Principal, Role
@@ -106,7 +106,8 @@ def register(api: Api) -> None:
         principal = await _candidate(call)
         booth_id = call.path_id("booth", "booth.not_found")
         assert principal.account_id is not None
-        return _mine(await call.app[QUEUE].join(booth_id, principal.account_id))
+        me = principal.account_id
+        return _mine(await call.app[QUEUE].join(booth_id, me))
 
     @api.route(
         "DELETE",
@@ -118,11 +119,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def leave_queue(call: Call[None, None]) -> web.StreamResponse:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        await call.app[QUEUE].leave(
-            call.path_id("ticket", "ticket.not_found"), principal.account_id
-        )
+        me = await account_id(call)
+        await call.app[QUEUE].leave(call.path_id("ticket", "ticket.not_found"), me)
         return web.Response(status=204)
 
     @api.route(
@@ -134,9 +132,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def my_tickets(call: Call[None, None]) -> MyTickets:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        rows = await call.app[QUEUE].my_tickets(principal.account_id)
+        me = await account_id(call)
+        rows = await call.app[QUEUE].my_tickets(me)
         return MyTickets(items=[_mine(r) for r in rows])
 
     @api.route(
@@ -148,11 +145,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def accept(call: Call[None, None]) -> MyTicket:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        row = await call.app[QUEUE].accept(
-            call.path_id("ticket", "ticket.not_found"), principal.account_id
-        )
+        me = await account_id(call)
+        row = await call.app[QUEUE].accept(call.path_id("ticket", "ticket.not_found"), me)
         return _mine(row)
 
     @api.route(
@@ -164,11 +158,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def decline(call: Call[None, None]) -> MyTicket:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        row = await call.app[QUEUE].decline(
-            call.path_id("ticket", "ticket.not_found"), principal.account_id
-        )
+        me = await account_id(call)
+        row = await call.app[QUEUE].decline(call.path_id("ticket", "ticket.not_found"), me)
         return _mine(row)
 
     @api.route(
@@ -183,7 +174,8 @@ def register(api: Api) -> None:
     async def watch(call: Call[None, None]) -> web.StreamResponse:
         principal = await _candidate(call)
         assert principal.account_id is not None
-        await call.app[QUEUE].watch(call.path_id("booth", "booth.not_found"), principal.account_id)
+        me = principal.account_id
+        await call.app[QUEUE].watch(call.path_id("booth", "booth.not_found"), me)
         return web.Response(status=204)
 
     @api.route(
@@ -195,11 +187,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def call_next(call: Call[None, None]) -> CalledTicket:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        row = await call.app[QUEUE].call(
-            call.path_id("booth", "booth.not_found"), principal.account_id
-        )
+        me = await account_id(call)
+        row = await call.app[QUEUE].call(call.path_id("booth", "booth.not_found"), me)
         return _called(row)
 
     @api.route(
@@ -211,14 +200,13 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def call_candidate(call: Call[None, None]) -> CalledTicket:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
+        me = await account_id(call)
         ticket_id = call.path_id("ticket", "ticket.not_found")
         async with call.app[POOL].acquire() as conn:
             booth_id = await conn.fetchval("SELECT booth_id FROM tickets WHERE id = $1", ticket_id)
         if booth_id is None:
             raise Problem("ticket.not_found", "no such ticket")
-        row = await call.app[QUEUE].call(booth_id, principal.account_id, ticket_id)
+        row = await call.app[QUEUE].call(booth_id, me, ticket_id)
         return _called(row)
 
     @api.route(
@@ -230,11 +218,8 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def complete(call: Call[None, None]) -> CalledTicket:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
-        row = await call.app[QUEUE].complete(
-            call.path_id("ticket", "ticket.not_found"), principal.account_id
-        )
+        me = await account_id(call)
+        row = await call.app[QUEUE].complete(call.path_id("ticket", "ticket.not_found"), me)
         return _called(row)
 
     @api.route(
@@ -248,11 +233,10 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def remove(call: Call[Removal, None]) -> web.StreamResponse:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
+        me = await account_id(call)
         await call.app[QUEUE].remove(
             call.path_id("ticket", "ticket.not_found"),
-            principal.account_id,
+            me,
             call.body.reason,
         )
         return web.Response(status=204)
@@ -268,10 +252,9 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def staff_status(call: Call[StaffStatusIn, None]) -> web.StreamResponse:
-        principal = await signed_in(call)
-        assert principal.account_id is not None
+        me = await account_id(call)
         await call.app[QUEUE].set_staff_status(
-            call.path_id("booth", "booth.not_found"), principal.account_id, call.body.status
+            call.path_id("booth", "booth.not_found"), me, call.body.status
         )
         return web.Response(status=204)
 
@@ -286,9 +269,9 @@ def register(api: Api) -> None:
         tags=tags,
     )
     async def queue_status(call: Call[QueueStatusIn, None]) -> web.StreamResponse:
-        principal = await signed_in(call)
+        me = await account_id(call)
         await call.app[QUEUE].set_queue_status(
-            call.path_id("booth", "booth.not_found"), principal.account_id, call.body.status
+            call.path_id("booth", "booth.not_found"), me, call.body.status
         )
         return web.Response(status=204)
 
@@ -313,8 +296,7 @@ def register_topics(registry: TopicRegistry, queue: Any) -> None:
         if not staff:
             return True
         service: QueueService = queue()
-        async with service._pool.acquire() as conn:
-            return await service.is_staff(conn, booth_id, principal.account_id)
+        return await service.staffs(booth_id, principal.account_id)
 
     async def snapshot(conn: Connection, ident: str, principal: Principal) -> dict[str, Any]:
         booth_id, staff = parse(ident)

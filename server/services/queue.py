@@ -164,6 +164,11 @@ class QueueService:
         )
         return found is not None
 
+    async def staffs(self, booth_id: UUID, account_id: UUID | None) -> bool:
+        """Whether the account is on this booth's staff (who may read its staff topic)."""
+        async with self._pool.acquire() as conn:
+            return await self.is_staff(conn, booth_id, account_id)
+
     async def _require_staff(
         self, conn: Connection, booth_id: UUID, account_id: UUID | None
     ) -> None:
