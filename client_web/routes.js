@@ -34,7 +34,7 @@ export const routes = [
     name: 'programme',
     path: '/programme',
     tag: 'lf-programme-page',
-    features: ['fairs', 'programme'],
+    features: ['fairs', 'programme', 'live'],
     load: () => import('./pages/programme.js'),
   },
   // identity: signing up and in, one's account
@@ -167,6 +167,21 @@ export const routes = [
     tag: 'lf-manage-staff-page',
     features: ['structure'],
     load: () => import('./pages/manage-staff.js'),
+  },
+  // featured sessions live: the audience's page and the host studio
+  {
+    name: 'session-watch',
+    path: '/sessions/:id',
+    tag: 'lf-session-watch-page',
+    features: ['live', 'queue', 'structure'],
+    load: () => import('./pages/session-watch.js'),
+  },
+  {
+    name: 'session-studio',
+    path: '/sessions/:id/studio',
+    tag: 'lf-session-studio-page',
+    features: ['live', 'queue', 'structure'],
+    load: () => import('./pages/session-studio.js'),
   },
 ];
 

@@ -2,7 +2,15 @@
 // DELETE the Location to end. Candidates are gathered before the offer is sent (the
 // server offers no trickle ICE), so waiting for gathering is bounded here.
 
+import { csrfToken } from '../api.js';
+
 const GATHER_TIMEOUT_MS = 3000;
+
+/** A signed-in page's state changes carry the CSRF header (docs/api.md); a bearer does not. */
+function csrfHeaders(token) {
+  const csrf = token ? null : csrfToken();
+  return csrf ? { 'X-CSRF-Token': csrf } : {};
+}
 
 /** Resolve when ICE gathering completes, or after `timeoutMs` with what was found. */
 export function gathered(pc, timeoutMs = GATHER_TIMEOUT_MS) {
@@ -33,12 +41,12 @@ export class ProblemError extends Error {
 
 /**
  * Offer `pc` to a WHIP or WHEP endpoint; apply the answer. Returns the session URL.
- * `token` is sent as a Bearer token (WHIP ingest).
+ * `token` is sent as a Bearer token (WHIP ingest); `extraHeaders` go along as they are.
  */
-export async function negotiate(endpoint, pc, token = null) {
+export async function negotiate(endpoint, pc, token = null, extraHeaders = {}) {
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
-  const headers = { 'Content-Type': 'application/sdp' };
+  const headers = { ...extraHeaders, ...csrfHeaders(token), 'Content-Type': 'application/sdp' };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(endpoint, {
     method: 'POST',
@@ -61,7 +69,7 @@ export async function negotiate(endpoint, pc, token = null) {
 
 /** End a WHIP or WHEP session. */
 export async function end(sessionUrl, token = null) {
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const headers = token ? { Authorization: `Bearer ${token}` } : csrfHeaders(null);
   const response = await fetch(sessionUrl, { method: 'DELETE', headers });
   return response.status;
 }

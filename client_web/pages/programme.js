@@ -1,13 +1,17 @@
 // Programme (/programme): the fair's calendar computed from its dates — the weeks
 // (Monday–Sunday in fair time), each week's deadline for the next week's featured
 // session, and the one-off deadlines. The featured sessions themselves come with the
-// programme issue (there is no sessions API yet), so this page shows the calendar only.
+// programme issue; the published ones are listed under their week, each linking to its
+// live page (/sessions/<id>: lobby, stream, chat, questions, booths).
 //
 // A deadline named by a date means "through that day" in fair time: its exclusive
 // instant is the next day's 00:00 (the programme issue stores it that way).
 
+import { api } from '../api.js';
 import { currentFair } from '../fair.js';
-import { h } from '../lib/dom.js';
+import { stateBadge } from '../components/session-text.js';
+import { formatInstant } from '../components/when.js';
+import { h, inLanguage } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import {
@@ -41,9 +45,34 @@ function deadline(dayIso, zone, lang, now) {
   ];
 }
 
+/** A week's published featured sessions, each a link to its live page. */
+function sessionList(sessions, zone, lang) {
+  if (sessions.length === 0) return null;
+  const sorted = [...sessions].sort((a, b) => String(a.starts_at).localeCompare(b.starts_at));
+  return h(
+    'ul',
+    { class: 'link-list programme-sessions', 'aria-label': t('programme.sessions') },
+    sorted.map((session) =>
+      h(
+        'li',
+        {},
+        h('a', { href: `/sessions/${session.id}` }, inLanguage(session.title, 'zh-CN', lang)),
+        ' ',
+        session.starts_at
+          ? h('span', { class: 'hint' }, formatInstant(session.starts_at, zone, lang))
+          : null,
+        ['lobby', 'live', 'ended'].includes(session.state) ? [' ', stateBadge(session.state)] : null,
+      ),
+    ),
+  );
+}
+
 class ProgrammePage extends Page {
-  async load() {
-    return currentFair();
+  async load(signal) {
+    const fair = await currentFair();
+    if (!fair) return null;
+    const programme = await api(`/api/fairs/${encodeURIComponent(fair.id)}/programme`, { signal });
+    return { ...fair, programmeSessions: programme.sessions };
   }
 
   heading() {
@@ -139,6 +168,11 @@ class ProgrammePage extends Page {
                       deadline(addDays(week.monday, weekday - 1), zone, lang, now),
                     )
                   : null,
+              ),
+              sessionList(
+                fair.programmeSessions.filter((session) => session.week === week.number),
+                zone,
+                lang,
               ),
             );
           }),

@@ -1,0 +1,39 @@
+// Words and times of live featured sessions shared by the studio and the viewer page.
+// Strings: the "live" catalogue.
+
+import { h } from '../lib/dom.js';
+import { t, tCode } from '../lib/i18n.js';
+
+const clocks = new Map();
+
+/** "10:05" in the fair's zone (chat and questions: the day is the session's). */
+export function clockTime(iso, zone, lang) {
+  const key = `${zone}|${lang}`;
+  if (!clocks.has(key)) {
+    clocks.set(
+      key,
+      new Intl.DateTimeFormat(lang, {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    );
+  }
+  return iso ? clocks.get(key).format(new Date(iso)) : '';
+}
+
+/** The session's state as a badge: live stands out, ended is muted. */
+export function stateBadge(state, id = null) {
+  const kind = state === 'live' ? 'badge-live' : state === 'ended' ? 'badge-muted' : 'badge-wait';
+  return h(
+    'span',
+    { class: `badge ${kind}`, id, dataset: { state: state ?? 'unknown' } },
+    tCode('live.state.', state ?? 'unknown', 'live.state.unknown'),
+  );
+}
+
+/** "12 watching" (the viewer count is the session topic's presence). */
+export function viewersText(count) {
+  return t('live.viewers', { count: count ?? 0 });
+}
