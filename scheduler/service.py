@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -937,6 +937,60 @@ class ProgrammeService:
         row = await self._session(conn, row["id"])
         await self._announce_change(tx, row, "ended")
         await self._outbox.append_in_timer(conn, tx.take())
+
+    # -- going live and ending (docs/sessions-live.md) ---------------------------------
+
+    async def go_live(
+        self,
+        principal: Principal,
+        session_id: UUID,
+        ingest_active: Callable[[Connection], Awaitable[bool]],
+    ) -> dict[str, Any]:
+        """A host takes the session from its lobby to ``live``; only with an active ingest.
+
+        ``ingest_active`` is asked inside the transaction that holds the session's row.
+        """
+        async with self._outbox.transaction() as tx:
+            conn = tx.conn
+            row = await self._session(conn, session_id, for_update=True)
+            if principal.account_id is None or principal.account_id not in row["hosts"]:
+                if not self.may_see(principal, row):
+                    raise Problem("featured_session.not_found", "no such featured session")
+                raise Problem("auth.forbidden", "only the session's hosts go live")
+            if row["state"] != SessionState.LOBBY:
+                raise Problem(
+                    "featured_session.wrong_state",
+                    f"a {row['state']} session cannot go live (only from its lobby)",
+                    extra={"state": row["state"]},
+                )
+            if not await ingest_active(conn):
+                raise Problem("session.no_ingest", "start publishing (WHIP) before going live")
+            now = self.now()
+            await store.update_session(conn, session_id, {"state": "live", "live_at": now}, now)
+            row = await self._session(conn, session_id)
+            await self._announce_change(tx, row, "live")
+            return row
+
+    async def end_broadcast(self, principal: Principal, session_id: UUID) -> dict[str, Any]:
+        """A host (or the venue's admins, the organisers) ends a session in its lobby or live."""
+        async with self._outbox.transaction() as tx:
+            conn = tx.conn
+            row = await self._session(conn, session_id, for_update=True)
+            if not self.sees_private(principal, row):
+                if not self.may_see(principal, row):
+                    raise Problem("featured_session.not_found", "no such featured session")
+                raise Problem("auth.forbidden", "only the session's hosts, admins or organisers")
+            if row["state"] not in (SessionState.LOBBY, SessionState.LIVE):
+                raise Problem(
+                    "featured_session.wrong_state",
+                    f"a {row['state']} session cannot be ended",
+                    extra={"state": row["state"]},
+                )
+            now = self.now()
+            await store.update_session(conn, session_id, {"state": "ended", "ended_at": now}, now)
+            row = await self._session(conn, session_id)
+            await self._announce_change(tx, row, "ended")
+            return row
 
     async def on_reminder(self, conn: Connection, timer: Timer) -> None:
         """``programme.reminder``: tell every follower; skipped once the session started."""

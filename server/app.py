@@ -22,6 +22,7 @@ from server.api import (
     notifications,
     programme,
     queue,
+    sessions_live,
     static,
 )
 from server.api.problems import problem_middleware
@@ -109,12 +110,14 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     programme.register(api)
+    sessions_live.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
     register_builtin(app[TOPICS])
     app[TIMERS].register(PRUNE_KIND, prune_events, late_policy=LatePolicy.FIRE)
     queue.register_topics(app[TOPICS], lambda: app[QUEUE])
+    sessions_live.register_topics(app[TOPICS], lambda: app[sessions_live.SESSIONS_LIVE])
 
     async def ring_timeout(conn: Connection, timer: Timer) -> None:
         await app[QUEUE].on_ring_timeout(conn, timer)
@@ -137,6 +140,7 @@ def create_app(
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
     app.cleanup_ctx.append(programme.programme_ctx)
+    app.cleanup_ctx.append(sessions_live.sessions_live_ctx)
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)

@@ -89,6 +89,12 @@ STATUS: Mapping[str, int] = {
     "schedule.stage_taken": 409,
     "schedule.no_such_stage": 422,
     "schedule.no_free_slot": 409,
+    # featured sessions live (docs/sessions-live.md)
+    "session.no_ingest": 409,
+    "session.banned": 403,
+    "chat.muted": 403,
+    "chat.message_not_found": 404,
+    "question.not_found": 404,
 }
 
 

@@ -15,9 +15,11 @@ viewers). Trickle ICE (``PATCH``) is not offered: ``405``; clients send their
 candidates in the offer. ICE servers the server is configured with are listed in
 ``Link: <…>; rel="ice-server"`` headers.
 
-The operator token (``signaling.tokens.operator_token``) stands in for organiser
-accounts until the identity issue lands; then ``createBroadcast`` and
-``rotateIngestToken`` become organiser-only (and host-only) actions.
+A featured session's broadcast has the session's id: its hosts get the ingest token
+from ``issueSessionIngest`` (server/api/sessions_live.py) and may rotate it signed in;
+it takes a publisher only in the session's lobby and while live, and viewers only while
+live. The operator token (``signaling.tokens.operator_token``) remains for standalone
+broadcasts (the broadcast test pages, benchmarks).
 
 The media itself is :class:`signaling.whip.MediaEdge`, one per process, kept under
 :data:`MEDIA_EDGE`; :func:`setup` starts and stops it with the application.
@@ -37,11 +39,14 @@ from multidict import CIMultiDict
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from server.api.auth import FEATURE_BEARER_PREFIXES, principal_of
 from server.api.routing import Api, Call, Model, read_body
 from server.appkeys import CLOCK, POOL, SETTINGS
 from server.errors import FieldError, Problem
 from server.ids import uuid7
 from server.store import broadcast as store
+from server.store import programme as programme_store
+from server.store import sessions_live as live_store
 from signaling import tokens
 from signaling.errors import (
     BroadcastFull,
@@ -59,6 +64,9 @@ SDP = "application/sdp"
 DEFAULT_VIEWER_CAP = 100  # bench/RESULTS.md: ~0.5% of a core per 720p viewer; keep headroom
 # The TURN "account" the server's own peer connections use.
 SERVER_ICE_ACCOUNT = "livefair-server"
+
+# A featured session's broadcast (same id) takes a publisher in these session states.
+PUBLISHING_STATES = frozenset({"lobby", "live"})
 
 MEDIA_EDGE = web.AppKey("media_edge", MediaEdge)
 VIEWER_CAP = web.AppKey("broadcast_viewer_cap", int)
@@ -167,6 +175,17 @@ async def _authorise_ingest(call: Call[Any, Any], broadcast_id: UUID) -> bytes:
     return tokens.digest(token)
 
 
+async def _authorise_host(call: Call[Any, Any], broadcast_id: UUID) -> None:
+    """A signed-in host of the featured session whose broadcast this is."""
+    principal = await principal_of(call.request)
+    if principal.is_anonymous:
+        raise _unauthorised("rotating needs a host's sign-in, the operator or the ingest token")
+    async with call.app[POOL].acquire() as conn:
+        session = await programme_store.get_session(conn, broadcast_id)
+    if session is None or principal.account_id not in session["hosts"]:
+        raise Problem("auth.forbidden", "only the featured session's hosts rotate its token")
+
+
 def _authorise_operator(call: Call[Any, Any]) -> None:
     token = tokens.bearer(call.request.headers.get("Authorization"))
     if token is None:
@@ -185,7 +204,7 @@ def _urls(app: web.Application, broadcast_id: UUID) -> dict[str, str]:
     }
 
 
-async def _new_token(
+async def new_ingest_token(
     app: web.Application, conn: Any, broadcast_id: UUID, ends_at: datetime
 ) -> tuple[str, datetime]:
     token = tokens.ingest_token(secrets.token_bytes(tokens.TOKEN_BYTES))
@@ -237,7 +256,9 @@ def register(api: Api) -> None:
                     ends_at=body.ends_at,
                     fair_id=body.fair_id,
                 )
-                token, expires_at = await _new_token(call.app, conn, broadcast_id, body.ends_at)
+                token, expires_at = await new_ingest_token(
+                    call.app, conn, broadcast_id, body.ends_at
+                )
         except asyncpg.ForeignKeyViolationError:
             raise Problem(
                 "request.invalid",
@@ -268,9 +289,9 @@ def register(api: Api) -> None:
     async def rotate_ingest_token(call: Call[RotateIn, None]) -> IngestToken:
         broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         token = tokens.bearer(call.request.headers.get("Authorization"))
-        if token is None:
-            raise _unauthorised("rotating needs the operator token or the current ingest token")
-        if not tokens.is_operator_token(token, _secret_key(call.app)):
+        if token is None or not token.startswith(FEATURE_BEARER_PREFIXES):
+            await _authorise_host(call, broadcast_id)
+        elif not tokens.is_operator_token(token, _secret_key(call.app)):
             owner = await _ingest_owner(call.app, token)
             if owner is None:
                 raise _unauthorised("the token is unknown, rotated or expired", "invalid_token")
@@ -280,7 +301,9 @@ def register(api: Api) -> None:
             row = await store.get_broadcast(conn, broadcast_id, for_update=True)
             if row is None:
                 raise Problem("broadcast.not_found", f"no broadcast {broadcast_id}")
-            new_token, expires_at = await _new_token(call.app, conn, broadcast_id, row["ends_at"])
+            new_token, expires_at = await new_ingest_token(
+                call.app, conn, broadcast_id, row["ends_at"]
+            )
         return IngestToken(
             ingest_token=new_token,
             ingest_token_expires_at=expires_at,
@@ -305,8 +328,15 @@ def register(api: Api) -> None:
         offer = await _sdp_body(call.request)
         async with call.app[POOL].acquire() as conn:
             row = await store.get_broadcast(conn, broadcast_id)
+            state = await live_store.session_state(conn, broadcast_id)
         if row is None:  # pragma: no cover - its token exists, so it does
             raise Problem("broadcast.not_found", f"no broadcast {broadcast_id}")
+        if state is not None and state not in PUBLISHING_STATES:
+            raise Problem(
+                "featured_session.wrong_state",
+                f"the session is {state}: hosts publish from its lobby until its end",
+                extra={"state": state},
+            )
         fixed = VideoCodec(row["video_codec"]) if row["video_codec"] else None
         edge = call.app[MEDIA_EDGE]
         try:
@@ -373,6 +403,10 @@ def register(api: Api) -> None:
         offer = await _sdp_body(call.request)
         async with call.app[POOL].acquire() as conn:
             row = await store.get_broadcast(conn, broadcast_id)
+            state = await live_store.session_state(conn, broadcast_id)
+        if state is not None and (state != "live" or row is None):
+            # A featured session's broadcast (before its host set it up, too).
+            raise Problem("broadcast.not_live", f"the session is {state}, not live")
         if row is None:
             raise Problem("broadcast.not_found", f"no broadcast {broadcast_id}")
         try:

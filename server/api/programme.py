@@ -14,14 +14,15 @@ from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
 from scheduler.deadlines import FairWeek
-from scheduler.service import TIMER_KINDS, Fair, ProgrammeService
+from scheduler.service import END_KIND, TIMER_KINDS, Fair, ProgrammeService
 from scheduler.sessions import Category, KeyGroup, SessionState, StaffingFocus
 from server.api.auth import principal_of, signed_in
 from server.api.routing import Api, Call, Model, Query
-from server.appkeys import CLOCK, OUTBOX, POOL, QUEUE, SETTINGS, TIMERS
+from server.appkeys import BUS, CLOCK, OUTBOX, POOL, QUEUE, SETTINGS, TIMERS
 from server.errors import FieldError, Problem
+from server.services.sessions_live import MEDIA_END_CHANNEL
 from server.store.db import Connection
-from server.timers import Timer
+from server.timers import Timer, after_commit
 
 PROGRAMME = web.AppKey("programme", ProgrammeService)
 TAGS = ("programme",)
@@ -462,6 +463,8 @@ def register(api: Api) -> None:
         row = await service(call).cancel(
             principal, call.path_id("session", "featured_session.not_found"), call.body.reason
         )
+        # A lobby may already have a publisher: its broadcast ends with the session.
+        await call.app[BUS].publish(MEDIA_END_CHANNEL, str(row["id"]).encode())
         return session_out(row, private=True)
 
     @api.route(
@@ -747,6 +750,9 @@ def register_timers(app: web.Application) -> None:
         def handler_for(method: str) -> Any:
             async def handler(conn: Connection, timer: Timer) -> None:
                 await getattr(app[PROGRAMME], method)(conn, timer)
+                if timer.kind == END_KIND:  # a forgotten broadcast ends on every node too
+                    ident = str(timer.payload["session"]).encode()
+                    after_commit(lambda: app[BUS].publish(MEDIA_END_CHANNEL, ident))
 
             return handler
 

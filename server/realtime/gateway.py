@@ -315,6 +315,9 @@ class Gateway:
     # -- ephemeral ----------------------------------------------------------------------
 
     def broadcast_presence(self, topic: str, count: int) -> None:
+        family = self.registry.family(topic.partition(":")[0])
+        if family is not None and family.on_count is not None:
+            family.on_count(topic, count)
         clients = self._by_topic.get(topic)
         if not clients:
             return

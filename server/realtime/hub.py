@@ -7,6 +7,11 @@ subscriber. An event ahead of a gap waits until the gap fills from the bus or, a
 ``gap_wait`` seconds, from PostgreSQL; nothing is delivered out of order or skipped.
 
 Bus messages are ``b"<seq>\\n" + frame`` on channel ``ev:<topic>``.
+
+Redaction: an event whose data holds ``"redacts": <seq>`` (``chat.deleted``) rewrites
+that earlier event's frame in the history to its redacted form as it is delivered, on
+every node, so a resume from memory never replays what was deleted; the outbox row was
+rewritten in the deleting transaction (:func:`server.store.events.redact`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import timedelta
 from typing import Protocol
 
 import asyncpg
+import orjson
 
 from server.bus import EventBus
 from server.realtime.protocol import event_frame
@@ -42,6 +48,24 @@ def channel(topic: str) -> str:
 def bus_message(event: store.Event) -> bytes:
     frame = event_frame(client_name(event.topic), event.seq, event.type, event.at, event.data)
     return b"%d\n%s" % (event.seq, frame)
+
+
+REDACTION_MARK = b'"%s":' % store.REDACTS.encode()
+
+
+def _redact_history(history: deque[tuple[int, float, bytes]], frame: bytes) -> None:
+    """Rewrite the history entry the event ``frame`` redacts, if it is still held."""
+    data = orjson.loads(frame).get("data")
+    target = data.get(store.REDACTS) if isinstance(data, dict) else None
+    if not isinstance(target, int) or isinstance(target, bool):
+        return
+    for index, (seq, at, old) in enumerate(history):
+        if seq == target:
+            event = orjson.loads(old)
+            if isinstance(event.get("data"), dict):
+                event["data"] = store.redacted(event["data"])
+                history[index] = (seq, at, orjson.dumps(event))
+            return
 
 
 class Receiver(Protocol):
@@ -198,6 +222,8 @@ class Hub:
         history.append((seq, now, frame))
         while history and now - history[0][1] > self._history_age:
             history.popleft()
+        if REDACTION_MARK in frame:
+            _redact_history(history, frame)
         for sub in list(state.subs):
             sub.offer(seq, frame)
 

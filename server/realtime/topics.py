@@ -24,6 +24,10 @@ Snapshot = Callable[[Connection, str, Principal], Awaitable[dict[str, Any]]]
 Gone = Callable[[str, str], Coroutine[Any, Any, None]]
 """(stored topic, member) → react to a member no longer connected here (presence families)."""
 
+Counted = Callable[[str, int], None]
+"""(stored topic, total members on every node) → called (without awaiting) when a presence
+family's total changes, at most once a second per topic on each node following it."""
+
 ANONYMOUS_PREFIXES = frozenset({"fair", "venue", "booth", "session"})
 
 
@@ -35,6 +39,8 @@ class TopicFamily:
     presence: bool = False
     # Called when a member's last connection on this node leaves a topic of the family.
     on_gone: Gone | None = None
+    # Called with a presence topic's new total (e.g. to keep a session's viewer peak).
+    on_count: Counted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,9 @@ class TopicRegistry:
 
     def families(self) -> dict[str, TopicFamily]:
         return dict(self._families)
+
+    def family(self, prefix: str) -> TopicFamily | None:
+        return self._families.get(prefix)
 
     async def resolve(self, topic: str, principal: Principal, ref: str | None) -> ResolvedTopic:
         """Map a client topic to its stored topic and check the principal may read it."""

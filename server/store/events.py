@@ -141,3 +141,27 @@ async def prune(conn: Connection, before: datetime) -> int:
     """Delete events older than ``before``; return how many."""
     status = await conn.execute("DELETE FROM events WHERE at < $1", before)
     return int(status.split()[-1])
+
+
+REDACTS = "redacts"
+"""An event whose data has ``"redacts": <seq>`` replaces that earlier event's data by
+:func:`redacted` — here in PostgreSQL (:func:`redact`, in the same transaction) and in
+every node's in-memory resume history (:class:`server.realtime.hub.Hub`)."""
+
+
+def redacted(data: dict[str, Any]) -> dict[str, Any]:
+    """What a redacted event keeps: its ``id`` only."""
+    return {"id": data.get("id"), "redacted": True}
+
+
+async def redact(conn: Connection, topic: str, seq: int) -> bool:
+    """Replace the stored data of event ``seq`` of ``topic``; False if it was pruned."""
+    done = await conn.fetchval(
+        """
+        UPDATE events SET data = jsonb_build_object('id', data->'id', 'redacted', true)
+         WHERE topic = $1 AND seq = $2 RETURNING true
+        """,
+        topic,
+        seq,
+    )
+    return done is True
