@@ -42,14 +42,20 @@ class SessionChat extends HTMLElement {
 
   #build() {
     const draft = this.#form?.querySelector('textarea')?.value ?? '';
-    this.#log = h('ol', {
-      class: 'chat-log',
-      id: 'chat-log',
-      role: 'log',
-      'aria-live': 'polite',
-      'aria-labelledby': 'chat-title',
-      tabindex: '0',
-    });
+    this.#log = h('ol', { class: 'chat-messages' });
+    // A scrolling log: focusable, so keyboard users can scroll it too.
+    const log = h(
+      'div',
+      {
+        class: 'chat-log',
+        id: 'chat-log',
+        role: 'log',
+        'aria-live': 'polite',
+        'aria-labelledby': 'chat-title',
+        tabindex: '0',
+      },
+      this.#log,
+    );
     this.#form = h('div', { class: 'chat-compose' });
     this.#status = h('p', { class: 'visually-hidden', role: 'status', id: 'chat-status' });
     this.replaceChildren(
@@ -57,7 +63,7 @@ class SessionChat extends HTMLElement {
         'section',
         { class: 'live-panel', 'aria-labelledby': 'chat-title' },
         h('h2', { id: 'chat-title' }, t('live.chat.title')),
-        this.#log,
+        log,
         this.#form,
         this.#status,
       ),
@@ -68,7 +74,8 @@ class SessionChat extends HTMLElement {
 
   #paintLog() {
     if (!this.#log) return;
-    const atBottom = this.#log.scrollHeight - this.#log.scrollTop - this.#log.clientHeight < 24;
+    const box = this.#log.parentElement;
+    const atBottom = !box || box.scrollHeight - box.scrollTop - box.clientHeight < 24;
     const lang = language();
     const active = document.activeElement;
     const activeId = active && this.#log.contains(active) ? active.id : '';
@@ -91,7 +98,7 @@ class SessionChat extends HTMLElement {
       ...(items.length ? items : [h('li', { class: 'hint' }, t('live.chat.empty'))]),
     );
     if (activeId) this.#log.querySelector(`#${CSS.escape(activeId)}`)?.focus();
-    if (atBottom) this.#log.scrollTop = this.#log.scrollHeight;
+    if (atBottom && box) box.scrollTop = box.scrollHeight;
   }
 
   #tools(message) {

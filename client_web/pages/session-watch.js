@@ -265,9 +265,10 @@ class SessionWatchPage extends Page {
           zone: zoneLabel(zone, lang),
         }),
       ),
+      state === 'live' || state === 'lobby' ? ' · ' : '',
       state === 'live' || state === 'lobby'
-        ? [' · ', h('span', { id: 'live-viewers' }, viewersText(this.feed.viewers))]
-        : null,
+        ? h('span', { id: 'live-viewers' }, viewersText(this.feed.viewers))
+        : '',
     );
     const mine = this.feed.me;
     studio.replaceChildren(

@@ -1,0 +1,321 @@
+"""A featured session live in the browser (issue 12), one walk through it.
+
+The demo's next-week session is published and scheduled. A candidate finds it on the
+programme and opens its page: it says when it starts. The lobby timer fires (the test
+brings the server's own ``session.open_lobby`` timer to now: the server runs a real
+clock, so "time passes" for that one timer only) and every open page shows the lobby.
+The session's host — the demo venue's second counsellor — goes live from the studio with
+Chromium's fake camera and microphone (WHIP); the viewers' pages start the stream (WHEP)
+and decode frames. Chat and a question flow both ways (asked, voted, marked answered);
+a viewer joins a booth's line from the session page and the studio sees the line grow.
+A viewer loses its connection; meanwhile a message is posted and a moderator deletes it;
+the viewer's resume brings what it missed but never the deleted text. The host ends the
+session and every viewer sees "ended".
+
+One server node: the cross-node relay is exercised by the server side's own tests.
+Every page is also checked by the harness (conftest.py): axe-core, raw keys, console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from server.demo.employers import DEMO_DOMAIN, slug
+from server.domain.principal import Role
+from server.store import db
+from tests.e2e import test_identity_pages
+from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui, in_thread
+from tests.e2e.test_identity_pages import text
+from tests.e2e.test_queue_pages import log_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import WebSocketRoute
+
+pytestmark = [pytest.mark.chromium, pytest.mark.timeout(300)]
+
+another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
+
+MEDIA_TIMEOUT_MS = 30_000  # WebRTC on a loaded 2-core machine: connect and decode
+LOBBY_TIMEOUT_MS = 15_000  # the server's timer runner polls every second
+
+# Video frames the page's peer connection has decoded (-1: no stream yet).
+FRAMES = """(selector) => {
+  const pc = document.querySelector(selector)?.peer;
+  if (!pc) return -1;
+  return pc.getStats().then((stats) => {
+    for (const report of stats.values()) {
+      if (report.type === 'inbound-rtp' && report.kind === 'video') {
+        return report.framesDecoded || 0;
+      }
+    }
+    return 0;
+  });
+}"""
+
+
+def live(lang: str, key: str, **params: object) -> str:
+    return text("live", lang, key, **params)
+
+
+def next_session(server: LiveServer) -> dict[str, Any]:
+    """The demo's first published, scheduled session that brings booths."""
+    fair = server.fair()
+    sessions = server.get_json(f"/api/fairs/{fair['id']}/programme")["sessions"]
+    ready = [s for s in sessions if s["state"] == "scheduled" and s["booths"] and s["starts_at"]]
+    assert ready, f"the demo has no scheduled session with booths: {sessions[:2]}"
+    return dict(min(ready, key=lambda s: s["starts_at"]))
+
+
+def bring_lobby_timer_to_now(server: LiveServer, session_id: str) -> None:
+    """Make the session's ``session.open_lobby`` timer due now; the server's runner fires it.
+
+    The e2e server runs on the real clock and the demo session starts days later; moving
+    this one timer is what the fake clock does in tests/integration/test_programme_timers.py.
+    """
+
+    async def run() -> None:
+        conn = await db.connect(server.database_url)
+        try:
+            moved = await conn.execute(
+                "UPDATE timers SET due_at = now() WHERE key = $1",
+                f"session.open_lobby:{session_id}",
+            )
+            assert moved == "UPDATE 1", moved
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(run()))
+
+
+class Wire:
+    """The page's event-stream WebSocket, routed through the test so it can be cut.
+
+    While ``online`` is false every connection attempt is closed at once (the client
+    backs off and retries). Frames the server sends are recorded with the connection
+    they came on.
+    """
+
+    def __init__(self, ui: Ui) -> None:
+        self.online = True
+        self.connections = 0
+        self.frames: list[tuple[int, dict[str, Any]]] = []
+        self._open: list[tuple[WebSocketRoute, WebSocketRoute]] = []
+        ui.page.route_web_socket(re.compile(r"/ws$"), self._route)
+
+    def _route(self, page_side: WebSocketRoute) -> None:
+        if not self.online:
+            page_side.close(code=1001, reason="offline")
+            return
+        self.connections += 1
+        number = self.connections
+        server_side = page_side.connect_to_server()
+
+        def forward(message: str | bytes) -> None:
+            if isinstance(message, str):
+                self.frames.append((number, json.loads(message)))
+            page_side.send(message)
+
+        server_side.on_message(forward)
+        self._open.append((page_side, server_side))
+
+    def cut(self) -> None:
+        self.online = False
+        for page_side, server_side in self._open:
+            server_side.close()
+            page_side.close(code=1001, reason="offline")
+        self._open.clear()
+
+    def restore(self) -> None:
+        self.online = True
+
+    def since(self, connection: int) -> list[dict[str, Any]]:
+        return [frame for number, frame in self.frames if number >= connection]
+
+
+def chat_log(ui: Ui) -> Any:
+    return ui.page.locator("#chat-log")
+
+
+def send_chat(ui: Ui, message: str) -> None:
+    """Type a message and press Enter; it shows in the sender's own log (from the topic)."""
+    ui.page.locator("#chat-input").fill(message)
+    ui.page.locator("#chat-input").press("Enter")
+    chat_log(ui).get_by_text(message).wait_for()
+
+
+def frames_decoded(ui: Ui, selector: str, above: int) -> int:
+    ui.page.wait_for_function(
+        f"async (selector) => (await ({FRAMES})(selector)) > {above}",
+        arg=selector,
+        timeout=MEDIA_TIMEOUT_MS,
+        polling=250,
+    )
+    value: int = ui.page.evaluate(FRAMES, selector)
+    return value
+
+
+def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_line(
+    ui: Ui, another_ui: Callable[[str], Ui], live_server: LiveServer
+) -> None:
+    session = next_session(live_server)
+    sid = session["id"]
+    watch_path = f"/sessions/{sid}"
+
+    # A candidate finds the session on the programme; before the lobby it says when.
+    viewer = ui
+    viewer.sign_in(Role.CANDIDATE)
+    viewer.goto("/programme")
+    viewer.page.locator(f"a[href='{watch_path}']").click()
+    viewer.page.wait_for_url(f"**{watch_path}")
+    viewer.settle()
+    assert viewer.page.locator("main h1").inner_text() == session["title"]
+    stage = viewer.page.locator("#live-stage-text")
+    assert "北京时间" in stage.inner_text()
+    assert viewer.page.locator("#session-state").get_attribute("data-state") == "scheduled"
+
+    # A second viewer, in English, will lose its connection later.
+    other = another_ui("other")
+    other.prefer_language("en")
+    other.sign_in(Role.CANDIDATE)
+    wire = Wire(other)
+    other.goto(watch_path)
+
+    # The host opens the studio from the session page.
+    host = another_ui("host")
+    log_in(host, f"{slug(session['region_code'])}.counsellor2@{DEMO_DOMAIN}")
+    host.goto(watch_path)
+    host.page.get_by_role("link", name=live("zh-CN", "live.watch.open_studio")).click()
+    host.page.wait_for_url(f"**{watch_path}/studio")
+    host.settle()
+    go_live = host.page.locator("#studio-go-live")
+    assert go_live.is_disabled()  # not before the lobby
+
+    # The lobby opens on every page at once.
+    bring_lobby_timer_to_now(live_server, sid)
+    viewer.page.get_by_text(live("zh-CN", "live.stage.lobby")).wait_for(timeout=LOBBY_TIMEOUT_MS)
+    other.page.get_by_text(live("en", "live.stage.lobby")).wait_for(timeout=LOBBY_TIMEOUT_MS)
+    host.page.locator("#session-state[data-state='lobby']").wait_for(timeout=LOBBY_TIMEOUT_MS)
+    viewer.settle()
+
+    # The host previews the fake camera, then goes live by keyboard.
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.preview_start")).click()
+    host.page.wait_for_function(
+        "() => document.getElementById('studio-preview').srcObject?.active === true"
+    )
+    host.tab_to("#studio-go-live")
+    host.page.keyboard.press("Enter")
+    host.page.locator("#session-state[data-state='live']").wait_for(timeout=MEDIA_TIMEOUT_MS)
+    host.settle()
+
+    # Both viewers watch: frames are decoded, and keep coming.
+    for person in (viewer, other):
+        person.page.locator("#session-state[data-state='live']").wait_for()
+        first = frames_decoded(person, "lf-session-watch-page", 10)
+        frames_decoded(person, "lf-session-watch-page", first)
+    viewer.settle()
+    other.settle()
+    host.page.locator("#studio-viewers").filter(
+        has_text=live("zh-CN", "live.viewers", count=3)
+    ).wait_for()
+
+    # Chat both ways.
+    hello = f"大家好 {uuid.uuid4().hex[:6]}"
+    send_chat(viewer, hello)
+    chat_log(host).get_by_text(hello).wait_for()
+    welcome = f"欢迎各位 {uuid.uuid4().hex[:6]}"
+    send_chat(host, welcome)
+    chat_log(viewer).get_by_text(welcome).wait_for()
+    chat_log(other).get_by_text(welcome).wait_for()
+
+    # A question: asked by a viewer, voted up by another, marked answered by the host.
+    question = f"应届生可以现场面试吗？ {uuid.uuid4().hex[:6]}"
+    viewer.page.locator("#question-input").fill(question)
+    viewer.page.get_by_role("button", name=live("zh-CN", "live.questions.ask")).click()
+    asked = host.page.locator("li.question").filter(has_text=question)
+    asked.wait_for()
+    vote = (
+        other.page.locator("li.question")
+        .filter(has_text=question)
+        .get_by_role("button", name=live("en", "live.questions.upvote"))
+    )
+    vote.click()
+    other.page.locator("li.question").filter(has_text=question).get_by_role(
+        "button", name=live("en", "live.questions.voted")
+    ).wait_for()
+    asked.filter(has_text=live("zh-CN", "live.questions.votes", count=1)).wait_for()
+    asked.get_by_role("button", name=live("zh-CN", "live.questions.mark_answered")).click()
+    viewer.page.locator("li.question").filter(has_text=question).filter(
+        has_text=live("zh-CN", "live.questions.answered")
+    ).wait_for()
+
+    # Watching leads into a booth line: the viewer joins by keyboard, the studio sees it.
+    booth_id = session["booths"][0]
+    length = host.page.locator(f"#session-booth-length-{booth_id}")
+    before = int(re.sub(r"\D", "", length.inner_text()))
+    viewer.tab_to(f"#session-booth-join-{booth_id}")
+    viewer.page.keyboard.press("Enter")
+    viewer.page.locator(f"#session-booth-mine-{booth_id}").wait_for()
+    grown = text("queue", "zh-CN", "queue.booth.length", count=before + 1)
+    length.filter(has_text=grown).wait_for()
+    viewer.settle()
+
+    for person in (viewer, host):
+        for width in (DESKTOP, PHONE):
+            person.resize(width)
+            person.screenshot()
+        person.resize(DESKTOP)
+
+    # The other viewer drops off. A message is posted and deleted by the moderator, and
+    # another one posted, while it is away.
+    seen = wire.connections
+    wire.cut()
+    spam = f"加微信领补贴 {uuid.uuid4().hex[:6]}"
+    send_chat(viewer, spam)
+    message = chat_log(host).locator("li.chat-message").filter(has_text=spam)
+    message.get_by_role("button", name=live("zh-CN", "live.moderate.delete")).click()
+    message.wait_for(state="detached")
+    chat_log(viewer).get_by_text(spam).wait_for(state="detached")
+    back = f"继续 {uuid.uuid4().hex[:6]}"
+    send_chat(host, back)
+
+    # It reconnects and resumes: it gets what it missed, never the deleted text.
+    wire.restore()
+    chat_log(other).get_by_text(back).wait_for(timeout=LOBBY_TIMEOUT_MS)
+    assert spam not in chat_log(other).inner_text()
+    resumed = wire.since(seen + 1)
+    topic = f"session:{sid}"
+    assert not [f for f in resumed if f.get("op") == "snapshot" and f.get("topic") == topic], (
+        "the session topic was re-snapshotted, not resumed"
+    )
+    types = [f.get("type") for f in resumed if f.get("topic") == topic]
+    assert "chat.deleted" in types
+    assert spam not in json.dumps(resumed, ensure_ascii=False)
+
+    # The host ends the session; every viewer sees it end, and the stream stops.
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.end")).click()
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.end_confirm")).click()
+    host.page.locator("#session-state[data-state='ended']").wait_for()
+    viewer.page.get_by_text(live("zh-CN", "live.stage.ended")).wait_for()
+    other.page.get_by_text(live("en", "live.stage.ended")).wait_for()
+    assert (
+        viewer.page.get_by_role("status")
+        .filter(has_text=live("zh-CN", "live.status.ended"))
+        .count()
+    )
+    for person in (viewer, other):
+        person.page.wait_for_function(
+            "() => document.getElementById('live-video').srcObject.getTracks()"
+            ".every((track) => track.readyState === 'ended')"
+        )
+        person.settle()
+    host.settle()
+    for width in (DESKTOP, PHONE):
+        other.resize(width)
+        other.screenshot()
