@@ -22,7 +22,8 @@ CHAT_RATE = (1, 2)
 QUESTION_RATE = (1, 10)
 SNAPSHOT_CHAT = 50
 # A heartbeat adds the time since the viewer's previous one, up to this much: a tab
-# that closed without a word stops adding after one interval.
+# that closed without a word stops adding after one interval (applied atomically in
+# SQL, server/store/sessions_live.py record_viewing).
 HEARTBEAT_CAP = timedelta(seconds=60)
 # Session states in which people talk: the lobby (before) and live.
 TALKING_STATES = frozenset({"lobby", "live"})
@@ -85,13 +86,6 @@ class Restrictions:
 
 def mute_until(now: datetime, minutes: int | None) -> datetime | None:
     return None if minutes is None else now + timedelta(minutes=minutes)
-
-
-def watch_increment(last_seen: datetime | None, now: datetime) -> int:
-    """Seconds a heartbeat at ``now`` adds to a viewer's watch time."""
-    if last_seen is None or now <= last_seen:
-        return 0
-    return int(min(now - last_seen, HEARTBEAT_CAP).total_seconds())
 
 
 @dataclass(frozen=True, slots=True)
