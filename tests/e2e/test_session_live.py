@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -151,14 +152,19 @@ def send_chat(ui: Ui, message: str) -> None:
 
 
 def frames_decoded(ui: Ui, selector: str, above: int) -> int:
-    ui.page.wait_for_function(
-        f"async (selector) => (await ({FRAMES})(selector)) > {above}",
-        arg=selector,
-        timeout=MEDIA_TIMEOUT_MS,
-        polling=250,
-    )
-    value: int = ui.page.evaluate(FRAMES, selector)
-    return value
+    """Poll the page's video ``framesDecoded`` until it passes ``above``; return it.
+
+    (``wait_for_function`` takes a returned promise as truthy at once, so the stats,
+    which only come as a promise, are polled from here.)
+    """
+    deadline = time.monotonic() + MEDIA_TIMEOUT_MS / 1000
+    value = -1
+    while time.monotonic() < deadline:
+        value = int(ui.page.evaluate(FRAMES, selector))
+        if value > above:
+            return value
+        ui.page.wait_for_timeout(250)
+    raise AssertionError(f"{selector}: framesDecoded stayed at {value} (wanted > {above})")
 
 
 def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_line(
