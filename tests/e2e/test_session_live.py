@@ -12,7 +12,7 @@ A viewer loses its connection; meanwhile a message is posted and a moderator del
 the viewer's resume brings what it missed but never the deleted text. The host ends the
 session and every viewer sees "ended".
 
-One server node: the cross-node relay is exercised by the server side's own tests.
+One server node here; test_session_live_nodes.py has viewers on two nodes.
 Every page is also checked by the harness (conftest.py): axe-core, raw keys, console.
 """
 

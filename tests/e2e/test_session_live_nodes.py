@@ -1,0 +1,219 @@
+"""A featured session watched through two server nodes (issue 12, "viewers across nodes").
+
+Two ``livefair serve`` processes share one PostgreSQL database, the test Redis and one
+secret key, as two nodes behind a load balancer would. The host publishes to node A from
+the studio; one viewer's page is served by node A, another's by node B. Node B has no
+publisher: it pulls the stream once from A (WHEP, authenticated with a token derived
+from the secret key) and serves its own viewer. Both decode frames; chat posted on B
+reaches the studio on A; the host ends on A and the viewer on B sees "ended".
+
+Every page is also checked by the harness (conftest.py): axe-core, raw keys, console.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from server.demo.employers import DEMO_DOMAIN, slug
+from server.domain.principal import Role
+from tests.conftest import TEST_SECRET_KEY, Cluster, free_port
+from tests.e2e.conftest import (
+    _VIEW_HOOK,
+    BROWSER_ZONE,
+    DESKTOP,
+    HEIGHT,
+    PHONE,
+    ROOT,
+    TIMEOUT_MS,
+    LiveServer,
+    Ui,
+    _wait_ready,
+    in_thread,
+)
+from tests.e2e.test_queue_pages import log_in
+from tests.e2e.test_session_live import (
+    bring_lobby_timer_to_now,
+    chat_log,
+    frames_decoded,
+    live,
+    next_session,
+    send_chat,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+pytestmark = [pytest.mark.chromium, pytest.mark.redis, pytest.mark.timeout(300)]
+
+MEDIA_TIMEOUT_MS = 30_000
+
+
+def _start(
+    name: str, database_url: str, redis_url: str, tmp: pytest.TempPathFactory
+) -> tuple[LiveServer, subprocess.Popen[bytes]]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data_dir = tmp.mktemp(f"node-{name}")
+    log = data_dir / "server.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LIVEFAIR_")}
+    env.update(
+        LIVEFAIR_DATABASE_URL=database_url,
+        LIVEFAIR_REDIS_URL=redis_url,
+        LIVEFAIR_HOST="127.0.0.1",
+        LIVEFAIR_PORT=str(port),
+        LIVEFAIR_PUBLIC_URL=url,
+        LIVEFAIR_DATA_DIR=str(data_dir),
+        LIVEFAIR_SECRET_KEY=TEST_SECRET_KEY,
+    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--demo"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_ready(url, process, log)
+    except BaseException:
+        _stop(process)
+        raise
+    return LiveServer(url, database_url, log), process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def nodes(
+    cluster: Cluster, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Node A (loads the demo) and node B (finds it there), one database, one Redis."""
+    database_url = in_thread(cluster.create_database)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        a, process = _start("a", database_url, redis_url, tmp_path_factory)
+        processes.append(process)
+        b, process = _start("b", database_url, redis_url, tmp_path_factory)
+        processes.append(process)
+        yield a, b
+    finally:
+        for process in processes:
+            _stop(process)
+        in_thread(lambda: cluster.drop_database(database_url))
+
+
+@pytest.fixture(scope="module")
+def live_server(nodes: tuple[LiveServer, LiveServer]) -> LiveServer:
+    """The harness's ``ui`` (and the host) use node A."""
+    return nodes[0]
+
+
+@pytest.fixture
+def ui_on(
+    browser: Browser, request: pytest.FixtureRequest
+) -> Iterator[Callable[[LiveServer, str], Ui]]:
+    """A person whose pages come from a given node, with the same checks as ``ui``."""
+    made: list[tuple[Ui, object]] = []
+
+    def make(server: LiveServer, who: str) -> Ui:
+        context = browser.new_context(
+            viewport={"width": DESKTOP, "height": HEIGHT}, timezone_id=BROWSER_ZONE, locale="en-US"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        helper = Ui(page=page, server=server, test_name=f"{request.node.name}-{who}")
+        context.expose_binding("__livefairView", helper._on_view)
+        context.add_init_script(_VIEW_HOOK)
+        page.on("console", helper._on_console)
+        page.on("pageerror", lambda error: helper.problems.append(f"page error: {error}"))
+        page.on("response", helper._on_response)
+        made.append((helper, context))
+        return helper
+
+    try:
+        yield make
+        report = getattr(request.node, "rep_call", None)
+        if report is None or report.passed:
+            for helper, _ in made:
+                if helper.on_app:
+                    helper.settle()
+                assert not helper.unchecked_views(), helper.unchecked_views()
+                assert not helper.problems, "\n".join(helper.problems)
+    finally:
+        for _, context in made:
+            context.close()  # type: ignore[attr-defined]
+
+
+def test_viewers_on_two_nodes_watch_one_host_chat_and_see_the_end(
+    ui: Ui, ui_on: Callable[[LiveServer, str], Ui], nodes: tuple[LiveServer, LiveServer]
+) -> None:
+    a, b = nodes
+    session = next_session(a)
+    sid = session["id"]
+    watch_path = f"/sessions/{sid}"
+
+    near = ui  # node A
+    near.sign_in(Role.CANDIDATE)
+    near.goto(watch_path)
+    far = ui_on(b, "node-b")
+    far.sign_in(Role.CANDIDATE)
+    far.goto(watch_path)
+    # Node B's page plays what node B serves.
+    whep = far.page.evaluate(
+        "() => document.querySelector('lf-session-watch-page').feed.session.whep_url"
+    )
+    assert whep.startswith(b.url), whep
+
+    host = ui_on(a, "host")
+    log_in(host, f"{slug(session['region_code'])}.counsellor2@{DEMO_DOMAIN}")
+    host.goto(f"{watch_path}/studio")
+
+    bring_lobby_timer_to_now(a, sid)
+    far.page.locator("#session-state[data-state='lobby']").wait_for(timeout=15_000)
+    host.page.locator("#session-state[data-state='lobby']").wait_for(timeout=15_000)
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.go_live")).click()
+    host.page.locator("#session-state[data-state='live']").wait_for(timeout=MEDIA_TIMEOUT_MS)
+    host.settle()
+
+    for person in (near, far):
+        person.page.locator("#session-state[data-state='live']").wait_for()
+        first = frames_decoded(person, "lf-session-watch-page", 10)
+        frames_decoded(person, "lf-session-watch-page", first)
+        person.settle()
+
+    # Chat crosses the nodes both ways.
+    hello = f"来自另一节点 {uuid.uuid4().hex[:6]}"
+    send_chat(far, hello)
+    chat_log(host).get_by_text(hello).wait_for()
+    reply = f"收到 {uuid.uuid4().hex[:6]}"
+    send_chat(host, reply)
+    chat_log(far).get_by_text(reply).wait_for()
+    for width in (DESKTOP, PHONE):
+        far.resize(width)
+        far.screenshot()
+
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.end")).click()
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.end_confirm")).click()
+    for person in (near, far):
+        person.page.get_by_text(live("zh-CN", "live.stage.ended")).wait_for()
+        person.page.wait_for_function(
+            "() => document.getElementById('live-video').srcObject.getTracks()"
+            ".every((track) => track.readyState === 'ended')"
+        )
+        person.settle()
