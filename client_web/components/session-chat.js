@@ -176,6 +176,8 @@ class SessionChat extends HTMLElement {
       );
     } else if (this.feed.state === 'ended') {
       nodes.push(h('p', { class: 'hint' }, t('live.chat.closed')));
+    } else if (this.feed.state !== 'lobby' && this.feed.state !== 'live') {
+      nodes.push(h('p', { class: 'hint' }, t('live.chat.not_open')));
     } else if (this.feed.me?.banned) {
       nodes.push(h('p', { class: 'notice', id: 'chat-restricted' }, t('live.chat.banned')));
     } else if (this.feed.me?.muted) {

@@ -243,8 +243,10 @@ class SessionStudioPage extends Page {
           zone: zoneLabel(zone, lang),
         }),
       ),
-      ' · ',
-      h('span', { id: 'studio-viewers' }, viewersText(this.feed.viewers)),
+      state === 'live' || state === 'lobby' ? ' · ' : '',
+      state === 'live' || state === 'lobby'
+        ? h('span', { id: 'studio-viewers' }, viewersText(this.feed.viewers))
+        : '',
     );
     const said = {
       going_live: t('live.studio.step.going_live'),
@@ -279,6 +281,13 @@ class SessionStudioPage extends Page {
           h('a', { href: `/sessions/${this.feed.sessionId}` }, t('live.studio.to_watch')),
         ),
       );
+      return nodes;
+    }
+    if (!this.feed.me?.host) {
+      // A venue admin or organiser: moderation and "end", no stream of their own.
+      nodes.push(h('p', { class: 'hint', id: 'studio-moderator-only' }, t('live.studio.moderator_only')));
+      if (open) nodes.push(h('p', { class: 'actions' }, this.#endButton(busy)));
+      nodes.push(this.#endQuestion(), this.#errorBox());
       return nodes;
     }
     const radio = (value, label) =>
@@ -333,7 +342,7 @@ class SessionStudioPage extends Page {
         ),
       );
     } else {
-      nodes.push(this.#encoderBox(open, busy));
+      nodes.push(this.#encoderBox(busy));
     }
     const buttons = [];
     if (this.#source !== 'encoder' && !this.#publisher) {
@@ -367,87 +376,85 @@ class SessionStudioPage extends Page {
         ),
       );
     }
-    if (open && this.#step !== 'confirm_end') {
-      buttons.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button button-danger',
-            id: 'studio-end',
-            disabled: busy,
-            onclick: () => {
-              this.#step = 'confirm_end';
-              this.#paint();
-              this.querySelector('#studio-end-confirm')?.focus();
-            },
-          },
-          t('live.studio.end'),
-        ),
-      );
-    }
+    if (open) buttons.push(this.#endButton(busy));
     nodes.push(h('p', { class: 'actions' }, buttons));
     if (state !== 'lobby' && state !== 'live') {
       nodes.push(
         h('p', { class: 'hint', id: 'studio-go-live-hint' }, t('live.studio.go_live_hint')),
       );
     }
-    if (this.#step === 'confirm_end') {
-      nodes.push(
-        h(
-          'div',
-          { class: 'notice', role: 'group', 'aria-labelledby': 'studio-end-question' },
-          h('p', { id: 'studio-end-question' }, t('live.studio.end_question')),
-          h(
-            'p',
-            { class: 'actions' },
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button button-danger',
-                id: 'studio-end-confirm',
-                onclick: () => this.#run('ending', () => this.#end(), 'h1'),
-              },
-              t('live.studio.end_confirm'),
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button button-secondary',
-                id: 'studio-end-cancel',
-                onclick: () => {
-                  this.#step = 'idle';
-                  this.#paint();
-                  this.querySelector('#studio-end')?.focus();
-                },
-              },
-              t('live.studio.end_cancel'),
-            ),
-          ),
-        ),
-      );
-    }
-    if (this.#error) {
-      nodes.push(
-        h(
-          'div',
-          { class: 'notice notice-error', id: 'studio-error', tabindex: '-1', role: 'alert' },
-          h(
-            'p',
-            {},
-            this.#error.code === 'live.media_failed' || !this.#error.code
-              ? t('live.studio.media_failed')
-              : errorMessage(this.#error),
-          ),
-        ),
-      );
-    }
+    nodes.push(this.#endQuestion());
+    nodes.push(this.#errorBox());
     return nodes;
   }
 
-  #encoderBox(open, busy) {
+  #errorBox() {
+    if (!this.#error) return null;
+    const media = this.#error.code === 'live.media_failed' || !this.#error.code;
+    return h(
+      'div',
+      { class: 'notice notice-error', id: 'studio-error', tabindex: '-1', role: 'alert' },
+      h('p', {}, media ? t('live.studio.media_failed') : errorMessage(this.#error)),
+    );
+  }
+
+  #endButton(busy) {
+    if (this.#step === 'confirm_end') return null;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-danger',
+        id: 'studio-end',
+        disabled: busy,
+        onclick: () => {
+          this.#step = 'confirm_end';
+          this.#paint();
+          this.querySelector('#studio-end-confirm')?.focus();
+        },
+      },
+      t('live.studio.end'),
+    );
+  }
+
+  #endQuestion() {
+    if (this.#step !== 'confirm_end') return null;
+    return h(
+      'div',
+      { class: 'notice', role: 'group', 'aria-labelledby': 'studio-end-question' },
+      h('p', { id: 'studio-end-question' }, t('live.studio.end_question')),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-danger',
+            id: 'studio-end-confirm',
+            onclick: () => this.#run('ending', () => this.#end(), 'h1'),
+          },
+          t('live.studio.end_confirm'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: 'studio-end-cancel',
+            onclick: () => {
+              this.#step = 'idle';
+              this.#paint();
+              this.querySelector('#studio-end')?.focus();
+            },
+          },
+          t('live.studio.end_cancel'),
+        ),
+      ),
+    );
+  }
+
+  #encoderBox(busy) {
     const ingest = this.#ingest;
     const copyRow = (id, label, value, secret) =>
       h(
@@ -499,7 +506,7 @@ class SessionStudioPage extends Page {
             type: 'button',
             class: 'button button-secondary',
             id: 'studio-show-ingest',
-            disabled: busy || !open,
+            disabled: busy,
             onclick: () => this.#run('issuing', () => this.#showIngest(), '#studio-whip-url'),
           },
           ingest ? t('live.studio.new_token') : t('live.studio.show_ingest'),

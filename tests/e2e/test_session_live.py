@@ -325,3 +325,62 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     for width in (DESKTOP, PHONE):
         other.resize(width)
         other.screenshot()
+
+
+def test_the_studio_gives_obs_its_url_and_token_and_others_get_what_they_may(
+    ui: Ui, another_ui: Callable[[str], Ui], live_server: LiveServer
+) -> None:
+    session = next_session(live_server)
+    watch_path = f"/sessions/{session['id']}"
+
+    # Anyone can open the session's page before it starts: when, in Beijing time, and
+    # what signing in would let them do.
+    visitor = ui
+    visitor.prefer_language("en")
+    visitor.goto(watch_path)
+    assert "Beijing time" in visitor.page.locator("#live-stage-text").inner_text()
+    visitor.page.get_by_role("link", name=live("en", "live.chat.sign_in")).wait_for()
+    visitor.page.get_by_role("link", name=live("en", "live.questions.sign_in")).wait_for()
+    visitor.page.get_by_role("region", name=live("en", "live.captions.title")).wait_for()
+    visitor.resize(PHONE)
+    visitor.screenshot()
+
+    # The studio is for the session's people: a candidate is told so, an organiser
+    # moderates without a stream of their own.
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto(f"{watch_path}/studio")
+    assert candidate.page.locator("#studio-not-host").is_visible()
+    organiser = another_ui("organiser")
+    organiser.sign_in(Role.ORGANISER)
+    organiser.goto(f"{watch_path}/studio")
+    organiser.page.get_by_text(live("zh-CN", "live.studio.moderator_only")).wait_for()
+
+    # The host publishes from OBS: the studio shows the WHIP URL and a bearer token.
+    host = another_ui("host")
+    log_in(host, f"{slug(session['region_code'])}.counsellor2@{DEMO_DOMAIN}")
+    host.goto(f"{watch_path}/studio")
+    host.page.get_by_label(live("zh-CN", "live.studio.encoder")).check()
+    host.page.get_by_role("button", name=live("zh-CN", "live.studio.show_ingest")).click()
+    url = host.page.get_by_label(live("zh-CN", "live.studio.whip_url"), exact=True)
+    url.wait_for()
+    assert url.input_value() == f"{live_server.url}/api/broadcasts/{session['id']}/whip"
+    token = host.page.get_by_label(live("zh-CN", "live.studio.token"), exact=True).input_value()
+    assert token.startswith("lfi_")
+    host.settle()
+    # The token is the session's: with it the server gets as far as the session's state
+    # (no publishing before the lobby); a changed token is refused.
+    publish = """async ({ url, token }) => {
+        const response = await fetch(url, { method: 'POST', body: 'v=0\\r\\n',
+          headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` } });
+        return [response.status, (await response.json()).code];
+      }"""
+    whip = url.input_value()
+    assert host.page.evaluate(publish, {"url": whip, "token": token}) == [
+        409,
+        "featured_session.wrong_state",
+    ]
+    assert host.page.evaluate(publish, {"url": whip, "token": token[:-2] + "xx"})[0] == 401
+    for width in (DESKTOP, PHONE):
+        host.resize(width)
+        host.screenshot()
