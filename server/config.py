@@ -43,6 +43,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = "http://127.0.0.1:8080"
+    # Where the other nodes reach this one (broadcast relays); None: the public URL.
+    node_url: str | None = None
     data_dir: Path = Path("./var")
     secret_key: Secret | None = None
     time_zone: str = "Asia/Shanghai"
@@ -62,6 +64,7 @@ class Settings:
             host=env.text("HOST", "127.0.0.1"),
             port=env.integer("PORT", 8080, low=1, high=65535),
             public_url=env.public_url("PUBLIC_URL", "http://127.0.0.1:8080"),
+            node_url=(env.public_url("NODE_URL", "") if env._raw("NODE_URL") is not None else None),
             data_dir=Path(env.text("DATA_DIR", "./var")),
             secret_key=env.secret_key("SECRET_KEY"),
             time_zone=env.time_zone("TIME_ZONE", "Asia/Shanghai"),

@@ -62,3 +62,22 @@ def bearer(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token or " " in token:
         return None
     return token
+
+
+NODE_PREFIX = "lfn_"
+NODE_LABEL = b"livefair/node-relay/v1"
+NODE_HEADER = "X-Livefair-Node"
+"""Carries the node token on requests one node sends another (a pull, a proxied DELETE):
+the receiver serves them itself and never forwards them again."""
+
+
+def node_token(secret_key: str) -> str:
+    """What nodes of one deployment show each other: ``HMAC-SHA256(SECRET_KEY, label)``."""
+    mac = hmac.new(secret_key.encode("utf-8"), NODE_LABEL, hashlib.sha256).digest()
+    return NODE_PREFIX + _b64(mac)
+
+
+def is_node_token(candidate: str | None, secret_key: str) -> bool:
+    if not candidate:
+        return False
+    return hmac.compare_digest(candidate.encode("utf-8"), node_token(secret_key).encode())

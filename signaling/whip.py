@@ -81,6 +81,7 @@ class _Publisher:
     pc: RTCPeerConnection
     feed: Any = None
     credential: bytes = b""
+    pulled: bool = False  # a copy pulled from the owner node, not a WHIP publisher
 
 
 @dataclass(slots=True)
@@ -145,6 +146,7 @@ class MediaEdge:
         self._monotonic = monotonic
         self._broadcasts: dict[str, _Broadcast] = {}
         self._reserved = 0  # viewer slots held while an offer is being answered
+        self._pull_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -163,8 +165,13 @@ class MediaEdge:
         return [
             (broadcast_id, entry.publisher.id)
             for broadcast_id, entry in self._broadcasts.items()
-            if entry.publisher is not None
+            if entry.publisher is not None and not entry.publisher.pulled
         ]
+
+    def has_source(self, broadcast_id: str) -> bool:
+        """A publisher or a pulled copy feeds the broadcast here."""
+        entry = self._broadcasts.get(broadcast_id)
+        return entry is not None and entry.publisher is not None
 
     def publisher_credential(self, broadcast_id: str, session_id: str) -> bytes | None:
         entry = self._broadcasts.get(broadcast_id)
@@ -285,6 +292,7 @@ class MediaEdge:
     async def end(self, broadcast_id: str) -> None:
         """End the broadcast on this process: close its publisher and all its viewers."""
         entry = self._broadcasts.pop(broadcast_id, None)
+        self._pull_locks.pop(broadcast_id, None)
         if entry is None:
             return
         if entry.grace is not None:
@@ -297,15 +305,81 @@ class MediaEdge:
         entry.publisher = None
         await asyncio.gather(*(_close_quietly(pc) for pc in connections))
 
+    # -- pulling from the owner node -------------------------------------------------
+
+    async def pull(
+        self,
+        broadcast_id: str,
+        codec: VideoCodec,
+        exchange: Callable[[str], Awaitable[str]],
+    ) -> None:
+        """Receive the broadcast from its owner node and serve it here as its publisher.
+
+        This node offers (aiortc cannot roll back, so the puller offers and the owner's
+        WHEP answers): ``exchange`` sends the offer and returns the answer, or raises.
+        Concurrent calls for one broadcast make one pull. When the pulled connection
+        drops, the broadcast ends here at once: viewers come back and pull anew.
+        """
+        self._check_open()
+        lock = self._pull_locks.setdefault(broadcast_id, asyncio.Lock())
+        async with lock:
+            if self.has_source(broadcast_id):
+                return
+            pc = self._pc()
+            try:
+                video = pc.addTransceiver("video", direction="recvonly")
+                wanted = f"video/{codec.value}".lower()
+                video.setCodecPreferences(
+                    [
+                        c
+                        for c in RTCRtpSender.getCapabilities("video").codecs
+                        if c.mimeType.lower() in (wanted, "video/rtx")
+                    ]
+                )
+                audio = pc.addTransceiver("audio", direction="recvonly")
+                audio.setCodecPreferences(_preferences("audio", None))
+                await pc.setLocalDescription(await pc.createOffer())
+                assert pc.localDescription is not None
+                answer = await exchange(pc.localDescription.sdp)
+                await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+            except BaseException:
+                await _close_quietly(pc)
+                raise
+            entry = self._broadcasts.get(broadcast_id)
+            if entry is None:
+                relay = BroadcastRelay(
+                    broadcast_id,
+                    codec,
+                    keyframe_interval=self._keyframe_interval,
+                    monotonic=self._monotonic,
+                )
+                entry = self._broadcasts[broadcast_id] = _Broadcast(relay)
+            publisher = _Publisher(_new_id(), broadcast_id, pc, pulled=True)
+            publisher.feed = entry.relay.attach({"video": video.receiver, "audio": audio.receiver})
+            entry.publisher = publisher
+
+            @pc.on("connectionstatechange")
+            def _state() -> None:
+                if pc.connectionState in ("failed", "closed"):
+                    current = self._broadcasts.get(broadcast_id)
+                    if current is not None and current.publisher is publisher:
+                        log.info("broadcast %s: the pulled copy dropped", broadcast_id)
+                        self._spawn(self.end(broadcast_id))
+
+            log.info("broadcast %s: pulling from its owner node", broadcast_id)
+
     # -- WHEP ------------------------------------------------------------------------
 
-    async def view(self, broadcast_id: str, offer_sdp: str) -> Answer:
-        """Answer a viewer's offer: it receives the broadcast from its next keyframe."""
+    async def view(self, broadcast_id: str, offer_sdp: str, *, relay: bool = False) -> Answer:
+        """Answer a viewer's offer: it receives the broadcast from its next keyframe.
+
+        ``relay``: another node pulling its copy; it serves many, so the cap spares it.
+        """
         self._check_open()
         entry = self._broadcasts.get(broadcast_id)
         if entry is None:
             raise NotLive(f"broadcast {broadcast_id} is not being published on this server")
-        if self.viewers + self._reserved >= self.viewer_cap:
+        if not relay and self.viewers + self._reserved >= self.viewer_cap:
             raise BroadcastFull(self.viewer_cap, self._retry_after)
         offer = parse_offer(offer_sdp)
         check_view(offer)

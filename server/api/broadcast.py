@@ -27,12 +27,17 @@ The media itself is :class:`signaling.whip.MediaEdge`, one per process, kept und
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import aiohttp
 import asyncpg
 from aiohttp import web
 from multidict import CIMultiDict
@@ -57,6 +62,7 @@ from signaling.errors import (
     SignalingError,
 )
 from signaling.ice import aiortc_ice_servers, ice_servers_for, link_headers
+from signaling.nodes import REFRESH_S, LocalOwners, Owners, RedisOwners
 from signaling.sdp import MAX_SDP_BYTES, VideoCodec
 from signaling.whip import Answer, MediaEdge
 
@@ -68,6 +74,45 @@ SERVER_ICE_ACCOUNT = "livefair-server"
 # A featured session's broadcast (same id) takes a publisher in these session states.
 PUBLISHING_STATES = frozenset({"lobby", "live"})
 
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Cluster:
+    """How this node finds a broadcast's owner node and talks to it.
+
+    ``node_url`` is where the other nodes reach this one (``LIVEFAIR_NODE_URL``, else
+    the public URL); tests with several in-process nodes set it once their port is known.
+    """
+
+    owners: Owners
+    node_url: str
+    node_token: str
+    http: aiohttp.ClientSession | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def owner_elsewhere(self, broadcast_id: UUID) -> str | None:
+        try:
+            owner = await self.owners.owner(str(broadcast_id))
+        except Exception:  # the registry is an optimisation: without it, stay local
+            log.warning("broadcast %s: the owner registry failed", broadcast_id, exc_info=True)
+            return None
+        return owner if owner is not None and owner != self.node_url else None
+
+    async def claim(self, broadcast_id: str) -> None:
+        try:
+            await self.owners.claim(broadcast_id, self.node_url)
+        except Exception:
+            log.warning("broadcast %s: claiming ownership failed", broadcast_id, exc_info=True)
+
+    async def release(self, broadcast_id: str) -> None:
+        try:
+            await self.owners.release(broadcast_id, self.node_url)
+        except Exception:
+            log.warning("broadcast %s: releasing ownership failed", broadcast_id, exc_info=True)
+
+
+CLUSTER = web.AppKey("broadcast_cluster", Cluster)
 MEDIA_EDGE = web.AppKey("media_edge", MediaEdge)
 VIEWER_CAP = web.AppKey("broadcast_viewer_cap", int)
 """Set before start-up to change the per-process viewer cap (tests; later a setting)."""
@@ -229,6 +274,49 @@ def _sdp_response(app: web.Application, path: str, answer: Answer, account: str)
     return web.Response(status=201, text=answer.sdp, content_type=SDP, headers=headers)
 
 
+def _from_node(call: Call[Any, Any]) -> bool:
+    """Sent by another node of this deployment (a pull or a proxied request)."""
+    return tokens.is_node_token(call.request.headers.get(tokens.NODE_HEADER), _secret_key(call.app))
+
+
+async def _proxy(call: Call[Any, Any], owner: str) -> web.Response:
+    """Forward the request to the owner node as it came (with its Authorization)."""
+    cluster = call.app[CLUSTER]
+    assert cluster.http is not None
+    headers = {tokens.NODE_HEADER: cluster.node_token}
+    if "Authorization" in call.request.headers:
+        headers["Authorization"] = call.request.headers["Authorization"]
+    try:
+        async with cluster.http.request(
+            call.request.method, owner + call.request.path_qs, headers=headers
+        ) as answer:
+            body = await answer.read()
+            kind = answer.headers.get("Content-Type", "application/json")
+            return web.Response(status=answer.status, body=body, headers={"Content-Type": kind})
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise Problem("server.unavailable", "the broadcast's node does not answer") from exc
+
+
+async def _pull(call: Call[Any, Any], broadcast_id: UUID, codec: VideoCodec, owner: str) -> None:
+    """Make this node serve the broadcast from a copy pulled over WHEP from its owner."""
+    cluster = call.app[CLUSTER]
+    assert cluster.http is not None
+    http = cluster.http
+    url = f"{owner}/api/broadcasts/{broadcast_id}/whep"
+
+    async def exchange(offer: str) -> str:
+        headers = {"Content-Type": SDP, tokens.NODE_HEADER: cluster.node_token}
+        try:
+            async with http.post(url, data=offer.encode(), headers=headers) as answer:
+                if answer.status != 201:
+                    raise NotLive(f"the owner node answered {answer.status}")
+                return await answer.text()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise NotLive("the owner node does not answer") from exc
+
+    await call.app[MEDIA_EDGE].pull(str(broadcast_id), codec, exchange)
+
+
 def register(api: Api) -> None:
     tags = ("broadcasts",)
 
@@ -354,6 +442,7 @@ def register(api: Api) -> None:
         if stored != answer.codec.value:  # another node's first publish fixed another codec
             await edge.unpublish(str(broadcast_id), answer.session_id)
             raise Problem("broadcast.codec_mismatch", f"this broadcast's video is {stored}")
+        await call.app[CLUSTER].claim(str(broadcast_id))
         return _sdp_response(call.app, call.request.path, answer, f"whip-{broadcast_id}")
 
     @api.route(
@@ -364,12 +453,16 @@ def register(api: Api) -> None:
         response=Ended,
         tags=tags,
     )
-    async def whip_delete(call: Call[None, None]) -> Ended:
+    async def whip_delete(call: Call[None, None]) -> Ended | web.Response:
         broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         session = call.path("session")
         edge = call.app[MEDIA_EDGE]
         token = tokens.bearer(call.request.headers.get("Authorization"))
         opened_with = edge.publisher_credential(str(broadcast_id), session)
+        if opened_with is None and not _from_node(call):
+            owner = await call.app[CLUSTER].owner_elsewhere(broadcast_id)
+            if owner is not None:  # the publisher is on another node
+                return await _proxy(call, owner)
         if token is None or opened_with is None or tokens.digest(token) != opened_with:
             # Not the token that opened the session (it may have been rotated since):
             # a current token of this broadcast will do.
@@ -378,6 +471,7 @@ def register(api: Api) -> None:
             await edge.unpublish(str(broadcast_id), session)
         except SignalingError as exc:
             raise _problem(exc) from exc
+        await call.app[CLUSTER].release(str(broadcast_id))
         async with call.app[POOL].acquire() as conn:
             await store.ingest_stopped(conn, broadcast_id, session)
         return Ended(ended=True)
@@ -409,8 +503,14 @@ def register(api: Api) -> None:
             raise Problem("broadcast.not_live", f"the session is {state}, not live")
         if row is None:
             raise Problem("broadcast.not_found", f"no broadcast {broadcast_id}")
+        edge = call.app[MEDIA_EDGE]
+        relay = _from_node(call)
         try:
-            answer = await call.app[MEDIA_EDGE].view(str(broadcast_id), offer)
+            if not relay and not edge.has_source(str(broadcast_id)) and row["video_codec"]:
+                owner = await call.app[CLUSTER].owner_elsewhere(broadcast_id)
+                if owner is not None:  # published on another node: pull one copy here
+                    await _pull(call, broadcast_id, VideoCodec(row["video_codec"]), owner)
+            answer = await edge.view(str(broadcast_id), offer, relay=relay)
         except SignalingError as exc:
             raise _problem(exc) from exc
         return _sdp_response(call.app, call.request.path, answer, f"whep-{answer.session_id}")
@@ -423,11 +523,18 @@ def register(api: Api) -> None:
         response=Ended,
         tags=tags,
     )
-    async def whep_delete(call: Call[None, None]) -> Ended:
+    async def whep_delete(call: Call[None, None]) -> Ended | web.Response:
         # The session URL is the capability: its id is 144 random bits.
         broadcast_id = call.path_id("broadcast", "broadcast.not_found")
         try:
             await call.app[MEDIA_EDGE].leave(str(broadcast_id), call.path("session"))
+        except SessionNotFound as exc:
+            owner = (
+                None if _from_node(call) else await call.app[CLUSTER].owner_elsewhere(broadcast_id)
+            )
+            if owner is None:
+                raise _problem(exc) from exc
+            return await _proxy(call, owner)
         except SignalingError as exc:
             raise _problem(exc) from exc
         return Ended(ended=True)
@@ -445,7 +552,19 @@ async def _media_edge(app: web.Application) -> AsyncIterator[None]:
     def ice_servers() -> list[Any]:
         return aiortc_ice_servers(ice_servers_for(settings, SERVER_ICE_ACCOUNT, clock.now()))
 
+    owners: Owners = (
+        LocalOwners() if settings.redis_url is None else RedisOwners(settings.redis_url.reveal())
+    )
+    cluster = Cluster(
+        owners,
+        settings.node_url or settings.public_url,
+        tokens.node_token(_secret_key(app)),
+        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)),
+    )
+    app[CLUSTER] = cluster
+
     async def publisher_gone(broadcast_id: str, session: str) -> None:
+        await cluster.release(broadcast_id)
         async with app[POOL].acquire() as conn:
             await store.ingest_stopped(conn, UUID(broadcast_id), session)
 
@@ -455,11 +574,27 @@ async def _media_edge(app: web.Application) -> AsyncIterator[None]:
         on_publisher_gone=publisher_gone,
     )
     app[MEDIA_EDGE] = edge
+
+    async def keep_claims() -> None:
+        while True:
+            await asyncio.sleep(REFRESH_S)
+            for broadcast_id, _ in edge.publishing():
+                await cluster.claim(broadcast_id)
+
+    refresher = asyncio.create_task(keep_claims(), name="broadcast-owners")
     try:
         yield
     finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
         publishing = edge.publishing()
+        for broadcast_id, _ in publishing:
+            await cluster.release(broadcast_id)
         await edge.close()
+        assert cluster.http is not None
+        await cluster.http.close()
+        await owners.close()
         if publishing:
             async with app[POOL].acquire() as conn:
                 for broadcast_id, session in publishing:
