@@ -272,6 +272,23 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     length.filter(has_text=grown).wait_for()
     viewer.settle()
 
+    # A language switch keeps the stream playing and what was typed in the chat.
+    viewer.page.locator("#chat-input").fill("草稿")
+    playing = frames_decoded(viewer, "lf-session-watch-page", 0)
+    viewer.page.locator(".language-switch").click()
+    viewer.page.wait_for_function("() => document.documentElement.lang === 'en'")
+    viewer.page.get_by_role("heading", name=live("en", "live.chat.title")).wait_for()
+    viewer.settle()
+    assert viewer.page.locator("#chat-input").input_value() == "草稿"
+    frames_decoded(viewer, "lf-session-watch-page", playing + 10)
+    assert viewer.page.evaluate(
+        "() => { const video = document.getElementById('live-video');"
+        " return video.srcObject.active && !video.paused; }"
+    ), "the video stopped playing"
+    viewer.page.locator(".language-switch").click()
+    viewer.page.wait_for_function("() => document.documentElement.lang === 'zh-CN'")
+    viewer.page.locator("#chat-input").fill("")
+
     for person in (viewer, host):
         for width in (DESKTOP, PHONE):
             person.resize(width)
