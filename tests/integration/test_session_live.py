@@ -217,6 +217,22 @@ async def test_statistics_count_unique_viewers_watch_time_messages_and_questions
     bad = await client.post(f"{live.base}/views", json={"viewer": "short"})
     assert bad.status == 422
     assert (await live.viewer.post(f"{live.base}/chat", {"text": "你好"})).status == 201
+    # Two followers of the topic while live: the presence count raises the peak.
+    async with (
+        StreamClient(ws_url(client), token=live.viewer.token) as one,
+        StreamClient(ws_url(client)) as two,
+    ):
+        for stream in (one, two):
+            await stream.subscribe(f"session:{live.id}")
+        while (await one.next_op("presence", within=15))["count"] != 2:
+            pass
+        peak = 0
+        for _ in range(100):  # the peak is written right after the count goes out
+            peak = (await (await live.admin.get(f"{live.base}/stats")).json())["peak_viewers"]
+            if peak == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert peak == 2
     assert (await live.viewer.post(f"{live.base}/questions", {"text": "要加班吗?"})).status == 201
     assert (await live.viewer.get(f"{live.base}/stats")).status == 403
     stats = await (await live.admin.get(f"{live.base}/stats")).json()
