@@ -44,7 +44,7 @@ class Empty(Model):
     """An empty object (``{}``)."""
 
 
-class Me(Model):
+class LiveMe(Model):
     account_id: UUID
     host: bool
     moderator: bool
@@ -66,7 +66,7 @@ class SessionLive(Model):
     ingest_active: bool = Field(description="A WHIP publisher is connected (on some node).")
     whep_url: str
     booths: list[UUID]
-    me: Me | None
+    me: LiveMe | None
 
 
 class Ingest(Model):

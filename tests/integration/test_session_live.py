@@ -243,3 +243,28 @@ async def test_statistics_count_unique_viewers_watch_time_messages_and_questions
     assert stats["messages"] == 1
     assert stats["questions"] == 1
     assert stats["final"] is False
+
+
+async def test_the_live_operations_are_in_the_openapi_document(client: Client) -> None:
+    document = await (await client.get("/api/openapi.json")).json()
+    operations = {
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+    }
+    assert {
+        "goLive",
+        "endBroadcast",
+        "postChatMessage",
+        "deleteChatMessage",
+        "muteUser",
+        "banUser",
+        "askQuestion",
+        "upvoteQuestion",
+        "answerQuestion",
+        "getSessionStats",
+        "issueSessionIngest",
+        "getSessionLive",
+    } <= operations
+    me = document["components"]["schemas"]["LiveMe"]
+    assert "moderator" in me["properties"]
