@@ -321,6 +321,14 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     assert "chat.deleted" in types
     assert spam not in json.dumps(resumed, ensure_ascii=False)
 
+    # The moderator mutes the other viewer: its page says so instead of offering the form.
+    again = f"I'm back {uuid.uuid4().hex[:6]}"
+    send_chat(other, again)
+    mine = chat_log(host).locator("li.chat-message").filter(has_text=again)
+    mine.get_by_role("button", name=live("zh-CN", "live.moderate.mute")).click()
+    other.page.get_by_text(live("en", "live.chat.muted")).wait_for()
+    assert other.page.locator("#chat-input").count() == 0
+
     # The host ends the session; every viewer sees it end, and the stream stops.
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end")).click()
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end_confirm")).click()
