@@ -9,6 +9,7 @@ BENCHMARKS = [
     "bench.timers",
     "bench.queue",
     "bench.broadcast",
+    "bench.relay",
     "bench.fanout",
     "bench.idle",
     "bench.reconnect",
