@@ -1,6 +1,6 @@
 """A featured session watched through two server nodes (issue 12, "viewers across nodes").
 
-Two ``livefair serve`` processes share one PostgreSQL database, the test Redis and one
+Two ``livefair serve`` processes share one PostgreSQL database, a Redis and one
 secret key, as two nodes behind a load balancer would. The host publishes to node A from
 the studio; one viewer's page is served by node A, another's by node B. Node B has no
 publisher: it pulls the stream once from A (WHEP, authenticated with a token derived
@@ -13,8 +13,12 @@ Every page is also checked by the harness (conftest.py): axe-core, raw keys, con
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -23,6 +27,7 @@ import pytest
 
 from server.demo.employers import DEMO_DOMAIN, slug
 from server.domain.principal import Role
+from tests._require import missing
 from tests.conftest import TEST_SECRET_KEY, Cluster, free_port
 from tests.e2e.conftest import (
     _VIEW_HOOK,
@@ -99,10 +104,40 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
+def own_redis() -> Iterator[str]:
+    """A Redis of this module's own: the shared test Redis keeps rate-limit counters
+    (sign-ups per address) across runs, which would refuse this module's sign-ups."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing("redis", "the two-node browser test starts its own redis-server")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="livefair-e2e-redis-")
+    arguments = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir]
+    process = subprocess.Popen(
+        [binary, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("redis-server did not start within 10 s")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        _stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def nodes(
-    cluster: Cluster, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    cluster: Cluster, own_redis: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     """Node A (loads the demo) and node B (finds it there), one database, one Redis."""
+    redis_url = own_redis
     database_url = in_thread(cluster.create_database)
     processes: list[subprocess.Popen[bytes]] = []
     try:
