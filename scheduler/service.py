@@ -10,7 +10,8 @@ lock (``FOR NO KEY UPDATE``): two organisers placing sessions at once are serial
 Events (ids and public fields only):
 
 * ``fair:<id>`` and ``venue:<main venue id>``: ``programme.published {week, sessions}``,
-  ``session.changed {session, change}`` (``moved``, ``cancelled``, ``lobby``, ``ended``);
+  ``session.changed {session, change}`` (``moved``, ``cancelled``, ``lobby``, ``live``,
+  ``ended``);
 * ``venue:<id>`` of the session's own venue: the same, for its sessions;
 * ``session:<id>``: ``session.state {state}``.
 
