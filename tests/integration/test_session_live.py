@@ -199,6 +199,25 @@ async def test_a_forgotten_live_session_is_ended_by_the_timer_and_its_media_with
     assert app[MEDIA_EDGE].relay(live.id) is None
 
 
+async def test_cancelling_a_session_in_its_lobby_stops_its_publisher(
+    client: Client, clock: FakeClock, peers: list[Publisher | Viewer]
+) -> None:
+    live = await a_session(client, clock)
+    await publish(live, peers)
+    app = client.app
+    assert app is not None
+    assert app[MEDIA_EDGE].relay(live.id) is not None
+    cancelled = await live.admin.post(f"{live.base}/cancel", {"reason": "主持人生病"})
+    assert cancelled.status == 200, await cancelled.text()
+    for _ in range(100):  # the end goes out on the bus and is handled right after
+        if app[MEDIA_EDGE].relay(live.id) is None:
+            break
+        await asyncio.sleep(0.1)
+    assert app[MEDIA_EDGE].relay(live.id) is None
+    again = await live.host.post(f"{live.base}/ingest", {})
+    assert again.status == 409
+
+
 async def test_statistics_count_unique_viewers_watch_time_messages_and_questions(
     client: Client, clock: FakeClock, peers: list[Publisher | Viewer]
 ) -> None:
