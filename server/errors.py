@@ -89,6 +89,20 @@ STATUS: Mapping[str, int] = {
     "schedule.stage_taken": 409,
     "schedule.no_such_stage": 422,
     "schedule.no_free_slot": 409,
+    # candidates: profiles, resumes, applications, assessment (docs/people.md)
+    "profile.key_group_consent": 422,
+    "resume.not_found": 404,
+    "resume.type_refused": 415,
+    "resume.too_large": 413,
+    "resume.zip_bomb": 422,
+    "resume.limit": 409,
+    "application.not_found": 404,
+    "application.exists": 409,
+    "application.transition": 409,
+    "job.not_found": 404,  # shared with jobs: applying to a job that is not there
+    "job.not_open": 409,
+    "assessment.not_taken": 404,
+    "account.wrong_password": 403,
 }
 
 
