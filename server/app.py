@@ -19,9 +19,12 @@ from server.api import (
     fairs,
     grants,
     health,
+    jobs,
     notifications,
+    policies,
     programme,
     queue,
+    search,
     static,
 )
 from server.api.problems import problem_middleware
@@ -109,6 +112,9 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     programme.register(api)
+    jobs.register(api)
+    policies.register(api)
+    search.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()

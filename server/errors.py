@@ -103,6 +103,7 @@ STATUS: Mapping[str, int] = {
     "job.not_open": 409,
     "assessment.not_taken": 404,
     "account.wrong_password": 403,
+    "account.in_queue": 409,
 }
 
 
