@@ -104,6 +104,8 @@ STATUS: Mapping[str, int] = {
     "assessment.not_taken": 404,
     "account.wrong_password": 403,
     "account.in_queue": 409,
+    # jobs, policies, search (docs/jobs.md; job.not_found is in the block above)
+    "policy.not_found": 404,
 }
 
 
