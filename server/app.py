@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from aiohttp import WSCloseCode, web
 
 from server.api import (
+    applications,
+    assessment,
     auth,
     booths,
     broadcast,
@@ -22,8 +24,10 @@ from server.api import (
     jobs,
     notifications,
     policies,
+    profiles,
     programme,
     queue,
+    resumes,
     search,
     static,
 )
@@ -112,6 +116,10 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     programme.register(api)
+    profiles.register(api)
+    resumes.register(api)
+    applications.register(api)
+    assessment.register(api)
     jobs.register(api)
     policies.register(api)
     search.register(api)

@@ -68,7 +68,7 @@ def parse_bank(document: Mapping[str, Any], known_categories: frozenset[str] | N
     if len({item.id for item in items}) != len(items):
         raise ValueError("item ids repeat")
     counts = {d: sum(item.dimension == d for item in items) for d in DIMENSIONS}
-    if set(item.dimension for item in items) - set(DIMENSIONS) or len(set(counts.values())) != 1:
+    if {item.dimension for item in items} - set(DIMENSIONS) or len(set(counts.values())) != 1:
         raise ValueError(f"items must cover R, I, A, S, E, C equally: {counts}")
     if any(not item.zh.strip() or not item.en.strip() for item in items):
         raise ValueError("every item needs zh and en text")

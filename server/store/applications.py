@@ -66,7 +66,9 @@ async def insert(
     return application_id if inserted else None
 
 
-async def get(conn: Connection, application_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
+async def get(
+    conn: Connection, application_id: UUID, *, lock: bool = False
+) -> dict[str, Any] | None:
     suffix = " FOR UPDATE OF a" if lock else ""
     row = await conn.fetchrow(SELECT + " WHERE a.id = $1" + suffix, application_id)
     return dict(row) if row else None

@@ -75,7 +75,7 @@ async def erase_candidate(conn: Connection, account_id: UUID, now: datetime) -> 
     for table in ("resume_downloads", "resumes", "assessment_results", "candidate_profiles"):
         column = "candidate_id" if table == "resume_downloads" else "account_id"
         await conn.execute(f"DELETE FROM {table} WHERE {column} = $1", account_id)
-    for table in ("notifications", "grants", "account_audit"):
+    for table in ("notifications", "grants", "account_audit", "booth_staff", "staff_status"):
         await conn.execute(f"DELETE FROM {table} WHERE account_id = $1", account_id)
     await conn.execute(
         "UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",

@@ -69,7 +69,7 @@ def test_strongest_interests_make_the_code_and_scores_run_0_to_40() -> None:
 
 def test_ties_are_broken_in_riasec_order() -> None:
     bank = shipped()
-    assert score(bank, answers_with(bank, {d: 3 for d in DIMENSIONS})).code == "RIA"
+    assert score(bank, answers_with(bank, dict.fromkeys(DIMENSIONS, 3))).code == "RIA"
     assert score(bank, answers_with(bank, {"C": 5, "A": 5, "I": 5})).code == "IAC"
 
 

@@ -46,7 +46,7 @@ def minimal_docx_parts() -> dict[str, bytes]:
         "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxml'
         b'formats.org/package/2006/content-types"/>',
         "_rels/.rels": b'<?xml version="1.0"?><Relationships/>',
-        "word/document.xml": "<w:document><w:body><w:p>张三 简历</w:p></w:body></w:document>".encode(),
+        "word/document.xml": "<w:document><w:p>张三 简历</w:p></w:document>".encode(),
     }
 
 
