@@ -104,8 +104,9 @@ async def list_where(
 
 async def set_status(conn: Connection, application_id: UUID, status: str, now: datetime) -> None:
     await conn.execute(
-        "UPDATE applications SET status = $2, updated_at = $3,"
-        " closed_at = CASE WHEN $2 = ANY($4::text[]) THEN $3 END WHERE id = $1",
+        "UPDATE applications SET status = $2::text, updated_at = $3::timestamptz,"
+        " closed_at = CASE WHEN $2::text = ANY($4::text[]) THEN $3::timestamptz END"
+        " WHERE id = $1",
         application_id,
         status,
         now,
