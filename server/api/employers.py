@@ -27,6 +27,7 @@ from server.api.auth import authorize, principal_of, signed_in
 from server.api.routing import Api, Call, Model, Query, read_body
 from server.appkeys import CLOCK, POOL
 from server.domain.credit_code import CreditCodeError, parse_credit_code
+from server.domain.industries import INDUSTRIES as INDUSTRIES  # re-exported: tests, pages
 from server.domain.industries import Industry
 from server.domain.permissions import Action, Resource, allowed
 from server.domain.principal import ROLE_SCOPE, Principal, Role
