@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.demo.load import load_demo
+from server.domain.regions import REGIONS
+from server.store.db import Connection
+from server.timers import SystemClock
 from tests.helpers import quick_person
 from tests.integration.people_fixtures import problem
 
@@ -91,3 +95,28 @@ async def test_a_profile_is_only_for_its_owner(client: Client) -> None:
     assert await problem(await client.get("/api/me/profile"), 401) == "auth.required"
     sam = await quick_person(client, "sam@example.org")
     assert (await (await sam.get("/api/me/profile")).json())["name"] == ""
+
+
+async def test_the_demo_has_candidates_with_profiles_in_every_province(conn: Connection) -> None:
+    await load_demo(conn, clock=SystemClock())
+    await load_demo(conn, clock=SystemClock(), replace=True)  # reloading replaces them
+    regions = await conn.fetchval("SELECT count(DISTINCT region_code) FROM candidate_profiles")
+    assert regions == len(REGIONS)
+    per_region = await conn.fetchval(
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM candidate_profiles"
+        " WHERE account_id IN (SELECT id FROM accounts WHERE email LIKE 'candidate.%')"
+        " GROUP BY region_code) counts"
+    )
+    assert per_region == 2
+    assert (
+        await conn.fetchval(
+            "SELECT count(*) FROM candidate_profiles WHERE cardinality(key_groups) > 0"
+            " AND key_groups_consent_at IS NOT NULL AND NOT share_key_groups"
+        )
+        > 0
+    )
+    shown = await conn.fetchval(
+        "SELECT p.name FROM candidate_profiles p JOIN accounts a ON a.id = p.account_id"
+        " WHERE a.email = 'candidate@demo.livefair.example'"
+    )
+    assert shown
