@@ -21,6 +21,7 @@ from uuid import UUID
 from pydantic import Field
 
 from server.api.auth import account_id, signed_in
+from server.api.profiles import CandidateCard
 from server.api.resumes import ResumeOut
 from server.api.routing import Api, Call, Model, Query
 from server.appkeys import CLOCK, OUTBOX, POOL
@@ -58,24 +59,6 @@ class JobRef(Model):
     title: str
     employer_id: UUID
     employer_name: str
-
-
-class AssessmentCard(Model):
-    code: str
-    scores: dict[str, int]
-
-
-class CandidateCard(Model):
-    account_id: UUID
-    name: str
-    region_code: str | None
-    education: str | None
-    graduation_year: int | None
-    desired_jobs: list[str]
-    phone: str | None = Field(default=None, description="Only if the candidate shows it.")
-    email: str | None = Field(default=None, description="Only if the candidate shows it.")
-    key_groups: list[str] | None = Field(default=None, description="Only if shared.")
-    assessment: AssessmentCard | None = Field(default=None, description="Only if shared.")
 
 
 class ApplicationOut(Model):

@@ -16,14 +16,25 @@ from aiohttp import web
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from server.api.auth import account_id
+from server.api.auth import account_id, signed_in
 from server.api.employers import RegionCode, Stripped
+from server.api.resumes import ResumeOut
+from server.api.resumes import render as render_resume
 from server.api.routing import Api, Call, Model
 from server.appkeys import CLOCK, PASSWORDS, POOL, SETTINGS
-from server.domain.profiles import EDUCATION, KEY_GROUPS, ConsentMissing, key_groups_to_store
+from server.domain.profiles import (
+    EDUCATION,
+    KEY_GROUPS,
+    ConsentMissing,
+    key_groups_to_store,
+    recruiter_card,
+)
+from server.domain.resumes import open_grounds, readable_resumes
 from server.errors import FieldError, Problem
 from server.origins import CSRF_COOKIE, SESSION_COOKIE
+from server.store import assessments as assessments_store
 from server.store import profiles as store
+from server.store import resumes as resumes_store
 from server.store.resumes import OPEN_TICKET_STATES
 
 
@@ -85,6 +96,32 @@ class ProfileOut(Model):
     key_groups_consent_at: datetime | None
     visibility: Visibility
     updated_at: datetime | None
+
+
+class AssessmentCard(Model):
+    code: str
+    scores: dict[str, int]
+
+
+class CandidateCard(Model):
+    account_id: UUID
+    name: str
+    region_code: str | None
+    education: str | None
+    graduation_year: int | None
+    desired_jobs: list[str]
+    phone: str | None = Field(default=None, description="Only if the candidate shows it.")
+    email: str | None = Field(default=None, description="Only if the candidate shows it.")
+    key_groups: list[str] | None = Field(default=None, description="Only if shared.")
+    assessment: AssessmentCard | None = Field(default=None, description="Only if shared.")
+
+
+class CandidateView(Model):
+    card: CandidateCard
+    resumes: list[ResumeOut] = Field(
+        description="Through a ticket: all the candidate's resumes; through an application:"
+        " the one sent with it."
+    )
 
 
 class DeleteAccountIn(Model):
@@ -169,6 +206,52 @@ def register(api: Api) -> None:
                 conn, me, fields, consent=body.key_groups_consent, now=call.app[CLOCK].now()
             )
         return render(me, row)
+
+    @api.route(
+        "GET",
+        "/api/candidates/{candidate}",
+        operation_id="getCandidate",
+        summary="A candidate as a recruiter may see them: booth staff while the candidate's"
+        " ticket is open (+30 days), the employer's staff while an application is",
+        response=CandidateView,
+        tags=tags,
+    )
+    async def get_candidate(call: Call[None, None]) -> CandidateView:
+        principal = await signed_in(call)
+        assert principal.account_id is not None
+        candidate = call.path_id("candidate", "account.not_found")
+        async with call.app[POOL].acquire() as conn:
+            grounds = open_grounds(
+                await resumes_store.grounds(conn, principal.account_id, candidate, None),
+                call.app[CLOCK].now(),
+            )
+            if not grounds and candidate != principal.account_id:
+                raise Problem(
+                    "auth.forbidden",
+                    "only recruiters the candidate queued for or applied to (until 30 days"
+                    " after) see a candidate",
+                )
+            display_name = await conn.fetchval(
+                "SELECT display_name FROM accounts WHERE id = $1 AND deleted_at IS NULL",
+                candidate,
+            )
+            if display_name is None:
+                raise Problem("account.not_found", f"no candidate {candidate}")
+            card = recruiter_card(
+                await store.get_profile(conn, candidate),
+                await assessments_store.get(conn, candidate),
+                account_id=candidate,
+                fallback_name=display_name,
+            )
+            resumes = await resumes_store.list_for(conn, candidate)
+        if candidate == principal.account_id:
+            readable = [r["id"] for r in resumes]
+        else:
+            readable = readable_resumes(grounds, [r["id"] for r in resumes])
+        return CandidateView(
+            card=CandidateCard.model_validate(card),
+            resumes=[render_resume(r) for r in resumes if r["id"] in readable],
+        )
 
     @api.route(
         "DELETE",

@@ -157,14 +157,28 @@ class Ground:
     employer_id: UUID | None = None
     booth_id: UUID | None = None
     application_id: UUID | None = None
+    resume_id: UUID | None = None  # an application's: the one resume it opens
+
+
+def open_grounds(grounds: Iterable[Ground], now: datetime) -> list[Ground]:
+    """Every ground still valid at ``now``."""
+    return [g for g in grounds if g.closed_at is None or now < g.closed_at + ACCESS_AFTER_CLOSE]
+
+
+def readable_resumes(grounds: Iterable[Ground], resume_ids: Iterable[UUID]) -> list[UUID]:
+    """Of a candidate's resumes, those valid grounds open: all of them through a ticket
+    (a queue has no resume of its own), only the one sent through an application."""
+    grounds = list(grounds)
+    if any(g.reader is Reader.BOOTH_STAFF for g in grounds):
+        return list(resume_ids)
+    sent = {g.resume_id for g in grounds}
+    return [r for r in resume_ids if r in sent]
 
 
 def open_ground(grounds: Iterable[Ground], now: datetime) -> Ground | None:
     """The first ground still valid at ``now`` (open, or closed < 30 days ago)."""
-    for ground in grounds:
-        if ground.closed_at is None or now < ground.closed_at + ACCESS_AFTER_CLOSE:
-            return ground
-    return None
+    valid = open_grounds(grounds, now)
+    return valid[0] if valid else None
 
 
 def content_disposition(filename: str) -> str:

@@ -77,10 +77,10 @@ async def delete(conn: Connection, account_id: UUID, resume_id: UUID) -> bool:
 
 
 async def grounds(
-    conn: Connection, reader_id: UUID, candidate_id: UUID, resume_id: UUID
+    conn: Connection, reader_id: UUID, candidate_id: UUID, resume_id: UUID | None
 ) -> list[Ground]:
-    """Tickets of the candidate at booths ``reader_id`` staffs, and applications carrying
-    this resume to employers ``reader_id`` works for (open ones first)."""
+    """Tickets of the candidate at booths ``reader_id`` staffs, and applications (carrying
+    ``resume_id``, when given) to employers ``reader_id`` works for; open ones first."""
     tickets = await conn.fetch(
         """
         SELECT t.booth_id, b.employer_id,
@@ -97,9 +97,9 @@ async def grounds(
     )
     applications = await conn.fetch(
         """
-        SELECT a.id, a.employer_id, a.closed_at
+        SELECT a.id, a.employer_id, a.resume_id, a.closed_at
           FROM applications a
-         WHERE a.resume_id = $3 AND a.candidate_id = $2
+         WHERE a.candidate_id = $2 AND ($3::uuid IS NULL OR a.resume_id = $3)
            AND EXISTS (SELECT 1 FROM grants g
                         WHERE g.account_id = $1 AND g.scope_type = 'employer'
                           AND g.scope_id = a.employer_id
@@ -115,7 +115,7 @@ async def grounds(
         for r in tickets
     ] + [
         Ground(Reader.EMPLOYER_STAFF, r["closed_at"], employer_id=r["employer_id"],
-               application_id=r["id"])
+               application_id=r["id"], resume_id=r["resume_id"])
         for r in applications
     ]  # fmt: skip
     return sorted(found, key=lambda g: g.closed_at is not None)

@@ -216,3 +216,15 @@ async def test_the_employer_reads_the_resume_until_30_days_after_not_suitable(
     log = await (await pat.get("/api/me/audit")).json()
     assert [e["reader"] for e in log["items"]] == ["employer_staff", "employer_staff"]
     assert log["items"][0]["employer"]["name"] == "测试企业（示例）"
+
+
+async def test_the_employer_sees_only_the_resume_sent_with_the_application(
+    client: Client,
+) -> None:
+    ren = await quick_person(client, "ren@example.org")
+    sent, kept = await a_resume(ren), await a_resume(ren)
+    acme = await an_employer(client, "hr@acme8.example.org")
+    await ren.post(f"/api/jobs/{acme.job_id}/applications", {"resume_id": str(sent)})
+    view = await (await acme.recruiter.get(f"/api/candidates/{ren.account_id}")).json()
+    assert [r["id"] for r in view["resumes"]] == [str(sent)]
+    assert str(kept) not in str(view)

@@ -157,3 +157,34 @@ async def test_a_deleted_resume_is_gone_and_only_its_owner_can_delete_it(client:
     assert (await hal.delete(f"/api/me/resumes/{resume_id}")).status == 204
     assert await problem(await hal.get(f"/api/resumes/{resume_id}"), 404) == "resume.not_found"
     assert await problem(await hal.get("/api/resumes/not-an-id"), 404) == "resume.not_found"
+
+
+async def test_booth_staff_see_the_waiting_candidates_card_and_resumes_others_do_not(
+    client: Client, clock: FakeClock
+) -> None:
+    jun = await quick_person(client, "jun@example.org", "刘军")
+    await jun.put(
+        "/api/me/profile",
+        {"name": "刘军", "phone": "+8613700137000", "education": "master",
+         "key_groups": ["laid_off"], "key_groups_consent": True},
+    )  # fmt: skip
+    first, second = await a_resume(jun), await a_resume(jun, DOCX)
+    employer = await an_employer(client, "hr@card.example.org")
+    other = await an_employer(client, "hr@elsewhere.example.org")
+    path = f"/api/candidates/{jun.account_id}"
+    assert await problem(await employer.recruiter.get(path), 403) == "auth.forbidden"
+
+    ticket = await a_ticket(client, employer.booth_id, jun)
+    view = await (await employer.recruiter.get(path)).json()
+    assert view["card"]["name"] == "刘军"
+    assert view["card"]["education"] == "master"
+    assert (view["card"]["phone"], view["card"]["key_groups"]) == (None, None)
+    assert {r["id"] for r in view["resumes"]} == {str(first), str(second)}
+    assert await problem(await other.recruiter.get(path), 403) == "auth.forbidden"
+
+    await end_ticket(client, ticket)
+    clock.advance(timedelta(days=30))
+    assert await problem(await employer.recruiter.get(path), 403) == "auth.forbidden"
+    assert await problem(await employer.recruiter.get("/api/candidates/nope"), 404) == (
+        "account.not_found"
+    )
