@@ -96,9 +96,12 @@ def test_a_snippet_is_a_window_around_the_first_match_with_shifted_ranges() -> N
     text = "前" * 100 + "会计" + "后" * 100
     found = snippet(text, ["会计"], width=40)
     assert found is not None
-    assert found.text.startswith("…") and found.text.endswith("…")
+    assert found.text.startswith("…")
+    assert found.text.endswith("…")
     [(start, end)] = found.ranges
     assert found.text[start:end] == "会计"
     assert snippet("无关内容", ["会计"]) is None
     short = snippet("负责会计核算", ["会计"])
-    assert short is not None and short.text == "负责会计核算" and short.ranges == [(2, 4)]
+    assert short is not None
+    assert short.text == "负责会计核算"
+    assert short.ranges == [(2, 4)]
