@@ -196,7 +196,7 @@ class JobEditPage extends LivePage {
       }),
       h(
         'fieldset',
-        { class: 'fieldset' },
+        { class: 'fieldset fieldset-stack' },
         h('legend', {}, t('jobs.editor.salary')),
         toggle(form, 'negotiable', t('jobs.salary.negotiable'), t('jobs.editor.negotiable_hint'), () => this.repaint()),
         form.values.negotiable

@@ -129,7 +129,7 @@ class ProfilePage extends LivePage {
     return [
       h(
         'fieldset',
-        { class: 'fieldset' },
+        { class: 'fieldset fieldset-stack' },
         h('legend', {}, t('people.profile.about')),
         field(form, {
           name: 'name',
@@ -175,7 +175,7 @@ class ProfilePage extends LivePage {
       ),
       h(
         'fieldset',
-        { class: 'fieldset' },
+        { class: 'fieldset fieldset-stack' },
         h('legend', {}, t('people.profile.contact')),
         field(form, {
           name: 'phone',
@@ -191,7 +191,7 @@ class ProfilePage extends LivePage {
       ),
       h(
         'fieldset',
-        { class: 'fieldset sensitive', id: 'key-groups' },
+        { class: 'fieldset fieldset-stack sensitive', id: 'key-groups' },
         h('legend', {}, t('people.profile.key_groups_title')),
         h('p', { class: 'hint' }, t('people.profile.key_groups_why')),
         toggle(
