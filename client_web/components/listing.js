@@ -71,7 +71,11 @@ export function matchNodes(item) {
   return {
     title: highlighted(item.title, highlight?.title),
     snippet: highlight?.snippet
-      ? h('p', { class: 'card-intro snippet' }, highlighted(highlight.snippet.text, highlight.snippet.ranges))
+      ? h(
+          'p',
+          { class: 'card-intro snippet' },
+          highlighted(highlight.snippet.text, highlight.snippet.ranges),
+        )
       : null,
   };
 }

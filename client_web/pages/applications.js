@@ -34,7 +34,16 @@ class ApplicationsPage extends LivePage {
     return [
       peopleTabs('applications'),
       model.failure
-        ? h('div', { class: 'notice notice-error', role: 'alert', id: 'applications-error', tabindex: '-1' }, h('p', {}, model.failure()))
+        ? h(
+            'div',
+            {
+              class: 'notice notice-error',
+              role: 'alert',
+              id: 'applications-error',
+              tabindex: '-1',
+            },
+            h('p', {}, model.failure()),
+          )
         : null,
       model.applications.length === 0
         ? h(
@@ -64,7 +73,12 @@ class ApplicationsPage extends LivePage {
         { class: 'card-title', id: titleId, tabindex: '-1' },
         h('a', { href: `/jobs/${application.job.id}` }, application.job.title),
       ),
-      h('p', { class: 'card-meta' }, h('span', {}, application.job.employer_name), applicationBadge(application.status)),
+      h(
+        'p',
+        { class: 'card-meta' },
+        h('span', {}, application.job.employer_name),
+        applicationBadge(application.status),
+      ),
       h(
         'dl',
         { class: 'card-facts' },
@@ -72,7 +86,9 @@ class ApplicationsPage extends LivePage {
         row(t('people.applications.changed'), when(application.updated_at, model.fair)),
         row(
           t('people.applications.resume'),
-          application.resume ? resumeLabel(application.resume) : t('people.applications.resume_deleted'),
+          application.resume
+            ? resumeLabel(application.resume)
+            : t('people.applications.resume_deleted'),
         ),
       ),
       FINAL.has(application.status)

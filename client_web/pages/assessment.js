@@ -63,7 +63,11 @@ class AssessmentPage extends LivePage {
       { class: 'hint attribution', id: 'assessment-attribution' },
       pick(attribution),
       ' ',
-      h('a', { href: attribution.source_url, rel: 'noopener external' }, t('people.assessment.source')),
+      h(
+        'a',
+        { href: attribution.source_url, rel: 'noopener external' },
+        t('people.assessment.source'),
+      ),
       ' ',
       t('people.assessment.license', { license: attribution.license }),
     );
@@ -98,9 +102,15 @@ class AssessmentPage extends LivePage {
         className: 'questionnaire',
         repaint: (options) => this.repaint(options),
         check: (values) =>
-          items.filter((item) => !values.answers[item.id]).map((item) => [`/answers/${item.id}`, 'required']),
+          items
+            .filter((item) => !values.answers[item.id])
+            .map((item) => [`/answers/${item.id}`, 'required']),
         content: () => [
-          h('p', { class: 'count', id: 'assessment-progress' }, t('people.assessment.progress', { answered, total: items.length })),
+          h(
+            'p',
+            { class: 'count', id: 'assessment-progress' },
+            t('people.assessment.progress', { answered, total: items.length }),
+          ),
           h(
             'ol',
             { class: 'questions' },
@@ -111,7 +121,11 @@ class AssessmentPage extends LivePage {
             { class: 'check' },
             this.#shareBox(form),
             h('label', { for: 'assessment-share' }, t('people.assessment.share')),
-            h('p', { class: 'hint', id: 'assessment-share-hint' }, t('people.assessment.share_hint')),
+            h(
+              'p',
+              { class: 'hint', id: 'assessment-share-hint' },
+              t('people.assessment.share_hint'),
+            ),
           ),
         ],
         submit: async (values) => {
@@ -151,7 +165,11 @@ class AssessmentPage extends LivePage {
     const progress = () => {
       const node = document.getElementById('assessment-progress');
       const answered = Object.keys(form.values.answers).length;
-      if (node) node.textContent = t('people.assessment.progress', { answered, total: this.model.bank.items.length });
+      if (node)
+        node.textContent = t('people.assessment.progress', {
+          answered,
+          total: this.model.bank.items.length,
+        });
     };
     return h(
       'li',
@@ -165,7 +183,12 @@ class AssessmentPage extends LivePage {
           { class: 'scale-options' },
           scale.map((step, stepIndex) => {
             const id = `answer-${item.id}-${stepIndex}`;
-            const radio = h('input', { type: 'radio', id, name: `answer-${item.id}`, value: String(step.value) });
+            const radio = h('input', {
+              type: 'radio',
+              id,
+              name: `answer-${item.id}`,
+              value: String(step.value),
+            });
             radio.checked = form.values.answers[item.id] === step.value;
             radio.addEventListener('change', () => {
               form.values.answers[item.id] = step.value;
@@ -185,7 +208,11 @@ class AssessmentPage extends LivePage {
       h(
         'section',
         { 'aria-labelledby': 'assessment-code' },
-        h('h2', { id: 'assessment-code', tabindex: '-1' }, t('people.assessment.code', { code: result.code })),
+        h(
+          'h2',
+          { id: 'assessment-code', tabindex: '-1' },
+          t('people.assessment.code', { code: result.code }),
+        ),
         h(
           'p',
           { class: 'hint' },
@@ -216,9 +243,18 @@ class AssessmentPage extends LivePage {
               score,
               max: MAX_SCORE,
             });
-            const bar = h('span', { class: 'score-bar', 'aria-hidden': 'true' }, h('span', { class: 'score-fill' }));
+            const bar = h(
+              'span',
+              { class: 'score-bar', 'aria-hidden': 'true' },
+              h('span', { class: 'score-fill' }),
+            );
             bar.firstChild.style.width = `${Math.round((100 * score) / MAX_SCORE)}%`;
-            return h('li', { dataset: { dimension: dimension.code } }, h('span', { class: 'score-label' }, label), bar);
+            return h(
+              'li',
+              { dataset: { dimension: dimension.code } },
+              h('span', { class: 'score-label' }, label),
+              bar,
+            );
           }),
         ),
       ),
@@ -230,7 +266,15 @@ class AssessmentPage extends LivePage {
           'ul',
           { class: 'inline-list', id: 'assessment-category-list' },
           result.categories.map((category) =>
-            h('li', {}, h('a', { href: `/jobs?category=${encodeURIComponent(category)}` }, categoryText(category))),
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: `/jobs?category=${encodeURIComponent(category)}` },
+                categoryText(category),
+              ),
+            ),
           ),
         ),
       ),
@@ -239,7 +283,11 @@ class AssessmentPage extends LivePage {
         { 'aria-labelledby': 'assessment-jobs' },
         h('h2', { id: 'assessment-jobs' }, t('people.assessment.jobs')),
         model.jobs && model.jobs.items.length > 0
-          ? h('ul', { class: 'cards', id: 'assessment-job-list' }, model.jobs.items.map((job) => jobCard(job)))
+          ? h(
+              'ul',
+              { class: 'cards', id: 'assessment-job-list' },
+              model.jobs.items.map((job) => jobCard(job)),
+            )
           : h('p', {}, t('people.assessment.no_jobs')),
       ),
       this.#sharing(model),
@@ -254,7 +302,10 @@ class AssessmentPage extends LivePage {
             id: 'assessment-retake',
             onclick: () => {
               model.retaking = true;
-              model.form = new FormModel('assessment', { answers: {}, share: result.share_with_recruiters });
+              model.form = new FormModel('assessment', {
+                answers: {},
+                share: result.share_with_recruiters,
+              });
               this.repaint({ focus: 'h1' });
             },
           },
@@ -271,15 +322,28 @@ class AssessmentPage extends LivePage {
       { 'aria-labelledby': 'assessment-sharing' },
       h('h2', { id: 'assessment-sharing', tabindex: '-1' }, t('people.assessment.sharing')),
       model.sharingFailure
-        ? h('div', { class: 'notice notice-error', role: 'alert' }, h('p', {}, model.sharingFailure()))
+        ? h(
+            'div',
+            { class: 'notice notice-error', role: 'alert' },
+            h('p', {}, model.sharingFailure()),
+          )
         : null,
-      h('p', { id: 'assessment-shared' }, shared ? t('people.assessment.shared_yes') : t('people.assessment.shared_no')),
+      h(
+        'p',
+        { id: 'assessment-shared' },
+        shared ? t('people.assessment.shared_yes') : t('people.assessment.shared_no'),
+      ),
       h(
         'p',
         { class: 'actions' },
         h(
           'button',
-          { type: 'button', class: 'button button-secondary', id: 'assessment-share-toggle', onclick: () => this.#share(!shared) },
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: 'assessment-share-toggle',
+            onclick: () => this.#share(!shared),
+          },
           shared ? t('people.assessment.stop_sharing') : t('people.assessment.start_sharing'),
         ),
       ),

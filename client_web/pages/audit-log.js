@@ -50,7 +50,11 @@ class AuditLogPage extends LivePage {
     return h(
       'li',
       { class: 'card', dataset: { reader: entry.reader } },
-      h('p', { class: 'card-title' }, tCode('people.audit.action.', action, 'people.audit.action.unknown')),
+      h(
+        'p',
+        { class: 'card-title' },
+        tCode('people.audit.action.', action, 'people.audit.action.unknown'),
+      ),
       h(
         'dl',
         { class: 'card-facts' },

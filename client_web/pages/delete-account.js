@@ -50,7 +50,10 @@ class DeleteAccountPage extends LivePage {
             name: 'password',
             label: t('people.delete.password'),
             hint: t('people.delete.password_hint'),
-            control: input(form, 'password', { type: 'password', autocomplete: 'current-password' }),
+            control: input(form, 'password', {
+              type: 'password',
+              autocomplete: 'current-password',
+            }),
           }),
         ],
         submit: async (values) => {

@@ -3,9 +3,23 @@
 // not yet verified is saved but stays private until verification (the page says so).
 
 import { api } from '../api.js';
-import { FormModel, checkboxes, field, formNode, input, missing, select } from '../components/form.js';
+import {
+  FormModel,
+  checkboxes,
+  field,
+  formNode,
+  input,
+  missing,
+  select,
+} from '../components/form.js';
 import { CATEGORIES } from '../components/job-card.js';
-import { EDUCATION, KEY_GROUPS, categoryText, educationText, keyGroupText } from '../components/job-text.js';
+import {
+  EDUCATION,
+  KEY_GROUPS,
+  categoryText,
+  educationText,
+  keyGroupText,
+} from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
 import { go } from '../components/navigate.js';
 import { REGIONS, regionName } from '../components/regions.js';
@@ -62,7 +76,12 @@ function body(form) {
 
 function toggle(model, name, label, hint, onchange = null) {
   const id = `${model.id}-${name}`;
-  const box = h('input', { type: 'checkbox', id, name, 'aria-describedby': hint ? `${id}-hint` : null });
+  const box = h('input', {
+    type: 'checkbox',
+    id,
+    name,
+    'aria-describedby': hint ? `${id}-hint` : null,
+  });
   box.checked = Boolean(model.values[name]);
   box.addEventListener('change', () => {
     model.values[name] = box.checked;
@@ -111,7 +130,13 @@ class JobEditPage extends LivePage {
   body(model) {
     if (!model.account) return signInPrompt();
     if (!model.employer) {
-      return h('p', {}, t('jobs.editor.no_employer'), ' ', h('a', { href: '/manage/employers' }, t('jobs.manage.employers')));
+      return h(
+        'p',
+        {},
+        t('jobs.editor.no_employer'),
+        ' ',
+        h('a', { href: '/manage/employers' }, t('jobs.manage.employers')),
+      );
     }
     const form = model.form;
     return [
@@ -133,7 +158,8 @@ class JobEditPage extends LivePage {
         repaint: (options) => this.repaint(options),
         check: (current) => {
           const refused = missing(current, REQUIRED);
-          if (!current.negotiable && current.salary_min.trim() === '') refused.push(['/salary', 'required']);
+          if (!current.negotiable && current.salary_min.trim() === '')
+            refused.push(['/salary', 'required']);
           if (!current.negotiable && current.salary_max.trim() === '') {
             refused.push(['/salary/max', 'required']);
           }
@@ -154,7 +180,9 @@ class JobEditPage extends LivePage {
               method: 'POST',
               body: { ...body(current), fair_id: model.fair.id, employer_id: model.employer.id },
             });
-            go(`/manage/jobs/${job.id}`, { notice: () => t('jobs.editor.created', { title: job.title }) });
+            go(`/manage/jobs/${job.id}`, {
+              notice: () => t('jobs.editor.created', { title: job.title }),
+            });
           }
         },
       }),
@@ -162,10 +190,15 @@ class JobEditPage extends LivePage {
   }
 
   #fields(model, form) {
-    const salaryError = (error) => (error.code === 'job.salary_range' ? t('jobs.editor.salary_range') : null);
+    const salaryError = (error) =>
+      error.code === 'job.salary_range' ? t('jobs.editor.salary_range') : null;
     return [
       model.job || model.employers.length < 2
-        ? h('p', { class: 'hint', id: 'job-employer' }, t('jobs.editor.employer', { name: model.employer.name }))
+        ? h(
+            'p',
+            { class: 'hint', id: 'job-employer' },
+            t('jobs.editor.employer', { name: model.employer.name }),
+          )
         : field(form, {
             name: 'employer',
             pointer: '/employer_id',
@@ -178,7 +211,8 @@ class JobEditPage extends LivePage {
               );
               control.value = model.employer.id;
               control.addEventListener('change', () => {
-                model.employer = model.employers.find((e) => e.id === control.value) ?? model.employer;
+                model.employer =
+                  model.employers.find((e) => e.id === control.value) ?? model.employer;
                 this.repaint();
               });
               return control;
@@ -192,13 +226,23 @@ class JobEditPage extends LivePage {
       field(form, {
         name: 'openings',
         label: t('jobs.editor.openings'),
-        control: input(form, 'openings', { inputmode: 'numeric', class: 'input-short', required: true }),
+        control: input(form, 'openings', {
+          inputmode: 'numeric',
+          class: 'input-short',
+          required: true,
+        }),
       }),
       h(
         'fieldset',
         { class: 'fieldset fieldset-stack' },
         h('legend', {}, t('jobs.editor.salary')),
-        toggle(form, 'negotiable', t('jobs.salary.negotiable'), t('jobs.editor.negotiable_hint'), () => this.repaint()),
+        toggle(
+          form,
+          'negotiable',
+          t('jobs.salary.negotiable'),
+          t('jobs.editor.negotiable_hint'),
+          () => this.repaint(),
+        ),
         form.values.negotiable
           ? null
           : h(

@@ -64,7 +64,10 @@ class JobPage extends LivePage {
         fact(t('jobs.job.category'), categoryText(job.category)),
         fact(t('jobs.job.industry'), industryText(job.industry)),
         job.key_groups?.length
-          ? fact(t('jobs.job.key_groups'), job.key_groups.map(keyGroupText).join(t('jobs.list.separator')))
+          ? fact(
+              t('jobs.job.key_groups'),
+              job.key_groups.map(keyGroupText).join(t('jobs.list.separator')),
+            )
           : null,
       ),
       h(
@@ -137,7 +140,11 @@ class JobPage extends LivePage {
         h(
           'div',
           { class: 'actions' },
-          h('button', { type: 'submit', class: 'button', id: 'apply-submit' }, t('jobs.apply.submit')),
+          h(
+            'button',
+            { type: 'submit', class: 'button', id: 'apply-submit' },
+            t('jobs.apply.submit'),
+          ),
         ),
       ),
     );

@@ -5,7 +5,14 @@
 // Someone who does not work for the employer gets the API's refusal as the page.
 
 import { api, errorMessage } from '../api.js';
-import { APPLICATION_STATUSES, EMPLOYER_STATUSES, applicationBadge, applicationStatusText, educationText, keyGroupText } from '../components/job-text.js';
+import {
+  APPLICATION_STATUSES,
+  EMPLOYER_STATUSES,
+  applicationBadge,
+  applicationStatusText,
+  educationText,
+  keyGroupText,
+} from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
 import { resumeLabel, when } from '../components/people.js';
 import { regionName } from '../components/regions.js';
@@ -27,7 +34,16 @@ class ManageApplicationsPage extends LivePage {
     ]);
     const employerId = this.query.get('employer') || employers.items[0]?.id || '';
     const status = this.query.get('status') ?? '';
-    const model = { account, fair, employers: employers.items, employerId, status, applications: [], drafts: {}, failure: null };
+    const model = {
+      account,
+      fair,
+      employers: employers.items,
+      employerId,
+      status,
+      applications: [],
+      drafts: {},
+      failure: null,
+    };
     if (employerId) model.applications = await this.#fetch(model, signal);
     return model;
   }
@@ -50,7 +66,11 @@ class ManageApplicationsPage extends LivePage {
     return [
       this.#filters(model),
       model.failure
-        ? h('div', { class: 'notice notice-error', role: 'alert', id: 'inbox-error', tabindex: '-1' }, h('p', {}, model.failure()))
+        ? h(
+            'div',
+            { class: 'notice notice-error', role: 'alert', id: 'inbox-error', tabindex: '-1' },
+            h('p', {}, model.failure()),
+          )
         : null,
       h(
         'h2',
@@ -92,7 +112,11 @@ class ManageApplicationsPage extends LivePage {
           event.preventDefault();
           model.employerId = employer.value;
           model.status = status.value;
-          window.history.replaceState(null, '', `/manage/applications${queryString({ employer: model.employerId, status: model.status })}`);
+          window.history.replaceState(
+            null,
+            '',
+            `/manage/applications${queryString({ employer: model.employerId, status: model.status })}`,
+          );
           try {
             model.applications = await this.#fetch(model);
             model.failure = null;
@@ -108,11 +132,25 @@ class ManageApplicationsPage extends LivePage {
         'div',
         { class: 'filter-fields' },
         model.employers.length > 1 || !model.employers.some((e) => e.id === model.employerId)
-          ? h('div', { class: 'field' }, h('label', { for: 'inbox-employer' }, t('jobs.manage.employer')), employer)
+          ? h(
+              'div',
+              { class: 'field' },
+              h('label', { for: 'inbox-employer' }, t('jobs.manage.employer')),
+              employer,
+            )
           : null,
-        h('div', { class: 'field' }, h('label', { for: 'inbox-status' }, t('jobs.inbox.status')), status),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'inbox-status' }, t('jobs.inbox.status')),
+          status,
+        ),
       ),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button', id: 'inbox-show' }, t('jobs.inbox.show'))),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'button', id: 'inbox-show' }, t('jobs.inbox.show')),
+      ),
     );
   }
 
@@ -126,7 +164,9 @@ class ManageApplicationsPage extends LivePage {
       { id: statusId, name: 'status' },
       EMPLOYER_STATUSES.map((value) => h('option', { value }, applicationStatusText(value))),
     );
-    choice.value = model.drafts[application.id] ?? (EMPLOYER_STATUSES.includes(application.status) ? application.status : 'viewed');
+    choice.value =
+      model.drafts[application.id] ??
+      (EMPLOYER_STATUSES.includes(application.status) ? application.status : 'viewed');
     choice.addEventListener('change', () => {
       model.drafts[application.id] = choice.value;
     });
@@ -134,7 +174,11 @@ class ManageApplicationsPage extends LivePage {
     return h(
       'li',
       { class: 'card', dataset: { application: application.id } },
-      h('h3', { class: 'card-title', id: titleId, tabindex: '-1' }, candidate?.name || t('jobs.inbox.anonymous')),
+      h(
+        'h3',
+        { class: 'card-title', id: titleId, tabindex: '-1' },
+        candidate?.name || t('jobs.inbox.anonymous'),
+      ),
       h(
         'p',
         { class: 'card-meta' },
@@ -145,16 +189,29 @@ class ManageApplicationsPage extends LivePage {
         ? h(
             'dl',
             { class: 'card-facts' },
-            candidate.region_code ? row(t('people.profile.region'), regionName(candidate.region_code)) : null,
-            candidate.education ? row(t('people.profile.education'), educationText(candidate.education)) : null,
-            candidate.graduation_year ? row(t('people.profile.graduation_year'), String(candidate.graduation_year)) : null,
-            candidate.desired_jobs?.length ? row(t('people.profile.desired_jobs'), candidate.desired_jobs.join('、')) : null,
+            candidate.region_code
+              ? row(t('people.profile.region'), regionName(candidate.region_code))
+              : null,
+            candidate.education
+              ? row(t('people.profile.education'), educationText(candidate.education))
+              : null,
+            candidate.graduation_year
+              ? row(t('people.profile.graduation_year'), String(candidate.graduation_year))
+              : null,
+            candidate.desired_jobs?.length
+              ? row(t('people.profile.desired_jobs'), candidate.desired_jobs.join('、'))
+              : null,
             candidate.phone ? row(t('people.profile.phone'), candidate.phone) : null,
             candidate.email ? row(t('people.profile.email'), candidate.email) : null,
             candidate.key_groups?.length
-              ? row(t('people.profile.key_groups'), candidate.key_groups.map(keyGroupText).join('、'))
+              ? row(
+                  t('people.profile.key_groups'),
+                  candidate.key_groups.map(keyGroupText).join('、'),
+                )
               : null,
-            candidate.assessment ? row(t('jobs.inbox.assessment'), candidate.assessment.code) : null,
+            candidate.assessment
+              ? row(t('jobs.inbox.assessment'), candidate.assessment.code)
+              : null,
             row(t('people.applications.sent'), when(application.created_at, model.fair)),
           )
         : null,
@@ -187,8 +244,22 @@ class ManageApplicationsPage extends LivePage {
                 this.#setStatus(application, choice.value);
               },
             },
-            h('div', { class: 'field' }, h('label', { for: statusId }, t('jobs.inbox.set_status')), choice),
-            h('button', { type: 'submit', class: 'button', id: `status-save-${application.id}`, 'aria-describedby': titleId }, t('jobs.inbox.save_status')),
+            h(
+              'div',
+              { class: 'field' },
+              h('label', { for: statusId }, t('jobs.inbox.set_status')),
+              choice,
+            ),
+            h(
+              'button',
+              {
+                type: 'submit',
+                class: 'button',
+                id: `status-save-${application.id}`,
+                'aria-describedby': titleId,
+              },
+              t('jobs.inbox.save_status'),
+            ),
           ),
     );
   }

@@ -52,7 +52,9 @@ class ManageJobsPage extends ListPage {
       extra: h(
         'p',
         { class: 'actions' },
-        job.public ? null : h('span', { class: 'badge badge-muted' }, t('jobs.editor.private_badge')),
+        job.public
+          ? null
+          : h('span', { class: 'badge badge-muted' }, t('jobs.editor.private_badge')),
         h(
           'a',
           {
@@ -73,7 +75,13 @@ class ManageJobsPage extends ListPage {
   before(model) {
     if (!model.account) return signInPrompt();
     if (model.employers.length === 0) {
-      return h('p', {}, t('jobs.editor.no_employer'), ' ', h('a', { href: '/manage/employers' }, t('jobs.manage.employers')));
+      return h(
+        'p',
+        {},
+        t('jobs.editor.no_employer'),
+        ' ',
+        h('a', { href: '/manage/employers' }, t('jobs.manage.employers')),
+      );
     }
     return h(
       'ul',
@@ -89,7 +97,15 @@ class ManageJobsPage extends ListPage {
           ),
         ),
       ),
-      h('li', {}, h('a', { href: '/manage/applications', class: 'button button-secondary' }, t('jobs.inbox.title'))),
+      h(
+        'li',
+        {},
+        h(
+          'a',
+          { href: '/manage/applications', class: 'button button-secondary' },
+          t('jobs.inbox.title'),
+        ),
+      ),
     );
   }
 

@@ -54,11 +54,7 @@ class PoliciesPage extends ListPage {
     return h(
       'li',
       { class: 'card', dataset: { policy: policy.id } },
-      h(
-        'h3',
-        { class: 'card-title' },
-        h('a', { href: `/policies/${policy.id}` }, matches.title),
-      ),
+      h('h3', { class: 'card-title' }, h('a', { href: `/policies/${policy.id}` }, matches.title)),
       h(
         'p',
         { class: 'card-meta' },

@@ -40,7 +40,10 @@ class PolicyPage extends Page {
         fact(t('jobs.policies.kind'), policyKindText(policy.kind)),
         fact(t('jobs.search.region'), policyRegion(policy)),
         policy.published_at && fair
-          ? fact(t('jobs.policy.published'), instantNode(policy.published_at, fair.time_zone, language()))
+          ? fact(
+              t('jobs.policy.published'),
+              instantNode(policy.published_at, fair.time_zone, language()),
+            )
           : null,
         policy.status === 'draft' ? fact(t('jobs.policy.status'), t('jobs.policy.draft')) : null,
       ),

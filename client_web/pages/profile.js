@@ -4,7 +4,15 @@
 // candidate also ticks "share" — and who may see the contact details.
 
 import { api } from '../api.js';
-import { FormModel, checkboxes, field, formNode, input, missing, select } from '../components/form.js';
+import {
+  FormModel,
+  checkboxes,
+  field,
+  formNode,
+  input,
+  missing,
+  select,
+} from '../components/form.js';
 import { EDUCATION, keyGroupText } from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
 import { CANDIDATE_KEY_GROUPS, peopleTabs, signedIn, when } from '../components/people.js';
@@ -51,7 +59,10 @@ function body(form) {
       .filter(Boolean),
     key_groups: consent ? form.key_groups : [],
     key_groups_consent: consent,
-    visibility: { show_contact: form.show_contact, share_key_groups: consent && form.share_key_groups },
+    visibility: {
+      show_contact: form.show_contact,
+      share_key_groups: consent && form.share_key_groups,
+    },
   };
 }
 
@@ -82,10 +93,7 @@ class ProfilePage extends LivePage {
   async load(signal) {
     const account = await signedIn();
     if (!account) return { account: null };
-    const [profile, fair] = await Promise.all([
-      api('/api/me/profile', { signal }),
-      currentFair(),
-    ]);
+    const [profile, fair] = await Promise.all([api('/api/me/profile', { signal }), currentFair()]);
     return { account, profile, fair, form: new FormModel('profile', values(profile)) };
   }
 
@@ -101,7 +109,13 @@ class ProfilePage extends LivePage {
       peopleTabs('profile'),
       h('p', { class: 'intro' }, t('people.profile.intro')),
       profile.updated_at
-        ? h('p', { class: 'hint', id: 'profile-saved-at' }, t('people.profile.saved_at'), ' ', when(profile.updated_at, model.fair))
+        ? h(
+            'p',
+            { class: 'hint', id: 'profile-saved-at' },
+            t('people.profile.saved_at'),
+            ' ',
+            when(profile.updated_at, model.fair),
+          )
         : null,
       formNode(form, {
         label: t('people.profile.save'),
@@ -187,7 +201,12 @@ class ProfilePage extends LivePage {
           label: t('people.profile.email'),
           control: input(form, 'email', { type: 'email', autocomplete: 'email', maxlength: 120 }),
         }),
-        toggle(form, 'show_contact', t('people.profile.show_contact'), t('people.profile.show_contact_hint')),
+        toggle(
+          form,
+          'show_contact',
+          t('people.profile.show_contact'),
+          t('people.profile.show_contact_hint'),
+        ),
       ),
       h(
         'fieldset',
@@ -206,7 +225,10 @@ class ProfilePage extends LivePage {
               checkboxes(form, {
                 name: 'key_groups',
                 legend: t('people.profile.key_groups'),
-                options: CANDIDATE_KEY_GROUPS.map((group) => ({ value: group, label: keyGroupText(group) })),
+                options: CANDIDATE_KEY_GROUPS.map((group) => ({
+                  value: group,
+                  label: keyGroupText(group),
+                })),
               }),
               toggle(
                 form,

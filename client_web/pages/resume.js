@@ -56,7 +56,11 @@ class ResumePage extends Page {
       h(
         'p',
         {},
-        h('a', { href: this.#url, download: file.filename, class: 'button', id: 'resume-save' }, t('people.resume.save', { name: resumeLabel(file) })),
+        h(
+          'a',
+          { href: this.#url, download: file.filename, class: 'button', id: 'resume-save' },
+          t('people.resume.save', { name: resumeLabel(file) }),
+        ),
       ),
       h('p', { class: 'hint' }, t('people.resume.audited')),
     ];

@@ -14,7 +14,8 @@ import { t, tCode } from '../lib/i18n.js';
 import { announce } from '../notices.js';
 
 const MAX_BYTES = 5 * 1024 * 1024; // server/domain/resumes.py MAX_BYTES
-const ACCEPT = '.pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const ACCEPT =
+  '.pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** Why the page refuses `file` before sending it, as a function giving text, or null. */
 function refusal(file) {
@@ -29,10 +30,7 @@ class ResumesPage extends LivePage {
   async load(signal) {
     const account = await signedIn();
     if (!account) return { account: null };
-    const [resumes, fair] = await Promise.all([
-      api('/api/me/resumes', { signal }),
-      currentFair(),
-    ]);
+    const [resumes, fair] = await Promise.all([api('/api/me/resumes', { signal }), currentFair()]);
     return { account, fair, resumes: resumes.items, error: null, busy: false, confirming: null };
   }
 
@@ -76,7 +74,12 @@ class ResumesPage extends LivePage {
           model.error
             ? h(
                 'p',
-                { id: 'resume-error', class: 'field-error', role: 'alert', dataset: model.errorCode ? { errorCode: model.errorCode } : {} },
+                {
+                  id: 'resume-error',
+                  class: 'field-error',
+                  role: 'alert',
+                  dataset: model.errorCode ? { errorCode: model.errorCode } : {},
+                },
                 model.error(),
               )
             : null,
@@ -85,7 +88,11 @@ class ResumesPage extends LivePage {
         h(
           'div',
           { class: 'actions' },
-          h('button', { type: 'submit', class: 'button', id: 'resume-upload' }, t('people.resumes.upload')),
+          h(
+            'button',
+            { type: 'submit', class: 'button', id: 'resume-upload' },
+            t('people.resumes.upload'),
+          ),
         ),
       ),
     );
@@ -158,7 +165,13 @@ class ResumesPage extends LivePage {
           resumeLabel(resume),
         ),
       ),
-      h('p', { class: 'card-meta' }, t('people.resumes.uploaded_at'), ' ', when(resume.uploaded_at, model.fair)),
+      h(
+        'p',
+        { class: 'card-meta' },
+        t('people.resumes.uploaded_at'),
+        ' ',
+        when(resume.uploaded_at, model.fair),
+      ),
       h(
         'p',
         { class: 'actions' },
