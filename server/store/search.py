@@ -215,8 +215,9 @@ def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str
                                  AND b.fair_id = {fair}))"""
             )
         parts.append(
-            f"""SELECT 'employer', e.id, e.name, e.region_code, e.industry,
-                       {rank.format(col="e.search")}, e.updated_at, ARRAY[e.description]
+            f"""SELECT 'employer' AS type, e.id, e.name AS title, e.region_code,
+                       e.industry AS subtitle, {rank.format(col="e.search")} AS rank,
+                       e.updated_at, ARRAY[e.description] AS texts
                   FROM employers e
                  WHERE {" AND ".join(where)}"""
         )
@@ -233,9 +234,9 @@ def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str
         if filters.kind is not None:
             where.append(f"p.kind = {arg(filters.kind)}")
         parts.append(
-            f"""SELECT 'policy', p.id, p.title, p.region_code, p.kind,
-                       {rank.format(col="p.search")}, p.updated_at,
-                       ARRAY[{", ".join(f"p.{name}" for name in FIELD_NAMES)}]
+            f"""SELECT 'policy' AS type, p.id, p.title, p.region_code, p.kind AS subtitle,
+                       {rank.format(col="p.search")} AS rank, p.updated_at,
+                       ARRAY[{", ".join(f"p.{name}" for name in FIELD_NAMES)}] AS texts
                   FROM policies p
                  WHERE {" AND ".join(where)}"""
         )
