@@ -7,6 +7,7 @@ can never be rendered as a page of this site, whatever it contains.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import datetime
 from typing import Annotated, Any
@@ -118,7 +119,8 @@ def register(api: Api) -> None:
                 raise Problem("resume.too_large", f"a resume is at most {MAX_BYTES} bytes") from exc
             raise
         try:
-            media_type = check_resume(filename, data)
+            # Inflating a DOCX to check it can take a CPU-second: off the event loop.
+            media_type = await asyncio.to_thread(check_resume, filename, data)
         except ResumeRefused as exc:
             raise Problem(exc.code, exc.message) from exc
         async with call.app[POOL].acquire() as conn, conn.transaction():

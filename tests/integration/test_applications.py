@@ -228,3 +228,26 @@ async def test_the_employer_sees_only_the_resume_sent_with_the_application(
     view = await (await acme.recruiter.get(f"/api/candidates/{ren.account_id}")).json()
     assert [r["id"] for r in view["resumes"]] == [str(sent)]
     assert str(kept) not in str(view)
+
+
+async def test_bad_list_queries_and_status_bodies_get_clear_codes(client: Client) -> None:
+    sue = await quick_person(client, "sue@example.org")
+    acme = await an_employer(client, "hr@acme9.example.org")
+    created = await sue.post(
+        f"/api/jobs/{acme.job_id}/applications", {"resume_id": str(await a_resume(sue))}
+    )
+    application = f"/api/applications/{(await created.json())['id']}"
+    for query in ("employer=nope", "job=nope", "status=hired", "colour=red"):
+        response = await acme.recruiter.get(f"/api/applications?{query}")
+        assert await problem(response, 422) == "request.invalid"
+    unknown_job = "/api/applications?job=018f0000-0000-7000-8000-000000000000"
+    assert await problem(await acme.recruiter.get(unknown_job), 404) == "job.not_found"
+    for body in ({}, {"status": None}, {"status": "viewed", "note": "x"}):
+        assert await problem(await acme.recruiter.patch(application, body), 422) == (
+            "request.invalid"
+        )
+    assert await problem(
+        await acme.recruiter.patch("/api/applications/x", {"status": "viewed"}), 404
+    ) == ("application.not_found")
+    assert (await (await sue.get(application)).json())["status"] == "submitted"
+    assert (await (await sue.get("/api/me/notifications")).json())["items"] == []
