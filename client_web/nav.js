@@ -32,7 +32,6 @@ export const NAV = {
   candidate: [
     { id: 'my-lines', href: '/me/lines', label: 'shell.nav.my_lines' },
     { id: 'my-profile', href: '/me/profile', label: 'shell.nav.my_profile' },
-    { id: 'my-applications', href: '/me/applications', label: 'shell.nav.my_applications' },
   ],
   recruiter: [
     { id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' },

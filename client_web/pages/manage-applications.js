@@ -2,9 +2,9 @@
 // employer the visitor recruits for. Each application shows the candidate as they
 // chose to be shown (contact, key groups and assessment only if they opted in), the
 // job, the resume to download (audited: the candidate sees it), and the status to set.
-// Someone who does not work for the employer gets the API's refusal as the page.
+// Someone who does not work for the employer is told so (the API answers 403).
 
-import { api, errorMessage } from '../api.js';
+import { ApiError, api, errorMessage } from '../api.js';
 import {
   APPLICATION_STATUSES,
   EMPLOYER_STATUSES,
@@ -44,7 +44,14 @@ class ManageApplicationsPage extends LivePage {
       drafts: {},
       failure: null,
     };
-    if (employerId) model.applications = await this.#fetch(model, signal);
+    if (!employerId) return model;
+    try {
+      model.applications = await this.#fetch(model, signal);
+    } catch (error) {
+      // Not one of this employer's recruiters or admins: say so, not "try again".
+      if (!(error instanceof ApiError && error.status === 403)) throw error;
+      model.refused = true;
+    }
     return model;
   }
 
@@ -63,6 +70,13 @@ class ManageApplicationsPage extends LivePage {
   body(model) {
     if (!model.account) return signInPrompt();
     if (!model.employerId) return h('p', {}, t('jobs.editor.no_employer'));
+    if (model.refused) {
+      return h(
+        'div',
+        { class: 'notice notice-error' },
+        h('p', { 'data-error-code': 'auth.forbidden' }, t('jobs.inbox.refused')),
+      );
+    }
     return [
       this.#filters(model),
       model.failure

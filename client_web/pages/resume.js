@@ -1,8 +1,8 @@
 // A resume by its link (/resumes/<id>): for whoever may read it — its owner, or the
 // staff of an employer it was sent to or of a booth whose queue its owner joined,
 // within 30 days of the application or ticket closing — the file is fetched (the
-// candidate's audit log records it) and offered to save; anyone else sees the API's
-// refusal in words instead of a raw error document.
+// candidate's audit log records it) and offered to save; anyone else is told who may
+// read a resume, instead of getting a raw error document.
 
 import { ApiError } from '../api.js';
 import { resumeLabel } from '../components/people.js';
@@ -27,6 +27,7 @@ class ResumePage extends Page {
       headers: { Accept: 'application/pdf, application/octet-stream, application/problem+json' },
       signal,
     });
+    if (response.status === 403) return { refused: true };
     if (!response.ok) {
       let problem = null;
       try {
@@ -46,11 +47,18 @@ class ResumePage extends Page {
     if (this.#url) URL.revokeObjectURL(this.#url);
   }
 
-  heading() {
-    return t('people.resume.title');
+  heading(file) {
+    return file.refused ? t('people.resume.refused_title') : t('people.resume.title');
   }
 
   render(file) {
+    if (file.refused) {
+      return h(
+        'div',
+        { class: 'notice notice-error' },
+        h('p', { 'data-error-code': 'auth.forbidden' }, t('people.resume.refused')),
+      );
+    }
     return [
       h('p', {}, t('people.resume.ready')),
       h(
