@@ -33,6 +33,7 @@ from server.domain.resumes import open_grounds, readable_resumes
 from server.errors import FieldError, Problem
 from server.origins import CSRF_COOKIE, SESSION_COOKIE
 from server.store import assessments as assessments_store
+from server.store import audit
 from server.store import profiles as store
 from server.store import resumes as resumes_store
 from server.store.resumes import OPEN_TICKET_STATES
@@ -244,6 +245,16 @@ def register(api: Api) -> None:
                 fallback_name=display_name,
             )
             resumes = await resumes_store.list_for(conn, candidate)
+            if candidate != principal.account_id:
+                async with conn.transaction():
+                    await audit.record(
+                        conn,
+                        audit.VIEWED,
+                        candidate_id=candidate,
+                        reader_id=principal.account_id,
+                        ground=grounds[0],
+                        now=call.app[CLOCK].now(),
+                    )
         if candidate == principal.account_id:
             readable = [r["id"] for r in resumes]
         else:

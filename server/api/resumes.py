@@ -62,9 +62,9 @@ class EmployerRef(Model):
 
 class AuditEntry(Model):
     at: datetime
-    action: str
-    resume_id: UUID | None
-    filename: str
+    action: str = Field(description="resume.downloaded or profile.viewed")
+    resume_id: UUID | None = Field(description="For resume.downloaded.")
+    filename: str = Field(description="For resume.downloaded; empty for profile.viewed.")
     reader: str = Field(description="self, booth_staff or employer_staff")
     reader_name: str
     employer: EmployerRef | None
@@ -203,8 +203,14 @@ def register(api: Api) -> None:
                     )
             content = await store.content(conn, resume_id)
             assert content is not None
-            await audit.record_download(
-                conn, candidate_id=owner, resume=row, reader_id=reader, ground=ground, now=now
+            await audit.record(
+                conn,
+                audit.DOWNLOADED,
+                candidate_id=owner,
+                resume=row,
+                reader_id=reader,
+                ground=ground,
+                now=now,
             )
         return web.Response(
             body=content,
@@ -221,19 +227,19 @@ def register(api: Api) -> None:
         "GET",
         "/api/me/audit",
         operation_id="getAuditLog",
-        summary="Who downloaded your resumes, and when (newest first)",
+        summary="Who downloaded your resumes or viewed your card, and when (newest first)",
         response=AuditLog,
         tags=tags,
     )
     async def get_audit_log(call: Call[None, None]) -> AuditLog:
         me = await account_id(call)
         async with call.app[POOL].acquire() as conn:
-            rows = await audit.downloads(conn, me)
+            rows = await audit.entries(conn, me)
         return AuditLog(
             items=[
                 AuditEntry(
                     at=r["at"],
-                    action="resume.downloaded",
+                    action=r["action"],
                     resume_id=r["resume_id"],
                     filename=r["filename"],
                     reader=r["reader_kind"],

@@ -72,8 +72,8 @@ async def erase_candidate(conn: Connection, account_id: UUID, now: datetime) -> 
         "UPDATE applications SET candidate_id = NULL, resume_id = NULL WHERE candidate_id = $1",
         account_id,
     )
-    for table in ("resume_downloads", "resumes", "assessment_results", "candidate_profiles"):
-        column = "candidate_id" if table == "resume_downloads" else "account_id"
+    for table in ("candidate_audit", "resumes", "assessment_results", "candidate_profiles"):
+        column = "candidate_id" if table == "candidate_audit" else "account_id"
         await conn.execute(f"DELETE FROM {table} WHERE {column} = $1", account_id)
     for table in ("notifications", "grants", "account_audit", "booth_staff", "staff_status"):
         await conn.execute(f"DELETE FROM {table} WHERE account_id = $1", account_id)

@@ -40,7 +40,7 @@ async def test_deleting_removes_personal_data_and_keeps_anonymous_counts(client:
         ("candidate_profiles", "account_id"),
         ("resumes", "account_id"),
         ("assessment_results", "account_id"),
-        ("resume_downloads", "candidate_id"),
+        ("candidate_audit", "candidate_id"),
         ("applications", "candidate_id"),
     ]:
         assert (

@@ -181,6 +181,10 @@ async def test_booth_staff_see_the_waiting_candidates_card_and_resumes_others_do
     assert (view["card"]["phone"], view["card"]["key_groups"]) == (None, None)
     assert {r["id"] for r in view["resumes"]} == {str(first), str(second)}
     assert await problem(await other.recruiter.get(path), 403) == "auth.forbidden"
+    log = (await (await jun.get("/api/me/audit")).json())["items"]
+    assert [(e["action"], e["reader"], e["booth_id"]) for e in log] == [
+        ("profile.viewed", "booth_staff", str(employer.booth_id))
+    ]
 
     await end_ticket(client, ticket)
     clock.advance(timedelta(days=30))

@@ -1,5 +1,5 @@
 -- Candidates: profiles, resumes, applications to jobs, the career assessment, and the
--- log of resume downloads each candidate can read (docs/people.md).
+-- log of what recruiters read about each candidate, which they can see (docs/people.md).
 --
 -- Key groups are sensitive personal information (PIPL): a profile holds them only with
 -- a recorded consent. Deleting an account keeps the accounts row as an anonymous
@@ -78,12 +78,15 @@ CREATE TABLE assessment_results (
     taken_at               timestamptz NOT NULL
 );
 
--- Every resume download, the owner's included; the reader's name is kept as it was.
-CREATE TABLE resume_downloads (
+-- What recruiters read about a candidate, which the candidate can see: every resume
+-- download (the owner's included) and every view of their card. The reader's name is
+-- kept as it was.
+CREATE TABLE candidate_audit (
     id              uuid PRIMARY KEY,
     candidate_id    uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    action          text NOT NULL CHECK (action IN ('resume.downloaded', 'profile.viewed')),
     resume_id       uuid REFERENCES resumes (id) ON DELETE SET NULL,
-    filename        text NOT NULL,
+    filename        text NOT NULL DEFAULT '',
     reader_id       uuid REFERENCES accounts (id) ON DELETE SET NULL,
     reader_name     text NOT NULL DEFAULT '',
     reader_kind     text NOT NULL CHECK (reader_kind IN ('self', 'booth_staff',
@@ -93,4 +96,4 @@ CREATE TABLE resume_downloads (
     application_id  uuid REFERENCES applications (id) ON DELETE SET NULL,
     at              timestamptz NOT NULL
 );
-CREATE INDEX resume_downloads_candidate_idx ON resume_downloads (candidate_id, at DESC);
+CREATE INDEX candidate_audit_candidate_idx ON candidate_audit (candidate_id, at DESC);
