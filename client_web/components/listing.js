@@ -136,16 +136,22 @@ export class ListPage extends LivePage {
 
   async search(page) {
     const model = this.model;
-    model.values = { ...model.draft };
-    model.page = page;
-    const url = window.location.pathname + queryString(model.values, page);
-    window.history.replaceState(null, '', url);
-    this.query = new URLSearchParams(window.location.search);
+    if (model.busy) return;
+    model.busy = true;
+    const values = { ...model.draft };
     try {
-      model.results = await this.fetch(model.values, page);
+      model.results = await this.fetch(values, page);
+      model.values = values;
+      model.page = page;
       model.failure = null;
+      // The URL follows the results shown (not the request), so a reload shows them.
+      const url = window.location.pathname + queryString(values, page);
+      window.history.replaceState(null, '', url);
+      this.query = new URLSearchParams(window.location.search);
     } catch (error) {
       model.failure = () => errorMessage(error);
+    } finally {
+      model.busy = false;
     }
     this.repaint({ focus: `#${this.listId}-results-title` });
     if (!model.failure) announce(t('jobs.list.results', { count: model.results.total }));
