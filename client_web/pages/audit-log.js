@@ -1,6 +1,7 @@
-// Who read my resumes (/me/audit-log): every download of a resume — mine included —
-// with when, who (their name and role: myself, a booth's staff, an employer's
-// recruiter) and which file. The server writes an entry on every download.
+// Who read my resumes and profile (/me/audit-log): every download of a resume — mine
+// included — and every recruiter's opening of my profile card, with when, who (their
+// name and role: myself, a booth's staff, an employer's recruiter) and which file.
+// The server writes the entries (docs/people.md, getAuditLog).
 
 import { api } from '../api.js';
 import { LivePage } from '../components/live-page.js';
@@ -61,7 +62,7 @@ class AuditLogPage extends LivePage {
         row(t('people.audit.at'), when(entry.at, model.fair)),
         row(t('people.audit.who'), who),
         entry.employer ? row(t('people.audit.employer'), entry.employer.name) : null,
-        row(t('people.audit.file'), entry.filename),
+        entry.filename ? row(t('people.audit.file'), entry.filename) : null,
       ),
     );
   }
