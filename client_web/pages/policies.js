@@ -9,6 +9,13 @@ import { REGIONS, regionName } from '../components/regions.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
+const SUMMARY = 80; // characters of the target scope under a title, without a keyword
+
+function summary(text) {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length > SUMMARY ? `${chars.slice(0, SUMMARY).join('')}…` : chars.join('');
+}
+
 /** A policy's region, or "national" for the main venue's (region_code null). */
 export function policyRegion(policy) {
   return policy.region_code ? regionName(policy.region_code) : t('jobs.policy.national');
@@ -61,7 +68,10 @@ class PoliciesPage extends ListPage {
         h('span', { class: `badge badge-${policy.kind}` }, policyKindText(policy.kind)),
         h('span', {}, policyRegion(policy)),
       ),
-      matches.snippet,
+      matches.snippet ??
+        (policy.target_scope
+          ? h('p', { class: 'card-intro' }, summary(policy.target_scope))
+          : null),
     );
   }
 
