@@ -120,13 +120,7 @@ class ProfilePage extends LivePage {
       formNode(form, {
         label: t('people.profile.save'),
         repaint: (options) => this.repaint(options),
-        check: (current) => {
-          const refused = missing(current, ['name']);
-          if (current.key_groups.length > 0 && !current.key_groups_consent) {
-            refused.push(['/key_groups', 'profile.key_group_consent']);
-          }
-          return refused;
-        },
+        check: (current) => missing(current, ['name']),
         content: () => this.#fields(form),
         submit: async (current) => {
           model.profile = await api('/api/me/profile', { method: 'PUT', body: body(current) });
@@ -218,7 +212,14 @@ class ProfilePage extends LivePage {
           'key_groups_consent',
           t('people.profile.consent'),
           t('people.profile.consent_hint'),
-          () => this.repaint(),
+          () => {
+            // Withdrawing consent drops the groups and their sharing (saved as such).
+            if (!form.values.key_groups_consent) {
+              form.values.key_groups = [];
+              form.values.share_key_groups = false;
+            }
+            this.repaint();
+          },
         ),
         consent
           ? [
