@@ -39,7 +39,11 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_fair_idx ON jobs (fair_id, region_code, id);
 CREATE INDEX jobs_employer_idx ON jobs (employer_id, id);
-CREATE INDEX jobs_search_idx ON jobs USING gin (search);
+-- fastupdate off: new rows go straight into the index instead of a pending list that
+-- every search scans until a VACUUM merges it (measured: 113 ms instead of 0.6 ms for
+-- '会计' over 10,880 freshly loaded jobs, and the planner fell back to a sequential
+-- scan). Jobs and policies are written by hand, a few at a time; searches are many.
+CREATE INDEX jobs_search_idx ON jobs USING gin (search) WITH (fastupdate = off);
 
 -- 惠企 (employer) / 惠民 (people) policies with the notice's six fields. region_code NULL
 -- is a national policy (the main venue's, edited by organisers).
@@ -66,9 +70,9 @@ CREATE TABLE policies (
     CHECK ((status = 'published') = (published_at IS NOT NULL))
 );
 CREATE INDEX policies_fair_idx ON policies (fair_id, status, region_code, id);
-CREATE INDEX policies_search_idx ON policies USING gin (search);
+CREATE INDEX policies_search_idx ON policies USING gin (search) WITH (fastupdate = off);
 
 -- Employers are global and owned by the structure tables; their search document lives
 -- beside them, refreshed by server/store/employers.py on every create and edit.
 ALTER TABLE employers ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
-CREATE INDEX employers_search_idx ON employers USING gin (search);
+CREATE INDEX employers_search_idx ON employers USING gin (search) WITH (fastupdate = off);
