@@ -98,8 +98,8 @@ URGENT_SHORTAGE_NAME: Final = ("急需紧缺", "Urgent shortage")
 
 
 class KeyGroup(StrEnum):
-    """Groups a job is aimed at: the notice's 重点群体, with the values featured sessions
-    use for ``target_groups`` (scheduler/sessions.py) so one set of labels serves both."""
+    """The notice's key groups (重点群体: 服务对象 and 暖心送岗): whom a job or a featured
+    session (``target_groups``, scheduler/sessions.py) is aimed at."""
 
     GRADUATES = "graduates"  # 2020届高校毕业生
     POVERTY_STRICKEN = "poverty_stricken"  # 贫困劳动力

@@ -284,3 +284,26 @@ async def test_bad_search_input_is_a_clear_problem(
     assert [e["pointer"] for e in body["errors"]] == [pointer]
     if code is not None:
         assert body["errors"][0]["code"] == code
+
+
+async def test_the_jobs_policies_and_search_operations_are_in_the_openapi_document(
+    client: TestClient[Any, Any],
+) -> None:
+    document = await (await client.get("/api/openapi.json")).json()
+    operation_ids = {
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+    }
+    assert {
+        "listJobs", "getJob", "createJob", "updateJob", "searchAll", "listPolicies",
+        "getPolicy", "createPolicy", "updatePolicy", "publishPolicy",
+    } <= operation_ids  # fmt: skip
+
+
+async def test_filters_that_exclude_every_type_find_nothing(client: TestClient[Any, Any]) -> None:
+    response = await client.get("/api/search", params={"type": "policy", "industry": "C"})
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert body["items"] == []
+    assert body["counts"] == {"job": 0, "employer": 0, "policy": 0}
