@@ -37,7 +37,7 @@ from server.domain.jobs import (
     SalaryError,
     open_to,
 )
-from server.domain.permissions import Action, Resource, allowed
+from server.domain.permissions import Action, Resource
 from server.domain.principal import Principal, Role
 from server.errors import FieldError, Problem
 from server.store import employers as employers_store
@@ -212,10 +212,6 @@ def employer_of(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["employer_id"], "region_code": row["employer_region_code"]}
 
 
-def may_edit(principal: Principal, employer_id: UUID) -> bool:
-    return allowed(principal, Action.EDIT_JOB, Resource(employer_id=employer_id))
-
-
 def render(row: dict[str, Any], terms: list[str] | None = None) -> JobOut:
     return JobOut(
         id=row["id"],
@@ -258,11 +254,9 @@ async def visible_job(
 ) -> dict[str, Any]:
     """The job if the principal may see it; 404 otherwise (existence stays private)."""
     row = await store.get_job(conn, job_id, for_update=for_update)
-    if row is None or not (
-        job_public(row)
-        or may_edit(principal, row["employer_id"])
-        or sees_privately(principal, employer_of(row))
-    ):
+    # sees_privately: the employer's recruiters and admins, its region's venue admins,
+    # organisers — those who also see the unverified employer itself.
+    if row is None or not (job_public(row) or sees_privately(principal, employer_of(row))):
         raise not_found(job_id)
     return row
 
@@ -352,9 +346,7 @@ def register(api: Api) -> None:
         async with call.app[POOL].acquire() as conn, conn.transaction():
             employer = await employers_store.get_employer(conn, body.employer_id)
             if employer is None or not (
-                employer["verified_at"] is not None
-                or may_edit(principal, employer["id"])
-                or sees_privately(principal, employer)
+                employer["verified_at"] is not None or sees_privately(principal, employer)
             ):
                 raise field_problem("/employer_id", "employer.not_found", "no such employer")
             authorize(principal, Action.EDIT_JOB, Resource(employer_id=employer["id"]))
