@@ -388,3 +388,29 @@ def test_job_search_on_a_phone_in_english_pages_through_results(ui: Ui) -> None:
     assert cards.first.get_attribute("data-job") != first
     assert ui.page.locator("#jobs-previous").is_enabled()
     ui.screenshot()
+
+
+def test_a_candidate_deletes_the_account_with_the_password_and_is_signed_out(ui: Ui) -> None:
+    sign_up(ui, "李注销")
+    fill_profile(ui, "李注销", "420000")
+    tab(ui, "people.tabs.delete")
+    wait_for_path(ui, "/me/delete")
+    password = ui.page.get_by_label(people_zh("people.delete.password"), exact=True)
+
+    # A wrong password deletes nothing and says so next to the field.
+    password.fill("Not-the-password-1")
+    ui.page.locator("#delete-account-submit").click()
+    ui.page.locator("#delete-account-summary").wait_for()
+    assert ui.focused()["id"] == "delete-account-summary"
+    assert ui.page.locator("#delete-account-password-error").inner_text() == text(
+        "errors", "zh-CN", "errors.field.account.wrong_password"
+    )
+    screenshots(ui, "delete")
+
+    password.fill("Candidate-2020")
+    ui.page.locator("#delete-account-submit").click()
+    wait_for_path(ui, "/")
+    announced(ui, people_zh("people.delete.done"))
+    sign_in_link = text("shell", "zh-CN", "shell.account.sign_in")
+    ui.page.locator("header").get_by_role("link", name=sign_in_link).wait_for()
+    assert ui.page.evaluate("async () => (await fetch('/api/me')).status") == 401
