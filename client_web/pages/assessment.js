@@ -101,10 +101,11 @@ class AssessmentPage extends LivePage {
         label: t('people.assessment.submit'),
         className: 'questionnaire',
         repaint: (options) => this.repaint(options),
-        check: (values) =>
-          items
-            .filter((item) => !values.answers[item.id])
-            .map((item) => [`/answers/${item.id}`, 'required']),
+        // One line for every unanswered item would bury the summary: name the first.
+        check: (values) => {
+          const first = items.find((item) => !values.answers[item.id]);
+          return first ? [[`/answers/${first.id}`, 'required']] : [];
+        },
         content: () => [
           h(
             'p',
@@ -161,6 +162,10 @@ class AssessmentPage extends LivePage {
     form.fields.set(`/answers/${item.id}`, {
       id: `answer-${item.id}-0`,
       label: t('people.assessment.item', { number: index + 1, text }),
+      explain: () =>
+        t('people.assessment.unanswered', {
+          count: this.model.bank.items.filter((i) => !form.values.answers[i.id]).length,
+        }),
     });
     const progress = () => {
       const node = document.getElementById('assessment-progress');

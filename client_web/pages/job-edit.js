@@ -112,7 +112,10 @@ class JobEditPage extends LivePage {
       employerId = job.employer.id;
     }
     const employers = await api('/api/employers?mine=true&limit=200', { signal });
-    const employer = employers.items.find((e) => e.id === employerId) ?? employers.items[0] ?? null;
+    const mine = employers.items.find((e) => e.id === employerId);
+    // Anyone may read an open job; only its employer's recruiters and admins edit it.
+    if (job && !mine) return { account, refused: true };
+    const employer = mine ?? employers.items[0] ?? null;
     return {
       account,
       fair,
@@ -129,6 +132,13 @@ class JobEditPage extends LivePage {
 
   body(model) {
     if (!model.account) return signInPrompt();
+    if (model.refused) {
+      return h(
+        'div',
+        { class: 'notice notice-error' },
+        h('p', { 'data-error-code': 'auth.forbidden' }, t('jobs.editor.refused')),
+      );
+    }
     if (!model.employer) {
       return h(
         'p',

@@ -260,7 +260,7 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     employer_id = next(g["scope_id"] for g in me["grants"] if g["role"] == "recruiter")
     employer = recruiter.server.get_json(f"/api/employers/{employer_id}")
     title = f"招聘会计岗位{random.randrange(10**6):06d}"
-    create_job(recruiter, employer, title)
+    job_id = create_job(recruiter, employer, title)
     screenshots(recruiter, "job-editor")
 
     # A candidate signs up, fills the profile, uploads a resume, takes the assessment.
@@ -315,6 +315,8 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     assert refused(stranger) == "auth.forbidden"
     assert stranger.page.request.get(f"{stranger.base_url}/api/resumes/{resume_id}").status == 403
     stranger.goto(f"/manage/applications?employer={employer_id}")
+    assert refused(stranger) == "auth.forbidden"
+    stranger.goto(f"/manage/jobs/{job_id}")  # nor edit the job
     assert refused(stranger) == "auth.forbidden"
     screenshots(stranger, "refused")
 
