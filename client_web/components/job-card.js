@@ -5,7 +5,7 @@
 
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { categoryText, educationText, salaryText, urgentBadge } from './job-text.js';
+import { categoryText, dataLang, educationText, salaryText, urgentBadge } from './job-text.js';
 import { matchNodes } from './listing.js';
 import { regionName } from './regions.js';
 
@@ -37,13 +37,13 @@ export function jobCard(job, { headingLevel = 'h3', extra = null } = {}) {
     { class: 'card job-card', dataset: { job: job.id } },
     h(
       headingLevel,
-      { class: 'card-title', id: `job-${job.id}-title` },
+      { class: 'card-title', id: `job-${job.id}-title`, lang: dataLang(job.title) },
       h('a', { href: `/jobs/${job.id}` }, matches.title),
     ),
     h(
       'p',
       { class: 'card-meta' },
-      h('span', {}, job.employer?.name ?? ''),
+      h('span', { lang: dataLang(job.employer?.name) }, job.employer?.name ?? ''),
       h('span', {}, regionName(job.region_code)),
       h('span', { class: 'salary' }, salaryText(job.salary)),
     ),

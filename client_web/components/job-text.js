@@ -94,6 +94,17 @@ export function applicationBadge(status) {
   );
 }
 
+const CJK = /[\u3400-\u9fff]/;
+
+/**
+ * lang="zh-CN" for text that employers and editors wrote in Chinese, shown on the
+ * English page (screen readers then read it as Chinese); null otherwise. The API's
+ * free text has no language of its own, so the script decides.
+ */
+export function dataLang(text) {
+  return language() !== 'zh-CN' && CJK.test(String(text ?? '')) ? 'zh-CN' : null;
+}
+
 /** A <dl> row. */
 export function fact(label, ...value) {
   return h('div', {}, h('dt', {}, label), h('dd', {}, ...value));

@@ -18,6 +18,7 @@ import { errorMessage } from '../api.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { announce } from '../notices.js';
+import { dataLang } from './job-text.js';
 import { LivePage } from './live-page.js';
 
 export const PAGE_SIZE = 20;
@@ -73,7 +74,7 @@ export function matchNodes(item) {
     snippet: highlight?.snippet
       ? h(
           'p',
-          { class: 'card-intro snippet' },
+          { class: 'card-intro snippet', lang: dataLang(highlight.snippet.text) },
           highlighted(highlight.snippet.text, highlight.snippet.ranges),
         )
       : null,

@@ -5,6 +5,7 @@
 import { api, errorMessage } from '../api.js';
 import {
   categoryText,
+  dataLang,
   educationText,
   fact,
   keyGroupText,
@@ -50,7 +51,11 @@ class JobPage extends LivePage {
       h(
         'p',
         { class: 'job-employer' },
-        h('a', { href: `/employers/${job.employer.id}` }, job.employer.name),
+        h(
+          'a',
+          { href: `/employers/${job.employer.id}`, lang: dataLang(job.employer.name) },
+          job.employer.name,
+        ),
         ' ',
         urgentBadge(job),
       ),
@@ -74,7 +79,9 @@ class JobPage extends LivePage {
         'section',
         { 'aria-labelledby': 'job-description' },
         h('h2', { id: 'job-description' }, t('jobs.job.description')),
-        job.description ? paragraphs(job.description) : h('p', {}, t('jobs.job.no_description')),
+        job.description
+          ? h('div', { lang: dataLang(job.description) }, paragraphs(job.description))
+          : h('p', {}, t('jobs.job.no_description')),
       ),
       this.#apply(model),
     ];

@@ -3,7 +3,7 @@
 // signing in. Each links to its page with the notice's six fields.
 
 import { api } from '../api.js';
-import { POLICY_KINDS, policyKindText } from '../components/job-text.js';
+import { POLICY_KINDS, dataLang, policyKindText } from '../components/job-text.js';
 import { ListPage, apiQuery, matchNodes } from '../components/listing.js';
 import { REGIONS, regionName } from '../components/regions.js';
 import { h } from '../lib/dom.js';
@@ -61,7 +61,11 @@ class PoliciesPage extends ListPage {
     return h(
       'li',
       { class: 'card', dataset: { policy: policy.id } },
-      h('h3', { class: 'card-title' }, h('a', { href: `/policies/${policy.id}` }, matches.title)),
+      h(
+        'h3',
+        { class: 'card-title', lang: dataLang(policy.title) },
+        h('a', { href: `/policies/${policy.id}` }, matches.title),
+      ),
       h(
         'p',
         { class: 'card-meta' },
@@ -70,7 +74,11 @@ class PoliciesPage extends ListPage {
       ),
       matches.snippet ??
         (policy.target_scope
-          ? h('p', { class: 'card-intro' }, summary(policy.target_scope))
+          ? h(
+              'p',
+              { class: 'card-intro', lang: dataLang(policy.target_scope) },
+              summary(policy.target_scope),
+            )
           : null),
     );
   }

@@ -3,7 +3,7 @@
 // basis — in that order, always all six (an empty one says so).
 
 import { api } from '../api.js';
-import { fact, policyKindText } from '../components/job-text.js';
+import { dataLang, fact, policyKindText } from '../components/job-text.js';
 import { paragraphs } from '../components/structure-text.js';
 import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
@@ -31,7 +31,9 @@ class PolicyPage extends Page {
         'section',
         { 'aria-labelledby': `policy-${id}`, class: 'policy-field', dataset: { field: id } },
         h('h2', { id: `policy-${id}` }, label),
-        text ? paragraphs(text) : h('p', { class: 'hint' }, t('jobs.policy.empty')),
+        text
+          ? h('div', { lang: dataLang(text) }, paragraphs(text))
+          : h('p', { class: 'hint' }, t('jobs.policy.empty')),
       );
     return [
       h(

@@ -381,6 +381,8 @@ def test_job_search_on_a_phone_in_english_pages_through_results(ui: Ui) -> None:
     category = text("jobs", "en", "jobs.category.finance")
     assert all(category in card for card in cards.all_inner_texts())
     first = cards.first.get_attribute("data-job")
+    # Chinese job titles on the English page are marked as Chinese for screen readers.
+    assert cards.first.locator(".card-title").get_attribute("lang") == "zh-CN"
 
     ui.tab_to("#jobs-next")
     ui.page.keyboard.press("Enter")
