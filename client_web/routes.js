@@ -184,6 +184,13 @@ export const routes = [
     load: () => import('./pages/job.js'),
   },
   {
+    name: 'search',
+    path: '/search',
+    tag: 'lf-search-page',
+    features: ['jobs', 'structure'],
+    load: () => import('./pages/search.js'),
+  },
+  {
     name: 'policies',
     path: '/policies',
     tag: 'lf-policies-page',

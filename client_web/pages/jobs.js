@@ -5,10 +5,11 @@
 
 import { api } from '../api.js';
 import { CATEGORIES, jobCard } from '../components/job-card.js';
-import { ListPage, apiQuery } from '../components/listing.js';
+import { ListPage, apiQuery, queryString } from '../components/listing.js';
 import { REGIONS, regionName } from '../components/regions.js';
 import { INDUSTRIES, industryText } from '../components/structure-text.js';
 import { categoryText } from '../components/job-text.js';
+import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
 export function jobFilters() {
@@ -47,6 +48,14 @@ class JobsPage extends ListPage {
 
   heading() {
     return t('jobs.search.title');
+  }
+
+  before(model) {
+    return h(
+      'p',
+      {},
+      h('a', { href: `/search${queryString({ q: model.values.q })}` }, t('jobs.everything.link')),
+    );
   }
 
   filters() {

@@ -418,3 +418,33 @@ def test_a_candidate_deletes_the_account_with_the_password_and_is_signed_out(ui:
     sign_in_link = text("shell", "zh-CN", "shell.account.sign_in")
     ui.page.locator("header").get_by_role("link", name=sign_in_link).wait_for()
     assert ui.page.evaluate("async () => (await fetch('/api/me')).status") == 401
+
+
+def test_searching_everything_counts_each_type_and_filters_by_type(ui: Ui) -> None:
+    word = "培训"  # in the demo's jobs, employers and policies
+    ui.goto("/jobs")
+    ui.page.get_by_role("link", name=jobs_zh("jobs.everything.link")).click()
+    wait_for_path(ui, "/search")
+    keyword = ui.page.get_by_label(jobs_zh("jobs.search.keyword"), exact=True)
+    keyword.fill(word)
+    keyword.press("Enter")
+    ui.page.wait_for_function(
+        "(w) => new URLSearchParams(location.search).get('q') === w", arg=word
+    )
+    ui.settle()
+    counts = ui.page.locator("#everything-counts").inner_text()
+    for key in ("job", "employer", "policy"):
+        assert not re.search(jobs_zh(f"jobs.everything.type.{key}") + " 0 条", counts), counts
+    results = ui.page.locator("#everything-results > li")
+    assert word in results.first.locator("mark").all_inner_texts()
+
+    ui.page.get_by_label(jobs_zh("jobs.everything.type_filter"), exact=True).select_option("policy")
+    ui.page.locator("#everything-search").click()
+    ui.page.wait_for_function("() => new URLSearchParams(location.search).get('type') === 'policy'")
+    ui.settle()
+    types = {results.nth(i).get_attribute("data-type") for i in range(results.count())}
+    assert types == {"policy"}
+    screenshots(ui, "everything")
+    results.first.get_by_role("link").click()
+    ui.page.wait_for_url(re.compile(r"/policies/[0-9a-f-]{36}$"))
+    ui.settle()
