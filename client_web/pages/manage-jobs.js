@@ -85,7 +85,7 @@ class ManageJobsPage extends ListPage {
     }
     return h(
       'ul',
-      { class: 'inline-list actions', id: 'new-job-links' },
+      { class: 'inline-list list-actions', id: 'new-job-links' },
       model.employers.map((employer) =>
         h(
           'li',

@@ -262,6 +262,10 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     title = f"招聘会计岗位{random.randrange(10**6):06d}"
     job_id = create_job(recruiter, employer, title)
     screenshots(recruiter, "job-editor")
+    recruiter.page.get_by_role("link", name=jobs_zh("jobs.editor.back")).click()
+    wait_for_path(recruiter, "/manage/jobs")
+    assert recruiter.page.locator(f"#our-jobs-results > li[data-job='{job_id}']").count() == 1
+    screenshots(recruiter, "our-jobs")
 
     # A candidate signs up, fills the profile, uploads a resume, takes the assessment.
     candidate = ui
