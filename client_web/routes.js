@@ -71,7 +71,7 @@ export const routes = [
     name: 'employer',
     path: '/employers/:id',
     tag: 'lf-employer-page',
-    features: ['structure'],
+    features: ['structure', 'jobs'],
     load: () => import('./pages/employer.js'),
   },
   {

@@ -281,6 +281,11 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     # … finds the job by a two-character word and applies with the resume.
     find_and_apply(candidate, "会计", employer["region_code"], title)
     screenshots(candidate, "job")
+    # The employer's page lists the job among its open jobs.
+    candidate.page.locator("main").get_by_role("link", name=employer["name"], exact=True).click()
+    wait_for_path(candidate, f"/employers/{employer_id}")
+    listed = candidate.page.locator("#employer-job-list").get_by_role("link", name=title)
+    assert listed.count() == 1
 
     # The recruiter sees the application and downloads the resume.
     nav_to(recruiter, text("shell", "zh-CN", "shell.nav.inbox"), "/manage/applications")
