@@ -76,7 +76,11 @@ class SearchPage extends ListPage {
 
   item(item) {
     const matches = matchNodes(item);
-    const region = item.region_code ? regionName(item.region_code) : null;
+    const region = item.region_code
+      ? regionName(item.region_code)
+      : item.type === 'policy'
+        ? t('jobs.policy.national')
+        : null;
     return h(
       'li',
       { class: 'card', dataset: { type: item.type, id: item.id } },
