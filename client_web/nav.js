@@ -25,12 +25,23 @@ export const NAV = {
     { id: 'home', href: '/', label: 'shell.nav.home' },
     { id: 'venues', href: '/venues', label: 'shell.nav.venues' },
     { id: 'programme', href: '/programme', label: 'shell.nav.programme' },
+    { id: 'jobs', href: '/jobs', label: 'shell.nav.jobs' },
+    { id: 'policies', href: '/policies', label: 'shell.nav.policies' },
   ],
   // Every account holds "candidate"; the account page is the header's link (session.js).
-  candidate: [{ id: 'my-lines', href: '/me/lines', label: 'shell.nav.my_lines' }],
-  recruiter: [{ id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' }],
+  candidate: [
+    { id: 'my-lines', href: '/me/lines', label: 'shell.nav.my_lines' },
+    { id: 'my-profile', href: '/me/profile', label: 'shell.nav.my_profile' },
+  ],
+  recruiter: [
+    { id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' },
+    { id: 'our-jobs', href: '/manage/jobs', label: 'shell.nav.our_jobs' },
+    { id: 'inbox', href: '/manage/applications', label: 'shell.nav.inbox' },
+  ],
   employer_admin: [
     { id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' },
+    { id: 'our-jobs', href: '/manage/jobs', label: 'shell.nav.our_jobs' },
+    { id: 'inbox', href: '/manage/applications', label: 'shell.nav.inbox' },
   ],
   counsellor: [],
   host: [],

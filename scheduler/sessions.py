@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from server.domain.jobs import KeyGroup as KeyGroup  # the notice's key groups, one list
+
 HUBEI = "420000"  # 就业援鄂: every cooperation session has Hubei on one side
 
 
@@ -42,16 +44,6 @@ class StaffingFocus(StrEnum):
     INDUSTRY = "industry"  # 行业性
     TRADE = "trade"  # 专业性
     SHORTAGE = "shortage"  # 急需紧缺工种
-
-
-class KeyGroup(StrEnum):
-    """The notice's key groups (服务对象 and 暖心送岗)."""
-
-    GRADUATES = "graduates"  # 2020届高校毕业生
-    POVERTY_STRICKEN = "poverty_stricken"  # 贫困劳动力
-    UNEMPLOYED = "unemployed"  # 登记失业人员
-    LAID_OFF = "laid_off"  # 下岗（待岗）职工
-    STRUGGLING_ENTERPRISE_STAFF = "struggling_enterprise_staff"  # 困难企业职工
 
 
 EDITABLE = frozenset({SessionState.DRAFT, SessionState.RETURNED})

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator
 from aiohttp import WSCloseCode, web
 
 from server.api import (
+    applications,
+    assessment,
     auth,
     booths,
     broadcast,
@@ -19,9 +21,14 @@ from server.api import (
     fairs,
     grants,
     health,
+    jobs,
     notifications,
+    policies,
+    profiles,
     programme,
     queue,
+    resumes,
+    search,
     sessions_live,
     static,
 )
@@ -111,6 +118,13 @@ def create_app(
     queue.register(api)
     programme.register(api)
     sessions_live.register(api)
+    profiles.register(api)
+    resumes.register(api)
+    applications.register(api)
+    assessment.register(api)
+    jobs.register(api)
+    policies.register(api)
+    search.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()

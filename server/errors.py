@@ -95,6 +95,23 @@ STATUS: Mapping[str, int] = {
     "chat.muted": 403,
     "chat.message_not_found": 404,
     "question.not_found": 404,
+    # candidates: profiles, resumes, applications, assessment (docs/people.md)
+    "profile.key_group_consent": 422,
+    "resume.not_found": 404,
+    "resume.type_refused": 415,
+    "resume.too_large": 413,
+    "resume.zip_bomb": 422,
+    "resume.limit": 409,
+    "application.not_found": 404,
+    "application.exists": 409,
+    "application.transition": 409,
+    "job.not_found": 404,  # shared with jobs: applying to a job that is not there
+    "job.not_open": 409,
+    "assessment.not_taken": 404,
+    "account.wrong_password": 403,
+    "account.in_queue": 409,
+    # jobs, policies, search (docs/jobs.md; job.not_found is in the block above)
+    "policy.not_found": 404,
 }
 
 

@@ -1,11 +1,13 @@
 // An employer's public page (/employers/<id>): logo, name, type, industry, region,
-// size, credit code, website, description, and its open booths at every venue.
+// size, credit code, website, description, its open booths at every venue and its
+// open jobs.
 // Until it is verified only its own people and its overseers can see it (the API
 // answers 404 to everyone else); they are told so here.
 
 import { api } from '../api.js';
 import { currentFair, pick } from '../fair.js';
 import { boothCard } from '../components/booth-card.js';
+import { jobCard } from '../components/job-card.js';
 import { regionName } from '../components/regions.js';
 import {
   employerTypeText,
@@ -20,23 +22,26 @@ import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import { me, scopesOf } from '../session.js';
 
+const JOBS_SHOWN = 50;
+
 class EmployerPage extends Page {
   async load(signal) {
     const id = encodeURIComponent(this.params.id);
-    const [employer, booths, fair, account] = await Promise.all([
+    const [employer, booths, jobs, fair, account] = await Promise.all([
       api(`/api/employers/${id}`, { signal }),
       api(`/api/booths?employer=${id}&status=approved&limit=500`, { signal }),
+      api(`/api/jobs?employer=${id}&per_page=${JOBS_SHOWN}`, { signal }),
       currentFair(),
       me().catch(() => null),
     ]);
-    return { employer, booths: booths.items, fair, account };
+    return { employer, booths: booths.items, jobs, fair, account };
   }
 
   heading({ employer }) {
     return employer.name;
   }
 
-  render({ employer, booths, fair, account }) {
+  render({ employer, booths, jobs, fair, account }) {
     const lang = language();
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
     const admin = scopesOf(account, 'employer_admin').includes(employer.id);
@@ -102,6 +107,18 @@ class EmployerPage extends Page {
               ),
             )
           : h('p', {}, t('structure.employer.no_booths')),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'employer-jobs' },
+        h('h2', { id: 'employer-jobs' }, t('jobs.employer.jobs', { count: jobs.total })),
+        jobs.items.length > 0
+          ? h(
+              'ul',
+              { class: 'cards', id: 'employer-job-list' },
+              jobs.items.map((job) => jobCard(job)),
+            )
+          : h('p', {}, t('jobs.employer.no_jobs')),
       ),
       admin
         ? h(

@@ -27,6 +27,8 @@ from server.api.auth import authorize, principal_of, signed_in
 from server.api.routing import Api, Call, Model, Query, read_body
 from server.appkeys import CLOCK, POOL
 from server.domain.credit_code import CreditCodeError, parse_credit_code
+from server.domain.industries import INDUSTRIES as INDUSTRIES  # re-exported: tests, pages
+from server.domain.industries import Industry
 from server.domain.permissions import Action, Resource, allowed
 from server.domain.principal import ROLE_SCOPE, Principal, Role
 from server.domain.regions import REGIONS, is_region_code
@@ -43,33 +45,6 @@ from server.store.employers import Viewer
 EmployerType = Literal["private", "sme", "micro", "state", "other"]
 SizeBand = Literal["1_19", "20_99", "100_299", "300_999", "1000_4999", "5000_plus"]
 
-# GB/T 4754-2017 industry sections (门类) A–T.
-INDUSTRIES: Final[dict[str, tuple[str, str]]] = {
-    "A": ("农、林、牧、渔业", "Agriculture, forestry, animal husbandry and fishery"),
-    "B": ("采矿业", "Mining"),
-    "C": ("制造业", "Manufacturing"),
-    "D": ("电力、热力、燃气及水生产和供应业", "Electricity, heat, gas and water supply"),
-    "E": ("建筑业", "Construction"),
-    "F": ("批发和零售业", "Wholesale and retail trade"),
-    "G": ("交通运输、仓储和邮政业", "Transport, storage and postal services"),
-    "H": ("住宿和餐饮业", "Accommodation and catering"),
-    "I": ("信息传输、软件和信息技术服务业", "Information transmission, software and IT services"),
-    "J": ("金融业", "Finance"),
-    "K": ("房地产业", "Real estate"),
-    "L": ("租赁和商务服务业", "Leasing and business services"),
-    "M": ("科学研究和技术服务业", "Scientific research and technical services"),
-    "N": ("水利、环境和公共设施管理业", "Water, environment and public facilities management"),
-    "O": ("居民服务、修理和其他服务业", "Resident services, repair and other services"),
-    "P": ("教育", "Education"),
-    "Q": ("卫生和社会工作", "Health and social work"),
-    "R": ("文化、体育和娱乐业", "Culture, sports and entertainment"),
-    "S": ("公共管理、社会保障和社会组织", "Public administration and social organisations"),
-    "T": ("国际组织", "International organisations"),
-}
-Industry = Literal[
-    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J",
-    "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
-]  # fmt: skip
 
 INVITATION_TTL: Final = timedelta(days=7)
 INVITATION_ALPHABET: Final = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: 5 bits each

@@ -53,7 +53,7 @@ def build_openapi(api: Api, *, title: str, version: str, server_url: str) -> dic
     schemas["Problem"] = PROBLEM_SCHEMA
     paths: dict[str, dict[str, Any]] = {}
     for op in api.operations:
-        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, keys)
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, keys, schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -71,7 +71,7 @@ def _ref(
     return keys[(model, mode)]
 
 
-def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
+def _operation(op: Operation, keys: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.tags:
         out["tags"] = list(op.tags)
@@ -80,7 +80,10 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         for name in re.findall(r"{(\w+)(?::[^}]*)?}", op.path)
     ]
     if op.query is not None:
-        schema = op.query.model_json_schema(ref_template=REF)
+        # The query model's schema as it stands in components: when two enums share a
+        # name (jobs' and sessions' Category), pydantic renames both there, and refs
+        # taken from a separate model_json_schema() would point at neither.
+        schema = schemas[_ref(keys, op.query, "validation")["$ref"].rsplit("/", 1)[1]]
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             parameters.append(

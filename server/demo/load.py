@@ -15,7 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.weeks import weeks_to_bring_forward
+from server.demo.candidates import load_candidates
 from server.demo.employers import load_structure
+from server.demo.jobs import load_jobs
+from server.demo.policies import load_policies
 from server.demo.programme import load_programme
 from server.ids import uuid7
 from server.store.db import Connection
@@ -146,6 +149,9 @@ async def load_demo(
             clock.now(),
         )
         await load_programme(conn, fair_id=fair_id, now=clock.now())
+        await load_candidates(conn, now=clock.now())
+        await load_jobs(conn, fair_id=fair_id, now=clock.now())
+        await load_policies(conn, fair_id=fair_id, now=clock.now())
     return DemoSummary(fair["slug"], starts_on, ends_on, len(venues), True)
 
 

@@ -13,7 +13,10 @@ The rules, in words:
   its booths' staff, and may request a booth;
 * a **recruiter** works for one employer and staffs that employer's booths when assigned;
 * any signed-in account may create an employer (and becomes its admin);
-* **booth staff** are assigned per booth; only they work its queue.
+* **booth staff** are assigned per booth; only they work its queue;
+* an employer's **recruiters and admins** edit its jobs;
+* **policies** are edited and published by the fair's organisers and by venue admins of
+  the policy's region (national policies: organisers only).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Action(StrEnum):
     SET_BOOTH_STAFF = "booth.set_staff"
     WORK_BOOTH = "booth.work"
     DISABLE_ACCOUNT = "account.disable"
+    EDIT_JOB = "job.edit"
+    EDIT_POLICY = "policy.edit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,4 +108,12 @@ def allowed(principal: Principal, action: Action, resource: Resource) -> bool:
         return organiser or principal.has(Role.VENUE_ADMIN, resource.booth_venue_id)
     if action is Action.WORK_BOOTH:
         return principal.account_id in resource.booth_staff
+    if action is Action.EDIT_JOB:
+        return resource.employer_id is not None and (
+            principal.has(Role.RECRUITER, resource.employer_id)
+            or principal.has(Role.EMPLOYER_ADMIN, resource.employer_id)
+        )
+    if action is Action.EDIT_POLICY:
+        # venue_region None is a national policy: the main venue's, so organisers only.
+        return organiser or principal.administers_region(resource.venue_region, resource.fair_id)
     raise ValueError(f"no rule for {action}")  # pragma: no cover - every Action has one

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from server.ids import uuid7
+from server.store import search as search_store
 from server.store.db import Connection
 
 EMPLOYER_COLUMNS = """
@@ -61,6 +62,7 @@ async def insert_employer(
         created_by,
         now,
     )
+    await search_store.index_employer(conn, employer_id)
     return employer_id
 
 
@@ -156,6 +158,7 @@ async def update_employer(
         now,
         *changes.values(),
     )
+    await search_store.index_employer(conn, employer_id)
     return resets
 
 

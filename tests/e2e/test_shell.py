@@ -89,7 +89,13 @@ def test_language_switch_is_applied_everywhere_and_remembered_after_reload(
 
     assert heading(ui) == fair["title_en"]
     assert ui.page.locator("#site-title").inner_text() == fair["title_en"]
-    assert [link["label"] for link in nav_links(ui)] == ["Home", "Venues", "Programme"]
+    assert [link["label"] for link in nav_links(ui)] == [
+        "Home",
+        "Venues",
+        "Programme",
+        "Jobs",
+        "Policies",
+    ]
     assert ui.page.locator("#notices").inner_text() == text("shell", "en", "shell.language.changed")
     assert ui.focused()["text"] == "中文", "focus stays on the language switch"
     # Chinese-only data (leader names) keeps its language for screen readers.
@@ -121,7 +127,7 @@ def test_keyboard_alone_reaches_every_top_level_section(ui: Ui, width: int) -> N
     assert ui.focused()["tag"] == "h1", "the skip link moves focus to the page heading"
 
     links = nav_links(ui)
-    assert [link["href"] for link in links] == ["/", "/venues", "/programme"]
+    assert [link["href"] for link in links] == ["/", "/venues", "/programme", "/jobs", "/policies"]
     for link in links:
         target = f"lf-nav a[data-nav='{link['id']}']"
         if not ui.page.locator(target).is_visible():

@@ -83,6 +83,8 @@ ALLOWED: dict[Action, set[tuple[Role, bool]]] = {
     Action.SET_BOOTH_STAFF: {(Role.EMPLOYER_ADMIN, True)},
     Action.WORK_BOOTH: {(r, True) for r in Role},  # assigned staff, whatever their role
     Action.DISABLE_ACCOUNT: {(Role.ORGANISER, True)},
+    Action.EDIT_JOB: {(Role.RECRUITER, True), (Role.EMPLOYER_ADMIN, True)},
+    Action.EDIT_POLICY: {(Role.VENUE_ADMIN, True), (Role.ORGANISER, True)},
 }
 
 
@@ -116,3 +118,9 @@ def test_a_venue_admin_verifies_only_employers_of_their_region_in_their_fair() -
     same_region_other_fair = Resource(fair_id=OTHER_FAIR, employer_region="110000")
     assert not allowed(admin, Action.VERIFY_EMPLOYER, same_region_other_fair)
     assert allowed(admin, Action.VERIFY_EMPLOYER, Resource(fair_id=FAIR, employer_region="110000"))
+
+
+def test_only_organisers_edit_a_national_policy() -> None:
+    national = Resource(fair_id=FAIR, venue_region=None)
+    assert allowed(principal(Role.ORGANISER), Action.EDIT_POLICY, national)
+    assert not allowed(principal(Role.VENUE_ADMIN), Action.EDIT_POLICY, national)

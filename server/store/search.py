@@ -1,0 +1,274 @@
+"""Search documents (tsvector columns built in Python) and the cross-type search query.
+
+Each searchable row — a job, a policy, an employer — keeps its document in its own
+``search`` column, rewritten in the same transaction as every change to what it is made
+of (:func:`index_job`, :func:`index_policy`, :func:`index_employer`; renaming an employer
+re-indexes its jobs, whose documents carry the employer's name). Visibility is never
+copied into the index: queries join the live rows (a job is public while it is open
+and its employer verified), so withdrawing a verification hides at once.
+
+See :mod:`server.domain.search` for the tokens and why they make PostgreSQL 15 and 18
+answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from server.domain import search
+from server.domain.industries import INDUSTRIES
+from server.domain.jobs import (
+    CATEGORY_NAMES,
+    EDUCATION_NAMES,
+    URGENT_SHORTAGE_NAME,
+    Category,
+    Education,
+    KeyGroup,
+    Salary,
+)
+from server.domain.policies import FIELD_NAMES, KIND_NAMES, PolicyKind
+from server.domain.regions import is_region_code, region_by_code
+from server.store.db import Connection
+
+KEY_GROUP_NAMES = {
+    KeyGroup.GRADUATES: "高校毕业生",
+    KeyGroup.POVERTY_STRICKEN: "贫困劳动力",
+    KeyGroup.UNEMPLOYED: "登记失业人员",
+    KeyGroup.LAID_OFF: "下岗待岗职工",
+    KeyGroup.STRUGGLING_ENTERPRISE_STAFF: "困难企业职工",
+}
+
+
+def _region_name(code: str | None) -> str:
+    return region_by_code(code).zh if code is not None and is_region_code(code) else "全国"
+
+
+# -- documents (which words of a row are searchable, and how much each counts) ----------
+
+
+def job_document(job: dict[str, Any], employer_name: str) -> str:
+    salary = Salary(job["salary_negotiable"], job["salary_min"], job["salary_max"])
+    facets = [
+        CATEGORY_NAMES[Category(job["category"])][0],
+        INDUSTRIES[job["industry"]][0],
+        EDUCATION_NAMES[Education(job["education"])][0],
+        _region_name(job["region_code"]),
+        salary.label_zh(),
+        *(KEY_GROUP_NAMES[KeyGroup(g)] for g in job["key_groups"]),
+    ]
+    if job["urgent_shortage"]:
+        facets.append(URGENT_SHORTAGE_NAME[0])
+    return search.tsvector_literal(
+        [
+            (job["title"], "A"),
+            (employer_name, "B"),
+            (" ".join(facets), "C"),
+            (job["description"], "D"),
+        ]
+    )
+
+
+def policy_document(policy: dict[str, Any]) -> str:
+    return search.tsvector_literal(
+        [
+            (policy["title"], "A"),
+            (policy["target_scope"], "B"),
+            (policy["subsidy_standard"], "B"),
+            (KIND_NAMES[PolicyKind(policy["kind"])][0], "C"),
+            (_region_name(policy["region_code"]), "C"),
+            *((policy[name], "D") for name in FIELD_NAMES[2:]),
+        ]
+    )
+
+
+def employer_document(employer: dict[str, Any]) -> str:
+    return search.tsvector_literal(
+        [
+            (employer["name"], "A"),
+            (f"{INDUSTRIES[employer['industry']][0]} {_region_name(employer['region_code'])}", "C"),
+            (employer["description"], "D"),
+        ]
+    )
+
+
+# -- indexing ---------------------------------------------------------------------------
+
+
+async def index_job(conn: Connection, job_id: UUID) -> None:
+    row = await conn.fetchrow(
+        "SELECT j.*, e.name AS employer_name FROM jobs j JOIN employers e ON e.id = j.employer_id"
+        " WHERE j.id = $1",
+        job_id,
+    )
+    assert row is not None
+    await conn.execute(
+        "UPDATE jobs SET search = $2::text::tsvector WHERE id = $1",
+        job_id,
+        job_document(dict(row), row["employer_name"]),
+    )
+
+
+async def index_policy(conn: Connection, policy_id: UUID) -> None:
+    row = await conn.fetchrow("SELECT * FROM policies WHERE id = $1", policy_id)
+    assert row is not None
+    await conn.execute(
+        "UPDATE policies SET search = $2::text::tsvector WHERE id = $1",
+        policy_id,
+        policy_document(dict(row)),
+    )
+
+
+async def index_employer(conn: Connection, employer_id: UUID) -> None:
+    """The employer's document and those of its jobs (they carry its name)."""
+    row = await conn.fetchrow(
+        "SELECT id, name, industry, region_code, description FROM employers WHERE id = $1",
+        employer_id,
+    )
+    assert row is not None
+    await conn.execute(
+        "UPDATE employers SET search = $2::text::tsvector WHERE id = $1",
+        employer_id,
+        employer_document(dict(row)),
+    )
+    jobs = await conn.fetch("SELECT * FROM jobs WHERE employer_id = $1", employer_id)
+    if jobs:
+        await conn.executemany(
+            "UPDATE jobs SET search = $2::text::tsvector WHERE id = $1",
+            [(job["id"], job_document(dict(job), row["name"])) for job in jobs],
+        )
+
+
+async def index_unindexed_employers(conn: Connection) -> int:
+    """Index employers created before search existed (their document is empty)."""
+    ids = await conn.fetch("SELECT id FROM employers WHERE search = ''::tsvector")
+    for record in ids:
+        await index_employer(conn, record["id"])
+    return len(ids)
+
+
+# -- the query --------------------------------------------------------------------------
+
+
+def tsquery(terms: Sequence[str]) -> str:
+    return search.tsquery_literal(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Filters of ``searchAll``; each applies to the types that have the field and
+    excludes the others (a policy has no industry, so ``industry`` hides policies)."""
+
+    fair_id: UUID | None = None
+    region: str | None = None
+    industry: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    types: frozenset[str] = frozenset({"job", "employer", "policy"})
+
+
+def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str:
+    """A UNION of the public rows of each wanted type that match, with their rank."""
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    query = arg(tsquery(terms)) + "::text::tsquery" if terms else None
+    rank = "ts_rank({col}, " + query + ")" if query else "0::real"
+    parts: list[str] = []
+    if "job" in filters.types and filters.kind is None:
+        where = ["j.status = 'open'", "e.verified_at IS NOT NULL"]
+        if query:
+            where.append(f"j.search @@ {query}")
+        if filters.fair_id is not None:
+            where.append(f"j.fair_id = {arg(filters.fair_id)}")
+        if filters.region is not None:
+            where.append(f"j.region_code = {arg(filters.region)}")
+        if filters.industry is not None:
+            where.append(f"j.industry = {arg(filters.industry)}")
+        if filters.category is not None:
+            where.append(f"j.category = {arg(filters.category)}")
+        parts.append(
+            f"""SELECT 'job' AS type, j.id, j.title, j.region_code, e.name AS subtitle,
+                       {rank.format(col="j.search")} AS rank, j.updated_at,
+                       ARRAY[j.description] AS texts
+                  FROM jobs j JOIN employers e ON e.id = j.employer_id
+                 WHERE {" AND ".join(where)}"""
+        )
+    if "employer" in filters.types and filters.kind is None and filters.category is None:
+        where = ["e.verified_at IS NOT NULL"]
+        if query:
+            where.append(f"e.search @@ {query}")
+        if filters.region is not None:
+            where.append(f"e.region_code = {arg(filters.region)}")
+        if filters.industry is not None:
+            where.append(f"e.industry = {arg(filters.industry)}")
+        if filters.fair_id is not None:
+            # Employers are global; within a fair, those with a job or a booth there.
+            fair = arg(filters.fair_id)
+            where.append(
+                f"""(EXISTS (SELECT 1 FROM jobs x WHERE x.employer_id = e.id AND x.fair_id = {fair})
+                     OR EXISTS (SELECT 1 FROM booths b WHERE b.employer_id = e.id
+                                 AND b.fair_id = {fair}))"""
+            )
+        parts.append(
+            f"""SELECT 'employer' AS type, e.id, e.name AS title, e.region_code,
+                       e.industry AS subtitle, {rank.format(col="e.search")} AS rank,
+                       e.updated_at, ARRAY[e.description] AS texts
+                  FROM employers e
+                 WHERE {" AND ".join(where)}"""
+        )
+    if "policy" in filters.types and filters.industry is None and filters.category is None:
+        where = ["p.status = 'published'"]
+        if query:
+            where.append(f"p.search @@ {query}")
+        if filters.fair_id is not None:
+            where.append(f"p.fair_id = {arg(filters.fair_id)}")
+        if filters.region == "national":
+            where.append("p.region_code IS NULL")
+        elif filters.region is not None:
+            where.append(f"p.region_code = {arg(filters.region)}")
+        if filters.kind is not None:
+            where.append(f"p.kind = {arg(filters.kind)}")
+        parts.append(
+            f"""SELECT 'policy' AS type, p.id, p.title, p.region_code, p.kind AS subtitle,
+                       {rank.format(col="p.search")} AS rank, p.updated_at,
+                       ARRAY[{", ".join(f"p.{name}" for name in FIELD_NAMES)}] AS texts
+                  FROM policies p
+                 WHERE {" AND ".join(where)}"""
+        )
+    if not parts:
+        return "SELECT NULL::text AS type, NULL::uuid AS id WHERE false"
+    return "\nUNION ALL\n".join(parts)
+
+
+async def search_all(
+    conn: Connection,
+    filters: Filters,
+    terms: Sequence[str] | None,
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """One page of hits, best first (then newest, then id), and the count per type."""
+    args: list[Any] = []
+    hits = _hits(filters, terms, args)
+    counts = {
+        row["type"]: row["n"]
+        for row in await conn.fetch(
+            f"SELECT type, count(*) AS n FROM ({hits}) h GROUP BY type", *args
+        )
+    }
+    if not counts:
+        return [], {}
+    args.extend((limit, offset))
+    rows = await conn.fetch(
+        f"""SELECT * FROM ({hits}) h
+             ORDER BY rank DESC, updated_at DESC, id DESC
+             LIMIT ${len(args) - 1} OFFSET ${len(args)}""",
+        *args,
+    )
+    return [dict(row) for row in rows], counts
