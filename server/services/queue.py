@@ -7,7 +7,8 @@ so "next candidate" is won by exactly one recruiter and reaches exactly one cand
 
 Events (ids and opaque tokens only):
 
-* ``booth:<id>``: ``queue.joined {token, after}``, ``queue.removed {token}``,
+* ``booth:<id>``: ``queue.joined {token, after}`` (a new ticket), ``queue.moved {token,
+  after}`` (a ticket back in its place after a pass), ``queue.removed {token}``,
   ``queue.busy {token, busy}``, ``queue.eta {table}``, ``queue.status {status}``;
 * ``booth:<id>:staff``: ``roster.ticket {ticket}`` (ids, state, passes, join time),
   ``staff.status {account_id, status}``;
@@ -521,7 +522,7 @@ class QueueService:
             line = await self._line(tx.conn, booth["id"])
             ahead = [t for t in line if (t.joined_at, t.id) < (row["joined_at"], str(row["id"]))]
             after = ahead[-1].token if ahead else None
-            tx.emit(f"booth:{booth['id']}", "queue.joined", {"token": row["token"], "after": after})
+            tx.emit(f"booth:{booth['id']}", "queue.moved", {"token": row["token"], "after": after})
         await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
         self._announce(tx, row)
         await self._refresh(tx, booth)
