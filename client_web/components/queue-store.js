@@ -2,7 +2,8 @@
 // panel, the booth page's "join the line" box): one subscription per topic, because the
 // stream sends a topic's snapshot once, to whoever subscribed first.
 //
-//   me          ticket.updated {ticket}              → this.tickets (active ones only)
+//   me          snapshot {tickets: [{…, position, wait}]}, then
+//               ticket.updated {ticket}              → this.tickets (active ones only)
 //   booth:<id>  snapshot {status, line, eta}, then
 //               queue.joined/moved {token, after}, queue.removed {token},
 //               queue.busy {token, busy}, queue.eta {table}, queue.status {status}
@@ -63,17 +64,16 @@ function put(ticket) {
 
 function onMe(frame) {
   if (frame.op === 'snapshot') {
-    api('/api/me/tickets')
-      .then(({ items }) => {
-        const seen = new Set(items.map((item) => item.id));
-        for (const [id, ticket] of [...tickets]) {
-          if (!seen.has(id)) put({ ...ticket, state: 'left' });
-        }
-        for (const item of items) put(item);
-        loaded = true;
-        changed();
-      })
-      .catch((error) => console.warn('my tickets could not be read', error));
+    // The snapshot carries the candidate's tickets (with places and waits): a reconnect
+    // needs no extra request.
+    const items = frame.data.tickets ?? [];
+    const seen = new Set(items.map((item) => item.id));
+    for (const [id, ticket] of [...tickets]) {
+      if (!seen.has(id)) put({ ...ticket, state: 'left' });
+    }
+    for (const item of items) put(item);
+    loaded = true;
+    changed();
   } else if (frame.op === 'event' && frame.type === 'ticket.updated') {
     put(frame.data.ticket);
     changed();

@@ -32,6 +32,8 @@ class MyTicket(Model):
     passes: int
     joined_at: datetime
     ring_until: datetime | None = None
+    position: int | None = Field(None, description="callable tickets ahead (while in line)")
+    wait: list[int] | None = Field(None, description="[p10, p90] wait in seconds, if known")
 
 
 class MyTickets(Model):
@@ -69,6 +71,8 @@ def _mine(row: dict[str, Any]) -> MyTicket:
         passes=row["passes"],
         joined_at=row["joined_at"],
         ring_until=row.get("ring_until") if called else None,
+        position=row.get("position"),
+        wait=row.get("wait"),
     )
 
 

@@ -9,6 +9,7 @@ from server.domain.principal import Principal
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
 from server.store import fairs as fairs_store
+from server.store import tickets as tickets_store
 from server.store.db import Connection
 
 RECENT_NOTIFICATIONS = 20
@@ -68,8 +69,11 @@ async def me_snapshot(conn: Connection, ident: str, principal: Principal) -> dic
         "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
         principal.account_id,
     )
+    # A reconnecting candidate gets their lines, places and waits with the snapshot.
+    tickets = await tickets_store.holder_tickets(conn, principal.account_id)
     return {
         "account_id": ident,
+        "tickets": [tickets_store.holder_view(t) for t in tickets],
         "unread_notifications": unread,
         "notifications": [
             {

@@ -45,6 +45,7 @@ from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
 from server.realtime.presence import Presence
 from server.services.notifications import notify
+from server.store import tickets as tickets_store
 from server.store.db import Connection
 from server.timers import Clock, Timer, cancel, schedule
 
@@ -775,13 +776,7 @@ class QueueService:
 
     async def my_tickets(self, candidate_id: UUID) -> list[dict[str, Any]]:
         async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT {TICKET_COLUMNS} FROM tickets WHERE candidate_id = $1"
-                " AND state = ANY($2::text[]) ORDER BY joined_at",
-                candidate_id,
-                [s.value for s in ACTIVE],
-            )
-        return [dict(r) for r in rows]
+            return await tickets_store.holder_tickets(conn, candidate_id)
 
     def now(self) -> datetime:
         return self._clock.now()

@@ -325,3 +325,30 @@ async def test_a_declined_call_moves_the_ticket_back_in_place_on_the_public_topi
         ("queue.removed", {"token": t1["token"]}),
         ("queue.moved", {"token": t1["token"], "after": None}),  # first again, not a new join
     ]
+
+
+async def test_a_reconnecting_candidate_gets_tickets_places_and_waits_in_the_me_snapshot(
+    client: Client,
+) -> None:
+    recruiter = await person(client, "r10@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c14@example.org")
+    second = await person(client, "c15@example.org")
+    await first.post(f"/api/booths/{booth}/tickets")
+    mine = await (await second.post(f"/api/booths/{booth}/tickets")).json()
+    async with on_duty(client, recruiter, booth):
+        async with StreamClient(ws_url(client), token=second.token) as stream:
+            await stream.subscribe("me")
+            snapshot = (await stream.next_op("snapshot"))["data"]
+        (ticket,) = snapshot["tickets"]
+        assert (ticket["id"], ticket["token"], ticket["position"]) == (
+            mine["id"],
+            mine["token"],
+            1,
+        )
+        low, high = ticket["wait"]  # someone is serving: an estimate, not a blank
+        assert 0 <= low < high
+    async with StreamClient(ws_url(client), token=recruiter.token) as other:
+        await other.subscribe("me")
+        assert (await other.next_op("snapshot"))["data"]["tickets"] == []
