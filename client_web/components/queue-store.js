@@ -6,7 +6,8 @@
 //               ticket.updated {ticket}              → this.tickets (active ones only)
 //   booth:<id>  snapshot {status, line, eta}, then
 //               queue.joined/moved {token, after}, queue.removed {token},
-//               queue.busy {token, busy}, queue.eta {table}, queue.status {status}
+//               queue.busy {token, busy}, queue.eta {table}, queue.status {status},
+//               booth.day_closed {expired}
 //
 // Positions are computed here from the public line: the tokens ahead of one's own that
 // are not busy elsewhere (docs/queues.md). The wait range for position p is eta[p]
@@ -131,6 +132,11 @@ function onBooth(boothId, frame) {
         break;
       case 'queue.status':
         booth.status = data.status;
+        break;
+      case 'booth.day_closed': // 24:00 fair time: every ticket still in line expired
+        booth.line = [];
+        booth.eta = null;
+        booth.status = 'closed';
         break;
       default:
         return;

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +18,9 @@ from server.domain.queue import QueueStatus, StaffStatus
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
-from server.services.queue import QueueService
+from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, QueueService
 from server.store.db import Connection
+from server.timers import LatePolicy, Timer, TimerRegistry
 
 log = logging.getLogger(__name__)
 
@@ -332,3 +333,53 @@ def register_topics(registry: TopicRegistry, queue: Any) -> None:
             log.exception("marking %s offline at booth %s failed", member, booth_id)
 
     registry.register(TopicFamily("booth", authorize, snapshot, presence=True, on_gone=gone))
+
+
+def _member(topic: str, member: str) -> UUID | None:
+    """The account of a ``user:<id>`` member (None for anything else)."""
+    try:
+        account = UUID(member)
+    except ValueError:
+        return None
+    return account if topic == f"user:{account}" else None
+
+
+def me_hooks(queue: Any) -> dict[str, Any]:
+    """``me`` connections coming and going: the queue's reconnect grace and the staff's
+    "reconnecting" flag (``queue`` returns the QueueService once the app starts)."""
+
+    async def joined(topic: str, member: str) -> None:
+        account = _member(topic, member)
+        if account is None:
+            return
+        try:
+            await queue().candidate_back(account)
+        except Exception:
+            log.exception("recording %s as back failed", member)
+
+    async def gone(topic: str, member: str) -> None:
+        account = _member(topic, member)
+        if account is None:
+            return
+        try:
+            await queue().candidate_gone(account)
+        except Exception:
+            log.exception("recording %s as away failed", member)
+
+    return {"on_me_join": joined, "on_me_gone": gone}
+
+
+def register_timers(timers: TimerRegistry, queue: Any) -> None:
+    """The queue's durable timers beyond ring timeouts and get-ready checks."""
+
+    async def grace(conn: Connection, timer: Timer) -> None:
+        await queue().on_grace(conn, timer)
+
+    async def day_close(conn: Connection, timer: Timer) -> None:
+        await queue().on_day_close(conn, timer)
+
+    timers.register(GRACE_KIND, grace, late_policy=LatePolicy.FIRE)
+    # After downtime the day is still over: expire late rather than never.
+    timers.register(
+        DAY_CLOSE_KIND, day_close, late_policy=LatePolicy.FIRE, max_lateness=timedelta(days=1)
+    )

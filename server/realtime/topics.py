@@ -35,6 +35,8 @@ class TopicFamily:
     presence: bool = False
     # Called when a member's last connection on this node leaves a topic of the family.
     on_gone: Gone | None = None
+    # Called when a member subscribes (afresh or resuming) to a topic of the family.
+    on_join: Gone | None = None
 
 
 @dataclass(frozen=True, slots=True)

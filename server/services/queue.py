@@ -17,7 +17,10 @@ Events (ids and opaque tokens only):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,8 +37,10 @@ from server.domain.queue import (
     Ticket,
     TicketState,
     after_pass,
+    away_too_long,
     call_order,
     callable_order,
+    day_end,
     eta_table,
     should_notify,
     wait_range,
@@ -58,6 +63,8 @@ class _CalledElsewhere(Exception):
 
 
 NOTIFY_KIND = "queue.notify"
+GRACE_KIND = "queue.grace"
+DAY_CLOSE_KIND = "queue.day_close"
 HISTORY = 30  # service times used for the estimate
 
 
@@ -66,6 +73,9 @@ class QueueSettings:
     lines_per_candidate: int = 3
     get_ready_s: float = 60.0
     ring_s: float = 45.0
+    # Away (no "me" connection) longer than this: passed over when their turn comes, and
+    # an interview in progress is interrupted.
+    grace_s: float = 120.0
 
 
 def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -85,8 +95,11 @@ def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def roster_view(row: dict[str, Any]) -> dict[str, Any]:
-    """What booth staff see of a ticket on their topic: ids and flags, no profile."""
-    return {
+    """What booth staff see of a ticket on their topic: ids and flags, no profile.
+
+    The flags (``busy_elsewhere``, ``reconnecting``) come with the snapshot and with
+    ``roster.flags`` events; a ``roster.ticket`` event leaves them as they were."""
+    view = {
         "ticket_id": str(row["id"]),
         "candidate_id": str(row["candidate_id"]),
         "state": row["state"],
@@ -94,12 +107,19 @@ def roster_view(row: dict[str, Any]) -> dict[str, Any]:
         "joined_at": row["joined_at"].isoformat(),
         "called_by": str(row["called_by"]) if row["called_by"] else None,
     }
+    for flag in ("busy_elsewhere", "reconnecting"):
+        if flag in row:
+            view[flag] = bool(row[flag])
+    if "away_since" in row:
+        view["away_since"] = row["away_since"].isoformat() if row["away_since"] else None
+    return view
 
 
 TICKET_COLUMNS = (
     "id, fair_id, booth_id, candidate_id, token, state, passes, joined_at, changed_at,"
     " called_by, called_at, started_at, ended_at, reason"
 )
+T_TICKET_COLUMNS = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 
 
 class QueueService:
@@ -117,6 +137,7 @@ class QueueService:
         self._presence = presence
         self.settings = settings or QueueSettings()
         self._models: dict[UUID, ServiceModel] = {}
+        self._presence_locks: dict[UUID, asyncio.Lock] = {}
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -126,8 +147,10 @@ class QueueService:
         query = """
             SELECT b.id, b.fair_id, b.venue_id, b.employer_id, b.capacity, b.slot_minutes,
                    b.status AS booth_status, q.status AS queue_status, q.eta,
-                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public
+                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public,
+                   f.time_zone
               FROM booth_queues q JOIN booths b ON b.id = q.booth_id
+              JOIN fairs f ON f.id = b.fair_id
               LEFT JOIN employers e ON e.id = b.employer_id
              WHERE q.booth_id = $1
                FOR UPDATE OF q
@@ -244,7 +267,9 @@ class QueueService:
                           'state', t.state, 'joined_at', t.joined_at, 'passes', t.passes,
                           'busy', EXISTS (SELECT 1 FROM tickets o
                                            WHERE o.candidate_id = t.candidate_id
-                                             AND o.state IN ('called', 'in_interview')))
+                                             AND o.state IN ('called', 'in_interview')),
+                          'away', (SELECT a.since FROM queue_absences a
+                                    WHERE a.candidate_id = t.candidate_id))
                         ORDER BY t.joined_at, t.id), '[]'::json)
                  FROM tickets t
                 WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')) AS line
@@ -261,6 +286,7 @@ class QueueService:
                 joined_at=datetime.fromisoformat(r["joined_at"]),
                 passes=r["passes"],
                 busy_elsewhere=r["busy"],
+                away_since=None if r["away"] is None else datetime.fromisoformat(r["away"]),
             )
             for r in row["line"]
         ]
@@ -330,13 +356,18 @@ class QueueService:
         self, tx: OutboxTransaction, candidate_id: UUID, except_booth: UUID, busy: bool
     ) -> None:
         rows = await tx.conn.fetch(
-            "SELECT booth_id, token FROM tickets WHERE candidate_id = $1 AND booth_id <> $2"
+            "SELECT id, booth_id, token FROM tickets WHERE candidate_id = $1 AND booth_id <> $2"
             " AND state IN ('waiting', 'notified')",
             candidate_id,
             except_booth,
         )
         for row in rows:
             tx.emit(f"booth:{row['booth_id']}", "queue.busy", {"token": row["token"], "busy": busy})
+            tx.emit(
+                f"booth:{row['booth_id']}:staff",
+                "roster.flags",
+                {"ticket_id": str(row["id"]), "busy_elsewhere": busy},
+            )
 
     # -- candidates -------------------------------------------------------------------
 
@@ -593,6 +624,14 @@ class QueueService:
             tx.emit(f"booth:{booth_id}", "queue.status", {"status": status.value})
             booth["queue_status"] = status
             if status is QueueStatus.OPEN:
+                # The fair day ends at 24:00 in the fair's zone, open or not by then.
+                await schedule(
+                    tx.conn,
+                    DAY_CLOSE_KIND,
+                    f"{DAY_CLOSE_KIND}:{booth_id}",
+                    day_end(self._clock.now(), booth["time_zone"]),
+                    {"booth": str(booth_id)},
+                )
                 await self._room_freed(tx, booth)
 
     async def call(
@@ -606,17 +645,22 @@ class QueueService:
         """
         for _ in range(CALL_ATTEMPTS - 1):
             try:
-                return await self._call_once(booth_id, staff_id, ticket_id)
+                called = await self._call_once(booth_id, staff_id, ticket_id)
+                break
             except _CalledElsewhere:
                 continue
-        try:
-            return await self._call_once(booth_id, staff_id, ticket_id)
-        except _CalledElsewhere:
-            raise Problem("queue.empty", "nobody is waiting who can be called now") from None
+        else:
+            try:
+                called = await self._call_once(booth_id, staff_id, ticket_id)
+            except _CalledElsewhere:
+                called = None
+        if called is None:
+            raise Problem("queue.empty", "nobody is waiting who can be called now")
+        return called
 
     async def _call_once(
         self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
         async with self._outbox.transaction() as tx:
             conn = tx.conn
             booth = await self._lock_booth(conn, booth_id)
@@ -641,13 +685,19 @@ class QueueService:
                     "set yourself available before calling",
                     extra={"staff_status": status or StaffStatus.OFFLINE.value},
                 )
+            now = self._clock.now()
             candidates = callable_order(await self._line(conn, booth_id))
             if ticket_id is not None:
                 candidates = [t for t in candidates if t.id == str(ticket_id)]
                 if not candidates:
+                    candidates = await self._interrupted(conn, booth_id, ticket_id)
+                if not candidates:
                     raise Problem("queue.wrong_state", "that ticket cannot be called now")
-            now = self._clock.now()
+            grace = timedelta(seconds=self.settings.grace_s)
             for choice in candidates:
+                if away_too_long(choice, now, grace):
+                    await self._pass_over(tx, choice)
+                    continue
                 try:
                     async with conn.transaction():  # a savepoint per attempt
                         row = await self._set_state(
@@ -669,14 +719,56 @@ class QueueService:
                     ring_until,
                     {"ticket": choice.id, "called_at": now.isoformat()},
                 )
-                tx.emit(f"booth:{booth_id}", "queue.removed", {"token": row["token"]})
+                if choice.state in IN_LINE:
+                    tx.emit(f"booth:{booth_id}", "queue.removed", {"token": row["token"]})
                 await self._busy_elsewhere(tx, row["candidate_id"], booth_id, True)
                 self._announce(
                     tx, {**row, "ring_until": ring_until}, ring_until=ring_until.isoformat()
                 )
                 await self._refresh(tx, booth)
                 return {**row, "ring_until": ring_until}
-            raise Problem("queue.empty", "nobody is waiting who can be called now")
+            # Nobody callable; passes given to absent candidates on the way still count.
+            await self._refresh(tx, booth)
+        return None
+
+    async def _interrupted(self, conn: Connection, booth_id: UUID, ticket_id: UUID) -> list[Ticket]:
+        """An interrupted interview of this booth, which its staff may call again."""
+        row = await conn.fetchrow(
+            "SELECT t.id, t.token, t.candidate_id, t.state, t.joined_at, t.passes,"
+            " a.since AS away_since FROM tickets t"
+            " LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id"
+            " WHERE t.id = $1 AND t.booth_id = $2 AND t.state = 'interrupted' FOR UPDATE OF t",
+            ticket_id,
+            booth_id,
+        )
+        if row is None:
+            return []
+        return [
+            Ticket(
+                id=str(row["id"]),
+                token=row["token"],
+                candidate_id=str(row["candidate_id"]),
+                state=TicketState(row["state"]),
+                joined_at=row["joined_at"],
+                passes=row["passes"],
+                away_since=row["away_since"],
+            )
+        ]
+
+    async def _pass_over(self, tx: OutboxTransaction, choice: Ticket) -> None:
+        """A candidate away longer than the grace period when their turn comes: a pass
+        (they stay in place; the second pass ends the ticket, as a declined call does)."""
+        passes = choice.passes + 1
+        state = after_pass(passes)
+        if choice.state is TicketState.INTERRUPTED:
+            state = TicketState.INTERRUPTED if state is TicketState.WAITING else state
+        elif state is TicketState.WAITING:
+            state = choice.state  # waiting or notified: the place does not change
+        ended = self._clock.now() if state is TicketState.EXPIRED else None
+        row = await self._set_state(tx.conn, UUID(choice.id), state, passes=passes, ended_at=ended)
+        if state is TicketState.EXPIRED and choice.state in IN_LINE:
+            tx.emit(f"booth:{row['booth_id']}", "queue.removed", {"token": row["token"]})
+        self._announce(tx, row)
 
     async def complete(self, ticket_id: UUID, staff_id: UUID) -> dict[str, Any]:
         """The interview is over: the ticket is done and its service time counts."""
@@ -723,6 +815,104 @@ class QueueService:
             await self._room_freed(tx, booth)
             await self._refresh(tx, booth)
 
+    # -- presence of candidates (reconnect grace) ---------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _in_turn(self, candidate_id: UUID) -> AsyncIterator[None]:
+        """One candidate's comings and goings are recorded in the order they happened
+        (the gateway starts each hook as a task; an asyncio lock is first come, first
+        served, and each hook takes it before its first await)."""
+        lock = self._presence_locks.setdefault(candidate_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._presence_locks.get(candidate_id) is lock:
+                del self._presence_locks[candidate_id]
+
+    async def candidate_gone(self, candidate_id: UUID) -> None:
+        """The candidate's last "me" connection here closed: they keep every place, staff
+        see "reconnecting", and an interview in progress is interrupted if they stay
+        away past the grace period (a durable ``queue.grace`` timer)."""
+        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
+            now = self._clock.now()
+            rows = await tx.conn.fetch(
+                """
+                WITH away AS (
+                  INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
+                  ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
+                SELECT t.id, t.booth_id, t.state, away.since FROM away
+                  JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
+                """,
+                candidate_id,
+                now,
+                [s.value for s in ACTIVE],
+            )
+            for row in rows:
+                tx.emit(
+                    f"booth:{row['booth_id']}:staff",
+                    "roster.flags",
+                    {
+                        "ticket_id": str(row["id"]),
+                        "reconnecting": True,
+                        "away_since": row["since"].isoformat(),
+                    },
+                )
+                if row["state"] == TicketState.IN_INTERVIEW:
+                    due = row["since"] + timedelta(seconds=self.settings.grace_s)
+                    await schedule(
+                        tx.conn,
+                        GRACE_KIND,
+                        f"{GRACE_KIND}:{row['id']}",
+                        due,
+                        {"ticket": str(row["id"])},
+                    )
+
+    async def candidate_back(self, candidate_id: UUID) -> None:
+        """The candidate subscribed to "me" again (a new tab, a resumed connection)."""
+        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
+            rows = await tx.conn.fetch(
+                """
+                WITH back AS (DELETE FROM queue_absences WHERE candidate_id = $1
+                              RETURNING candidate_id)
+                SELECT t.id, t.booth_id, t.state FROM back
+                  JOIN tickets t ON t.candidate_id = back.candidate_id
+                                AND t.state = ANY($2::text[])
+                """,
+                candidate_id,
+                [s.value for s in ACTIVE],
+            )
+            for row in rows:
+                tx.emit(
+                    f"booth:{row['booth_id']}:staff",
+                    "roster.flags",
+                    {"ticket_id": str(row["id"]), "reconnecting": False, "away_since": None},
+                )
+                await cancel(tx.conn, f"{GRACE_KIND}:{row['id']}")
+
+    async def on_grace(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.grace``: the candidate of an interview stayed away past
+        the grace period: the interview is interrupted (the same booth may call them
+        again the same fair day; the day's close expires it otherwise)."""
+        ticket_id = UUID(str(timer.payload["ticket"]))
+        tx = OutboxTransaction(conn)
+        ticket = await self._ticket(conn, ticket_id, for_update=False)
+        booth = await self._lock_booth(conn, ticket["booth_id"])
+        ticket = await self._ticket(conn, ticket_id)
+        away = await conn.fetchval(
+            "SELECT since FROM queue_absences WHERE candidate_id = $1", ticket["candidate_id"]
+        )
+        limit = self._clock.now() - timedelta(seconds=self.settings.grace_s)
+        if ticket["state"] != TicketState.IN_INTERVIEW or away is None or away > limit:
+            return
+        row = await self._set_state(conn, ticket_id, TicketState.INTERRUPTED)
+        if ticket["called_by"] is not None:
+            await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
+        await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
+        self._announce(tx, row)
+        await self._refresh(tx, booth)
+        await self._outbox.append_in_timer(conn, tx.take())
+
     # -- timers -----------------------------------------------------------------------
 
     async def on_ring_timeout(self, conn: Connection, timer: Timer) -> None:
@@ -735,6 +925,48 @@ class QueueService:
         if ticket["state"] != TicketState.CALLED:
             return
         await self._pass(tx, booth, ticket)
+        await self._outbox.append_in_timer(conn, tx.take())
+
+    async def on_day_close(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.day_close``: 24:00 fair time. The line closes and its
+        remaining tickets expire (waiting, get-ready, ringing and interrupted ones; an
+        interview in progress runs to its end). One ``booth.day_closed`` event tells
+        the public topic the line is now empty; each holder gets their ticket."""
+        tx = OutboxTransaction(conn)
+        booth = await self._lock_booth(conn, UUID(str(timer.payload["booth"])))
+        now = self._clock.now()
+        rows = await conn.fetch(
+            f"""
+            UPDATE tickets t SET state = 'expired', changed_at = $2, ended_at = $2,
+                                 called_by = NULL, called_at = NULL
+              FROM tickets before
+             WHERE t.id = before.id AND t.booth_id = $1
+               AND t.state IN ('waiting', 'notified', 'called', 'interrupted')
+            RETURNING {T_TICKET_COLUMNS}, before.state AS was, before.called_by AS caller
+            """,
+            booth["id"],
+            now,
+        )
+        await conn.execute(
+            "UPDATE booth_queues SET status = 'closed', changed_at = $2, eta = NULL"
+            " WHERE booth_id = $1",
+            booth["id"],
+            now,
+        )
+        await conn.execute(
+            "DELETE FROM timers WHERE key = ANY($1::text[])",
+            [f"{RING_KIND}:{r['id']}" for r in rows if r["was"] == TicketState.CALLED],
+        )
+        for row in rows:
+            ticket = dict(row)
+            self._announce(tx, ticket)
+            if ticket["was"] == TicketState.CALLED:
+                await self._set_staff(tx, booth["id"], ticket["caller"], StaffStatus.AVAILABLE)
+                await self._busy_elsewhere(tx, ticket["candidate_id"], booth["id"], False)
+        tx.emit(f"booth:{booth['id']}", "booth.day_closed", {"expired": len(rows)})
+        if booth["queue_status"] != QueueStatus.CLOSED:
+            tx.emit(f"booth:{booth['id']}", "queue.status", {"status": QueueStatus.CLOSED.value})
+        await conn.execute("DELETE FROM queue_watchers WHERE booth_id = $1", booth["id"])
         await self._outbox.append_in_timer(conn, tx.take())
 
     async def on_notify(self, conn: Connection, timer: Timer) -> None:
@@ -757,8 +989,16 @@ class QueueService:
 
     async def staff_snapshot(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
         rows = await conn.fetch(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE booth_id = $1"
-            " AND state = ANY($2::text[]) ORDER BY joined_at, id",
+            f"""
+            SELECT {T_TICKET_COLUMNS},
+                   EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
+                              AND o.booth_id <> t.booth_id
+                              AND o.state IN ('called', 'in_interview')) AS busy_elsewhere,
+                   a.since IS NOT NULL AS reconnecting, a.since AS away_since
+              FROM tickets t LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id
+             WHERE t.booth_id = $1 AND t.state = ANY($2::text[])
+             ORDER BY t.joined_at, t.id
+            """,
             booth_id,
             [s.value for s in ACTIVE],
         )
@@ -770,6 +1010,7 @@ class QueueService:
             booth_id,
         )
         return {
+            "now": self._clock.now().isoformat(),  # waits are counted from join times
             "roster": [roster_view(dict(r)) for r in rows],
             "staff": [{"account_id": str(r["account_id"]), "status": r["status"]} for r in staff],
         }
