@@ -10,7 +10,9 @@
 //               booth.day_closed {expired}
 //
 // Positions are computed here from the public line: the tokens ahead of one's own that
-// are not busy elsewhere (docs/queues.md). The wait range for position p is eta[p]
+// are not busy elsewhere (docs/queues.md). Where the venue hides places (visibility
+// length_only) the booth topic carries only {status, length} and queue.length events,
+// and each holder's place and wait arrive on me (snapshot, then ticket.position). The wait range for position p is eta[p]
 // (seconds, [p10, p90]); eta null means nobody is serving, so there is no estimate.
 
 import { api } from '../api.js';
@@ -78,6 +80,12 @@ function onMe(frame) {
   } else if (frame.op === 'event' && frame.type === 'ticket.updated') {
     put(frame.data.ticket);
     changed();
+  } else if (frame.op === 'event' && frame.type === 'ticket.position') {
+    // A venue that hides places: each holder is told their own place and wait here.
+    const ticket = tickets.get(frame.data.ticket_id);
+    if (!ticket) return;
+    tickets.set(ticket.id, { ...ticket, position: frame.data.position, wait: frame.data.wait });
+    changed();
   }
 }
 
@@ -101,14 +109,24 @@ function place(line, token, after) {
 
 function onBooth(boothId, frame) {
   if (frame.op === 'snapshot') {
+    const line = frame.data.line ?? [];
     booths.set(boothId, {
       status: frame.data.status,
-      line: frame.data.line.map((entry) => ({ token: entry.token, busy: entry.busy })),
+      visibility: frame.data.visibility ?? 'full',
+      length: frame.data.length ?? line.length,
+      line: line.map((entry) => ({ token: entry.token, busy: entry.busy })),
       eta: frame.data.eta,
       error: null,
     });
   } else if (frame.op === 'error') {
-    booths.set(boothId, { status: null, line: [], eta: null, error: frame.code });
+    booths.set(boothId, {
+      status: null,
+      visibility: 'full',
+      length: 0,
+      line: [],
+      eta: null,
+      error: frame.code,
+    });
     watches.delete(boothId);
   } else if (frame.op === 'event') {
     const booth = booths.get(boothId);
@@ -133,7 +151,14 @@ function onBooth(boothId, frame) {
       case 'queue.status':
         booth.status = data.status;
         break;
+      case 'queue.length': // a venue that hides places: only the length is public
+        booth.length = data.length;
+        break;
+      case 'queue.visibility': // the venue changed what it shows: start over
+        resubscribe(boothId);
+        return;
       case 'booth.day_closed': // 24:00 fair time: every ticket still in line expired
+        booth.length = 0;
         booth.line = [];
         booth.eta = null;
         booth.status = 'closed';
@@ -141,6 +166,7 @@ function onBooth(boothId, frame) {
       default:
         return;
     }
+    if (booth.visibility !== 'length_only') booth.length = booth.line.length;
   } else {
     return;
   }
@@ -167,6 +193,15 @@ export function watchBooth(boothId) {
   };
 }
 
+function resubscribe(boothId) {
+  const watch = watches.get(boothId);
+  if (!watch) return;
+  unsubscribe(watch.subscription);
+  booths.delete(boothId);
+  watch.subscription = subscribe(`booth:${boothId}`, null, (frame) => onBooth(boothId, frame));
+  changed();
+}
+
 function release(boothId) {
   const watch = watches.get(boothId);
   if (!watch) return;
@@ -190,8 +225,12 @@ export function ticketAt(boothId) {
 
 /** How many callable people are ahead of the ticket (null when it is not in the line). */
 export function position(ticket) {
-  const line = booths.get(ticket.booth_id)?.line;
-  if (!line) return null;
+  const booth = booths.get(ticket.booth_id);
+  if (booth?.visibility === 'length_only' || !booth) {
+    const own = ticket.state === 'waiting' || ticket.state === 'notified';
+    return own && Number.isInteger(ticket.position) ? ticket.position : null;
+  }
+  const line = booth.line;
   let ahead = 0;
   for (const entry of line) {
     if (entry.token === ticket.token) return ahead;
@@ -202,6 +241,9 @@ export function position(ticket) {
 
 /** The [low, high] wait in seconds for the ticket's position, or null (no estimate). */
 export function waitRange(ticket) {
+  if (booths.get(ticket.booth_id)?.visibility === 'length_only') {
+    return position(ticket) === null ? null : (ticket.wait ?? null);
+  }
   const at = position(ticket);
   const eta = booths.get(ticket.booth_id)?.eta;
   if (at === null || !Array.isArray(eta) || eta.length === 0) return null;

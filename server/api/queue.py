@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from aiohttp import web
 from pydantic import Field
 
-from server.api.auth import account_id, signed_in
+from server.api.auth import account_id, authorize, principal_of, signed_in
 from server.api.routing import Api, Call, Model
 from server.appkeys import POOL, QUEUE
+from server.domain.permissions import Action, Resource
 from server.domain.principal import Principal, Role
 from server.domain.queue import QueueStatus, StaffStatus
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
 from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, QueueService
+from server.store import fairs as fairs_store
 from server.store.db import Connection
 from server.timers import LatePolicy, Timer, TimerRegistry
 
@@ -62,6 +64,13 @@ class QueueStatusIn(Model):
     status: QueueStatus
 
 
+class VisibilityIn(Model):
+    visibility: Literal["full", "length_only"] = Field(
+        description="full: the line's tokens and wait table on booth topics; length_only:"
+        " only length and status there, each holder's place and wait on their me topic"
+    )
+
+
 def _mine(row: dict[str, Any]) -> MyTicket:
     called = row["state"] == "called"
     return MyTicket(
@@ -97,6 +106,7 @@ async def _candidate(call: Call[Any, Any]) -> Principal:
 
 def register(api: Api) -> None:
     tags = ("queues",)
+    register_visibility(api)
 
     @api.route(
         "POST",
@@ -278,6 +288,35 @@ def register(api: Api) -> None:
         await call.app[QUEUE].set_queue_status(
             call.path_id("booth", "booth.not_found"), me, call.body.status
         )
+        return web.Response(status=204)
+
+
+def register_visibility(api: Api) -> None:
+    @api.route(
+        "PUT",
+        "/api/venues/{venue}/queue-visibility",
+        operation_id="setQueueVisibility",
+        summary="Show or hide places and waits on the venue's booth lines (its admins)",
+        body=VisibilityIn,
+        response=None,
+        status=204,
+        tags=("queues",),
+    )
+    async def set_visibility(call: Call[VisibilityIn, None]) -> web.StreamResponse:
+        principal = await principal_of(call.request)
+        venue_id = call.path_id("venue", "venue.not_found")
+        async with call.app[POOL].acquire() as conn:
+            venue = await fairs_store.get_venue(conn, venue_id)
+        if venue is None:
+            raise Problem("venue.not_found", f"no venue {venue_id}")
+        authorize(
+            principal,
+            Action.UPDATE_VENUE,
+            Resource(
+                fair_id=venue["fair_id"], venue_id=venue["id"], venue_region=venue["region_code"]
+            ),
+        )
+        await call.app[QUEUE].set_visibility(venue_id, call.body.visibility)
         return web.Response(status=204)
 
 

@@ -65,6 +65,11 @@ class _CalledElsewhere(Exception):
 NOTIFY_KIND = "queue.notify"
 GRACE_KIND = "queue.grace"
 DAY_CLOSE_KIND = "queue.day_close"
+LENGTH_ONLY = "length_only"
+# What a venue that hides places and waits keeps off its public booth topics.
+TOKEN_EVENTS = frozenset(
+    {"queue.joined", "queue.moved", "queue.removed", "queue.busy", "queue.eta"}
+)
 HISTORY = 30  # service times used for the estimate
 
 
@@ -148,9 +153,9 @@ class QueueService:
             SELECT b.id, b.fair_id, b.venue_id, b.employer_id, b.capacity, b.slot_minutes,
                    b.status AS booth_status, q.status AS queue_status, q.eta,
                    e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public,
-                   f.time_zone
+                   f.time_zone, v.queue_visibility AS visibility
               FROM booth_queues q JOIN booths b ON b.id = q.booth_id
-              JOIN fairs f ON f.id = b.fair_id
+              JOIN fairs f ON f.id = b.fair_id JOIN venues v ON v.id = b.venue_id
               LEFT JOIN employers e ON e.id = b.employer_id
              WHERE q.booth_id = $1
                FOR UPDATE OF q
@@ -221,6 +226,16 @@ class QueueService:
         view.update(extra)
         tx.emit(f"user:{row['candidate_id']}", "ticket.updated", {"ticket": view})
         tx.emit(f"booth:{row['booth_id']}:staff", "roster.ticket", {"ticket": roster_view(row)})
+
+    def _public(
+        self, tx: OutboxTransaction, booth: dict[str, Any], type_: str, data: dict[str, Any]
+    ) -> None:
+        """An event for the public ``booth:<id>`` topic. Where the venue hides places and
+        waits, the line's tokens and the wait table stay off it (``_refresh`` sends the
+        length there and each holder their own figures on ``me``)."""
+        if booth.get("visibility") == LENGTH_ONLY and type_ in TOKEN_EVENTS:
+            return
+        tx.emit(f"booth:{booth['id']}", type_, data)
 
     async def _set_staff(
         self,
@@ -335,7 +350,9 @@ class QueueService:
             await conn.execute(
                 "UPDATE booth_queues SET eta = $2 WHERE booth_id = $1", booth["id"], published
             )
-            tx.emit(f"booth:{booth['id']}", "queue.eta", {"table": published})
+            self._public(tx, booth, "queue.eta", {"table": published})
+        if booth.get("visibility") == LENGTH_ONLY:
+            self._private_places(tx, booth, line, serving, free, model)
         next_check: float | None = None
         for position, ticket in enumerate(callable_line):
             wait = wait_range(position, serving, free, model)
@@ -352,17 +369,52 @@ class QueueService:
             key = f"{NOTIFY_KIND}:{booth['id']}"
             await schedule(conn, NOTIFY_KIND, key, due_at, {"booth": str(booth["id"])})
 
+    def _private_places(
+        self,
+        tx: OutboxTransaction,
+        booth: dict[str, Any],
+        line: list[Ticket],
+        serving: int,
+        free: int,
+        model: ServiceModel,
+    ) -> None:
+        """A venue that hides places: the public topic gets the length, each holder their
+        own place and wait on ``me`` (counted as the client would: callable ones ahead)."""
+        tx.emit(f"booth:{booth['id']}", "queue.length", {"length": len(line)})
+        ahead = 0
+        for ticket in line:
+            wait = wait_range(ahead, serving, free, model)
+            tx.emit(
+                f"user:{ticket.candidate_id}",
+                "ticket.position",
+                {
+                    "ticket_id": ticket.id,
+                    "booth_id": str(booth["id"]),
+                    "position": ahead,
+                    "wait": None if wait is None else [wait.low, wait.high],
+                },
+            )
+            if not ticket.busy_elsewhere:
+                ahead += 1
+
     async def _busy_elsewhere(
         self, tx: OutboxTransaction, candidate_id: UUID, except_booth: UUID, busy: bool
     ) -> None:
         rows = await tx.conn.fetch(
-            "SELECT id, booth_id, token FROM tickets WHERE candidate_id = $1 AND booth_id <> $2"
-            " AND state IN ('waiting', 'notified')",
+            "SELECT t.id, t.booth_id, t.token, v.queue_visibility FROM tickets t"
+            " JOIN booths b ON b.id = t.booth_id JOIN venues v ON v.id = b.venue_id"
+            " WHERE t.candidate_id = $1 AND t.booth_id <> $2"
+            " AND t.state IN ('waiting', 'notified')",
             candidate_id,
             except_booth,
         )
         for row in rows:
-            tx.emit(f"booth:{row['booth_id']}", "queue.busy", {"token": row["token"], "busy": busy})
+            self._public(
+                tx,
+                {"id": row["booth_id"], "visibility": row["queue_visibility"]},
+                "queue.busy",
+                {"token": row["token"], "busy": busy},
+            )
             tx.emit(
                 f"booth:{row['booth_id']}:staff",
                 "roster.flags",
@@ -433,14 +485,14 @@ class QueueService:
             assert row is not None
             ticket = dict(row)
             after = line[-1].token if line else None
-            tx.emit(f"booth:{booth_id}", "queue.joined", {"token": token, "after": after})
+            self._public(tx, booth, "queue.joined", {"token": token, "after": after})
             busy = await conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM tickets WHERE candidate_id = $1"
                 " AND state IN ('called', 'in_interview'))",
                 candidate_id,
             )
             if busy:
-                tx.emit(f"booth:{booth_id}", "queue.busy", {"token": token, "busy": True})
+                self._public(tx, booth, "queue.busy", {"token": token, "busy": True})
             await conn.execute(
                 "DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2",
                 booth_id,
@@ -462,7 +514,7 @@ class QueueService:
             row = await self._set_state(
                 tx.conn, ticket_id, TicketState.LEFT, ended_at=self._clock.now()
             )
-            tx.emit(f"booth:{booth['id']}", "queue.removed", {"token": row["token"]})
+            self._public(tx, booth, "queue.removed", {"token": row["token"]})
             self._announce(tx, row)
             await self._room_freed(tx, booth)
             await self._refresh(tx, booth)
@@ -554,7 +606,7 @@ class QueueService:
             line = await self._line(tx.conn, booth["id"])
             ahead = [t for t in line if (t.joined_at, t.id) < (row["joined_at"], str(row["id"]))]
             after = ahead[-1].token if ahead else None
-            tx.emit(f"booth:{booth['id']}", "queue.moved", {"token": row["token"], "after": after})
+            self._public(tx, booth, "queue.moved", {"token": row["token"], "after": after})
         await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
         self._announce(tx, row)
         await self._refresh(tx, booth)
@@ -696,7 +748,7 @@ class QueueService:
             grace = timedelta(seconds=self.settings.grace_s)
             for choice in candidates:
                 if away_too_long(choice, now, grace):
-                    await self._pass_over(tx, choice)
+                    await self._pass_over(tx, booth, choice)
                     continue
                 try:
                     async with conn.transaction():  # a savepoint per attempt
@@ -720,7 +772,7 @@ class QueueService:
                     {"ticket": choice.id, "called_at": now.isoformat()},
                 )
                 if choice.state in IN_LINE:
-                    tx.emit(f"booth:{booth_id}", "queue.removed", {"token": row["token"]})
+                    self._public(tx, booth, "queue.removed", {"token": row["token"]})
                 await self._busy_elsewhere(tx, row["candidate_id"], booth_id, True)
                 self._announce(
                     tx, {**row, "ring_until": ring_until}, ring_until=ring_until.isoformat()
@@ -755,7 +807,9 @@ class QueueService:
             )
         ]
 
-    async def _pass_over(self, tx: OutboxTransaction, choice: Ticket) -> None:
+    async def _pass_over(
+        self, tx: OutboxTransaction, booth: dict[str, Any], choice: Ticket
+    ) -> None:
         """A candidate away longer than the grace period when their turn comes: a pass
         (they stay in place; the second pass ends the ticket, as a declined call does)."""
         passes = choice.passes + 1
@@ -767,7 +821,7 @@ class QueueService:
         ended = self._clock.now() if state is TicketState.EXPIRED else None
         row = await self._set_state(tx.conn, UUID(choice.id), state, passes=passes, ended_at=ended)
         if state is TicketState.EXPIRED and choice.state in IN_LINE:
-            tx.emit(f"booth:{row['booth_id']}", "queue.removed", {"token": row["token"]})
+            self._public(tx, booth, "queue.removed", {"token": row["token"]})
         self._announce(tx, row)
 
     async def complete(self, ticket_id: UUID, staff_id: UUID) -> dict[str, Any]:
@@ -807,7 +861,7 @@ class QueueService:
             )
             await cancel(tx.conn, f"{RING_KIND}:{ticket_id}")
             if ticket["state"] in (TicketState.WAITING, TicketState.NOTIFIED):
-                tx.emit(f"booth:{booth['id']}", "queue.removed", {"token": row["token"]})
+                self._public(tx, booth, "queue.removed", {"token": row["token"]})
             if ticket["called_by"] is not None:
                 await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
                 await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
@@ -978,14 +1032,42 @@ class QueueService:
 
     async def snapshot(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
         status = await conn.fetchrow(
-            "SELECT status, eta FROM booth_queues WHERE booth_id = $1", booth_id
+            "SELECT q.status, q.eta, v.queue_visibility FROM booths b"
+            " JOIN venues v ON v.id = b.venue_id"
+            " LEFT JOIN booth_queues q ON q.booth_id = b.id WHERE b.id = $1",
+            booth_id,
         )
         line = await self._line(conn, booth_id)
+        visibility = status["queue_visibility"] if status else "full"
+        found = {
+            "status": (status and status["status"]) or QueueStatus.CLOSED.value,
+            "visibility": visibility,
+            "length": len(line),
+        }
+        if visibility == LENGTH_ONLY:  # places and waits go to each holder on "me"
+            return {**found, "line": None, "eta": None}
         return {
-            "status": status["status"] if status else QueueStatus.CLOSED.value,
+            **found,
             "line": [{"token": t.token, "busy": t.busy_elsewhere} for t in line],
             "eta": status["eta"] if status else None,
         }
+
+    async def set_visibility(self, venue_id: UUID, visibility: str) -> None:
+        """Show or hide places and waits on the venue's public booth topics. Followers of
+        each booth get ``queue.visibility`` and take a fresh snapshot."""
+        async with self._outbox.transaction() as tx:
+            booths = await tx.conn.fetch(
+                """
+                WITH changed AS (
+                  UPDATE venues SET queue_visibility = $2
+                   WHERE id = $1 AND queue_visibility <> $2 RETURNING id)
+                SELECT b.id FROM booths b JOIN changed c ON c.id = b.venue_id
+                """,
+                venue_id,
+                visibility,
+            )
+            for booth in booths:
+                tx.emit(f"booth:{booth['id']}", "queue.visibility", {"visibility": visibility})
 
     async def staff_snapshot(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
         rows = await conn.fetch(
