@@ -244,6 +244,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await app[QUEUE].close()
         await hub.close()
         await store.close()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -31,15 +32,14 @@ import asyncpg
 from server.domain.queue import (
     ACTIVE,
     IN_LINE,
+    MAX_PASSES,
     QueueStatus,
     ServiceModel,
     StaffStatus,
     Ticket,
     TicketState,
     after_pass,
-    away_too_long,
     call_order,
-    callable_order,
     day_end,
     eta_table,
     should_notify,
@@ -50,9 +50,12 @@ from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
 from server.realtime.presence import Presence
 from server.services.notifications import notify
+from server.store import queue_steps as steps
 from server.store import tickets as tickets_store
 from server.store.db import Connection
 from server.timers import Clock, Timer, cancel, schedule
+
+log = logging.getLogger(__name__)
 
 RING_KIND = "queue.ring_timeout"
 CALL_ATTEMPTS = 3
@@ -71,6 +74,7 @@ TOKEN_EVENTS = frozenset(
     {"queue.joined", "queue.moved", "queue.removed", "queue.busy", "queue.eta"}
 )
 HISTORY = 30  # service times used for the estimate
+REFRESH_EVERY_S = 1.0  # wait tables are recomputed at most this often per booth
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +147,9 @@ class QueueService:
         self.settings = settings or QueueSettings()
         self._models: dict[UUID, ServiceModel] = {}
         self._presence_locks: dict[UUID, asyncio.Lock] = {}
+        self._refreshing: dict[UUID, asyncio.Task[None]] = {}
+        self._refreshed_at: dict[UUID, float] = {}
+        self._refresh_tasks: set[asyncio.Task[None]] = set()
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -397,6 +404,49 @@ class QueueService:
             if not ticket.busy_elsewhere:
                 ahead += 1
 
+    def _refresh_soon(self, booth_id: UUID) -> None:
+        """Recompute the booth's wait table, "get ready" notices and room for watchers
+        off the hot path: at once after a quiet second, else at most once a second per
+        booth (and node). Derived state only: a change that lands while a refresh runs
+        schedules another, and the ``queue.notify`` timer catches up after a crash."""
+        if booth_id in self._refreshing:
+            return
+        loop = asyncio.get_running_loop()
+        last = self._refreshed_at.get(booth_id)
+        delay = 0.0 if last is None else max(0.0, last + REFRESH_EVERY_S - loop.time())
+        task = loop.create_task(self._refresh_later(booth_id, delay))
+        self._refreshing[booth_id] = task
+        self._refresh_tasks.add(task)
+        task.add_done_callback(self._refresh_tasks.discard)
+
+    async def _refresh_later(self, booth_id: UUID, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+        finally:
+            self._refreshing.pop(booth_id, None)
+        self._refreshed_at[booth_id] = asyncio.get_running_loop().time()
+        try:
+            async with self._outbox.transaction() as tx:
+                booth = await self._lock_booth(tx.conn, booth_id)
+                await self._refresh(tx, booth)
+                await self._room_freed(tx, booth)
+        except Exception:
+            log.exception("refreshing the line of booth %s failed", booth_id)
+
+    async def settle(self) -> None:
+        """Wait for pending refreshes (tests, benchmarks, shutdown)."""
+        while self._refresh_tasks:
+            await asyncio.gather(*self._refresh_tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop pending refreshes (the node is shutting down; the next change or the
+        ``queue.notify`` timer recomputes)."""
+        tasks = list(self._refresh_tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _busy_elsewhere(
         self, tx: OutboxTransaction, candidate_id: UUID, except_booth: UUID, busy: bool
     ) -> None:
@@ -424,83 +474,82 @@ class QueueService:
     # -- candidates -------------------------------------------------------------------
 
     async def join(self, booth_id: UUID, candidate_id: UUID) -> dict[str, Any]:
+        """One statement after the booth's lock (see ``server.store.queue_steps``)."""
         settings = self.settings
-        async with self._outbox.transaction() as tx:
-            conn = tx.conn
-            # One candidate's joins are serialised (the per-fair limit is a count).
-            await conn.execute("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", candidate_id)
-            booth = await self._lock_booth(conn, booth_id)
-            if booth["booth_status"] != "approved" or not booth["public"]:
-                raise Problem("booth.not_found", "no such booth")
-            if booth["queue_status"] != QueueStatus.OPEN:
-                raise Problem(
-                    "queue.closed",
-                    "this booth is not taking candidates now",
-                    extra={"status": booth["queue_status"]},
-                )
-            active = await conn.fetchval(
-                "SELECT count(*) FROM tickets WHERE candidate_id = $1 AND fair_id = $2"
-                " AND state = ANY($3::text[])",
-                candidate_id,
-                booth["fair_id"],
-                [s.value for s in ACTIVE],
-            )
-            if active >= settings.lines_per_candidate:
-                raise Problem(
-                    "queue.limit",
-                    f"you can be in at most {settings.lines_per_candidate} lines at once",
-                    extra={"limit": settings.lines_per_candidate},
-                )
-            line = await self._line(conn, booth_id)
-            if any(t.candidate_id == str(candidate_id) for t in line):
-                raise Problem("queue.already_joined", "you are already in this line")
-            if len(line) >= booth["capacity"]:
-                serving, free = await self._staffing(conn, booth_id)
-                wait = wait_range(len(line), serving, free, await self._model(conn, booth))
-                raise Problem(
-                    "queue.full",
-                    "this line is full; ask to be told when there is room",
-                    extra={"wait": None if wait is None else [wait.low, wait.high]},
-                )
-            now = self._clock.now()
-            ticket_id = uuid7()
-            token = secrets.token_urlsafe(12)
+        now = self._clock.now()
+        async with self._pool.acquire() as conn:
+            await conn.execute(steps.JOIN_LOCK.format(candidate=candidate_id, booth=booth_id))
             try:
-                row = await conn.fetchrow(
-                    f"""
-                    INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,
-                                         joined_at, changed_at)
-                    VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $6)
-                    RETURNING {TICKET_COLUMNS}
-                    """,
-                    ticket_id,
-                    booth["fair_id"],
+                result = await steps.join(
+                    conn,
                     booth_id,
                     candidate_id,
-                    token,
                     now,
+                    uuid7(),
+                    secrets.token_urlsafe(12),
+                    settings.lines_per_candidate,
+                    [s.value for s in ACTIVE],
                 )
-            except asyncpg.UniqueViolationError:
-                raise Problem("queue.already_joined", "you are already in this line") from None
-            assert row is not None
-            ticket = dict(row)
-            after = line[-1].token if line else None
-            self._public(tx, booth, "queue.joined", {"token": token, "after": after})
-            busy = await conn.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM tickets WHERE candidate_id = $1"
-                " AND state IN ('called', 'in_interview'))",
-                candidate_id,
+                if result.ticket is None:
+                    await self._join_refused(conn, booth_id, candidate_id)
+                await conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await conn.execute("ROLLBACK")
+                raise
+        await self._outbox.publish(result.events)
+        self._refresh_soon(booth_id)
+        assert result.ticket is not None
+        return result.ticket
+
+    async def _join_refused(self, conn: Connection, booth_id: UUID, candidate_id: UUID) -> None:
+        """Why the join statement wrote nothing (still under the booth's lock)."""
+        settings = self.settings
+        booth = await conn.fetchrow(
+            """
+            SELECT b.fair_id, b.capacity, b.slot_minutes, b.status AS booth_status,
+                   coalesce(q.status, 'closed') AS queue_status,
+                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public,
+                   (SELECT count(*) FROM tickets t WHERE t.candidate_id = $2
+                       AND t.fair_id = b.fair_id AND t.state = ANY($3::text[])) AS active,
+                   (SELECT count(*) FROM tickets t WHERE t.booth_id = $1
+                       AND t.state IN ('waiting', 'notified')) AS length,
+                   EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1
+                       AND t.candidate_id = $2 AND t.state = ANY($3::text[])) AS joined
+              FROM booths b LEFT JOIN booth_queues q ON q.booth_id = b.id
+              LEFT JOIN employers e ON e.id = b.employer_id
+             WHERE b.id = $1
+            """,
+            booth_id,
+            candidate_id,
+            [s.value for s in ACTIVE],
+        )
+        if booth is None or booth["booth_status"] != "approved" or not booth["public"]:
+            raise Problem("booth.not_found", "no such booth")
+        if booth["queue_status"] != QueueStatus.OPEN:
+            raise Problem(
+                "queue.closed",
+                "this booth is not taking candidates now",
+                extra={"status": booth["queue_status"]},
             )
-            if busy:
-                self._public(tx, booth, "queue.busy", {"token": token, "busy": True})
-            await conn.execute(
-                "DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2",
-                booth_id,
-                candidate_id,
+        if booth["joined"]:
+            raise Problem("queue.already_joined", "you are already in this line")
+        if booth["active"] >= settings.lines_per_candidate:
+            raise Problem(
+                "queue.limit",
+                f"you can be in at most {settings.lines_per_candidate} lines at once",
+                extra={"limit": settings.lines_per_candidate},
             )
-            self._announce(tx, ticket)
-            await self._refresh(tx, booth)
-            return await self._ticket(conn, ticket_id, for_update=False)
+        if booth["length"] >= booth["capacity"]:
+            serving, free = await self._staffing(conn, booth_id)
+            model = await self._model(conn, {"id": booth_id, "slot_minutes": booth["slot_minutes"]})
+            wait = wait_range(booth["length"], serving, free, model)
+            raise Problem(
+                "queue.full",
+                "this line is full; ask to be told when there is room",
+                extra={"wait": None if wait is None else [wait.low, wait.high]},
+            )
+        raise Problem("queue.already_joined", "you are already in this line")  # a token clash
 
     async def leave(self, ticket_id: UUID, candidate_id: UUID) -> None:
         async with self._outbox.transaction() as tx:
@@ -554,22 +603,37 @@ class QueueService:
             )
 
     async def accept(self, ticket_id: UUID, candidate_id: UUID) -> dict[str, Any]:
-        async with self._outbox.transaction() as tx:
-            ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
-            if ticket["candidate_id"] != candidate_id:
-                raise Problem("ticket.not_found", "no such ticket")
-            booth = await self._lock_booth(tx.conn, ticket["booth_id"])
-            ticket = await self._ticket(tx.conn, ticket_id)
-            if ticket["state"] != TicketState.CALLED:
-                raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
-            row = await self._set_state(
-                tx.conn, ticket_id, TicketState.IN_INTERVIEW, started_at=self._clock.now()
-            )
-            await cancel(tx.conn, f"{RING_KIND}:{ticket_id}")
-            await self._set_staff(tx, booth["id"], row["called_by"], StaffStatus.IN_CALL)
-            self._announce(tx, row)
-            await self._refresh(tx, booth)
-            return row
+        """One statement (see ``server.store.queue_steps``)."""
+        async with self._pool.acquire() as conn:
+            result = await steps.accept(conn, ticket_id, candidate_id, self._clock.now())
+            if result.ticket is None:
+                await self._refused(conn, ticket_id, candidate_id=candidate_id)
+        await self._outbox.publish(result.events)
+        assert result.ticket is not None
+        self._refresh_soon(result.ticket["booth_id"])
+        return result.ticket
+
+    async def _refused(
+        self,
+        conn: Connection,
+        ticket_id: UUID,
+        *,
+        candidate_id: UUID | None = None,
+        staff_id: UUID | None = None,
+    ) -> None:
+        """Why a step on one ticket changed nothing: not theirs, not staff, wrong state."""
+        ticket = await conn.fetchrow(
+            "SELECT t.candidate_id, t.state, EXISTS (SELECT 1 FROM booth_staff s"
+            " WHERE s.booth_id = t.booth_id AND s.account_id = $2) AS staff"
+            " FROM tickets t WHERE t.id = $1",
+            ticket_id,
+            staff_id,
+        )
+        if ticket is None or (candidate_id is not None and ticket["candidate_id"] != candidate_id):
+            raise Problem("ticket.not_found", "no such ticket")
+        if staff_id is not None and not ticket["staff"]:
+            raise Problem("auth.forbidden", "only this booth's staff may do that")
+        raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
 
     async def decline(self, ticket_id: UUID, candidate_id: UUID) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
@@ -691,158 +755,101 @@ class QueueService:
     ) -> dict[str, Any]:
         """Call the next callable candidate (or one chosen ticket): exactly one wins.
 
-        The line is read under the booth's lock, skipping candidates busy elsewhere; if
-        another booth calls the same candidate in the same instant, the unique index on
-        calls per candidate aborts this transaction and the call is tried again.
+        One statement (``server.store.queue_steps.CALL``): the claim follows
+        ``call_order``, skipping candidates busy elsewhere; candidates away longer than
+        the grace period on the way get a pass. If another booth calls the same
+        candidate in the same instant, the unique index on calls per candidate refuses
+        this statement and it is tried again (then that candidate is busy elsewhere).
         """
-        for _ in range(CALL_ATTEMPTS - 1):
-            try:
-                called = await self._call_once(booth_id, staff_id, ticket_id)
-                break
-            except _CalledElsewhere:
-                continue
-        else:
-            try:
-                called = await self._call_once(booth_id, staff_id, ticket_id)
-            except _CalledElsewhere:
-                called = None
-        if called is None:
-            raise Problem("queue.empty", "nobody is waiting who can be called now")
-        return called
-
-    async def _call_once(
-        self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
-    ) -> dict[str, Any] | None:
-        async with self._outbox.transaction() as tx:
-            conn = tx.conn
-            booth = await self._lock_booth(conn, booth_id)
-            await self._require_staff(conn, booth_id, staff_id)
-            mine = await conn.fetchrow(
-                """
-                SELECT (SELECT status FROM staff_status
-                         WHERE booth_id = $1 AND account_id = $2) AS status,
-                       EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
-                                  AND state IN ('called', 'in_interview')) AS ringing
-                """,
-                booth_id,
-                staff_id,
-            )
-            assert mine is not None
-            status = mine["status"]
-            if mine["ringing"]:
-                raise Problem("queue.staff_busy", "you are already in a call")
-            if status != StaffStatus.AVAILABLE:
-                raise Problem(
-                    "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
-                    "set yourself available before calling",
-                    extra={"staff_status": status or StaffStatus.OFFLINE.value},
-                )
+        settings = self.settings
+        for _ in range(CALL_ATTEMPTS):
             now = self._clock.now()
-            candidates = callable_order(await self._line(conn, booth_id))
-            if ticket_id is not None:
-                candidates = [t for t in candidates if t.id == str(ticket_id)]
-                if not candidates:
-                    candidates = await self._interrupted(conn, booth_id, ticket_id)
-                if not candidates:
-                    raise Problem("queue.wrong_state", "that ticket cannot be called now")
-            grace = timedelta(seconds=self.settings.grace_s)
-            for choice in candidates:
-                if away_too_long(choice, now, grace):
-                    await self._pass_over(tx, booth, choice)
-                    continue
+            async with self._pool.acquire() as conn:
                 try:
-                    async with conn.transaction():  # a savepoint per attempt
-                        row = await self._set_state(
-                            conn,
-                            UUID(choice.id),
-                            TicketState.CALLED,
-                            called_by=staff_id,
-                            called_at=now,
-                        )
+                    result = await steps.call(
+                        conn,
+                        booth_id,
+                        staff_id,
+                        now,
+                        now - timedelta(seconds=settings.grace_s),
+                        now + timedelta(seconds=settings.ring_s),
+                        ticket_id,
+                        MAX_PASSES,
+                    )
                 except asyncpg.UniqueViolationError as exc:
                     if "staff" in (exc.constraint_name or ""):
                         raise Problem("queue.staff_busy", "you are already in a call") from None
                     continue  # called elsewhere a moment ago: they keep their place
-                ring_until = now + timedelta(seconds=self.settings.ring_s)
-                await schedule(
-                    conn,
-                    RING_KIND,
-                    f"{RING_KIND}:{choice.id}",
-                    ring_until,
-                    {"ticket": choice.id, "called_at": now.isoformat()},
-                )
-                if choice.state in IN_LINE:
-                    self._public(tx, booth, "queue.removed", {"token": row["token"]})
-                await self._busy_elsewhere(tx, row["candidate_id"], booth_id, True)
-                self._announce(
-                    tx, {**row, "ring_until": ring_until}, ring_until=ring_until.isoformat()
-                )
-                await self._refresh(tx, booth)
-                return {**row, "ring_until": ring_until}
-            # Nobody callable; passes given to absent candidates on the way still count.
-            await self._refresh(tx, booth)
-        return None
+                await self._outbox.publish(result.events)
+                if result.events:
+                    self._refresh_soon(booth_id)
+                if result.ticket is not None:
+                    return {**result.ticket, "ring_until": now + timedelta(seconds=settings.ring_s)}
+                if not await self._call_refused(conn, booth_id, staff_id, ticket_id):
+                    break
+        raise Problem("queue.empty", "nobody is waiting who can be called now")
 
-    async def _interrupted(self, conn: Connection, booth_id: UUID, ticket_id: UUID) -> list[Ticket]:
-        """An interrupted interview of this booth, which its staff may call again."""
-        row = await conn.fetchrow(
-            "SELECT t.id, t.token, t.candidate_id, t.state, t.joined_at, t.passes,"
-            " a.since AS away_since FROM tickets t"
-            " LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id"
-            " WHERE t.id = $1 AND t.booth_id = $2 AND t.state = 'interrupted' FOR UPDATE OF t",
-            ticket_id,
+    async def _call_refused(
+        self, conn: Connection, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
+    ) -> bool:
+        """Why a call claimed nobody; True if someone became callable meanwhile (the
+        statement's snapshot predates a join it waited for): then try again."""
+        found = await conn.fetchrow(
+            """
+            SELECT EXISTS (SELECT 1 FROM booth_staff WHERE booth_id = $1 AND account_id = $2)
+                     AS staff,
+                   (SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2)
+                     AS status,
+                   EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
+                              AND state IN ('called', 'in_interview')) AS ringing,
+                   EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1
+                              AND CASE WHEN $3::uuid IS NULL
+                                       THEN t.state IN ('waiting', 'notified')
+                                       ELSE t.id = $3 AND t.state IN
+                                            ('waiting', 'notified', 'interrupted') END
+                              AND NOT EXISTS (SELECT 1 FROM tickets o
+                                  WHERE o.candidate_id = t.candidate_id
+                                    AND o.state IN ('called', 'in_interview'))
+                              AND NOT EXISTS (SELECT 1 FROM queue_absences a
+                                  WHERE a.candidate_id = t.candidate_id AND a.since < $4))
+                     AS callable
+            """,
             booth_id,
+            staff_id,
+            ticket_id,
+            self._clock.now() - timedelta(seconds=self.settings.grace_s),
         )
-        if row is None:
-            return []
-        return [
-            Ticket(
-                id=str(row["id"]),
-                token=row["token"],
-                candidate_id=str(row["candidate_id"]),
-                state=TicketState(row["state"]),
-                joined_at=row["joined_at"],
-                passes=row["passes"],
-                away_since=row["away_since"],
+        assert found is not None
+        if not found["staff"]:
+            raise Problem("auth.forbidden", "only this booth's staff may do that")
+        if found["ringing"]:
+            raise Problem("queue.staff_busy", "you are already in a call")
+        status = found["status"]
+        if status != StaffStatus.AVAILABLE:
+            raise Problem(
+                "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
+                "set yourself available before calling",
+                extra={"staff_status": status or StaffStatus.OFFLINE.value},
             )
-        ]
-
-    async def _pass_over(
-        self, tx: OutboxTransaction, booth: dict[str, Any], choice: Ticket
-    ) -> None:
-        """A candidate away longer than the grace period when their turn comes: a pass
-        (they stay in place; the second pass ends the ticket, as a declined call does)."""
-        passes = choice.passes + 1
-        state = after_pass(passes)
-        if choice.state is TicketState.INTERRUPTED:
-            state = TicketState.INTERRUPTED if state is TicketState.WAITING else state
-        elif state is TicketState.WAITING:
-            state = choice.state  # waiting or notified: the place does not change
-        ended = self._clock.now() if state is TicketState.EXPIRED else None
-        row = await self._set_state(tx.conn, UUID(choice.id), state, passes=passes, ended_at=ended)
-        if state is TicketState.EXPIRED and choice.state in IN_LINE:
-            self._public(tx, booth, "queue.removed", {"token": row["token"]})
-        self._announce(tx, row)
+        if found["callable"]:
+            return True
+        if ticket_id is not None:
+            raise Problem("queue.wrong_state", "that ticket cannot be called now")
+        return False
 
     async def complete(self, ticket_id: UUID, staff_id: UUID) -> dict[str, Any]:
-        """The interview is over: the ticket is done and its service time counts."""
-        async with self._outbox.transaction() as tx:
-            ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
-            booth = await self._lock_booth(tx.conn, ticket["booth_id"])
-            await self._require_staff(tx.conn, booth["id"], staff_id)
-            ticket = await self._ticket(tx.conn, ticket_id)
-            if ticket["state"] != TicketState.IN_INTERVIEW:
-                raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
-            row = await self._set_state(
-                tx.conn, ticket_id, TicketState.DONE, ended_at=self._clock.now()
-            )
-            if ticket["called_by"] is not None:
-                await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
-            await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
-            self._announce(tx, row)
-            await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
-            return row
+        """The interview is over: the ticket is done and its service time counts. One
+        statement (see ``server.store.queue_steps``)."""
+        async with self._pool.acquire() as conn:
+            result = await steps.complete(conn, ticket_id, staff_id, self._clock.now())
+            if result.ticket is None:
+                await self._refused(conn, ticket_id, staff_id=staff_id)
+        await self._outbox.publish(result.events)
+        assert result.ticket is not None
+        booth_id = result.ticket["booth_id"]
+        self._models.pop(booth_id, None)  # a new service time: refit at the next estimate
+        self._refresh_soon(booth_id)
+        return result.ticket
 
     async def remove(self, ticket_id: UUID, staff_id: UUID, reason: str) -> None:
         async with self._outbox.transaction() as tx:
