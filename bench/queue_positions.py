@@ -303,6 +303,7 @@ def report(f: Figures, smoke: bool, pinned: str) -> None:
         f"  max {lat['max']:.1f} ms over {lat['count']} deliveries"
         f"  (target p99 ≤ {TARGET_P99_MS:.0f} ms: {verdict})"
     )
+    print(f"  ratio p99 / target {lat['p99'] / TARGET_P99_MS:5.2f}  (≤ 1 meets it)")
     print(
         f"  delivery: {result['missing']} missing, {result['disorder']} out of order,"
         f" {result['closed']} connections closed"
