@@ -930,26 +930,38 @@ class QueueService:
                     )
 
     async def candidate_back(self, candidate_id: UUID) -> None:
-        """The candidate subscribed to "me" again (a new tab, a resumed connection)."""
-        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
-            rows = await tx.conn.fetch(
-                """
-                WITH back AS (DELETE FROM queue_absences WHERE candidate_id = $1
-                              RETURNING candidate_id)
-                SELECT t.id, t.booth_id, t.state FROM back
-                  JOIN tickets t ON t.candidate_id = back.candidate_id
-                                AND t.state = ANY($2::text[])
-                """,
-                candidate_id,
-                [s.value for s in ACTIVE],
-            )
-            for row in rows:
-                tx.emit(
-                    f"booth:{row['booth_id']}:staff",
-                    "roster.flags",
-                    {"ticket_id": str(row["id"]), "reconnecting": False, "away_since": None},
+        """The candidate subscribed to "me" again (a new tab, a resumed connection).
+
+        Every ``me`` subscription comes here, so the usual case — nobody was away — is
+        one autocommit statement; only a return from an absence writes events (then,
+        were the node to die in between, the grace timer finds no absence and does
+        nothing, and the staff's next snapshot shows the truth)."""
+        async with self._in_turn(candidate_id):
+            async with self._pool.acquire() as conn:
+                rows = await conn.fetch(
+                    """
+                    WITH back AS (DELETE FROM queue_absences WHERE candidate_id = $1
+                                  RETURNING candidate_id)
+                    SELECT t.id, t.booth_id, t.state FROM back
+                      JOIN tickets t ON t.candidate_id = back.candidate_id
+                                    AND t.state = ANY($2::text[])
+                    """,
+                    candidate_id,
+                    [s.value for s in ACTIVE],
                 )
-                await cancel(tx.conn, f"{GRACE_KIND}:{row['id']}")
+            if not rows:
+                return
+            async with self._outbox.transaction() as tx:
+                for row in rows:
+                    tx.emit(
+                        f"booth:{row['booth_id']}:staff",
+                        "roster.flags",
+                        {"ticket_id": str(row["id"]), "reconnecting": False, "away_since": None},
+                    )
+                await tx.conn.execute(
+                    "DELETE FROM timers WHERE key = ANY($1::text[])",
+                    [f"{GRACE_KIND}:{row['id']}" for row in rows],
+                )
 
     async def on_grace(self, conn: Connection, timer: Timer) -> None:
         """Registered for ``queue.grace``: the candidate of an interview stayed away past
