@@ -4,12 +4,14 @@ The issue's target: p99 position update to 1,000 waiting candidates of one booth
 ≤ 250 ms while the line changes 10 times a second.
 
 * The server is livefair's application (``create_app``) on a real loopback port, with a
-  booth whose line holds 1,000 waiting tickets; 1,000 lean WebSocket clients (the
+  booth whose line holds 1,000 waiting tickets (the schema caps a line at 500, so the
+  bench's throwaway database lifts that cap); 1,000 lean WebSocket clients (the
   separate, forked load generator of :mod:`bench.loadgen`) subscribe to its public
   ``booth:<id>`` topic, as each candidate's browser does to count its place.
 * The line changes 10 times a second through the queue service: alternately the first
   candidate leaves and a new one joins (``leave`` / ``join``: real transactions, their
-  events through the outbox), so the line stays at 1,000.
+  events through the outbox), so the line stays at 1,000. Each change starts on time
+  (a task of its own), as changes by many people would.
 * Latency: from the change's commit — the instant the outbox starts publishing the
   committed events, recorded per event in the server process — to each client's receipt
   of that event (``time.monotonic()`` is one clock for both processes). Every event
@@ -158,6 +160,10 @@ async def a_full_line(dsn: str, n: int, extra: int) -> tuple[UUID, UUID, list[UU
         booths, recruiters, candidates = await setup(conn, n + extra)
         booth = booths[0]
         now = datetime.now(UTC) - timedelta(hours=1)
+        # The schema caps a booth's line at 500 (booths_capacity_check); the issue's
+        # target is about 1,000 at one booth, so this throwaway database lifts the cap.
+        # Nothing measured depends on it: joins only compare the line with the capacity.
+        await conn.execute("ALTER TABLE booths DROP CONSTRAINT IF EXISTS booths_capacity_check")
         await conn.execute("UPDATE booths SET capacity = $2 WHERE id = $1", booth, n + extra)
         await conn.execute(
             "INSERT INTO booth_queues (booth_id, status, changed_at) VALUES ($1, 'open', $2)",
@@ -252,13 +258,11 @@ async def measure(load: Load, smoke: bool) -> Figures:
                 await load.call("record", 10, on=True)
                 watch.reset()
                 start = time.monotonic()
-                for i in range(changes):
-                    due = start + i / CHANGES_PER_S
-                    delay = due - time.monotonic()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    else:
-                        figures.late_changes += 1
+                running: set[asyncio.Task[None]] = set()
+
+                async def change(i: int) -> None:
+                    # Changes come from many people: each starts on time, whether or not
+                    # the one before has finished.
                     if i % 2 == 0:
                         ticket, candidate = line.popleft()
                         await queue.leave(ticket, candidate)
@@ -266,7 +270,18 @@ async def measure(load: Load, smoke: bool) -> Figures:
                         candidate = newcomers.popleft()
                         joined = await queue.join(booth, candidate)
                         line.append((joined["id"], candidate))
+
+                for i in range(changes):
+                    delay = start + i / CHANGES_PER_S - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    else:
+                        figures.late_changes += 1
+                    task = asyncio.create_task(change(i))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
                     figures.changes += 1
+                await asyncio.gather(*running)
                 await queue.settle()
                 await asyncio.sleep(1.0)  # the last events reach every client
                 await load.call("record", 10, on=False)

@@ -566,7 +566,7 @@ class QueueService:
             self._public(tx, booth, "queue.removed", {"token": row["token"]})
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
+        self._refresh_soon(booth["id"])
 
     async def watch(self, booth_id: UUID, candidate_id: UUID) -> None:
         """Notify the candidate when the line has room (or opens)."""
@@ -874,7 +874,7 @@ class QueueService:
                 await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
+        self._refresh_soon(booth["id"])
 
     # -- presence of candidates (reconnect grace) ---------------------------------------
 
