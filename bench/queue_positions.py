@@ -218,9 +218,9 @@ class Figures:
     log: str = ""
 
 
-async def measure(load: Load, smoke: bool) -> Figures:
+async def measure(load: Load, smoke: bool, seconds: float | None) -> Figures:
     n = 50 if smoke else 1000
-    figures = Figures(n=n, seconds=2.0 if smoke else 30.0)
+    figures = Figures(n=n, seconds=seconds or (2.0 if smoke else 30.0))
     changes = int(figures.seconds * CHANGES_PER_S)
     async with bench_database() as dsn:
         figures.where = pin(SERVER_CORE)
@@ -328,10 +328,10 @@ def report(f: Figures, smoke: bool, pinned: str) -> None:
         raise SystemExit("events were lost, reordered or connections dropped")
 
 
-async def run(load: Load, smoke: bool) -> None:
+async def run(load: Load, smoke: bool, seconds: float | None) -> None:
     await load.start()
     try:
-        figures = await measure(load, smoke)
+        figures = await measure(load, smoke, seconds)
     finally:
         await load.close()
     report(figures, smoke, load.pinned)
@@ -340,11 +340,12 @@ async def run(load: Load, smoke: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="50 followers, 2 s of changes")
+    parser.add_argument("--seconds", type=float, help="seconds of changes (default 30)")
     args = parser.parse_args()
     raise_nofile(1 << 20)
     load = start_load(PositionsLoad)  # forked before any event loop exists
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(run(load, args.smoke))
+        runner.run(run(load, args.smoke, args.seconds))
 
 
 if __name__ == "__main__":
