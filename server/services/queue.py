@@ -4,15 +4,23 @@ Every change to a booth's line takes the booth's queue row lock first, so change
 booth are serialised; calls across booths are kept apart by the database itself (a
 candidate or a staff member can hold only one call at a time: unique partial indexes),
 so "next candidate" is won by exactly one recruiter and reaches exactly one candidate.
+The hot path (join, call, accept, complete) is one statement per step
+(``server.store.queue_steps``); wait tables and "get ready" notices are recomputed off
+it, debounced per booth.
 
 Events (ids and opaque tokens only):
 
 * ``booth:<id>``: ``queue.joined {token, after}`` (a new ticket), ``queue.moved {token,
   after}`` (a ticket back in its place after a pass), ``queue.removed {token}``,
-  ``queue.busy {token, busy}``, ``queue.eta {table}``, ``queue.status {status}``;
+  ``queue.busy {token, busy}``, ``queue.eta {table}``, ``queue.status {status}``,
+  ``queue.visibility {visibility}``, ``booth.day_closed {expired}``; where the venue
+  hides places only ``queue.length {length}`` and the status events;
 * ``booth:<id>:staff``: ``roster.ticket {ticket}`` (ids, state, passes, join time),
+  ``roster.flags {ticket_id, reconnecting?, away_since?, busy_elsewhere?}``,
   ``staff.status {account_id, status}``;
-* ``me`` (``user:<id>``): ``ticket.updated {ticket}`` — with the holder's own token.
+* ``me`` (``user:<id>``): ``ticket.updated {ticket}`` — with the holder's own token —
+  and, where the venue hides places, ``ticket.position {ticket_id, booth_id, position,
+  wait}``.
 """
 
 from __future__ import annotations
@@ -59,10 +67,6 @@ log = logging.getLogger(__name__)
 
 RING_KIND = "queue.ring_timeout"
 CALL_ATTEMPTS = 3
-
-
-class _CalledElsewhere(Exception):
-    """The chosen candidate was called at another booth in the same instant."""
 
 
 NOTIFY_KIND = "queue.notify"
