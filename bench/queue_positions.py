@@ -246,8 +246,8 @@ async def measure(load: Load, smoke: bool, seconds: float | None) -> Figures:
                 async def timed(events: list[events_store.Event]) -> None:
                     at = time.monotonic()  # the change has committed: publication starts
                     for event in events:
-                        if event.topic == topic:
-                            commits[event.seq] = at
+                        if event.topic == topic:  # first publication only (not the relay's)
+                            commits.setdefault(event.seq, at)
                     await publish(events)
 
                 outbox.publish = timed  # type: ignore[method-assign]
