@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = [
     "bench.timers",
     "bench.queue",
+    "bench.queue_positions",
     "bench.broadcast",
     "bench.relay",
     "bench.fanout",

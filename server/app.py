@@ -128,7 +128,7 @@ def create_app(
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
-    register_builtin(app[TOPICS])
+    register_builtin(app[TOPICS], **queue.me_hooks(lambda: app[QUEUE]))
     app[TIMERS].register(PRUNE_KIND, prune_events, late_policy=LatePolicy.FIRE)
     queue.register_topics(app[TOPICS], lambda: app[QUEUE])
     sessions_live.register_topics(app[TOPICS], lambda: app[sessions_live.SESSIONS_LIVE])
@@ -141,6 +141,7 @@ def create_app(
 
     app[TIMERS].register(RING_KIND, ring_timeout, late_policy=LatePolicy.FIRE)
     app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
+    queue.register_timers(app[TIMERS], lambda: app[QUEUE])
     programme.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
@@ -261,6 +262,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await app[QUEUE].close()
         await hub.close()
         await store.close()
 

@@ -95,7 +95,7 @@ class BoothLine extends HTMLElement {
         h(
           'span',
           { class: 'booth-line-length', id: 'booth-line-length' },
-          t('queue.booth.length', { count: booth.line.length }),
+          t('queue.booth.length', { count: booth.length ?? booth.line.length }),
         ),
       ),
     );

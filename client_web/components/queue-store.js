@@ -2,13 +2,17 @@
 // panel, the booth page's "join the line" box): one subscription per topic, because the
 // stream sends a topic's snapshot once, to whoever subscribed first.
 //
-//   me          ticket.updated {ticket}              → this.tickets (active ones only)
+//   me          snapshot {tickets: [{…, position, wait}]}, then
+//               ticket.updated {ticket}              → this.tickets (active ones only)
 //   booth:<id>  snapshot {status, line, eta}, then
 //               queue.joined/moved {token, after}, queue.removed {token},
-//               queue.busy {token, busy}, queue.eta {table}, queue.status {status}
+//               queue.busy {token, busy}, queue.eta {table}, queue.status {status},
+//               booth.day_closed {expired}
 //
 // Positions are computed here from the public line: the tokens ahead of one's own that
-// are not busy elsewhere (docs/queues.md). The wait range for position p is eta[p]
+// are not busy elsewhere (docs/queues.md). Where the venue hides places (visibility
+// length_only) the booth topic carries only {status, length} and queue.length events,
+// and each holder's place and wait arrive on me (snapshot, then ticket.position). The wait range for position p is eta[p]
 // (seconds, [p10, p90]); eta null means nobody is serving, so there is no estimate.
 
 import { api } from '../api.js';
@@ -63,19 +67,24 @@ function put(ticket) {
 
 function onMe(frame) {
   if (frame.op === 'snapshot') {
-    api('/api/me/tickets')
-      .then(({ items }) => {
-        const seen = new Set(items.map((item) => item.id));
-        for (const [id, ticket] of [...tickets]) {
-          if (!seen.has(id)) put({ ...ticket, state: 'left' });
-        }
-        for (const item of items) put(item);
-        loaded = true;
-        changed();
-      })
-      .catch((error) => console.warn('my tickets could not be read', error));
+    // The snapshot carries the candidate's tickets (with places and waits): a reconnect
+    // needs no extra request.
+    const items = frame.data.tickets ?? [];
+    const seen = new Set(items.map((item) => item.id));
+    for (const [id, ticket] of [...tickets]) {
+      if (!seen.has(id)) put({ ...ticket, state: 'left' });
+    }
+    for (const item of items) put(item);
+    loaded = true;
+    changed();
   } else if (frame.op === 'event' && frame.type === 'ticket.updated') {
     put(frame.data.ticket);
+    changed();
+  } else if (frame.op === 'event' && frame.type === 'ticket.position') {
+    // A venue that hides places: each holder is told their own place and wait here.
+    const ticket = tickets.get(frame.data.ticket_id);
+    if (!ticket) return;
+    tickets.set(ticket.id, { ...ticket, position: frame.data.position, wait: frame.data.wait });
     changed();
   }
 }
@@ -100,14 +109,24 @@ function place(line, token, after) {
 
 function onBooth(boothId, frame) {
   if (frame.op === 'snapshot') {
+    const line = frame.data.line ?? [];
     booths.set(boothId, {
       status: frame.data.status,
-      line: frame.data.line.map((entry) => ({ token: entry.token, busy: entry.busy })),
+      visibility: frame.data.visibility ?? 'full',
+      length: frame.data.length ?? line.length,
+      line: line.map((entry) => ({ token: entry.token, busy: entry.busy })),
       eta: frame.data.eta,
       error: null,
     });
   } else if (frame.op === 'error') {
-    booths.set(boothId, { status: null, line: [], eta: null, error: frame.code });
+    booths.set(boothId, {
+      status: null,
+      visibility: 'full',
+      length: 0,
+      line: [],
+      eta: null,
+      error: frame.code,
+    });
     watches.delete(boothId);
   } else if (frame.op === 'event') {
     const booth = booths.get(boothId);
@@ -132,9 +151,22 @@ function onBooth(boothId, frame) {
       case 'queue.status':
         booth.status = data.status;
         break;
+      case 'queue.length': // a venue that hides places: only the length is public
+        booth.length = data.length;
+        break;
+      case 'queue.visibility': // the venue changed what it shows: start over
+        resubscribe(boothId);
+        return;
+      case 'booth.day_closed': // 24:00 fair time: every ticket still in line expired
+        booth.length = 0;
+        booth.line = [];
+        booth.eta = null;
+        booth.status = 'closed';
+        break;
       default:
         return;
     }
+    if (booth.visibility !== 'length_only') booth.length = booth.line.length;
   } else {
     return;
   }
@@ -161,6 +193,15 @@ export function watchBooth(boothId) {
   };
 }
 
+function resubscribe(boothId) {
+  const watch = watches.get(boothId);
+  if (!watch) return;
+  unsubscribe(watch.subscription);
+  booths.delete(boothId);
+  watch.subscription = subscribe(`booth:${boothId}`, null, (frame) => onBooth(boothId, frame));
+  changed();
+}
+
 function release(boothId) {
   const watch = watches.get(boothId);
   if (!watch) return;
@@ -184,8 +225,12 @@ export function ticketAt(boothId) {
 
 /** How many callable people are ahead of the ticket (null when it is not in the line). */
 export function position(ticket) {
-  const line = booths.get(ticket.booth_id)?.line;
-  if (!line) return null;
+  const booth = booths.get(ticket.booth_id);
+  if (booth?.visibility === 'length_only' || !booth) {
+    const own = ticket.state === 'waiting' || ticket.state === 'notified';
+    return own && Number.isInteger(ticket.position) ? ticket.position : null;
+  }
+  const line = booth.line;
   let ahead = 0;
   for (const entry of line) {
     if (entry.token === ticket.token) return ahead;
@@ -196,6 +241,9 @@ export function position(ticket) {
 
 /** The [low, high] wait in seconds for the ticket's position, or null (no estimate). */
 export function waitRange(ticket) {
+  if (booths.get(ticket.booth_id)?.visibility === 'length_only') {
+    return position(ticket) === null ? null : (ticket.wait ?? null);
+  }
   const at = position(ticket);
   const eta = booths.get(ticket.booth_id)?.eta;
   if (at === null || !Array.isArray(eta) || eta.length === 0) return null;

@@ -1,6 +1,6 @@
 // The booth console (/booths/<id>/console), for the booth's staff: follow
-// booth:<id>:staff (the roster as ids, states and passes, and every staff member's
-// status), set oneself available or paused, call the next candidate, and complete the
+// booth:<id>:staff (the roster as ids, states, passes, how long each has waited and the
+// flags "reconnecting" and "in a call elsewhere", and every staff member's status), set oneself available or paused, call the next candidate, and complete the
 // current interview. Becoming available needs this page's subscription first (the
 // server checks presence on the topic), so those buttons wait for the snapshot.
 // Join times show in the fair's zone (北京时间). API errors show by their code.
@@ -22,8 +22,14 @@ function short(id) {
   return String(id).slice(-8);
 }
 
+/** Whole minutes since `since` by the server's clock (`skew`: server minus local, ms). */
+function minutesSince(since, skew) {
+  return Math.max(0, Math.floor((Date.now() + skew - Date.parse(since)) / 60000));
+}
+
 class BoothConsolePage extends LivePage {
   #subscription = null;
+  #ticker = null;
 
   async load(signal) {
     const [booth, fair, account] = await Promise.all([
@@ -41,8 +47,11 @@ class BoothConsolePage extends LivePage {
       statuses: new Map(), // account id → status
       error: null,
       busy: false,
+      skew: 0, // server clock minus this browser's, from the snapshot
     };
     if (staff) {
+      // Waits are shown in whole minutes: redraw once a minute so they keep counting.
+      this.#ticker = setInterval(() => this.repaint(), 60000);
       this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
         this.#onFrame(model, frame),
       );
@@ -54,20 +63,27 @@ class BoothConsolePage extends LivePage {
     super.disconnectedCallback();
     if (this.#subscription) unsubscribe(this.#subscription);
     this.#subscription = null;
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = null;
   }
 
   #onFrame(model, frame) {
     if (frame.op === 'snapshot') {
       model.roster = frame.data.roster;
       model.statuses = new Map(frame.data.staff.map((s) => [s.account_id, s.status]));
+      if (frame.data.now) model.skew = Date.parse(frame.data.now) - Date.now();
     } else if (frame.op === 'error') {
       model.error = { code: frame.code };
     } else if (frame.op === 'event' && frame.type === 'roster.ticket') {
       const ticket = frame.data.ticket;
+      const before = (model.roster ?? []).find((x) => x.ticket_id === ticket.ticket_id);
       const rest = (model.roster ?? []).filter((x) => x.ticket_id !== ticket.ticket_id);
-      if (!ENDED.has(ticket.state)) rest.push(ticket);
+      if (!ENDED.has(ticket.state)) rest.push({ ...before, ...ticket }); // flags stay
       rest.sort((a, b) => (a.joined_at < b.joined_at ? -1 : a.joined_at > b.joined_at ? 1 : 0));
       model.roster = rest;
+    } else if (frame.op === 'event' && frame.type === 'roster.flags') {
+      const { ticket_id: id, ...flags } = frame.data;
+      model.roster = (model.roster ?? []).map((x) => (x.ticket_id === id ? { ...x, ...flags } : x));
     } else if (frame.op === 'event' && frame.type === 'staff.status') {
       model.statuses.set(frame.data.account_id, frame.data.status);
     } else {
@@ -281,6 +297,55 @@ class BoothConsolePage extends LivePage {
                 row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
                 row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
                 row(t('queue.ticket.passes'), String(x.passes)),
+                row(
+                  t('queue.console.waited'),
+                  h(
+                    'span',
+                    { class: 'roster-waited' },
+                    t('queue.console.waited_for', {
+                      minutes: minutesSince(x.joined_at, model.skew),
+                    }),
+                  ),
+                ),
+                row(
+                  t('queue.console.flags'),
+                  h(
+                    'span',
+                    { class: 'roster-flags' },
+                    [
+                      x.reconnecting ? t('queue.console.flag_reconnecting') : null,
+                      x.busy_elsewhere ? t('queue.console.flag_busy') : null,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ') || t('queue.console.flag_none'),
+                  ),
+                ),
+                x.state === 'interrupted'
+                  ? h(
+                      'div',
+                      {},
+                      h('dt', {}, t('queue.console.call_title')),
+                      h(
+                        'dd',
+                        {},
+                        h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'button button-secondary',
+                            disabled: !ready || model.busy || Boolean(current),
+                            onclick: () =>
+                              this.#act(
+                                `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,
+                                { method: 'POST' },
+                                '#console-call-title',
+                              ),
+                          },
+                          t('queue.console.call_again'),
+                        ),
+                      ),
+                    )
+                  : null,
                 row(
                   t('queue.console.joined'),
                   h(

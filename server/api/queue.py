@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal
 from uuid import UUID
 
 from aiohttp import web
 from pydantic import Field
 
-from server.api.auth import account_id, signed_in
+from server.api.auth import account_id, authorize, principal_of, signed_in
 from server.api.routing import Api, Call, Model
 from server.appkeys import POOL, QUEUE
+from server.domain.permissions import Action, Resource
 from server.domain.principal import Principal, Role
 from server.domain.queue import QueueStatus, StaffStatus
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
-from server.services.queue import QueueService
+from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, QueueService
+from server.store import fairs as fairs_store
 from server.store.db import Connection
+from server.timers import LatePolicy, Timer, TimerRegistry
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ class MyTicket(Model):
     passes: int
     joined_at: datetime
     ring_until: datetime | None = None
+    position: int | None = Field(None, description="callable tickets ahead (while in line)")
+    wait: list[int] | None = Field(None, description="[p10, p90] wait in seconds, if known")
 
 
 class MyTickets(Model):
@@ -59,6 +64,13 @@ class QueueStatusIn(Model):
     status: QueueStatus
 
 
+class VisibilityIn(Model):
+    visibility: Literal["full", "length_only"] = Field(
+        description="full: the line's tokens and wait table on booth topics; length_only:"
+        " only length and status there, each holder's place and wait on their me topic"
+    )
+
+
 def _mine(row: dict[str, Any]) -> MyTicket:
     called = row["state"] == "called"
     return MyTicket(
@@ -69,6 +81,8 @@ def _mine(row: dict[str, Any]) -> MyTicket:
         passes=row["passes"],
         joined_at=row["joined_at"],
         ring_until=row.get("ring_until") if called else None,
+        position=row.get("position"),
+        wait=row.get("wait"),
     )
 
 
@@ -92,6 +106,7 @@ async def _candidate(call: Call[Any, Any]) -> Principal:
 
 def register(api: Api) -> None:
     tags = ("queues",)
+    register_visibility(api)
 
     @api.route(
         "POST",
@@ -276,6 +291,35 @@ def register(api: Api) -> None:
         return web.Response(status=204)
 
 
+def register_visibility(api: Api) -> None:
+    @api.route(
+        "PUT",
+        "/api/venues/{venue}/queue-visibility",
+        operation_id="setQueueVisibility",
+        summary="Show or hide places and waits on the venue's booth lines (its admins)",
+        body=VisibilityIn,
+        response=None,
+        status=204,
+        tags=("queues",),
+    )
+    async def set_visibility(call: Call[VisibilityIn, None]) -> web.StreamResponse:
+        principal = await principal_of(call.request)
+        venue_id = call.path_id("venue", "venue.not_found")
+        async with call.app[POOL].acquire() as conn:
+            venue = await fairs_store.get_venue(conn, venue_id)
+        if venue is None:
+            raise Problem("venue.not_found", f"no venue {venue_id}")
+        authorize(
+            principal,
+            Action.UPDATE_VENUE,
+            Resource(
+                fair_id=venue["fair_id"], venue_id=venue["id"], venue_region=venue["region_code"]
+            ),
+        )
+        await call.app[QUEUE].set_visibility(venue_id, call.body.visibility)
+        return web.Response(status=204)
+
+
 def register_topics(registry: TopicRegistry, queue: Any) -> None:
     """``booth:<id>`` (public) and ``booth:<id>:staff`` (that booth's staff, with presence).
 
@@ -328,3 +372,53 @@ def register_topics(registry: TopicRegistry, queue: Any) -> None:
             log.exception("marking %s offline at booth %s failed", member, booth_id)
 
     registry.register(TopicFamily("booth", authorize, snapshot, presence=True, on_gone=gone))
+
+
+def _member(topic: str, member: str) -> UUID | None:
+    """The account of a ``user:<id>`` member (None for anything else)."""
+    try:
+        account = UUID(member)
+    except ValueError:
+        return None
+    return account if topic == f"user:{account}" else None
+
+
+def me_hooks(queue: Any) -> dict[str, Any]:
+    """``me`` connections coming and going: the queue's reconnect grace and the staff's
+    "reconnecting" flag (``queue`` returns the QueueService once the app starts)."""
+
+    async def joined(topic: str, member: str) -> None:
+        account = _member(topic, member)
+        if account is None:
+            return
+        try:
+            await queue().candidate_back(account)
+        except Exception:
+            log.exception("recording %s as back failed", member)
+
+    async def gone(topic: str, member: str) -> None:
+        account = _member(topic, member)
+        if account is None:
+            return
+        try:
+            await queue().candidate_gone(account)
+        except Exception:
+            log.exception("recording %s as away failed", member)
+
+    return {"on_me_join": joined, "on_me_gone": gone}
+
+
+def register_timers(timers: TimerRegistry, queue: Any) -> None:
+    """The queue's durable timers beyond ring timeouts and get-ready checks."""
+
+    async def grace(conn: Connection, timer: Timer) -> None:
+        await queue().on_grace(conn, timer)
+
+    async def day_close(conn: Connection, timer: Timer) -> None:
+        await queue().on_day_close(conn, timer)
+
+    timers.register(GRACE_KIND, grace, late_policy=LatePolicy.FIRE)
+    # After downtime the day is still over: expire late rather than never.
+    timers.register(
+        DAY_CLOSE_KIND, day_close, late_policy=LatePolicy.FIRE, max_lateness=timedelta(days=1)
+    )

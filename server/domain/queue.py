@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Final
+from zoneinfo import ZoneInfo
 
 
 class TicketState(StrEnum):
@@ -82,6 +83,8 @@ class Ticket:
     joined_at: datetime
     passes: int = 0
     busy_elsewhere: bool = False
+    # When the candidate's last "me" connection closed (None: connected).
+    away_since: datetime | None = None
 
 
 def call_order(tickets: Sequence[Ticket]) -> list[Ticket]:
@@ -92,6 +95,21 @@ def call_order(tickets: Sequence[Ticket]) -> list[Ticket]:
 def callable_order(tickets: Sequence[Ticket]) -> list[Ticket]:
     """Who a recruiter may call now, in order: the line minus those busy elsewhere."""
     return [t for t in call_order(tickets) if not t.busy_elsewhere]
+
+
+def day_end(now: datetime, time_zone: str) -> datetime:
+    """The next 24:00 in the fair's zone after ``now`` (when a fair day's lines close and
+    their remaining tickets expire), as an aware instant; DST-safe through zoneinfo."""
+    zone = ZoneInfo(time_zone)
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return midnight.astimezone(UTC)
+
+
+def away_too_long(ticket: Ticket, now: datetime, grace: timedelta) -> bool:
+    """Reconnect grace: a candidate away (no "me" connection) for longer than ``grace``
+    when their turn comes is passed over; a shorter absence costs nothing."""
+    return ticket.away_since is not None and now - ticket.away_since > grace
 
 
 def after_pass(passes: int) -> TicketState:

@@ -7,8 +7,9 @@ from uuid import UUID
 
 from server.domain.principal import Principal
 from server.realtime.protocol import ProtocolError
-from server.realtime.topics import TopicFamily, TopicRegistry
+from server.realtime.topics import Gone, TopicFamily, TopicRegistry
 from server.store import fairs as fairs_store
+from server.store import tickets as tickets_store
 from server.store.db import Connection
 
 RECENT_NOTIFICATIONS = 20
@@ -68,8 +69,11 @@ async def me_snapshot(conn: Connection, ident: str, principal: Principal) -> dic
         "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
         principal.account_id,
     )
+    # A reconnecting candidate gets their lines, places and waits with the snapshot.
+    tickets = await tickets_store.holder_tickets(conn, UUID(ident))
     return {
         "account_id": ident,
+        "tickets": [tickets_store.holder_view(t) for t in tickets],
         "unread_notifications": unread,
         "notifications": [
             {
@@ -88,7 +92,13 @@ async def own(principal: Principal, ident: str) -> bool:
     return principal.account_id is not None and str(principal.account_id) == ident
 
 
-def register_builtin(registry: TopicRegistry) -> None:
+def register_builtin(
+    registry: TopicRegistry, *, on_me_join: Gone | None = None, on_me_gone: Gone | None = None
+) -> None:
+    """``on_me_join`` / ``on_me_gone``: a candidate's "me" connection came / went (the
+    queue's reconnect grace and the staff's "reconnecting" flag)."""
     registry.register(TopicFamily("fair", public, fair_snapshot))
     registry.register(TopicFamily("venue", public, venue_snapshot))
-    registry.register(TopicFamily("user", own, me_snapshot, presence=True))
+    registry.register(
+        TopicFamily("user", own, me_snapshot, presence=True, on_gone=on_me_gone, on_join=on_me_join)
+    )

@@ -20,7 +20,7 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,6 +229,8 @@ class Gateway:
         self._by_topic.setdefault(resolved.stored, set()).add(client)
         if resolved.family.presence:
             self.presence.join(resolved.stored, client.member)
+            if resolved.family.on_join is not None:
+                self._in_background(resolved.family.on_join(resolved.stored, client.member))
         try:
             sent = await self._catch_up(client, resolved, command.since, hub_seq)
         except Exception:
@@ -308,9 +310,12 @@ class Gateway:
             self.presence.leave(resolved.stored, client.member)
             gone = resolved.family.on_gone
             if gone is not None and not self.presence.is_present(resolved.stored, client.member):
-                task = asyncio.get_running_loop().create_task(gone(resolved.stored, client.member))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                self._in_background(gone(resolved.stored, client.member))
+
+    def _in_background(self, hook: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(hook)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # -- ephemeral ----------------------------------------------------------------------
 

@@ -41,6 +41,8 @@ class TopicFamily:
     on_gone: Gone | None = None
     # Called with a presence topic's new total (e.g. to keep a session's viewer peak).
     on_count: Counted | None = None
+    # Called when a member subscribes (afresh or resuming) to a topic of the family.
+    on_join: Gone | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,19 +4,32 @@ Every change to a booth's line takes the booth's queue row lock first, so change
 booth are serialised; calls across booths are kept apart by the database itself (a
 candidate or a staff member can hold only one call at a time: unique partial indexes),
 so "next candidate" is won by exactly one recruiter and reaches exactly one candidate.
+The hot path (join, call, accept, complete) is one statement per step
+(``server.store.queue_steps``); wait tables and "get ready" notices are recomputed off
+it, debounced per booth.
 
 Events (ids and opaque tokens only):
 
-* ``booth:<id>``: ``queue.joined {token, after}``, ``queue.removed {token}``,
-  ``queue.busy {token, busy}``, ``queue.eta {table}``, ``queue.status {status}``;
+* ``booth:<id>``: ``queue.joined {token, after}`` (a new ticket), ``queue.moved {token,
+  after}`` (a ticket back in its place after a pass), ``queue.removed {token}``,
+  ``queue.busy {token, busy}``, ``queue.eta {table}``, ``queue.status {status}``,
+  ``queue.visibility {visibility}``, ``booth.day_closed {expired}``; where the venue
+  hides places only ``queue.length {length}`` and the status events;
 * ``booth:<id>:staff``: ``roster.ticket {ticket}`` (ids, state, passes, join time),
+  ``roster.flags {ticket_id, reconnecting?, away_since?, busy_elsewhere?}``,
   ``staff.status {account_id, status}``;
-* ``me`` (``user:<id>``): ``ticket.updated {ticket}`` — with the holder's own token.
+* ``me`` (``user:<id>``): ``ticket.updated {ticket}`` — with the holder's own token —
+  and, where the venue hides places, ``ticket.position {ticket_id, booth_id, position,
+  wait}``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +40,7 @@ import asyncpg
 from server.domain.queue import (
     ACTIVE,
     IN_LINE,
+    MAX_PASSES,
     QueueStatus,
     ServiceModel,
     StaffStatus,
@@ -34,7 +48,7 @@ from server.domain.queue import (
     TicketState,
     after_pass,
     call_order,
-    callable_order,
+    day_end,
     eta_table,
     should_notify,
     wait_range,
@@ -44,19 +58,27 @@ from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
 from server.realtime.presence import Presence
 from server.services.notifications import notify
+from server.store import queue_steps as steps
+from server.store import tickets as tickets_store
 from server.store.db import Connection
 from server.timers import Clock, Timer, cancel, schedule
+
+log = logging.getLogger(__name__)
 
 RING_KIND = "queue.ring_timeout"
 CALL_ATTEMPTS = 3
 
 
-class _CalledElsewhere(Exception):
-    """The chosen candidate was called at another booth in the same instant."""
-
-
 NOTIFY_KIND = "queue.notify"
+GRACE_KIND = "queue.grace"
+DAY_CLOSE_KIND = "queue.day_close"
+LENGTH_ONLY = "length_only"
+# What a venue that hides places and waits keeps off its public booth topics.
+TOKEN_EVENTS = frozenset(
+    {"queue.joined", "queue.moved", "queue.removed", "queue.busy", "queue.eta"}
+)
 HISTORY = 30  # service times used for the estimate
+REFRESH_EVERY_S = 1.0  # wait tables are recomputed at most this often per booth
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +86,9 @@ class QueueSettings:
     lines_per_candidate: int = 3
     get_ready_s: float = 60.0
     ring_s: float = 45.0
+    # Away (no "me" connection) longer than this: passed over when their turn comes, and
+    # an interview in progress is interrupted.
+    grace_s: float = 120.0
 
 
 def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -83,8 +108,11 @@ def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def roster_view(row: dict[str, Any]) -> dict[str, Any]:
-    """What booth staff see of a ticket on their topic: ids and flags, no profile."""
-    return {
+    """What booth staff see of a ticket on their topic: ids and flags, no profile.
+
+    The flags (``busy_elsewhere``, ``reconnecting``) come with the snapshot and with
+    ``roster.flags`` events; a ``roster.ticket`` event leaves them as they were."""
+    view = {
         "ticket_id": str(row["id"]),
         "candidate_id": str(row["candidate_id"]),
         "state": row["state"],
@@ -92,12 +120,19 @@ def roster_view(row: dict[str, Any]) -> dict[str, Any]:
         "joined_at": row["joined_at"].isoformat(),
         "called_by": str(row["called_by"]) if row["called_by"] else None,
     }
+    for flag in ("busy_elsewhere", "reconnecting"):
+        if flag in row:
+            view[flag] = bool(row[flag])
+    if "away_since" in row:
+        view["away_since"] = row["away_since"].isoformat() if row["away_since"] else None
+    return view
 
 
 TICKET_COLUMNS = (
     "id, fair_id, booth_id, candidate_id, token, state, passes, joined_at, changed_at,"
     " called_by, called_at, started_at, ended_at, reason"
 )
+T_TICKET_COLUMNS = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 
 
 class QueueService:
@@ -115,6 +150,10 @@ class QueueService:
         self._presence = presence
         self.settings = settings or QueueSettings()
         self._models: dict[UUID, ServiceModel] = {}
+        self._presence_locks: dict[UUID, asyncio.Lock] = {}
+        self._refreshing: dict[UUID, asyncio.Task[None]] = {}
+        self._refreshed_at: dict[UUID, float] = {}
+        self._refresh_tasks: set[asyncio.Task[None]] = set()
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -124,8 +163,10 @@ class QueueService:
         query = """
             SELECT b.id, b.fair_id, b.venue_id, b.employer_id, b.capacity, b.slot_minutes,
                    b.status AS booth_status, q.status AS queue_status, q.eta,
-                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public
+                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public,
+                   f.time_zone, v.queue_visibility AS visibility
               FROM booth_queues q JOIN booths b ON b.id = q.booth_id
+              JOIN fairs f ON f.id = b.fair_id JOIN venues v ON v.id = b.venue_id
               LEFT JOIN employers e ON e.id = b.employer_id
              WHERE q.booth_id = $1
                FOR UPDATE OF q
@@ -197,6 +238,16 @@ class QueueService:
         tx.emit(f"user:{row['candidate_id']}", "ticket.updated", {"ticket": view})
         tx.emit(f"booth:{row['booth_id']}:staff", "roster.ticket", {"ticket": roster_view(row)})
 
+    def _public(
+        self, tx: OutboxTransaction, booth: dict[str, Any], type_: str, data: dict[str, Any]
+    ) -> None:
+        """An event for the public ``booth:<id>`` topic. Where the venue hides places and
+        waits, the line's tokens and the wait table stay off it (``_refresh`` sends the
+        length there and each holder their own figures on ``me``)."""
+        if booth.get("visibility") == LENGTH_ONLY and type_ in TOKEN_EVENTS:
+            return
+        tx.emit(f"booth:{booth['id']}", type_, data)
+
     async def _set_staff(
         self,
         tx: OutboxTransaction,
@@ -242,7 +293,9 @@ class QueueService:
                           'state', t.state, 'joined_at', t.joined_at, 'passes', t.passes,
                           'busy', EXISTS (SELECT 1 FROM tickets o
                                            WHERE o.candidate_id = t.candidate_id
-                                             AND o.state IN ('called', 'in_interview')))
+                                             AND o.state IN ('called', 'in_interview')),
+                          'away', (SELECT a.since FROM queue_absences a
+                                    WHERE a.candidate_id = t.candidate_id))
                         ORDER BY t.joined_at, t.id), '[]'::json)
                  FROM tickets t
                 WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')) AS line
@@ -259,6 +312,7 @@ class QueueService:
                 joined_at=datetime.fromisoformat(r["joined_at"]),
                 passes=r["passes"],
                 busy_elsewhere=r["busy"],
+                away_since=None if r["away"] is None else datetime.fromisoformat(r["away"]),
             )
             for r in row["line"]
         ]
@@ -307,7 +361,9 @@ class QueueService:
             await conn.execute(
                 "UPDATE booth_queues SET eta = $2 WHERE booth_id = $1", booth["id"], published
             )
-            tx.emit(f"booth:{booth['id']}", "queue.eta", {"table": published})
+            self._public(tx, booth, "queue.eta", {"table": published})
+        if booth.get("visibility") == LENGTH_ONLY:
+            self._private_places(tx, booth, line, serving, free, model)
         next_check: float | None = None
         for position, ticket in enumerate(callable_line):
             wait = wait_range(position, serving, free, model)
@@ -324,98 +380,180 @@ class QueueService:
             key = f"{NOTIFY_KIND}:{booth['id']}"
             await schedule(conn, NOTIFY_KIND, key, due_at, {"booth": str(booth["id"])})
 
+    def _private_places(
+        self,
+        tx: OutboxTransaction,
+        booth: dict[str, Any],
+        line: list[Ticket],
+        serving: int,
+        free: int,
+        model: ServiceModel,
+    ) -> None:
+        """A venue that hides places: the public topic gets the length, each holder their
+        own place and wait on ``me`` (counted as the client would: callable ones ahead)."""
+        tx.emit(f"booth:{booth['id']}", "queue.length", {"length": len(line)})
+        ahead = 0
+        for ticket in line:
+            wait = wait_range(ahead, serving, free, model)
+            tx.emit(
+                f"user:{ticket.candidate_id}",
+                "ticket.position",
+                {
+                    "ticket_id": ticket.id,
+                    "booth_id": str(booth["id"]),
+                    "position": ahead,
+                    "wait": None if wait is None else [wait.low, wait.high],
+                },
+            )
+            if not ticket.busy_elsewhere:
+                ahead += 1
+
+    def _refresh_soon(self, booth_id: UUID) -> None:
+        """Recompute the booth's wait table, "get ready" notices and room for watchers
+        off the hot path: at once after a quiet second, else at most once a second per
+        booth (and node). Derived state only: a change that lands while a refresh runs
+        schedules another, and the ``queue.notify`` timer catches up after a crash."""
+        if booth_id in self._refreshing:
+            return
+        loop = asyncio.get_running_loop()
+        last = self._refreshed_at.get(booth_id)
+        delay = 0.0 if last is None else max(0.0, last + REFRESH_EVERY_S - loop.time())
+        task = loop.create_task(self._refresh_later(booth_id, delay))
+        self._refreshing[booth_id] = task
+        self._refresh_tasks.add(task)
+        task.add_done_callback(self._refresh_tasks.discard)
+
+    async def _refresh_later(self, booth_id: UUID, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+        finally:
+            self._refreshing.pop(booth_id, None)
+        self._refreshed_at[booth_id] = asyncio.get_running_loop().time()
+        try:
+            async with self._outbox.transaction() as tx:
+                booth = await self._lock_booth(tx.conn, booth_id)
+                await self._refresh(tx, booth)
+                await self._room_freed(tx, booth)
+        except Exception:
+            log.exception("refreshing the line of booth %s failed", booth_id)
+
+    async def settle(self) -> None:
+        """Wait for pending refreshes (tests, benchmarks, shutdown)."""
+        while self._refresh_tasks:
+            await asyncio.gather(*self._refresh_tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop pending refreshes (the node is shutting down; the next change or the
+        ``queue.notify`` timer recomputes)."""
+        tasks = list(self._refresh_tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _busy_elsewhere(
         self, tx: OutboxTransaction, candidate_id: UUID, except_booth: UUID, busy: bool
     ) -> None:
         rows = await tx.conn.fetch(
-            "SELECT booth_id, token FROM tickets WHERE candidate_id = $1 AND booth_id <> $2"
-            " AND state IN ('waiting', 'notified')",
+            "SELECT t.id, t.booth_id, t.token, v.queue_visibility FROM tickets t"
+            " JOIN booths b ON b.id = t.booth_id JOIN venues v ON v.id = b.venue_id"
+            " WHERE t.candidate_id = $1 AND t.booth_id <> $2"
+            " AND t.state IN ('waiting', 'notified')",
             candidate_id,
             except_booth,
         )
         for row in rows:
-            tx.emit(f"booth:{row['booth_id']}", "queue.busy", {"token": row["token"], "busy": busy})
+            self._public(
+                tx,
+                {"id": row["booth_id"], "visibility": row["queue_visibility"]},
+                "queue.busy",
+                {"token": row["token"], "busy": busy},
+            )
+            tx.emit(
+                f"booth:{row['booth_id']}:staff",
+                "roster.flags",
+                {"ticket_id": str(row["id"]), "busy_elsewhere": busy},
+            )
 
     # -- candidates -------------------------------------------------------------------
 
     async def join(self, booth_id: UUID, candidate_id: UUID) -> dict[str, Any]:
+        """One statement after the booth's lock (see ``server.store.queue_steps``)."""
         settings = self.settings
-        async with self._outbox.transaction() as tx:
-            conn = tx.conn
-            # One candidate's joins are serialised (the per-fair limit is a count).
-            await conn.execute("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", candidate_id)
-            booth = await self._lock_booth(conn, booth_id)
-            if booth["booth_status"] != "approved" or not booth["public"]:
-                raise Problem("booth.not_found", "no such booth")
-            if booth["queue_status"] != QueueStatus.OPEN:
-                raise Problem(
-                    "queue.closed",
-                    "this booth is not taking candidates now",
-                    extra={"status": booth["queue_status"]},
-                )
-            active = await conn.fetchval(
-                "SELECT count(*) FROM tickets WHERE candidate_id = $1 AND fair_id = $2"
-                " AND state = ANY($3::text[])",
-                candidate_id,
-                booth["fair_id"],
-                [s.value for s in ACTIVE],
-            )
-            if active >= settings.lines_per_candidate:
-                raise Problem(
-                    "queue.limit",
-                    f"you can be in at most {settings.lines_per_candidate} lines at once",
-                    extra={"limit": settings.lines_per_candidate},
-                )
-            line = await self._line(conn, booth_id)
-            if any(t.candidate_id == str(candidate_id) for t in line):
-                raise Problem("queue.already_joined", "you are already in this line")
-            if len(line) >= booth["capacity"]:
-                serving, free = await self._staffing(conn, booth_id)
-                wait = wait_range(len(line), serving, free, await self._model(conn, booth))
-                raise Problem(
-                    "queue.full",
-                    "this line is full; ask to be told when there is room",
-                    extra={"wait": None if wait is None else [wait.low, wait.high]},
-                )
-            now = self._clock.now()
-            ticket_id = uuid7()
-            token = secrets.token_urlsafe(12)
+        now = self._clock.now()
+        async with self._pool.acquire() as conn:
+            await conn.execute(steps.JOIN_LOCK.format(candidate=candidate_id, booth=booth_id))
             try:
-                row = await conn.fetchrow(
-                    f"""
-                    INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,
-                                         joined_at, changed_at)
-                    VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $6)
-                    RETURNING {TICKET_COLUMNS}
-                    """,
-                    ticket_id,
-                    booth["fair_id"],
+                result = await steps.join(
+                    conn,
                     booth_id,
                     candidate_id,
-                    token,
                     now,
+                    uuid7(),
+                    secrets.token_urlsafe(12),
+                    settings.lines_per_candidate,
+                    [s.value for s in ACTIVE],
                 )
-            except asyncpg.UniqueViolationError:
-                raise Problem("queue.already_joined", "you are already in this line") from None
-            assert row is not None
-            ticket = dict(row)
-            after = line[-1].token if line else None
-            tx.emit(f"booth:{booth_id}", "queue.joined", {"token": token, "after": after})
-            busy = await conn.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM tickets WHERE candidate_id = $1"
-                " AND state IN ('called', 'in_interview'))",
-                candidate_id,
+                if result.ticket is None:
+                    await self._join_refused(conn, booth_id, candidate_id)
+                await conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await conn.execute("ROLLBACK")
+                raise
+        await self._outbox.publish(result.events)
+        self._refresh_soon(booth_id)
+        assert result.ticket is not None
+        return result.ticket
+
+    async def _join_refused(self, conn: Connection, booth_id: UUID, candidate_id: UUID) -> None:
+        """Why the join statement wrote nothing (still under the booth's lock)."""
+        settings = self.settings
+        booth = await conn.fetchrow(
+            """
+            SELECT b.fair_id, b.capacity, b.slot_minutes, b.status AS booth_status,
+                   coalesce(q.status, 'closed') AS queue_status,
+                   e.verified_at IS NOT NULL OR b.employer_id IS NULL AS public,
+                   (SELECT count(*) FROM tickets t WHERE t.candidate_id = $2
+                       AND t.fair_id = b.fair_id AND t.state = ANY($3::text[])) AS active,
+                   (SELECT count(*) FROM tickets t WHERE t.booth_id = $1
+                       AND t.state IN ('waiting', 'notified')) AS length,
+                   EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1
+                       AND t.candidate_id = $2 AND t.state = ANY($3::text[])) AS joined
+              FROM booths b LEFT JOIN booth_queues q ON q.booth_id = b.id
+              LEFT JOIN employers e ON e.id = b.employer_id
+             WHERE b.id = $1
+            """,
+            booth_id,
+            candidate_id,
+            [s.value for s in ACTIVE],
+        )
+        if booth is None or booth["booth_status"] != "approved" or not booth["public"]:
+            raise Problem("booth.not_found", "no such booth")
+        if booth["queue_status"] != QueueStatus.OPEN:
+            raise Problem(
+                "queue.closed",
+                "this booth is not taking candidates now",
+                extra={"status": booth["queue_status"]},
             )
-            if busy:
-                tx.emit(f"booth:{booth_id}", "queue.busy", {"token": token, "busy": True})
-            await conn.execute(
-                "DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2",
-                booth_id,
-                candidate_id,
+        if booth["joined"]:
+            raise Problem("queue.already_joined", "you are already in this line")
+        if booth["active"] >= settings.lines_per_candidate:
+            raise Problem(
+                "queue.limit",
+                f"you can be in at most {settings.lines_per_candidate} lines at once",
+                extra={"limit": settings.lines_per_candidate},
             )
-            self._announce(tx, ticket)
-            await self._refresh(tx, booth)
-            return await self._ticket(conn, ticket_id, for_update=False)
+        if booth["length"] >= booth["capacity"]:
+            serving, free = await self._staffing(conn, booth_id)
+            model = await self._model(conn, {"id": booth_id, "slot_minutes": booth["slot_minutes"]})
+            wait = wait_range(booth["length"], serving, free, model)
+            raise Problem(
+                "queue.full",
+                "this line is full; ask to be told when there is room",
+                extra={"wait": None if wait is None else [wait.low, wait.high]},
+            )
+        raise Problem("queue.already_joined", "you are already in this line")  # a token clash
 
     async def leave(self, ticket_id: UUID, candidate_id: UUID) -> None:
         async with self._outbox.transaction() as tx:
@@ -429,10 +567,10 @@ class QueueService:
             row = await self._set_state(
                 tx.conn, ticket_id, TicketState.LEFT, ended_at=self._clock.now()
             )
-            tx.emit(f"booth:{booth['id']}", "queue.removed", {"token": row["token"]})
+            self._public(tx, booth, "queue.removed", {"token": row["token"]})
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
+        self._refresh_soon(booth["id"])
 
     async def watch(self, booth_id: UUID, candidate_id: UUID) -> None:
         """Notify the candidate when the line has room (or opens)."""
@@ -469,22 +607,37 @@ class QueueService:
             )
 
     async def accept(self, ticket_id: UUID, candidate_id: UUID) -> dict[str, Any]:
-        async with self._outbox.transaction() as tx:
-            ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
-            if ticket["candidate_id"] != candidate_id:
-                raise Problem("ticket.not_found", "no such ticket")
-            booth = await self._lock_booth(tx.conn, ticket["booth_id"])
-            ticket = await self._ticket(tx.conn, ticket_id)
-            if ticket["state"] != TicketState.CALLED:
-                raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
-            row = await self._set_state(
-                tx.conn, ticket_id, TicketState.IN_INTERVIEW, started_at=self._clock.now()
-            )
-            await cancel(tx.conn, f"{RING_KIND}:{ticket_id}")
-            await self._set_staff(tx, booth["id"], row["called_by"], StaffStatus.IN_CALL)
-            self._announce(tx, row)
-            await self._refresh(tx, booth)
-            return row
+        """One statement (see ``server.store.queue_steps``)."""
+        async with self._pool.acquire() as conn:
+            result = await steps.accept(conn, ticket_id, candidate_id, self._clock.now())
+            if result.ticket is None:
+                await self._refused(conn, ticket_id, candidate_id=candidate_id)
+        await self._outbox.publish(result.events)
+        assert result.ticket is not None
+        self._refresh_soon(result.ticket["booth_id"])
+        return result.ticket
+
+    async def _refused(
+        self,
+        conn: Connection,
+        ticket_id: UUID,
+        *,
+        candidate_id: UUID | None = None,
+        staff_id: UUID | None = None,
+    ) -> None:
+        """Why a step on one ticket changed nothing: not theirs, not staff, wrong state."""
+        ticket = await conn.fetchrow(
+            "SELECT t.candidate_id, t.state, EXISTS (SELECT 1 FROM booth_staff s"
+            " WHERE s.booth_id = t.booth_id AND s.account_id = $2) AS staff"
+            " FROM tickets t WHERE t.id = $1",
+            ticket_id,
+            staff_id,
+        )
+        if ticket is None or (candidate_id is not None and ticket["candidate_id"] != candidate_id):
+            raise Problem("ticket.not_found", "no such ticket")
+        if staff_id is not None and not ticket["staff"]:
+            raise Problem("auth.forbidden", "only this booth's staff may do that")
+        raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
 
     async def decline(self, ticket_id: UUID, candidate_id: UUID) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
@@ -521,7 +674,7 @@ class QueueService:
             line = await self._line(tx.conn, booth["id"])
             ahead = [t for t in line if (t.joined_at, t.id) < (row["joined_at"], str(row["id"]))]
             after = ahead[-1].token if ahead else None
-            tx.emit(f"booth:{booth['id']}", "queue.joined", {"token": row["token"], "after": after})
+            self._public(tx, booth, "queue.moved", {"token": row["token"], "after": after})
         await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
         self._announce(tx, row)
         await self._refresh(tx, booth)
@@ -591,6 +744,14 @@ class QueueService:
             tx.emit(f"booth:{booth_id}", "queue.status", {"status": status.value})
             booth["queue_status"] = status
             if status is QueueStatus.OPEN:
+                # The fair day ends at 24:00 in the fair's zone, open or not by then.
+                await schedule(
+                    tx.conn,
+                    DAY_CLOSE_KIND,
+                    f"{DAY_CLOSE_KIND}:{booth_id}",
+                    day_end(self._clock.now(), booth["time_zone"]),
+                    {"booth": str(booth_id)},
+                )
                 await self._room_freed(tx, booth)
 
     async def call(
@@ -598,103 +759,101 @@ class QueueService:
     ) -> dict[str, Any]:
         """Call the next callable candidate (or one chosen ticket): exactly one wins.
 
-        The line is read under the booth's lock, skipping candidates busy elsewhere; if
-        another booth calls the same candidate in the same instant, the unique index on
-        calls per candidate aborts this transaction and the call is tried again.
+        One statement (``server.store.queue_steps.CALL``): the claim follows
+        ``call_order``, skipping candidates busy elsewhere; candidates away longer than
+        the grace period on the way get a pass. If another booth calls the same
+        candidate in the same instant, the unique index on calls per candidate refuses
+        this statement and it is tried again (then that candidate is busy elsewhere).
         """
-        for _ in range(CALL_ATTEMPTS - 1):
-            try:
-                return await self._call_once(booth_id, staff_id, ticket_id)
-            except _CalledElsewhere:
-                continue
-        try:
-            return await self._call_once(booth_id, staff_id, ticket_id)
-        except _CalledElsewhere:
-            raise Problem("queue.empty", "nobody is waiting who can be called now") from None
-
-    async def _call_once(
-        self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
-    ) -> dict[str, Any]:
-        async with self._outbox.transaction() as tx:
-            conn = tx.conn
-            booth = await self._lock_booth(conn, booth_id)
-            await self._require_staff(conn, booth_id, staff_id)
-            mine = await conn.fetchrow(
-                """
-                SELECT (SELECT status FROM staff_status
-                         WHERE booth_id = $1 AND account_id = $2) AS status,
-                       EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
-                                  AND state IN ('called', 'in_interview')) AS ringing
-                """,
-                booth_id,
-                staff_id,
-            )
-            assert mine is not None
-            status = mine["status"]
-            if mine["ringing"]:
-                raise Problem("queue.staff_busy", "you are already in a call")
-            if status != StaffStatus.AVAILABLE:
-                raise Problem(
-                    "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
-                    "set yourself available before calling",
-                    extra={"staff_status": status or StaffStatus.OFFLINE.value},
-                )
-            candidates = callable_order(await self._line(conn, booth_id))
-            if ticket_id is not None:
-                candidates = [t for t in candidates if t.id == str(ticket_id)]
-                if not candidates:
-                    raise Problem("queue.wrong_state", "that ticket cannot be called now")
+        settings = self.settings
+        for _ in range(CALL_ATTEMPTS):
             now = self._clock.now()
-            for choice in candidates:
+            async with self._pool.acquire() as conn:
                 try:
-                    async with conn.transaction():  # a savepoint per attempt
-                        row = await self._set_state(
-                            conn,
-                            UUID(choice.id),
-                            TicketState.CALLED,
-                            called_by=staff_id,
-                            called_at=now,
-                        )
+                    result = await steps.call(
+                        conn,
+                        booth_id,
+                        staff_id,
+                        now,
+                        now - timedelta(seconds=settings.grace_s),
+                        now + timedelta(seconds=settings.ring_s),
+                        ticket_id,
+                        MAX_PASSES,
+                    )
                 except asyncpg.UniqueViolationError as exc:
                     if "staff" in (exc.constraint_name or ""):
                         raise Problem("queue.staff_busy", "you are already in a call") from None
                     continue  # called elsewhere a moment ago: they keep their place
-                ring_until = now + timedelta(seconds=self.settings.ring_s)
-                await schedule(
-                    conn,
-                    RING_KIND,
-                    f"{RING_KIND}:{choice.id}",
-                    ring_until,
-                    {"ticket": choice.id, "called_at": now.isoformat()},
-                )
-                tx.emit(f"booth:{booth_id}", "queue.removed", {"token": row["token"]})
-                await self._busy_elsewhere(tx, row["candidate_id"], booth_id, True)
-                self._announce(
-                    tx, {**row, "ring_until": ring_until}, ring_until=ring_until.isoformat()
-                )
-                await self._refresh(tx, booth)
-                return {**row, "ring_until": ring_until}
-            raise Problem("queue.empty", "nobody is waiting who can be called now")
+                await self._outbox.publish(result.events)
+                if result.events:
+                    self._refresh_soon(booth_id)
+                if result.ticket is not None:
+                    return {**result.ticket, "ring_until": now + timedelta(seconds=settings.ring_s)}
+                if not await self._call_refused(conn, booth_id, staff_id, ticket_id):
+                    break
+        raise Problem("queue.empty", "nobody is waiting who can be called now")
+
+    async def _call_refused(
+        self, conn: Connection, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None
+    ) -> bool:
+        """Why a call claimed nobody; True if someone became callable meanwhile (the
+        statement's snapshot predates a join it waited for): then try again."""
+        found = await conn.fetchrow(
+            """
+            SELECT EXISTS (SELECT 1 FROM booth_staff WHERE booth_id = $1 AND account_id = $2)
+                     AS staff,
+                   (SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2)
+                     AS status,
+                   EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
+                              AND state IN ('called', 'in_interview')) AS ringing,
+                   EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1
+                              AND CASE WHEN $3::uuid IS NULL
+                                       THEN t.state IN ('waiting', 'notified')
+                                       ELSE t.id = $3 AND t.state IN
+                                            ('waiting', 'notified', 'interrupted') END
+                              AND NOT EXISTS (SELECT 1 FROM tickets o
+                                  WHERE o.candidate_id = t.candidate_id
+                                    AND o.state IN ('called', 'in_interview'))
+                              AND NOT EXISTS (SELECT 1 FROM queue_absences a
+                                  WHERE a.candidate_id = t.candidate_id AND a.since < $4))
+                     AS callable
+            """,
+            booth_id,
+            staff_id,
+            ticket_id,
+            self._clock.now() - timedelta(seconds=self.settings.grace_s),
+        )
+        assert found is not None
+        if not found["staff"]:
+            raise Problem("auth.forbidden", "only this booth's staff may do that")
+        if found["ringing"]:
+            raise Problem("queue.staff_busy", "you are already in a call")
+        status = found["status"]
+        if status != StaffStatus.AVAILABLE:
+            raise Problem(
+                "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
+                "set yourself available before calling",
+                extra={"staff_status": status or StaffStatus.OFFLINE.value},
+            )
+        if found["callable"]:
+            return True
+        if ticket_id is not None:
+            raise Problem("queue.wrong_state", "that ticket cannot be called now")
+        return False
 
     async def complete(self, ticket_id: UUID, staff_id: UUID) -> dict[str, Any]:
-        """The interview is over: the ticket is done and its service time counts."""
-        async with self._outbox.transaction() as tx:
-            ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
-            booth = await self._lock_booth(tx.conn, ticket["booth_id"])
-            await self._require_staff(tx.conn, booth["id"], staff_id)
-            ticket = await self._ticket(tx.conn, ticket_id)
-            if ticket["state"] != TicketState.IN_INTERVIEW:
-                raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
-            row = await self._set_state(
-                tx.conn, ticket_id, TicketState.DONE, ended_at=self._clock.now()
-            )
-            if ticket["called_by"] is not None:
-                await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
-            await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
-            self._announce(tx, row)
-            await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
-            return row
+        """The interview is over: the ticket is done and its service time counts. One
+        statement (see ``server.store.queue_steps``)."""
+        async with self._pool.acquire() as conn:
+            result = await steps.complete(conn, ticket_id, staff_id, self._clock.now())
+            if result.ticket is None:
+                await self._refused(conn, ticket_id, staff_id=staff_id)
+        await self._outbox.publish(result.events)
+        assert result.ticket is not None
+        booth_id = result.ticket["booth_id"]
+        self._models.pop(booth_id, None)  # a new service time: refit at the next estimate
+        self._refresh_soon(booth_id)
+        return result.ticket
 
     async def remove(self, ticket_id: UUID, staff_id: UUID, reason: str) -> None:
         async with self._outbox.transaction() as tx:
@@ -713,13 +872,123 @@ class QueueService:
             )
             await cancel(tx.conn, f"{RING_KIND}:{ticket_id}")
             if ticket["state"] in (TicketState.WAITING, TicketState.NOTIFIED):
-                tx.emit(f"booth:{booth['id']}", "queue.removed", {"token": row["token"]})
+                self._public(tx, booth, "queue.removed", {"token": row["token"]})
             if ticket["called_by"] is not None:
                 await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
                 await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-            await self._refresh(tx, booth)
+        self._refresh_soon(booth["id"])
+
+    # -- presence of candidates (reconnect grace) ---------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _in_turn(self, candidate_id: UUID) -> AsyncIterator[None]:
+        """One candidate's comings and goings are recorded in the order they happened
+        (the gateway starts each hook as a task; an asyncio lock is first come, first
+        served, and each hook takes it before its first await)."""
+        lock = self._presence_locks.setdefault(candidate_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._presence_locks.get(candidate_id) is lock:
+                del self._presence_locks[candidate_id]
+
+    async def candidate_gone(self, candidate_id: UUID) -> None:
+        """The candidate's last "me" connection here closed: they keep every place, staff
+        see "reconnecting", and an interview in progress is interrupted if they stay
+        away past the grace period (a durable ``queue.grace`` timer)."""
+        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
+            now = self._clock.now()
+            rows = await tx.conn.fetch(
+                """
+                WITH away AS (
+                  INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
+                  ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
+                SELECT t.id, t.booth_id, t.state, away.since FROM away
+                  JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
+                """,
+                candidate_id,
+                now,
+                [s.value for s in ACTIVE],
+            )
+            for row in rows:
+                tx.emit(
+                    f"booth:{row['booth_id']}:staff",
+                    "roster.flags",
+                    {
+                        "ticket_id": str(row["id"]),
+                        "reconnecting": True,
+                        "away_since": row["since"].isoformat(),
+                    },
+                )
+                if row["state"] == TicketState.IN_INTERVIEW:
+                    due = row["since"] + timedelta(seconds=self.settings.grace_s)
+                    await schedule(
+                        tx.conn,
+                        GRACE_KIND,
+                        f"{GRACE_KIND}:{row['id']}",
+                        due,
+                        {"ticket": str(row["id"])},
+                    )
+
+    async def candidate_back(self, candidate_id: UUID) -> None:
+        """The candidate subscribed to "me" again (a new tab, a resumed connection).
+
+        Every ``me`` subscription comes here, so the usual case — nobody was away — is
+        one autocommit statement; only a return from an absence writes events (then,
+        were the node to die in between, the grace timer finds no absence and does
+        nothing, and the staff's next snapshot shows the truth)."""
+        async with self._in_turn(candidate_id):
+            async with self._pool.acquire() as conn:
+                rows = await conn.fetch(
+                    """
+                    WITH back AS (DELETE FROM queue_absences WHERE candidate_id = $1
+                                  RETURNING candidate_id)
+                    SELECT t.id, t.booth_id, t.state FROM back
+                      JOIN tickets t ON t.candidate_id = back.candidate_id
+                                    AND t.state = ANY($2::text[])
+                    """,
+                    candidate_id,
+                    [s.value for s in ACTIVE],
+                )
+            if not rows:
+                return
+            async with self._outbox.transaction() as tx:
+                for row in rows:
+                    tx.emit(
+                        f"booth:{row['booth_id']}:staff",
+                        "roster.flags",
+                        {"ticket_id": str(row["id"]), "reconnecting": False, "away_since": None},
+                    )
+                await tx.conn.execute(
+                    "DELETE FROM timers WHERE key = ANY($1::text[])",
+                    [f"{GRACE_KIND}:{row['id']}" for row in rows],
+                )
+
+    async def on_grace(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.grace``: the candidate of an interview stayed away past
+        the grace period: the interview is interrupted (the same booth may call them
+        again the same fair day; the day's close expires it otherwise)."""
+        ticket_id = UUID(str(timer.payload["ticket"]))
+        tx = OutboxTransaction(conn)
+        ticket = await self._ticket(conn, ticket_id, for_update=False)
+        booth = await self._lock_booth(conn, ticket["booth_id"])
+        ticket = await self._ticket(conn, ticket_id)
+        away = await conn.fetchval(
+            "SELECT since FROM queue_absences WHERE candidate_id = $1", ticket["candidate_id"]
+        )
+        limit = self._clock.now() - timedelta(seconds=self.settings.grace_s)
+        if ticket["state"] != TicketState.IN_INTERVIEW or away is None or away > limit:
+            return
+        row = await self._set_state(conn, ticket_id, TicketState.INTERRUPTED)
+        if ticket["called_by"] is not None:
+            await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
+        await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
+        self._announce(tx, row)
+        await self._refresh(tx, booth)
+        await self._outbox.append_in_timer(conn, tx.take())
 
     # -- timers -----------------------------------------------------------------------
 
@@ -735,6 +1004,48 @@ class QueueService:
         await self._pass(tx, booth, ticket)
         await self._outbox.append_in_timer(conn, tx.take())
 
+    async def on_day_close(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.day_close``: 24:00 fair time. The line closes and its
+        remaining tickets expire (waiting, get-ready, ringing and interrupted ones; an
+        interview in progress runs to its end). One ``booth.day_closed`` event tells
+        the public topic the line is now empty; each holder gets their ticket."""
+        tx = OutboxTransaction(conn)
+        booth = await self._lock_booth(conn, UUID(str(timer.payload["booth"])))
+        now = self._clock.now()
+        rows = await conn.fetch(
+            f"""
+            UPDATE tickets t SET state = 'expired', changed_at = $2, ended_at = $2,
+                                 called_by = NULL, called_at = NULL
+              FROM tickets before
+             WHERE t.id = before.id AND t.booth_id = $1
+               AND t.state IN ('waiting', 'notified', 'called', 'interrupted')
+            RETURNING {T_TICKET_COLUMNS}, before.state AS was, before.called_by AS caller
+            """,
+            booth["id"],
+            now,
+        )
+        await conn.execute(
+            "UPDATE booth_queues SET status = 'closed', changed_at = $2, eta = NULL"
+            " WHERE booth_id = $1",
+            booth["id"],
+            now,
+        )
+        await conn.execute(
+            "DELETE FROM timers WHERE key = ANY($1::text[])",
+            [f"{RING_KIND}:{r['id']}" for r in rows if r["was"] == TicketState.CALLED],
+        )
+        for row in rows:
+            ticket = dict(row)
+            self._announce(tx, ticket)
+            if ticket["was"] == TicketState.CALLED:
+                await self._set_staff(tx, booth["id"], ticket["caller"], StaffStatus.AVAILABLE)
+                await self._busy_elsewhere(tx, ticket["candidate_id"], booth["id"], False)
+        tx.emit(f"booth:{booth['id']}", "booth.day_closed", {"expired": len(rows)})
+        if booth["queue_status"] != QueueStatus.CLOSED:
+            tx.emit(f"booth:{booth['id']}", "queue.status", {"status": QueueStatus.CLOSED.value})
+        await conn.execute("DELETE FROM queue_watchers WHERE booth_id = $1", booth["id"])
+        await self._outbox.append_in_timer(conn, tx.take())
+
     async def on_notify(self, conn: Connection, timer: Timer) -> None:
         """Registered for ``queue.notify``: time has moved estimates; re-check "get ready"."""
         tx = OutboxTransaction(conn)
@@ -744,19 +1055,55 @@ class QueueService:
 
     async def snapshot(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
         status = await conn.fetchrow(
-            "SELECT status, eta FROM booth_queues WHERE booth_id = $1", booth_id
+            "SELECT q.status, q.eta, v.queue_visibility FROM booths b"
+            " JOIN venues v ON v.id = b.venue_id"
+            " LEFT JOIN booth_queues q ON q.booth_id = b.id WHERE b.id = $1",
+            booth_id,
         )
         line = await self._line(conn, booth_id)
+        visibility = status["queue_visibility"] if status else "full"
+        found = {
+            "status": (status and status["status"]) or QueueStatus.CLOSED.value,
+            "visibility": visibility,
+            "length": len(line),
+        }
+        if visibility == LENGTH_ONLY:  # places and waits go to each holder on "me"
+            return {**found, "line": None, "eta": None}
         return {
-            "status": status["status"] if status else QueueStatus.CLOSED.value,
+            **found,
             "line": [{"token": t.token, "busy": t.busy_elsewhere} for t in line],
             "eta": status["eta"] if status else None,
         }
 
+    async def set_visibility(self, venue_id: UUID, visibility: str) -> None:
+        """Show or hide places and waits on the venue's public booth topics. Followers of
+        each booth get ``queue.visibility`` and take a fresh snapshot."""
+        async with self._outbox.transaction() as tx:
+            booths = await tx.conn.fetch(
+                """
+                WITH changed AS (
+                  UPDATE venues SET queue_visibility = $2
+                   WHERE id = $1 AND queue_visibility <> $2 RETURNING id)
+                SELECT b.id FROM booths b JOIN changed c ON c.id = b.venue_id
+                """,
+                venue_id,
+                visibility,
+            )
+            for booth in booths:
+                tx.emit(f"booth:{booth['id']}", "queue.visibility", {"visibility": visibility})
+
     async def staff_snapshot(self, conn: Connection, booth_id: UUID) -> dict[str, Any]:
         rows = await conn.fetch(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE booth_id = $1"
-            " AND state = ANY($2::text[]) ORDER BY joined_at, id",
+            f"""
+            SELECT {T_TICKET_COLUMNS},
+                   EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
+                              AND o.booth_id <> t.booth_id
+                              AND o.state IN ('called', 'in_interview')) AS busy_elsewhere,
+                   a.since IS NOT NULL AS reconnecting, a.since AS away_since
+              FROM tickets t LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id
+             WHERE t.booth_id = $1 AND t.state = ANY($2::text[])
+             ORDER BY t.joined_at, t.id
+            """,
             booth_id,
             [s.value for s in ACTIVE],
         )
@@ -768,19 +1115,14 @@ class QueueService:
             booth_id,
         )
         return {
+            "now": self._clock.now().isoformat(),  # waits are counted from join times
             "roster": [roster_view(dict(r)) for r in rows],
             "staff": [{"account_id": str(r["account_id"]), "status": r["status"]} for r in staff],
         }
 
     async def my_tickets(self, candidate_id: UUID) -> list[dict[str, Any]]:
         async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT {TICKET_COLUMNS} FROM tickets WHERE candidate_id = $1"
-                " AND state = ANY($2::text[]) ORDER BY joined_at",
-                candidate_id,
-                [s.value for s in ACTIVE],
-            )
-        return [dict(r) for r in rows]
+            return await tickets_store.holder_tickets(conn, candidate_id)
 
     def now(self) -> datetime:
         return self._clock.now()

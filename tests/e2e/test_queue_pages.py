@@ -112,6 +112,12 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     roster.nth(1).wait_for()
     assert roster.count() == 2
     assert "北京时间" in roster.first.inner_text()
+    # How long each has waited, and their flags (none: both are connected and free).
+    waited = roster.first.locator(".roster-waited").inner_text()
+    assert waited == q("zh-CN", "queue.console.waited_for", minutes=0), waited
+    roster.first.locator(".roster-flags").filter(
+        has_text=q("zh-CN", "queue.console.flag_none")
+    ).wait_for()
 
     recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
     accept = first.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept"))

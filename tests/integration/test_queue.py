@@ -298,3 +298,57 @@ async def test_closing_the_console_takes_the_recruiter_offline(client: Client) -
     assert status == "offline"
     refused = await recruiter.post(f"/api/booths/{booth}/call-next")
     assert await problem_code(refused, 409) == "queue.wrong_state"
+
+
+async def test_a_declined_call_moves_the_ticket_back_in_place_on_the_public_topic(
+    client: Client,
+) -> None:
+    recruiter = await person(client, "r9@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c12@example.org")
+    second = await person(client, "c13@example.org")
+    t1 = await (await first.post(f"/api/booths/{booth}/tickets")).json()
+    t2 = await (await second.post(f"/api/booths/{booth}/tickets")).json()
+    async with on_duty(client, recruiter, booth), StreamClient(ws_url(client)) as public:
+        await public.subscribe(f"booth:{booth}")
+        line = (await public.next_op("snapshot"))["data"]["line"]
+        assert [e["token"] for e in line] == [t1["token"], t2["token"]]
+        await recruiter.post(f"/api/booths/{booth}/call-next")
+        await first.post(f"/api/tickets/{t1['id']}/decline")
+        seen = []
+        while not any(t == "queue.moved" for t, _ in seen):
+            event = await public.next_op("event")
+            seen.append((event["type"], event["data"]))
+    line_events = [(t, d) for t, d in seen if t in ("queue.joined", "queue.moved", "queue.removed")]
+    assert line_events == [
+        ("queue.removed", {"token": t1["token"]}),
+        ("queue.moved", {"token": t1["token"], "after": None}),  # first again, not a new join
+    ]
+
+
+async def test_a_reconnecting_candidate_gets_tickets_places_and_waits_in_the_me_snapshot(
+    client: Client,
+) -> None:
+    recruiter = await person(client, "r10@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c14@example.org")
+    second = await person(client, "c15@example.org")
+    await first.post(f"/api/booths/{booth}/tickets")
+    mine = await (await second.post(f"/api/booths/{booth}/tickets")).json()
+    async with on_duty(client, recruiter, booth):
+        async with StreamClient(ws_url(client), token=second.token) as stream:
+            await stream.subscribe("me")
+            snapshot = (await stream.next_op("snapshot"))["data"]
+        (ticket,) = snapshot["tickets"]
+        assert (ticket["id"], ticket["token"], ticket["position"]) == (
+            mine["id"],
+            mine["token"],
+            1,
+        )
+        low, high = ticket["wait"]  # someone is serving: an estimate, not a blank
+        assert 0 <= low < high
+    async with StreamClient(ws_url(client), token=recruiter.token) as other:
+        await other.subscribe("me")
+        assert (await other.next_op("snapshot"))["data"]["tickets"] == []

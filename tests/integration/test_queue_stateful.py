@@ -1,8 +1,10 @@
 """A hypothesis state machine over the queue service and a real database.
 
 Rules: candidates join and leave lines at 3 booths, 2 recruiters (one staffing two
-booths) go available, call, are answered or declined, time out, complete; lines open and
-close. After every step the invariants a user would notice must hold:
+booths) go available, call, are answered or declined, time out, complete; candidates
+disconnect and come back, time passes beyond the grace period (interrupting interviews
+of the away, passing them over when called), interrupted ones are called again; lines
+open and close. After every step the invariants a user would notice must hold:
 
 * never two calls at once for a candidate or a recruiter;
 * each line is in call order (join time, then id) and its positions are contiguous;
@@ -34,7 +36,13 @@ from server.domain.queue import ACTIVE, BUSY, FINAL, QueueStatus, StaffStatus, T
 from server.errors import Problem
 from server.realtime.outbox import Outbox
 from server.realtime.presence import MemoryPresenceStore, Presence
-from server.services.queue import NOTIFY_KIND, RING_KIND, QueueService
+from server.services.queue import (
+    DAY_CLOSE_KIND,
+    GRACE_KIND,
+    NOTIFY_KIND,
+    RING_KIND,
+    QueueService,
+)
 from server.store import db
 from server.timers import FakeClock, TimerRegistry, TimerRunner
 from tests.helpers import a_booth
@@ -61,6 +69,8 @@ class QueueMachine(RuleBasedStateMachine):
         registry = TimerRegistry()
         registry.register(RING_KIND, self.service.on_ring_timeout)
         registry.register(NOTIFY_KIND, self.service.on_notify)
+        registry.register(GRACE_KIND, self.service.on_grace)
+        registry.register(DAY_CLOSE_KIND, self.service.on_day_close)
         self.runner = TimerRunner(self.pool, registry, self.clock)
         self.issued: set[UUID] = set()
         self.states: set[str] = set()  # ticket states now (refreshed after every step)
@@ -102,6 +112,7 @@ class QueueMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         SEEN.update(self.seen)
+        self.run(self.service.close())
         self.run(self.pool.close())
         self.loop.close()
 
@@ -182,6 +193,32 @@ class QueueMachine(RuleBasedStateMachine):
             t = data.draw(st.sampled_from(talking))
             self.attempt(self.service.complete(t["id"], t["called_by"]))
 
+    @rule(c=st.integers(0, CANDIDATES - 1))
+    def disconnect(self, c: int) -> None:
+        """The candidate's last tab closes: they keep their places."""
+        self.run(self.service.candidate_gone(self.candidates[c]))
+
+    @rule(c=st.integers(0, CANDIDATES - 1))
+    def reconnect(self, c: int) -> None:
+        self.run(self.service.candidate_back(self.candidates[c]))
+
+    @rule()
+    def time_passes(self) -> None:
+        """Past the grace period: away interviews are interrupted, calls time out."""
+        self.clock.advance(timedelta(seconds=130))
+        while self.run(self.runner.run_due()):
+            pass
+
+    @precondition(lambda self: "interrupted" in self.states)
+    @rule(data=st.data())
+    def call_again(self, data: st.DataObject) -> None:
+        stopped = [t for t in self.run(self.tickets()) if t["state"] == TicketState.INTERRUPTED]
+        if stopped:
+            t = data.draw(st.sampled_from(stopped))
+            booth = t["booth_id"]
+            recruiter = next(r for r, booths in self.desk.items() if booth in booths)
+            self.attempt(self.service.call(booth, recruiter, t["id"]))
+
     @rule(b=st.integers(0, 2), status=st.sampled_from(list(QueueStatus)))
     def line_status(self, b: int, status: QueueStatus) -> None:
         booth = self.booths[b]
@@ -237,7 +274,7 @@ def test_the_queue_keeps_its_invariants_under_any_sequence_of_actions(database_u
     run_state_machine_as_test(
         lambda: QueueMachine(database_url),
         settings=settings(
-            max_examples=25, stateful_step_count=25, deadline=None, database=None, derandomize=True
+            max_examples=25, stateful_step_count=40, deadline=None, database=None, derandomize=True
         ),
     )
     # The machine really exercised the queue, not only refusals.

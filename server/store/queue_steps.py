@@ -1,0 +1,362 @@
+"""The queue's hot path: join, call, accept and complete, each ONE statement.
+
+Each statement checks the state in its WHERE clauses (so a refused step writes
+nothing), changes the ticket, writes its events with their topic seqs — the outbox,
+the same rows ``server.store.events.append_events`` writes — and its timer, and returns
+the changed ticket (NULLs when refused) with the events written, for publication after
+commit. Only a refused step costs a second round trip: a read that names the reason.
+
+Concurrency, as in the rest of the queue: every statement locks the booth's
+``booth_queues`` row first (an InitPlan evaluated before any ticket row is touched), so
+changes to one booth's line are serialised in one order with the other paths
+(``QueueService._lock_booth``); ticket transitions re-check their state on the latest
+row version (READ COMMITTED re-evaluates an UPDATE's WHERE on a row changed meanwhile);
+the claim skips locked rows; and the unique partial indexes on ``called``/
+``in_interview`` per candidate and per staff member are the final word on "never two
+calls at once".
+
+A statement's snapshot is taken before it waits for the booth lock, so a join — whose
+``after`` token and capacity count must see the line as the previous change left it —
+takes the lock in a statement of its own first (:data:`JOIN_LOCK`), in one round trip
+with its BEGIN; call, accept and complete need no fresh read of the line (their
+transitions are re-checked on the rows they change).
+
+Wait tables and "get ready" notices are recomputed off this path (debounced per booth
+by the service).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from server.store import events as events_store
+from server.store.db import Connection
+
+# The holder's view of a ticket (``ticket.updated``), as ``QueueService.ticket_view``.
+_HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
+    'id', {t}.id, 'booth_id', {t}.booth_id, 'token', {t}.token, 'state', {t}.state,
+    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring}))"""
+# The staff's view (``roster.ticket``), as ``roster_view``.
+_ROSTER = """jsonb_build_object('ticket', jsonb_build_object(
+    'ticket_id', {t}.id, 'candidate_id', {t}.candidate_id, 'state', {t}.state,
+    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'called_by', {t}.called_by))"""
+
+
+def holder(t: str, ring: str = "NULL::timestamptz") -> str:
+    return _HOLDER.format(t=t, ring=ring)
+
+
+def roster(t: str) -> str:
+    return _ROSTER.format(t=t)
+
+
+# Appended to a statement whose CTE ``ev(topic, type, data, ord)`` lists its events:
+# bump each topic's seq once (rows in topic order, as append_events does) and write the
+# events numbered in ``ord`` order within their topic.
+EVENTS = """
+bumped AS (
+  INSERT INTO topics (topic, seq, changed_at)
+  SELECT topic, count(*), $3::timestamptz FROM ev GROUP BY topic ORDER BY topic
+  ON CONFLICT (topic) DO UPDATE
+     SET seq = topics.seq + EXCLUDED.seq, changed_at = EXCLUDED.changed_at
+  RETURNING topic, seq),
+written AS (
+  INSERT INTO events (topic, seq, type, data, at)
+  SELECT ev.topic,
+         b.seq - count(*) OVER (PARTITION BY ev.topic)
+               + row_number() OVER (PARTITION BY ev.topic ORDER BY ev.ord),
+         ev.type, ev.data, $3::timestamptz
+    FROM ev JOIN bumped b ON b.topic = ev.topic
+  RETURNING topic, seq, type, data)
+"""
+
+RESULT = """
+SELECT c.*, (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                 'topic', w.topic, 'seq', w.seq, 'type', w.type, 'data', w.data)), '[]')
+               FROM written w) AS events
+  FROM (SELECT 1) AS one LEFT JOIN {changed} c ON true
+"""
+
+TICKET_RETURNING = (
+    "t.id, t.fair_id, t.booth_id, t.candidate_id, t.token, t.state, t.passes, t.joined_at,"
+    " t.changed_at, t.called_by, t.called_at, t.started_at, t.ended_at, t.reason"
+)
+
+# The booth (and the joining candidate: the per-fair limit counts their tickets) locked
+# before the join's statement takes its snapshot. Ids are UUIDs, inlined by str().
+JOIN_LOCK = (
+    "BEGIN; SELECT 1 FROM accounts WHERE id = '{candidate}' FOR UPDATE;"
+    " SELECT 1 FROM booth_queues WHERE booth_id = '{booth}' FOR UPDATE"
+)
+
+# $1 booth, $2 candidate, $3 now, $4 ticket id, $5 token, $6 lines per candidate,
+# $7 active states.
+JOIN = f"""
+WITH b AS (
+  SELECT bo.id, bo.fair_id, bo.capacity, v.queue_visibility AS visibility
+    FROM booths bo JOIN booth_queues q ON q.booth_id = bo.id
+    JOIN venues v ON v.id = bo.venue_id
+    LEFT JOIN employers e ON e.id = bo.employer_id
+   WHERE bo.id = $1 AND bo.status = 'approved' AND q.status = 'open'
+     AND (bo.employer_id IS NULL OR e.verified_at IS NOT NULL)),
+line AS (
+  SELECT t.id, t.token, t.candidate_id, t.joined_at FROM tickets t
+   WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')),
+ok AS (
+  SELECT b.* FROM b
+   WHERE (SELECT count(*) FROM line) < b.capacity
+     AND NOT EXISTS (SELECT 1 FROM line WHERE candidate_id = $2)
+     AND (SELECT count(*) FROM tickets WHERE candidate_id = $2 AND fair_id = b.fair_id
+             AND state = ANY($7::text[])) < $6),
+changed AS (
+  INSERT INTO tickets AS t (id, fair_id, booth_id, candidate_id, token, state, joined_at,
+                            changed_at)
+  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $3, $3 FROM ok
+  ON CONFLICT DO NOTHING
+  RETURNING {TICKET_RETURNING}),
+watcher AS (
+  DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2
+     AND EXISTS (SELECT 1 FROM changed)),
+ev (topic, type, data, ord) AS (
+  SELECT 'booth:' || $1::uuid::text, 'queue.joined',
+         jsonb_build_object('token', c.token, 'after',
+           (SELECT token FROM line ORDER BY joined_at DESC, id DESC LIMIT 1)), 1
+    FROM changed c, ok WHERE ok.visibility <> 'length_only'
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text, 'queue.busy',
+         jsonb_build_object('token', c.token, 'busy', true), 2
+    FROM changed c, ok WHERE ok.visibility <> 'length_only'
+     AND EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = $2
+                    AND o.state IN ('called', 'in_interview'))
+  UNION ALL
+  SELECT 'user:' || $2::uuid::text, 'ticket.updated', {holder("c")}, 3 FROM changed c
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("c")}, 4 FROM changed c),
+{EVENTS}
+{RESULT.format(changed="changed")}
+"""
+
+_BOOTH_LOCK = """
+lock AS (SELECT q.booth_id FROM booth_queues q WHERE q.booth_id = {booth} FOR UPDATE)"""
+
+# Busy elsewhere: the candidate's places in other lines ($who: a CTE with candidate_id).
+_ELSEWHERE = """
+elsewhere AS (
+  SELECT o.id, o.booth_id, o.token, v.queue_visibility AS visibility
+    FROM {who} w JOIN tickets o ON o.candidate_id = w.candidate_id
+    JOIN booths bo ON bo.id = o.booth_id JOIN venues v ON v.id = bo.venue_id
+   WHERE o.booth_id <> w.booth_id AND o.state IN ('waiting', 'notified'))"""
+
+_ELSEWHERE_EVENTS = """
+  SELECT 'booth:' || e.booth_id::text, 'queue.busy',
+         jsonb_build_object('token', e.token, 'busy', {busy}), 10
+    FROM elsewhere e WHERE e.visibility <> 'length_only'
+  UNION ALL
+  SELECT 'booth:' || e.booth_id::text || ':staff', 'roster.flags',
+         jsonb_build_object('ticket_id', e.id, 'busy_elsewhere', {busy}), 11
+    FROM elsewhere e"""
+
+_STAFF_EVENT = """
+  SELECT 'booth:' || s.booth_id::text || ':staff', 'staff.status',
+         jsonb_build_object('account_id', s.account_id, 'status', s.status), 5
+    FROM staffed s"""
+
+# $1 booth, $2 staff member, $3 now, $4 away-since cutoff (now - grace), $5 ring until,
+# $6 one chosen ticket or NULL (the next in call order), $7 passes that expire a ticket,
+# $8 the call time as the ring timer's payload shows it.
+#
+# The claim is ``call_order`` in SQL: tickets in line (waiting, notified) by join time,
+# then id, skipping candidates in a call elsewhere. Candidates away longer than the grace
+# period who come before the one called (all of them, if nobody is called) get a pass.
+_CALLABLE = """
+  t.booth_id = $1 AND EXISTS (SELECT 1 FROM me)
+  AND CASE WHEN $6::uuid IS NULL THEN t.state IN ('waiting', 'notified')
+           ELSE t.id = $6 AND t.state IN ('waiting', 'notified', 'interrupted') END
+  AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
+                     AND o.state IN ('called', 'in_interview'))"""
+_AWAY = """EXISTS (SELECT 1 FROM queue_absences a WHERE a.candidate_id = t.candidate_id
+                     AND a.since < $4)"""
+
+CALL = f"""
+WITH {_BOOTH_LOCK.format(booth="$1")},
+me AS (
+  SELECT 1 FROM booth_staff s
+    JOIN staff_status ss ON ss.booth_id = s.booth_id AND ss.account_id = s.account_id
+   WHERE s.booth_id = (SELECT booth_id FROM lock) AND s.account_id = $2
+     AND ss.status = 'available'
+     AND NOT EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
+                        AND state IN ('called', 'in_interview'))),
+chosen AS (
+  SELECT t.id, t.state AS was, t.joined_at FROM tickets t
+   WHERE {_CALLABLE} AND NOT {_AWAY}
+   ORDER BY t.joined_at, t.id LIMIT 1
+   FOR UPDATE SKIP LOCKED),
+passed AS (
+  UPDATE tickets t
+     SET passes = t.passes + 1, changed_at = $3,
+         state = CASE WHEN t.passes + 1 >= $7 THEN 'expired' ELSE t.state END,
+         ended_at = CASE WHEN t.passes + 1 >= $7 THEN $3::timestamptz END
+   WHERE {_CALLABLE} AND {_AWAY}
+     AND NOT EXISTS (SELECT 1 FROM chosen c WHERE (c.joined_at, c.id) < (t.joined_at, t.id))
+  RETURNING {TICKET_RETURNING}),
+changed AS (
+  UPDATE tickets t SET state = 'called', called_by = $2, called_at = $3, changed_at = $3
+    FROM chosen c WHERE t.id = c.id
+  RETURNING {TICKET_RETURNING}, c.was),
+ring AS (
+  INSERT INTO timers (kind, key, due_at, payload)
+  SELECT 'queue.ring_timeout', 'queue.ring_timeout:' || c.id::text, $5,
+         jsonb_build_object('ticket', c.id::text, 'called_at', $8::text)
+    FROM changed c
+  ON CONFLICT (key) DO UPDATE
+     SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,
+         attempts = 0, last_error = NULL),
+vis AS (
+  SELECT v.queue_visibility AS visibility FROM booths bo JOIN venues v ON v.id = bo.venue_id
+   WHERE bo.id = $1),
+{_ELSEWHERE.format(who="changed")},
+ev (topic, type, data, ord) AS (
+  SELECT 'booth:' || $1::uuid::text, 'queue.removed', jsonb_build_object('token', p.token), 0
+    FROM passed p, vis WHERE p.state = 'expired' AND vis.visibility <> 'length_only'
+  UNION ALL
+  SELECT 'user:' || p.candidate_id::text, 'ticket.updated', {holder("p")}, 1 FROM passed p
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("p")}, 2 FROM passed p
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text, 'queue.removed', jsonb_build_object('token', c.token), 3
+    FROM changed c, vis
+   WHERE c.was IN ('waiting', 'notified') AND vis.visibility <> 'length_only'
+  UNION ALL
+  SELECT 'user:' || c.candidate_id::text, 'ticket.updated', {holder("c", "$5")}, 4
+    FROM changed c
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("c")}, 5 FROM changed c
+  UNION ALL {_ELSEWHERE_EVENTS.format(busy="true")}),
+{EVENTS}
+{RESULT.format(changed="changed")}
+"""
+
+# $1 ticket, $2 candidate, $3 now.
+ACCEPT = f"""
+WITH {_BOOTH_LOCK.format(booth="(SELECT booth_id FROM tickets WHERE id = $1)")},
+changed AS (
+  UPDATE tickets t SET state = 'in_interview', started_at = $3, changed_at = $3
+   WHERE t.id = $1 AND t.candidate_id = $2 AND t.state = 'called'
+     AND EXISTS (SELECT 1 FROM lock)
+  RETURNING {TICKET_RETURNING}),
+ring AS (
+  DELETE FROM timers WHERE key = 'queue.ring_timeout:' || $1::uuid::text
+     AND EXISTS (SELECT 1 FROM changed)),
+staffed AS (
+  INSERT INTO staff_status (booth_id, account_id, status, changed_at)
+  SELECT c.booth_id, c.called_by, 'in_call', $3 FROM changed c WHERE c.called_by IS NOT NULL
+  ON CONFLICT (booth_id, account_id)
+  DO UPDATE SET status = EXCLUDED.status, changed_at = EXCLUDED.changed_at
+  RETURNING booth_id, account_id, status),
+ev (topic, type, data, ord) AS (
+  SELECT 'user:' || c.candidate_id::text, 'ticket.updated', {holder("c")}, 1 FROM changed c
+  UNION ALL
+  SELECT 'booth:' || c.booth_id::text || ':staff', 'roster.ticket', {roster("c")}, 2
+    FROM changed c
+  UNION ALL {_STAFF_EVENT}),
+{EVENTS}
+{RESULT.format(changed="changed")}
+"""
+
+# $1 ticket, $2 staff member, $3 now.
+COMPLETE = f"""
+WITH {_BOOTH_LOCK.format(booth="(SELECT booth_id FROM tickets WHERE id = $1)")},
+changed AS (
+  UPDATE tickets t SET state = 'done', ended_at = $3, changed_at = $3
+   WHERE t.id = $1 AND t.state = 'in_interview'
+     AND EXISTS (SELECT 1 FROM booth_staff s
+                  WHERE s.booth_id = (SELECT booth_id FROM lock) AND s.account_id = $2)
+  RETURNING {TICKET_RETURNING}),
+staffed AS (
+  INSERT INTO staff_status (booth_id, account_id, status, changed_at)
+  SELECT c.booth_id, c.called_by, 'available', $3 FROM changed c WHERE c.called_by IS NOT NULL
+  ON CONFLICT (booth_id, account_id)
+  DO UPDATE SET status = EXCLUDED.status, changed_at = EXCLUDED.changed_at
+  RETURNING booth_id, account_id, status),
+{_ELSEWHERE.format(who="changed")},
+ev (topic, type, data, ord) AS (
+  SELECT 'user:' || c.candidate_id::text, 'ticket.updated', {holder("c")}, 1 FROM changed c
+  UNION ALL
+  SELECT 'booth:' || c.booth_id::text || ':staff', 'roster.ticket', {roster("c")}, 2
+    FROM changed c
+  UNION ALL {_STAFF_EVENT}
+  UNION ALL {_ELSEWHERE_EVENTS.format(busy="false")}),
+{EVENTS}
+{RESULT.format(changed="changed")}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """The changed ticket (None: the step was refused) and the events it wrote."""
+
+    ticket: dict[str, Any] | None
+    events: list[events_store.Event]
+
+
+def _result(row: Any, now: datetime) -> StepResult:
+    found = dict(row)
+    written = found.pop("events")
+    events = sorted(
+        (events_store.Event(e["topic"], int(e["seq"]), e["type"], e["data"], now) for e in written),
+        key=lambda e: (e.topic, e.seq),
+    )
+    ticket = None if found.get("id") is None else found
+    return StepResult(ticket, events)
+
+
+async def join(
+    conn: Connection,
+    booth_id: UUID,
+    candidate_id: UUID,
+    now: datetime,
+    ticket_id: UUID,
+    token: str,
+    lines: int,
+    active: list[str],
+) -> StepResult:
+    """Inside the transaction :data:`JOIN_LOCK` opened."""
+    row = await conn.fetchrow(JOIN, booth_id, candidate_id, now, ticket_id, token, lines, active)
+    return _result(row, now)
+
+
+async def call(
+    conn: Connection,
+    booth_id: UUID,
+    staff_id: UUID,
+    now: datetime,
+    away_before: datetime,
+    ring_until: datetime,
+    ticket_id: UUID | None,
+    max_passes: int,
+) -> StepResult:
+    row = await conn.fetchrow(
+        CALL,
+        booth_id,
+        staff_id,
+        now,
+        away_before,
+        ring_until,
+        ticket_id,
+        max_passes,
+        now.isoformat(),
+    )
+    return _result(row, now)
+
+
+async def accept(
+    conn: Connection, ticket_id: UUID, candidate_id: UUID, now: datetime
+) -> StepResult:
+    return _result(await conn.fetchrow(ACCEPT, ticket_id, candidate_id, now), now)
+
+
+async def complete(conn: Connection, ticket_id: UUID, staff_id: UUID, now: datetime) -> StepResult:
+    return _result(await conn.fetchrow(COMPLETE, ticket_id, staff_id, now), now)
