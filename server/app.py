@@ -19,6 +19,7 @@ from server.api import (
     fairs,
     grants,
     health,
+    interviews,
     notifications,
     programme,
     queue,
@@ -109,6 +110,7 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     programme.register(api)
+    interviews.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
@@ -137,6 +139,7 @@ def create_app(
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
     app.cleanup_ctx.append(programme.programme_ctx)
+    interviews.setup(app)  # after _realtime: it wires the gateway's signal op
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)

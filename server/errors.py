@@ -89,6 +89,14 @@ STATUS: Mapping[str, int] = {
     "schedule.stage_taken": 409,
     "schedule.no_such_stage": 422,
     "schedule.no_free_slot": 409,
+    # interviews (server/services/interviews.py, signaling/negotiation.py, docs/interviews.md)
+    "interview.not_found": 404,
+    "interview.ended": 409,
+    "interview.closed": 409,
+    "interview.already_recorded": 409,
+    "interview.full": 409,
+    "interview.already_member": 409,
+    "interview.not_staff": 422,
 }
 
 
