@@ -59,6 +59,27 @@ class ChatList(Model):
     items: list[ChatMessage]
 
 
+class Resume(Model):
+    id: UUID
+    filename: str
+
+
+class Assessment(Model):
+    code: str
+    scores: dict[str, int]
+
+
+class CandidateCard(Model):
+    account_id: UUID
+    name: str
+    region_code: str | None
+    education: str | None
+    graduation_year: int | None
+    desired_jobs: list[str]
+    resume: Resume | None
+    assessment: Assessment | None
+
+
 class Interview(Model):
     id: UUID
     ticket_id: UUID
@@ -75,6 +96,7 @@ class Interview(Model):
     attendees: list[Attendee]
     outcome: OutcomeKind | None
     notes: str
+    candidate: CandidateCard | None  # interviewers only
     chat: list[ChatMessage]
 
 

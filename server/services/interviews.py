@@ -124,7 +124,23 @@ class InterviewService:
             ],
             "outcome": record["outcome"],
             "notes": record["notes"] if role in STAFF_ROLES else "",
+            "candidate": self._card(record, names) if role in STAFF_ROLES else None,
             "chat": [chat_view(m) for m in chat],
+        }
+
+    @staticmethod
+    def _card(record: dict[str, Any], names: dict[UUID, str]) -> dict[str, Any]:
+        """What the interviewers see of the candidate. Profiles (issue 5) are not on this
+        branch: the name is the display name and the rest stays empty until they are."""
+        return {
+            "account_id": record["candidate_id"],
+            "name": names.get(record["candidate_id"], ""),
+            "region_code": None,
+            "education": None,
+            "graduation_year": None,
+            "desired_jobs": [],
+            "resume": None,
+            "assessment": None,
         }
 
     async def get(self, interview_id: UUID, account: UUID) -> dict[str, Any]:
