@@ -6,7 +6,7 @@
 import { api, errorMessage } from '../api.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
-import { formatInstant } from './when.js';
+import { instantNode } from './when.js';
 
 const MAX_LENGTH = 2000;
 
@@ -68,7 +68,7 @@ export class InterviewChat {
         { class: 'interview-chat-meta' },
         h('span', { class: 'interview-chat-author' }, who),
         ' ',
-        h('time', { datetime: message.at }, formatInstant(message.at, this.zone, language())),
+        instantNode(message.at, this.zone, language()),
       ),
       h('p', { class: 'interview-chat-text' }, message.text),
     );

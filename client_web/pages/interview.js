@@ -776,12 +776,12 @@ class InterviewPage extends Page {
       model.stage === 'lobby' ? this.#lobby() : model.stage === 'room' ? this.#room() : this.#ended(),
       model.chat.render({ closed }),
     ];
-    this.#root.replaceChildren(
-      h('div', { class: 'interview-main' }, main),
-      model.panel
-        ? model.panel.render({ interview: model.interview, busy: model.busy, error: model.outcomeError })
-        : null,
-    );
+    const panel = model.panel?.render({
+      interview: model.interview,
+      busy: model.busy,
+      error: model.outcomeError,
+    });
+    this.#root.replaceChildren(...[h('div', { class: 'interview-main' }, main), panel].filter(Boolean));
     this.#root.classList.toggle('interview-with-panel', Boolean(model.panel));
     for (const video of this.#root.querySelectorAll('video')) video.play?.().catch(() => {});
     const target =
