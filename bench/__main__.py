@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.fanout",
     "bench.idle",
     "bench.reconnect",
+    "bench.signaling",
 ]
 
 

@@ -66,9 +66,9 @@ class SignalError(Exception):
 # -- validation ---------------------------------------------------------------------------
 
 _ICE_CHARS = re.compile(r"^[A-Za-z0-9+/]+$")
-_SDP_LINE = re.compile(r"^[a-z]=")
 _M_LINE = re.compile(r"^m=([a-z]+) (\d+)(?:/\d+)? ([A-Za-z0-9/_.-]+)( \S+)+$")
-_FINGERPRINT = re.compile(r"^fingerprint:[A-Za-z0-9-]+ ([0-9A-Fa-f]{2})(:[0-9A-Fa-f]{2})+$")
+_FINGERPRINT = re.compile(r"^[A-Za-z0-9-]+ [0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$")
+_WANTED = frozenset({"mid", "ice-ufrag", "ice-pwd", "fingerprint", "setup", "bundle-only"})
 _CANDIDATE = re.compile(
     r"^(?:a=)?candidate:(?P<foundation>[A-Za-z0-9+/]{1,32}) (?P<component>\d{1,3}) "
     r"(?P<transport>udp|tcp|UDP|TCP) (?P<priority>\d{1,10}) (?P<address>[A-Za-z0-9.:_-]{1,255}) "
@@ -89,77 +89,76 @@ class Description:
 
 
 def parse_description(kind: str, sdp: Any) -> Description:
-    """Validate an SDP offer or answer as a browser would need it; :class:`SignalError`."""
+    """Validate an SDP offer or answer as a browser would need it; :class:`SignalError`.
+
+    One pass over the lines (an offer is ≈ 100 of them and the relay sees hundreds a
+    second): the grammar of every line, then per media section its m= line, mid, ICE
+    credentials, DTLS fingerprint and setup role, falling back to session-level values.
+    """
 
     def bad(reason: str) -> SignalError:
         return SignalError("signal.bad_sdp", f"{kind}: {reason}")
 
     if not isinstance(sdp, str) or not sdp:
         raise bad("sdp must be a non-empty string")
-    if len(sdp.encode("utf-8", "replace")) > MAX_SDP_BYTES:
+    if len(sdp) > MAX_SDP_BYTES or len(sdp.encode("utf-8", "replace")) > MAX_SDP_BYTES:
         raise bad(f"larger than {MAX_SDP_BYTES} bytes")
     lines = [line for line in sdp.replace("\r\n", "\n").split("\n") if line]
     if lines[0] != "v=0":
         raise bad("the first line must be v=0")
+    session: dict[str, str] = {}
+    sections: list[tuple[str, dict[str, str]]] = []
+    current = session
+    has_origin = False
     for number, line in enumerate(lines, 1):
-        if not _SDP_LINE.match(line):
+        if len(line) < 2 or line[1] != "=" or not "a" <= line[0] <= "z":
             raise bad(f"line {number} is not an SDP line (x=value): {line[:40]!r}")
-    session: list[str] = []
-    sections: list[list[str]] = []
-    for line in lines:
-        if line.startswith("m="):
-            sections.append([line])
-        elif sections:
-            sections[-1].append(line)
-        else:
-            session.append(line)
-    if not any(line.startswith("o=") for line in session):
+        head = line[0]
+        if head == "m":
+            current = {}
+            sections.append((line, current))
+        elif head == "a":
+            name, colon, value = line[2:].partition(":")
+            if name in _WANTED and name not in current:
+                current[name] = value.strip() if colon else ""
+        elif head == "o" and not sections:
+            has_origin = True
+    if not has_origin:
         raise bad("no o= line")
     if not sections:
         raise bad("no media section (m=)")
-    session_attrs = [line[2:] for line in session if line.startswith("a=")]
     ufrags: set[str] = set()
     mids: list[str] = []
-    for index, section in enumerate(sections):
-        match = _M_LINE.match(section[0])
+    allowed = _SETUP_OFFER if kind == "offer" else _SETUP_ANSWER
+    for index, (m_line, attrs) in enumerate(sections):
+        match = _M_LINE.match(m_line)
         if match is None:
-            raise bad(f"media section {index} has a malformed m= line: {section[0][:60]!r}")
+            raise bad(f"media section {index} has a malformed m= line: {m_line[:60]!r}")
         media, port = match[1], int(match[2])
-        attrs = [line[2:] for line in section if line.startswith("a=")]
-        mid = next((a[4:] for a in attrs if a.startswith("mid:")), None)
-        if mid is None or not mid:
+        mid = attrs.get("mid")
+        if not mid:
             raise bad(f"media section {index} ({media}) has no a=mid")
         if mid in mids:
             raise bad(f"a=mid:{mid} appears twice")
         mids.append(mid)
-        bundle_only = "bundle-only" in attrs
-        if port == 0 and not bundle_only:
+        if port == 0 and "bundle-only" not in attrs:
             continue  # rejected or stopped section: no transport needed
-        everything = attrs + session_attrs
-        ufrag = _attr(everything, "ice-ufrag")
-        pwd = _attr(everything, "ice-pwd")
+        ufrag = attrs.get("ice-ufrag", session.get("ice-ufrag"))
+        pwd = attrs.get("ice-pwd", session.get("ice-pwd"))
+        fingerprint = attrs.get("fingerprint", session.get("fingerprint"))
+        setup = attrs.get("setup", session.get("setup"))
         if ufrag is None or not 4 <= len(ufrag) <= 256 or not _ICE_CHARS.match(ufrag):
             raise bad(f"media section {index} ({media}) has no valid a=ice-ufrag")
         if pwd is None or not 22 <= len(pwd) <= 256 or not _ICE_CHARS.match(pwd):
             raise bad(f"media section {index} ({media}) has no valid a=ice-pwd")
-        if not any(_FINGERPRINT.match(a) for a in everything):
+        if fingerprint is None or not _FINGERPRINT.match(fingerprint):
             raise bad(f"media section {index} ({media}) has no valid a=fingerprint")
-        setup = _attr(everything, "setup")
-        allowed = _SETUP_OFFER if kind == "offer" else _SETUP_ANSWER
         if setup not in allowed:
             raise bad(f"media section {index} ({media}) needs a=setup:{'|'.join(allowed)}")
         ufrags.add(ufrag)
     if not ufrags:
         raise bad("every media section is rejected (port 0)")
     return Description(kind, sdp, frozenset(ufrags), tuple(mids))
-
-
-def _attr(attrs: list[str], name: str) -> str | None:
-    prefix = name + ":"
-    for attr in attrs:
-        if attr.startswith(prefix):
-            return attr[len(prefix) :].strip()
-    return None
 
 
 def parse_candidate(value: Any) -> dict[str, Any]:
@@ -395,6 +394,11 @@ class Switchboard:
                 room.restarts += 1  # new ufrag/pwd: an ICE restart
             room.ufrags[pair] = description.ice_ufrags
             data = {"type": description.type, "sdp": description.sdp}
+        target = room.local.get(to)
+        if target is not None:
+            # Same node: straight to the socket, no bus round trip. Messages from one
+            # member to another keep their order either way (one path per pair).
+            return [Deliver(target.conn, room_id, member.id, {**data, "session": member.session})]
         return [Publish(room_id, {"k": "msg", "from": sender, "to": to, "data": data})]
 
     def leave_all(self, conn: Conn) -> list[Effect]:

@@ -79,6 +79,9 @@ class RoomRelay:
         except SignalError as exc:
             client.send(protocol.error_frame(exc.code, exc.message, ref, room=room))
             return
+        if len(effects) == 1 and isinstance(effects[0], Deliver):
+            self._deliver(effects[0])  # the common case: a peer on this node
+            return
         await self._apply(effects)
 
     async def _join(self, client: Client, room: str, data: dict[str, Any]) -> None:
@@ -110,12 +113,14 @@ class RoomRelay:
     # -- effects ------------------------------------------------------------------------
 
     async def _apply(self, effects: list[Effect]) -> None:
+        rooms = set()
         for effect in effects:
+            rooms.add(effect.room)
             if isinstance(effect, Deliver):
                 self._deliver(effect)
             else:
                 await self._publish(effect)
-        self._release_idle()
+        self._release(rooms)
 
     def _deliver(self, effect: Deliver) -> None:
         conn: Sender = effect.conn  # type: ignore[assignment]
@@ -132,16 +137,16 @@ class RoomRelay:
         except Exception:
             log.exception("bad signaling envelope on %s", chan)
             return
-        publishes = []
+        publishes: list[Effect] = []
         for effect in effects:
             if isinstance(effect, Deliver):
                 self._deliver(effect)
             else:
                 publishes.append(effect)
         if publishes:
-            self._spawn(self._apply(publishes))  # type: ignore[arg-type]
+            self._spawn(self._apply(publishes))
         else:
-            self._release_idle()
+            self._release({room})
 
     # -- bus channels -------------------------------------------------------------------
 
@@ -164,11 +169,14 @@ class RoomRelay:
             if self._channels.get(room) is future:
                 return
 
-    def _release_idle(self) -> None:
-        """Unsubscribe from rooms with no member on this node any more."""
-        for room, future in list(self._channels.items()):
-            if future.done() and not self.board.has_local(room) and not future.exception():
-                del self._channels[room]
+    def _release(self, rooms: set[str]) -> None:
+        """Unsubscribe from those of ``rooms`` with no member on this node any more."""
+        for room in rooms:
+            future = self._channels.get(room)
+            if future is None or not future.done() or self.board.has_local(room):
+                continue
+            del self._channels[room]
+            if future.exception() is None:
                 future.result()()
 
     def _spawn(self, coro: Any) -> None:
