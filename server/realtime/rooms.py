@@ -38,8 +38,14 @@ from signaling.negotiation import (
 
 log = logging.getLogger(__name__)
 
-Admit = Callable[[str, UUID | None], Awaitable[dict[str, MemberRole]]]
-"""(room id, account) → the room's roster (account id → role), or raise a Problem."""
+
+class Admit(Protocol):
+    """(room id, account, is this a join) → the room's roster (account id → role), or
+    raise a Problem (a stranger: ``auth.forbidden``)."""
+
+    def __call__(
+        self, room: str, account: UUID | None, *, joining: bool
+    ) -> Awaitable[dict[str, MemberRole]]: ...
 
 
 class Sender(Protocol):
@@ -89,7 +95,7 @@ class RoomRelay:
         if account is None:
             raise SignalError("auth.forbidden", "sign in to take part in an interview")
         try:
-            roster = await self._admit(room, account)
+            roster = await self._admit(room, account, joining=data.get("type") == "join")
         except Problem as problem:
             raise SignalError(problem.code, str(problem)) from None
         if data.get("type") != "join":

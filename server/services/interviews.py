@@ -165,8 +165,10 @@ class InterviewService:
             record, _ = await self._load(conn, interview_id, account)
             return [chat_view(m) for m in await store.chat(conn, record["id"])]
 
-    async def admit(self, room: str, account: UUID | None) -> dict[str, MemberRole]:
-        """A signaling join: the room's roster if ``account`` may be in it now."""
+    async def admit(
+        self, room: str, account: UUID | None, *, joining: bool
+    ) -> dict[str, MemberRole]:
+        """The room's roster if ``account`` may be in it now; a join counts as attending."""
         try:
             interview_id = UUID(room)
         except ValueError:
@@ -176,7 +178,8 @@ class InterviewService:
             if state(record) is not InterviewState.LIVE:
                 raise Problem("interview.ended", "the interview is over")
             assert account is not None
-            await store.attended(conn, interview_id, account, role.value, self._clock.now())
+            if joining:
+                await store.attended(conn, interview_id, account, role.value, self._clock.now())
         return {str(a): r for a, r in roster(record).items()}
 
     # -- topic ``interview:<id>`` ---------------------------------------------------------

@@ -279,7 +279,18 @@ async def test_outcome_closes_the_ticket_and_keeps_the_record(client: Client) ->
         assert await code_of(by_candidate, 403) == "auth.forbidden"
         bad = await recruiter.post(f"/api/interviews/{room}/outcome", json={"outcome": "hired"})
         assert await code_of(bad, 422) == "request.invalid"
-        async with joined(client, candidate, room) as cand:
+        async with (
+            joined(client, candidate, room) as cand,
+            StreamClient(ws_url(client), token=recruiter.token) as unjoined,
+        ):
+            await unjoined.send(
+                {
+                    "op": "signal",
+                    "room": str(room),
+                    "data": {"type": "offer", "sdp": OFFER, "to": str(candidate.account_id)},
+                }
+            )
+            assert (await unjoined.next_op("error"))["code"] == "signal.not_joined"
             recorded = await recruiter.post(
                 f"/api/interviews/{room}/outcome",
                 json={"outcome": "offer_intent", "notes": "strong Python"},
