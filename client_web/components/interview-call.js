@@ -292,6 +292,9 @@ export class InterviewCall extends EventTarget {
   async handle(frame) {
     if (frame.room !== this.room) return;
     if (frame.op === 'error') {
+      // A peer that is away now gets a fresh `peer` when it is back: nothing to show.
+      if (frame.code === 'signal.peer_absent') return;
+      if (frame.code === 'signal.not_joined') this.join();
       this.lastError = frame.code;
       this.changed();
       return;

@@ -97,10 +97,12 @@ export function assess(previous, sample) {
   return quality;
 }
 
-/** Whether this quality is too weak to keep sending video. */
+/**
+ * Whether the network is too weak to keep video. Only network signals count: a low frame
+ * rate may be the sender's camera or CPU, and "none" may be a side that sends nothing.
+ */
 export function tooWeakForVideo(quality) {
-  // "none" is not weakness: the other side may simply send nothing (text only).
-  if (quality.level === 'poor') return true;
+  if ((quality.rtt ?? 0) >= POOR_RTT_S || (quality.loss ?? 0) >= POOR_LOSS) return true;
   return quality.outgoingBps !== null && quality.outgoingBps < VIDEO_MIN_BPS;
 }
 

@@ -34,6 +34,8 @@ import { onSignal, onStatus, sendSignal, status, subscribe, unsubscribe } from '
 const EXTEND_MINUTES = 5;
 const WARN_BEFORE_S = 60;
 const LEVEL_EVERY_MS = 100;
+// Signaling errors a person should see (the others are recovered by renegotiation).
+const SHOWN_SIGNAL_ERRORS = new Set(['auth.forbidden', 'interview.ended', 'interview.not_found']);
 
 function modeKey(id) {
   return `livefair.interview.${id}.mode`;
@@ -612,6 +614,13 @@ class InterviewPage extends Page {
       ),
       model.notice ? h('p', { class: 'callout', id: 'interview-fallback' }, model.notice) : null,
       call.replaced ? h('p', { class: 'callout' }, t('interview.room.replaced')) : null,
+      call.lastError && SHOWN_SIGNAL_ERRORS.has(call.lastError)
+        ? h(
+            'p',
+            { class: 'notice notice-error', id: 'interview-signal-error' },
+            tCode('errors.code.', call.lastError, 'errors.code.unknown', { status: 0 }),
+          )
+        : null,
       model.soundBlocked
         ? h(
             'p',
@@ -746,6 +755,7 @@ class InterviewPage extends Page {
         call.rung,
         call.replaced,
         call.ended,
+        call.lastError,
       ],
     ]);
   }
