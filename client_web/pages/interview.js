@@ -599,6 +599,8 @@ class InterviewPage extends Page {
         },
         label,
       );
+    const plain = (id, label, onclick) =>
+      h('button', { type: 'button', class: 'button button-secondary', id, onclick }, label);
     const hasMic = call.localStream.getAudioTracks().length > 0;
     const hasCamera = call.localStream.getVideoTracks().length > 0;
     const canShare = Boolean(navigator.mediaDevices?.getDisplayMedia) && call.rung === 'video';
@@ -684,11 +686,14 @@ class InterviewPage extends Page {
           ? toggle('interview-share', Boolean(call.screenTrack), t('interview.room.share'), () => this.#toggleScreen())
           : null,
         call.rung === 'video'
-          ? h('button', { type: 'button', class: 'button button-secondary', id: 'interview-to-audio', onclick: () => call.setRung('audio') }, t('interview.room.to_audio'))
-          : null,
+          ? plain('interview-to-audio', t('interview.room.to_audio'), () => call.setRung('audio'))
+          : plain('interview-to-video', t('interview.room.back_to_media'), () => {
+              model.notice = null;
+              call.setRung('video');
+            }),
         call.rung !== 'text'
-          ? h('button', { type: 'button', class: 'button button-secondary', id: 'interview-to-text', onclick: () => call.setRung('text') }, t('interview.room.to_text'))
-          : h('button', { type: 'button', class: 'button button-secondary', id: 'interview-to-video', onclick: () => { model.notice = null; call.setRung('video'); } }, t('interview.room.back_to_media')),
+          ? plain('interview-to-text', t('interview.room.to_text'), () => call.setRung('text'))
+          : null,
         model.staff
           ? h(
               'button',

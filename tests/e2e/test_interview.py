@@ -309,6 +309,19 @@ def both_decode(people: list[Ui], joined: float) -> None:
         assert width > 0
 
 
+def screenshots_of(person: Ui, label: str) -> None:
+    """Screenshots at both widths named <test>-<label>-<width>.png; back to the desktop."""
+    name = person.test_name
+    person.test_name = f"{name}-{label}"
+    try:
+        for width in (DESKTOP, PHONE):
+            person.resize(width)
+            person.screenshot()
+    finally:
+        person.test_name = name
+    person.resize(DESKTOP)
+
+
 def join_with_video(person: Ui) -> None:
     person.page.get_by_role("button", name=i("interview.lobby.join_video")).click()
     person.page.locator("#interview-room-title").wait_for(state="attached")
@@ -353,8 +366,13 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
     for who in (candidate, recruiter):
         who.page.get_by_text(i("interview.lobby.camera_ok")).wait_for()
         who.page.get_by_text(i("interview.lobby.mic_ok")).wait_for()
+    if screenshots:
+        screenshots_of(candidate, "lobby")
     joined = time.monotonic()
-    join_with_video(candidate)
+    # By keyboard for the candidate.
+    candidate.tab_to("#interview-join-video")
+    candidate.page.keyboard.press("Enter")
+    candidate.page.locator("#interview-room-title").wait_for(state="attached")
     join_with_video(recruiter)
     both_decode([candidate, recruiter], joined)
     for who in (candidate, recruiter):
@@ -380,6 +398,15 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
     candidate.page.get_by_role("log").get_by_text(message).wait_for()
     both_decode([candidate, recruiter], time.monotonic())
 
+    # Audio only, by the recruiter's choice: video stops both ways (renegotiated), and
+    # comes back on "back to audio and video".
+    recruiter.page.get_by_role("button", name=i("interview.room.to_audio")).click()
+    no_video = i("interview.peer.no_video")
+    for who in (candidate, recruiter):
+        who.page.locator(".interview-tile-state").filter(has_text=no_video).wait_for()
+    recruiter.page.get_by_role("button", name=i("interview.room.back_to_media")).click()
+    both_decode([candidate, recruiter], time.monotonic())
+
     # Mute shows as pressed (keyboard: Tab to it, Enter).
     candidate.tab_to("#interview-mute")
     candidate.page.keyboard.press("Enter")
@@ -387,10 +414,7 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
 
     if screenshots:
         for who in (candidate, recruiter):
-            for width in (DESKTOP, PHONE):
-                who.resize(width)
-                who.screenshot()
-            who.resize(DESKTOP)
+            screenshots_of(who, "call")
 
     # The recruiter records 达成意向 with notes; the candidate sees the interview end.
     recruiter.page.get_by_label(i("interview.panel.notes")).fill("Python 扎实，三月可到岗")
