@@ -101,6 +101,9 @@ class RoomRelay:
         if data.get("type") != "join":
             raise SignalError("signal.not_joined", "send join first (again after a reconnect)")
         await self._subscribe(room)
+        if client not in client.gateway.clients:
+            self._release({room})  # it closed while we asked the database
+            return
         effects = self.board.join(client, room, str(account), uuid.uuid4().hex[:12], roster)
         if room not in self._channels:  # released while this join awaited the database
             await self._subscribe(room)
