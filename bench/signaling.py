@@ -264,9 +264,9 @@ class Figures:
     gc: str = ""
 
 
-async def measure(load: Load, smoke: bool, redis: str | None) -> Figures:
+async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None) -> Figures:
     figures = Figures(
-        rooms=10 if smoke else 100,
+        rooms=rooms or (10 if smoke else 100),
         seconds=2.0 if smoke else 30.0,
         bus="Redis" if redis else "in-process",
     )
@@ -274,7 +274,7 @@ async def measure(load: Load, smoke: bool, redis: str | None) -> Figures:
         figures.where = pin(SERVER_CORE)
         conn = await db.connect(dsn)
         try:
-            rooms = await interviews(conn, figures.rooms)
+            pairs = await interviews(conn, figures.rooms)
         finally:
             await conn.close()
         with tempfile.TemporaryDirectory(prefix="livefair-bench-") as folder:
@@ -287,7 +287,7 @@ async def measure(load: Load, smoke: bool, redis: str | None) -> Figures:
             app = create_app(settings, run_timers=False)
             runner, port = await serve_app(app)
             try:
-                figures.connect_s = await load.call("connect", 120, port=port, rooms=rooms)
+                figures.connect_s = await load.call("connect", 120, port=port, rooms=pairs)
                 await load.call("exchange", 60, seconds=1.0)  # warm up
                 watch = GcWatch()
                 watch.reset()
@@ -342,6 +342,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="10 rooms for 2 s")
     parser.add_argument("--redis", help="a Redis URL: the room bus goes through Redis")
+    parser.add_argument("--rooms", type=int, help="rooms instead of 100 (a load sweep)")
     args = parser.parse_args()
     raise_nofile(1 << 16)
     load = start_load(SignalingLoad)
@@ -349,7 +350,7 @@ def main() -> int:
     async def run() -> bool:
         await load.start()
         try:
-            figures = await measure(load, args.smoke, args.redis)
+            figures = await measure(load, args.smoke, args.redis, args.rooms)
         finally:
             await load.close()
         return report(figures, load)
