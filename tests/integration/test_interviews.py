@@ -7,6 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -329,7 +330,22 @@ async def test_outcome_closes_the_ticket_and_keeps_the_record(client: Client) ->
 
 
 async def test_end_closes_the_room_and_an_outcome_still_follows(client: Client) -> None:
-    room, _, recruiter, candidate, _ = await an_interview(client, "end")
+    room, booth, recruiter, candidate, _ = await an_interview(client, "end")
+    before = await (await recruiter.get(f"/api/interviews/{room}")).json()
+    longer = await recruiter.post(f"/api/interviews/{room}/extend", json={"minutes": 5})
+    assert longer.status == 200, await longer.text()
+    after = await longer.json()
+    gained = datetime.fromisoformat(after["ends_at"]) - datetime.fromisoformat(before["ends_at"])
+    assert gained == timedelta(minutes=5)
+    by_candidate = await candidate.post(f"/api/interviews/{room}/extend", json={"minutes": 5})
+    assert await code_of(by_candidate, 403) == "auth.forbidden"
+    zero = await recruiter.post(f"/api/interviews/{room}/extend", json={"minutes": 0})
+    assert await code_of(zero, 422) == "request.invalid"
+    # A ticket still waiting in a line is no interview.
+    other = await quick_person(client, "end-w@example.org")
+    waiting = await (await other.post(f"/api/booths/{booth}/tickets")).json()
+    missing = await other.get(f"/api/interviews/{waiting['id']}")
+    assert await code_of(missing, 404) == "interview.not_found"
     async with joined(client, recruiter, room) as rec:
         ended = await candidate.post(f"/api/interviews/{room}/end")
         assert ended.status == 200
