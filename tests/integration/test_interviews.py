@@ -138,6 +138,9 @@ async def test_the_interview_opens_for_its_members_only(client: Client) -> None:
         assert await code_of(ice, 403) == "auth.forbidden"
         chat = await who.post(f"/api/interviews/{room}/chat", json={"text": "hi"})
         assert await code_of(chat, 403) == "auth.forbidden"
+    async with StreamClient(ws_url(client), token=colleague.token) as follower:
+        await follower.subscribe(f"interview:{room}")
+        assert (await follower.next_op("error"))["code"] == "auth.forbidden"
     ice = await (await candidate.get(f"/api/interviews/{room}/ice-servers")).json()
     assert ice["ice_servers"] == []  # nothing configured: no STUN/TURN at all
     unknown = await recruiter.get("/api/interviews/0190d7a4-0000-7000-8000-000000000001")
