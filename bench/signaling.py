@@ -13,6 +13,10 @@ The server runs the real application (``create_app``: gateway, room relay, in-pr
 bus, PostgreSQL for the membership check at join) pinned to one core; the clients are
 lean WebSocket connections in a forked process on the other core.
 
+A second arm runs the same load against a bare ``websockets`` relay (forward by ``to``,
+nothing checked) in the same process, alternating with livefair's in one run: on a
+shared machine the ratio between the two says more than either figure.
+
 Target: p99 ≤ 20 ms. ``--smoke``: 10 rooms for 2 s. ``--redis URL``: the bus through
 Redis (one node still), to see what the extra hop costs.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import tempfile
@@ -33,9 +38,12 @@ from uuid import UUID
 
 import orjson
 import uvloop
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from bench.common import bench_database, machine
 from bench.loadgen import (
+    HOST,
     SERVER_CORE,
     Behaviour,
     GcWatch,
@@ -104,7 +112,7 @@ class Run:
 
 class SignalingLoad(Behaviour):
     def __init__(self) -> None:
-        self.pairs: list[tuple[WsClient, WsClient]] = []
+        self.arms: dict[str, list[tuple[WsClient, WsClient]]] = {}
         self.run: Run | None = None
         self.counter = 0
 
@@ -138,8 +146,10 @@ class SignalingLoad(Behaviour):
             if sent is not None:
                 self.run.delays.append(now - sent)
 
-    async def do_connect(self, port: int, rooms: list[tuple[str, str, str, str, str]]) -> float:
-        """Open and join two members per room; seconds taken."""
+    async def do_connect(
+        self, arm: str, port: int, rooms: list[tuple[str, str, str, str, str]]
+    ) -> float:
+        """Open and join two members per room for ``arm``; seconds taken."""
         start = time.monotonic()
         loop = asyncio.get_running_loop()
 
@@ -148,7 +158,9 @@ class SignalingLoad(Behaviour):
             client = await open_client(
                 port, self.on_text, headers={"Authorization": f"Bearer {token}"}, tag=state
             )
-            client.send_json({"op": "signal", "room": room, "data": {"type": "join"}})
+            # "as" names the member to the bare relay (livefair knows it from the token).
+            join = {"type": "join", "as": account}
+            client.send_json({"op": "signal", "room": room, "data": join})
             await asyncio.wait_for(state.joined, 30)
             return client
 
@@ -159,16 +171,17 @@ class SignalingLoad(Behaviour):
             await asyncio.wait_for(asyncio.gather(a.tag.peered, b.tag.peered), 30)
             return a, b
 
-        self.pairs = await gather_limited(len(rooms), pair, 32)
+        self.arms[arm] = await gather_limited(len(rooms), pair, 32)
         return time.monotonic() - start
 
-    async def do_exchange(self, seconds: float) -> dict[str, Any]:
+    async def do_exchange(self, arm: str, seconds: float) -> dict[str, Any]:
+        pairs = self.arms[arm]
         run = self.run = Run()
         cpu = cpu_seconds()
         begin = time.monotonic() + 0.1
 
         async def room(index: int, a: WsClient, b: WsClient) -> None:
-            offset = (index / len(self.pairs)) / RATE  # spread the rooms over a tick
+            offset = (index / len(pairs)) / RATE  # spread the rooms over a tick
             k = 0
             while True:
                 at = begin + offset + k / RATE
@@ -188,7 +201,7 @@ class SignalingLoad(Behaviour):
                 sender.send_json({"op": "signal", "room": sender.tag.room, "data": data})
                 k += 1
 
-        await asyncio.gather(*(room(i, a, b) for i, (a, b) in enumerate(self.pairs)))
+        await asyncio.gather(*(room(i, a, b) for i, (a, b) in enumerate(pairs)))
         await asyncio.sleep(1.0)  # the last ones in flight
         self.run = None
         return {
@@ -201,13 +214,61 @@ class SignalingLoad(Behaviour):
         }
 
     async def do_disconnect(self) -> None:
-        for a, b in self.pairs:
-            a.abort()
-            b.abort()
-        self.pairs = []
+        for pairs in self.arms.values():
+            for a, b in pairs:
+                a.abort()
+                b.abort()
+        self.arms.clear()
 
 
 # -- the server side --------------------------------------------------------------------
+
+
+class BareRelay:
+    """The floor for a Python relay: a ``websockets`` server that forwards each frame to
+    the member named in ``to`` — no validation, no membership check, no bus."""
+
+    def __init__(self) -> None:
+        self.members: dict[tuple[str, str], ServerConnection] = {}
+        self.server: Server | None = None
+        self.port = 0
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):  # the load generator aborts at the end
+            await self._relay(ws)
+
+    async def _relay(self, ws: ServerConnection) -> None:
+        me = ""
+        async for raw in ws:
+            frame = orjson.loads(raw)
+            room, data = frame["room"], frame["data"]
+            if data["type"] == "join":
+                me = data["as"]
+                self.members[(room, me)] = ws
+                await ws.send(_bare(room, "server", {"type": "joined"}))
+                for (other_room, other), peer in list(self.members.items()):
+                    if other_room == room and other != me:
+                        await peer.send(_bare(room, "server", {"type": "peer"}))
+                        await ws.send(_bare(room, "server", {"type": "peer"}))
+                continue
+            target = self.members.get((room, data["to"]))
+            if target is not None:
+                await target.send(_bare(room, me, {**data, "session": "s"}))
+
+    async def start(self) -> None:
+        self.server = await serve(
+            self._handler, HOST, 0, compression=None, max_size=64 * 1024, backlog=4096
+        )
+        self.port = next(iter(self.server.sockets)).getsockname()[1]
+
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await asyncio.wait_for(self.server.wait_closed(), 10)
+
+
+def _bare(room: str, sender: str, data: dict[str, Any]) -> str:
+    return orjson.dumps({"op": "signal", "room": room, "from": sender, "data": data}).decode()
 
 
 async def interviews(conn: Any, n: int) -> list[tuple[str, str, str, str, str]]:
@@ -253,13 +314,25 @@ async def interviews(conn: Any, n: int) -> list[tuple[str, str, str, str, str]]:
 
 
 @dataclass
+class Arm:
+    name: str
+    label: str
+    delays: list[float] = field(default_factory=list)
+    lost: int = 0
+    errors: list[str] = field(default_factory=list)
+    offers: int = 0
+    server_cpu_s: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass
 class Figures:
     rooms: int
     seconds: float
+    reps: int
     bus: str
+    arms: list[Arm]
     connect_s: float = 0.0
-    result: dict[str, Any] = field(default_factory=dict)
-    server_cpu: float = 0.0
     where: str = ""
     gc: str = ""
 
@@ -267,8 +340,13 @@ class Figures:
 async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None) -> Figures:
     figures = Figures(
         rooms=rooms or (10 if smoke else 100),
-        seconds=2.0 if smoke else 30.0,
+        seconds=2.0 if smoke else 10.0,
+        reps=1 if smoke else 3,
         bus="Redis" if redis else "in-process",
+        arms=[
+            Arm("bare", "bare websockets relay (no checks)"),
+            Arm("livefair", "livefair /ws signal op"),
+        ],
     )
     async with bench_database() as dsn:
         figures.where = pin(SERVER_CORE)
@@ -286,55 +364,70 @@ async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None)
             )
             app = create_app(settings, run_timers=False)
             runner, port = await serve_app(app)
+            bare = BareRelay()
             try:
-                figures.connect_s = await load.call("connect", 120, port=port, rooms=pairs)
-                await load.call("exchange", 60, seconds=1.0)  # warm up
+                await bare.start()
+                await load.call("connect", 120, arm="bare", port=bare.port, rooms=pairs)
+                figures.connect_s = await load.call(
+                    "connect", 120, arm="livefair", port=port, rooms=pairs
+                )
+                for arm in figures.arms:  # warm up
+                    await load.call("exchange", 60, arm=arm.name, seconds=1.0)
                 watch = GcWatch()
                 watch.reset()
-                cpu = cpu_seconds()
-                started = time.monotonic()
-                figures.result = await load.call(
-                    "exchange", figures.seconds + 60, seconds=figures.seconds
-                )
-                figures.server_cpu = (cpu_seconds() - cpu) / (time.monotonic() - started)
+                for _ in range(figures.reps):  # alternate, so both see the same machine
+                    for arm in figures.arms:
+                        cpu = cpu_seconds()
+                        started = time.monotonic()
+                        result = await load.call(
+                            "exchange", figures.seconds + 60, arm=arm.name, seconds=figures.seconds
+                        )
+                        arm.server_cpu_s += cpu_seconds() - cpu
+                        arm.seconds += time.monotonic() - started
+                        arm.delays += result["delays"]
+                        arm.lost += result["lost"]
+                        arm.errors += result["errors"]
+                        arm.offers += result["offers"]
                 figures.gc = watch.summary()
                 await load.call("disconnect", 30)
             finally:
+                await bare.close()
                 await runner.cleanup()
     return figures
 
 
 def report(figures: Figures, load: Load) -> bool:
-    result = figures.result
-    delays = result["delays"]
-    stats = summary_ms(delays)
-    expected = int(figures.rooms * RATE * figures.seconds)
-    ok = (
-        stats["p99"] <= TARGET_P99_MS
-        and result["lost"] == 0
-        and result["error_count"] == 0
-        and len(delays) >= expected * 0.95
-    )
+    expected = int(figures.rooms * RATE * figures.seconds * figures.reps)
     print(f"# signaling relay — {machine()}; {load_average()}")
-    print(f"server {figures.where}, load generator {load.pinned}; bus {figures.bus}")
+    print(f"server {figures.where}, load generator {load.pinned}; livefair bus {figures.bus}")
     print(
-        f"{figures.rooms} rooms × 2 members, {RATE:.0f} messages/s per room for "
-        f"{figures.seconds:.0f} s ({result['offers']} offers ≈ 5.4 KB, the rest ICE candidates)"
+        f"{figures.rooms} rooms × 2 members, {RATE:.0f} messages/s per room, "
+        f"{figures.reps} × {figures.seconds:.0f} s per arm, alternating; one in ten an "
+        "offer (≈ 5.4 KB), the rest ICE candidates"
     )
-    print(f"joined all rooms in {figures.connect_s:.2f} s")
-    print(
-        f"delivered {len(delays)} (expected ≈ {expected}), lost {result['lost']}, "
-        f"errors {result['error_count']} {result['errors']}"
-    )
-    print(
-        "relay delay ms: "
-        + ", ".join(f"{k} {v:.2f}" for k, v in stats.items() if k != "count")
-        + f"; server CPU {100 * figures.server_cpu:.1f}% of a core "
-        f"({1e6 * figures.server_cpu * figures.seconds / max(1, len(delays)):.0f} µs per message), "
-        f"load generator {100 * result['cpu'] / (figures.seconds + 1.1):.1f}%"
-    )
+    print(f"livefair joined all rooms in {figures.connect_s:.2f} s")
+    stats = {}
+    for arm in figures.arms:
+        stats[arm.name] = summary_ms(arm.delays)
+        per_message = 1e6 * arm.server_cpu_s / max(1, len(arm.delays))
+        print(
+            f"{arm.label}: delivered {len(arm.delays)} of ≈ {expected}, lost {arm.lost}, "
+            f"errors {len(arm.errors)} {arm.errors[:3]}; delay ms "
+            + ", ".join(f"{k} {v:.2f}" for k, v in stats[arm.name].items() if k != "count")
+            + f"; server CPU {100 * arm.server_cpu_s / arm.seconds:.1f}% of a core "
+            f"({per_message:.0f} µs per message)"
+        )
     print(f"full GCs: {figures.gc}")
-    print(f"p99 / target ratio: {stats['p99'] / TARGET_P99_MS:.2f} ({'ok' if ok else 'FAILED'})")
+    ours, floor = stats["livefair"]["p99"], stats["bare"]["p99"]
+    livefair = figures.arms[1]
+    ok = (
+        ours <= TARGET_P99_MS
+        and livefair.lost == 0
+        and not livefair.errors
+        and len(livefair.delays) >= expected * 0.95
+    )
+    print(f"p99 livefair / bare ratio: {ours / floor:.2f}")
+    print(f"p99 / target ratio: {ours / TARGET_P99_MS:.2f} ({'ok' if ok else 'FAILED'})")
     return ok
 
 
