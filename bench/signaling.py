@@ -4,7 +4,7 @@ Each room is a recruiter and a candidate, both on ``GET /ws`` with their own bea
 token, joined to the room (``signal`` ``join``). Every room then sends 10 messages a
 second, alternating direction — one in ten an SDP offer (Chromium's, ≈ 5.4 KB), the rest
 trickled ICE candidates — so the server parses, validates (SDP and candidate grammar),
-checks membership, publishes on the room's bus channel and delivers each one. The
+checks membership and delivers each one to the peer. The
 delay is measured from just before the sender writes the frame to when the peer has
 parsed it, both ends in the load-generator process (one clock); a counter rides in the
 candidate's foundation or the offer's ``o=`` session id.
@@ -17,8 +17,11 @@ A second arm runs the same load against a bare ``websockets`` relay (forward by 
 nothing checked) in the same process, alternating with livefair's in one run: on a
 shared machine the ratio between the two says more than either figure.
 
-Target: p99 ≤ 20 ms. ``--smoke``: 10 rooms for 2 s. ``--redis URL``: the bus through
-Redis (one node still), to see what the extra hop costs.
+Both members of a room are on this one node, so messages go straight from socket to
+socket (the bus carries only join/leave announcements); between nodes they go through
+the bus channel ``sig:<room>`` (tests/integration/test_interviews.py covers that path).
+
+Target: p99 ≤ 20 ms. ``--smoke``: 10 rooms for 2 s; ``--rooms N``: another load.
 """
 
 from __future__ import annotations
@@ -330,19 +333,17 @@ class Figures:
     rooms: int
     seconds: float
     reps: int
-    bus: str
     arms: list[Arm]
     connect_s: float = 0.0
     where: str = ""
     gc: str = ""
 
 
-async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None) -> Figures:
+async def measure(load: Load, smoke: bool, rooms: int | None) -> Figures:
     figures = Figures(
         rooms=rooms or (10 if smoke else 100),
         seconds=2.0 if smoke else 10.0,
         reps=1 if smoke else 3,
-        bus="Redis" if redis else "in-process",
         arms=[
             Arm("bare", "bare websockets relay (no checks)"),
             Arm("livefair", "livefair /ws signal op"),
@@ -360,7 +361,6 @@ async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None)
                 database_url=Secret(dsn),
                 data_dir=Path(folder),
                 secret_key=Secret("bench-secret-key-0123456789-abcdefghijklmnop"),
-                redis_url=Secret(redis) if redis else None,
             )
             app = create_app(settings, run_timers=False)
             runner, port = await serve_app(app)
@@ -399,7 +399,7 @@ async def measure(load: Load, smoke: bool, redis: str | None, rooms: int | None)
 def report(figures: Figures, load: Load) -> bool:
     expected = int(figures.rooms * RATE * figures.seconds * figures.reps)
     print(f"# signaling relay — {machine()}; {load_average()}")
-    print(f"server {figures.where}, load generator {load.pinned}; livefair bus {figures.bus}")
+    print(f"server {figures.where}, load generator {load.pinned}")
     print(
         f"{figures.rooms} rooms × 2 members, {RATE:.0f} messages/s per room, "
         f"{figures.reps} × {figures.seconds:.0f} s per arm, alternating; one in ten an "
@@ -434,7 +434,6 @@ def report(figures: Figures, load: Load) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="10 rooms for 2 s")
-    parser.add_argument("--redis", help="a Redis URL: the room bus goes through Redis")
     parser.add_argument("--rooms", type=int, help="rooms instead of 100 (a load sweep)")
     args = parser.parse_args()
     raise_nofile(1 << 16)
@@ -443,7 +442,7 @@ def main() -> int:
     async def run() -> bool:
         await load.start()
         try:
-            figures = await measure(load, args.smoke, args.redis, args.rooms)
+            figures = await measure(load, args.smoke, args.rooms)
         finally:
             await load.close()
         return report(figures, load)
