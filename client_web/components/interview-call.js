@@ -116,12 +116,15 @@ class Peer {
     this.call.changed();
   }
 
-  /** Called every few seconds: recover from a lost offer or answer. */
+  /**
+   * Called every few seconds: recover from a lost offer or answer, and from a connection
+   * that negotiated but never began ICE (seen in Chromium after a glare whose local offer
+   * was rolled back while it was being set: the answer gathers no candidates).
+   */
   async watch(now) {
     const pc = this.pc;
     const stuck =
-      !this.makingOffer &&
-      (pc.signalingState !== 'stable' || (pc.connectionState === 'new' && !pc.remoteDescription));
+      !this.makingOffer && (pc.signalingState !== 'stable' || pc.connectionState === 'new');
     if (!stuck) {
       this.stuckSince = null;
       return;
@@ -252,14 +255,27 @@ export class InterviewCall extends EventTarget {
   replaced = false;
   restarts = 0;
   lastError = null;
+  /** The last signals in and out ("in:offer", "out:answer", "err:code"), for diagnosis. */
+  trace = [];
   #timer = null;
   #cameraTrack = null;
+  // Signals are applied one at a time, in arrival order: a candidate waits for the
+  // description before it, and a peer exists before its first offer is applied.
+  #inbox = Promise.resolve();
 
   constructor({ room, iceServers, send }) {
     super();
     this.room = room;
     this.iceServers = iceServers;
-    this.send = send;
+    this.send = (data) => {
+      this.#note(`out:${data.type}`);
+      return send(data);
+    };
+  }
+
+  #note(entry) {
+    this.trace.push(entry);
+    if (this.trace.length > 60) this.trace.splice(0, this.trace.length - 60);
   }
 
   changed() {
@@ -289,8 +305,14 @@ export class InterviewCall extends EventTarget {
   }
 
   /** A frame from the gateway: {op: 'signal', from, data} or {op: 'error', code}. */
-  async handle(frame) {
+  handle(frame) {
+    this.#inbox = this.#inbox.then(() => this.#apply(frame));
+    return this.#inbox;
+  }
+
+  async #apply(frame) {
     if (frame.room !== this.room) return;
+    this.#note(frame.op === 'error' ? `err:${frame.code}` : `in:${frame.data?.type}`);
     if (frame.op === 'error') {
       // A peer that is away now gets a fresh `peer` when it is back: nothing to show.
       if (frame.code === 'signal.peer_absent') return;

@@ -216,7 +216,8 @@ class InterviewPage extends Page {
         preview.error = error?.name === 'NotAllowedError' ? 'denied' : 'no_camera';
         try {
           preview.stream = await navigator.mediaDevices.getUserMedia({ audio: constraints.audio });
-        } catch {
+        } catch (second) {
+          console.warn('interview: no microphone either', second);
           preview.stream = null;
         }
       }
@@ -407,7 +408,8 @@ class InterviewPage extends Page {
     } else if (mode !== 'text' && navigator.mediaDevices?.getUserMedia) {
       try {
         stream = await navigator.mediaDevices.getUserMedia(wanted);
-      } catch {
+      } catch (error) {
+        console.warn('interview: no camera on rejoining', error);
         try {
           stream = await navigator.mediaDevices.getUserMedia({ audio: true });
         } catch {
@@ -749,9 +751,15 @@ class InterviewPage extends Page {
       model.interview.state,
       model.interview.members.length,
       model.chat.messages.length === 0,
-      Boolean(this.#preview),
-      this.#preview?.error,
-      this.#preview?.stream?.id,
+      // The preview's fields change across awaits: all of them, so no state is missed.
+      this.#preview && [
+        this.#preview.error,
+        this.#preview.stream?.id,
+        this.#preview.audio,
+        this.#preview.video,
+        this.#preview.devices.length,
+        Boolean(this.#level),
+      ],
       call && [
         [...call.peers.values()].map((peer) => [peer.id, peer.session, this.#peerState(peer)]),
         call.micOn,

@@ -28,9 +28,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import pytest
+import redis.asyncio as aioredis
 
 from server.domain.principal import Role
 from server.store import db
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(240)]
 
 FRAMES_BOUND_S = 30.0
+REDIS_DB = 9  # this module's database on the test Redis (see module_redis)
 TURN_SECRET = secrets.token_urlsafe(24)
 
 # The video frames each side has decoded from the others, and their bytes.
@@ -62,7 +65,8 @@ REMOTE_VIDEO = """async () => {
   const call = document.querySelector('lf-interview-page')?.model?.call;
   if (!call) return null;
   const out = { peers: call.peers.size, framesDecoded: 0, bytesReceived: 0, states: [],
-                error: call.lastError };
+                error: call.lastError, trace: call.trace.slice(-12).join(' '),
+                local: call.localStream.getTracks().map((t) => t.kind + ':' + t.readyState) };
   for (const peer of call.peers.values()) {
     out.states.push(`${peer.pc.connectionState}/${peer.pc.signalingState}/${peer.polite}`);
     for (const report of (await peer.pc.getStats()).values()) {
@@ -70,10 +74,24 @@ REMOTE_VIDEO = """async () => {
         out.framesDecoded += report.framesDecoded || 0;
         out.bytesReceived += report.bytesReceived || 0;
       }
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+        out.audioBytes = (out.audioBytes || 0) + (report.bytesReceived || 0);
+      }
     }
   }
   return out;
 }"""
+
+# A browser where the camera is refused (the microphone is allowed).
+NO_CAMERA = """(() => {
+  const devices = navigator.mediaDevices;
+  if (!devices || !devices.getUserMedia) return;
+  const original = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) =>
+    constraints && constraints.video
+      ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+      : original(constraints);
+})();"""
 
 # With the ICE servers livefair hands to a member: one connection that may only use
 # TURN (iceTransportPolicy "relay") to a plain one in the same page.
@@ -190,10 +208,33 @@ def coturn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Turn | str]:
             process.wait(timeout=5)
 
 
+def module_redis(redis_url: str) -> str:
+    """The test Redis, in a database of this module's own, with no rate-limit counters.
+
+    With Redis, sign-up and login limits per address are shared by every node *and*
+    every run: this module's people all come from 127.0.0.1, so earlier runs (or other
+    suites on the same Redis) would leave them rate-limited.
+    """
+    parts = urlsplit(redis_url)
+    url = urlunsplit(parts._replace(path=f"/{REDIS_DB}"))
+
+    async def clear() -> None:
+        client = aioredis.Redis.from_url(url)
+        try:
+            keys = [key async for key in client.scan_iter(match="livefair:rate:*")]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
+
+    in_thread(lambda: asyncio.run(clear()))
+    return url
+
+
 @pytest.fixture(scope="module")
 def live_server_env(redis_url: str, coturn: Turn | str) -> dict[str, str]:
     """Both nodes on the test Redis; TURN from settings when coturn runs."""
-    env = {"LIVEFAIR_REDIS_URL": redis_url}
+    env = {"LIVEFAIR_REDIS_URL": module_redis(redis_url)}
     if isinstance(coturn, Turn):
         env.update(LIVEFAIR_TURN_URLS=coturn.url, LIVEFAIR_TURN_SECRET=TURN_SECRET)
     return env
@@ -452,6 +493,40 @@ def test_the_same_interview_works_with_the_two_people_on_two_server_nodes(
     recruiter = person(second_node, "recruiter-node2")
     assert recruiter.server.url != candidate.server.url
     interview_walk(candidate, recruiter, screenshots=False)
+
+
+def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_recruiter(
+    ui: Ui, person: Callable[[LiveServer, str], Ui], live_server: LiveServer
+) -> None:
+    candidate = ui
+    candidate.page.context.add_init_script(NO_CAMERA)
+    recruiter = person(live_server, "recruiter")
+    into_the_room(candidate, recruiter)
+
+    # The device check says why and offers audio or text, not video.
+    candidate.page.locator("#interview-permission").filter(
+        has_text=i("interview.lobby.denied")
+    ).wait_for()
+    candidate.page.get_by_text(i("interview.lobby.camera_missing")).wait_for()
+    candidate.page.get_by_text(i("interview.lobby.mic_ok")).wait_for()
+    assert candidate.page.locator("#interview-join-video").count() == 0
+    candidate.settle()
+    joined = time.monotonic()
+    candidate.page.get_by_role("button", name=i("interview.lobby.join_audio")).click()
+    candidate.page.locator("#interview-room-title").wait_for(state="attached")
+    join_with_video(recruiter)
+
+    # The candidate sees the recruiter; the recruiter hears the candidate, without video.
+    both_decode([candidate], joined)
+    recruiter.page.locator(".interview-tile[data-state='no_video']").wait_for()
+    deadline = time.monotonic() + FRAMES_BOUND_S
+    while remote_video(recruiter).get("audioBytes", 0) == 0:
+        assert time.monotonic() < deadline, remote_video(recruiter)
+        time.sleep(0.25)
+    recruiter.settle()
+
+    recruiter.page.get_by_role("button", name=i("interview.outcome.next_round")).click()
+    recruiter.page.locator("#interview-outcome-recorded").wait_for()
 
 
 @pytest.mark.coturn
