@@ -21,6 +21,11 @@ Fixtures, from the widest scope down:
     so; terminated and its database dropped afterwards. Its log is attached to any
     start-up failure.
 
+``live_server_env`` / ``second_node`` (per test module)
+    Extra ``LIVEFAIR_*`` settings for the module's servers (override the fixture in a
+    module), and a second ``serve`` on the same database: two nodes of one deployment,
+    which share events and signals through ``LIVEFAIR_REDIS_URL`` (the module must set it).
+
 ``ui`` (per test)
     A fresh context and page (1280×800, browser clock in a zone far from the fair's,
     so code that uses the browser's zone instead of the fair's shows wrong dates) and
