@@ -45,6 +45,7 @@ class Peer {
   previousSample = null;
   restartTimer = null;
   stuckSince = null;
+  rescues = 0;
   closed = false;
 
   constructor(call, { id, role, session, polite }) {
@@ -127,6 +128,7 @@ class Peer {
       !this.makingOffer && (pc.signalingState !== 'stable' || pc.connectionState === 'new');
     if (!stuck) {
       this.stuckSince = null;
+      if (pc.connectionState === 'connected') this.rescues = 0;
       return;
     }
     if (this.stuckSince === null) {
@@ -135,8 +137,15 @@ class Peer {
     }
     if (now - this.stuckSince < STUCK_MS) return;
     this.stuckSince = null;
+    this.rescues += 1;
+    if (this.rescues > 1) {
+      // A restart did not help: start both ends afresh (new connections on both sides).
+      this.call.reset();
+      return;
+    }
     try {
-      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+      if (pc.signalingState === 'have-local-offer')
+        await pc.setLocalDescription({ type: 'rollback' });
       this.restart();
     } catch (error) {
       console.warn('interview: could not renegotiate', error);
@@ -431,7 +440,9 @@ export class InterviewCall extends EventTarget {
       if (transceiver.direction !== direction) transceiver.direction = direction;
       if (allowed && sending && !transceiver.sender.track) {
         const track =
-          kind === 'audio' ? this.localStream.getAudioTracks()[0] : (this.screenTrack ?? this.#cameraTrack);
+          kind === 'audio'
+            ? this.localStream.getAudioTracks()[0]
+            : (this.screenTrack ?? this.#cameraTrack);
         if (track) transceiver.sender.replaceTrack(track);
       }
     }
@@ -449,7 +460,9 @@ export class InterviewCall extends EventTarget {
     this.quality =
       pool.length === 0
         ? null
-        : pool.reduce((worst, q) => (order.indexOf(q.level) > order.indexOf(worst.level) ? q : worst));
+        : pool.reduce((worst, q) =>
+            order.indexOf(q.level) > order.indexOf(worst.level) ? q : worst,
+          );
     if (this.quality && this.rung !== 'text') {
       const next = nextRung(this.ladder, this.quality);
       if (next.rung !== this.rung) {
@@ -459,6 +472,18 @@ export class InterviewCall extends EventTarget {
         this.ladder = next;
       }
     }
+    this.changed();
+  }
+
+  /**
+   * Leave and join the room again: every peer closes its connection to us on `bye` and
+   * makes a new one on the `peer` that follows our `join`; so do we.
+   */
+  reset() {
+    if (this.ended || this.replaced) return;
+    this.#closePeers();
+    this.send({ type: 'bye' });
+    this.join();
     this.changed();
   }
 

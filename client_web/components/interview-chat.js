@@ -59,7 +59,9 @@ export class InterviewChat {
   }
 
   #item(message) {
-    const who = this.names.get(message.author_id) ?? tCode('interview.role.', message.role, 'interview.role.unknown');
+    const who =
+      this.names.get(message.author_id) ??
+      tCode('interview.role.', message.role, 'interview.role.unknown');
     return h(
       'li',
       { class: `interview-chat-message interview-chat-${message.role}` },

@@ -58,14 +58,25 @@ export class InterviewPanel {
 
   #profile(candidate, members) {
     const row = (label, value) =>
-      value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)
+      value === null ||
+      value === undefined ||
+      value === '' ||
+      (Array.isArray(value) && !value.length)
         ? null
-        : h('div', {}, h('dt', {}, label), h('dd', {}, Array.isArray(value) ? value.join('、') : String(value)));
+        : h(
+            'div',
+            {},
+            h('dt', {}, label),
+            h('dd', {}, Array.isArray(value) ? value.join('、') : String(value)),
+          );
     const name =
       candidate?.name || members.find((member) => member.role === 'candidate')?.display_name || '';
     const facts = [
       row(t('interview.panel.name'), name),
-      row(t('interview.panel.region'), candidate?.region_code ? regionName(candidate.region_code) : null),
+      row(
+        t('interview.panel.region'),
+        candidate?.region_code ? regionName(candidate.region_code) : null,
+      ),
       row(
         t('interview.panel.education'),
         candidate?.education
@@ -122,7 +133,12 @@ export class InterviewPanel {
       error
         ? h(
             'div',
-            { class: 'notice notice-error', id: 'interview-outcome-error', role: 'alert', tabindex: '-1' },
+            {
+              class: 'notice notice-error',
+              id: 'interview-outcome-error',
+              role: 'alert',
+              tabindex: '-1',
+            },
             h('p', {}, error),
           )
         : null,

@@ -282,7 +282,11 @@ class MyLinesPanel extends HTMLElement {
         ticket.state === 'in_interview'
           ? h(
               'a',
-              { href: `/interviews/${ticket.id}`, class: 'button', id: `ticket-${ticket.id}-interview` },
+              {
+                href: `/interviews/${ticket.id}`,
+                class: 'button',
+                id: `ticket-${ticket.id}-interview`,
+              },
               t('queue.ticket.open_interview'),
             )
           : null,

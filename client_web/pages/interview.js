@@ -299,7 +299,9 @@ class InterviewPage extends Page {
       const devices = preview.devices.filter((d) => d.kind === `${kind}input` && d.deviceId);
       if (devices.length < 2) return null;
       const track =
-        kind === 'audio' ? preview.stream?.getAudioTracks()[0] : preview.stream?.getVideoTracks()[0];
+        kind === 'audio'
+          ? preview.stream?.getAudioTracks()[0]
+          : preview.stream?.getVideoTracks()[0];
       const chosen = track?.getSettings().deviceId;
       return h(
         'div',
@@ -331,7 +333,8 @@ class InterviewPage extends Page {
       h(
         'div',
         { class: 'interview-preview' },
-        this.#localVideo ?? h('p', { class: 'interview-no-video' }, t('interview.lobby.no_preview')),
+        this.#localVideo ??
+          h('p', { class: 'interview-no-video' }, t('interview.lobby.no_preview')),
       ),
       h(
         'ul',
@@ -362,7 +365,12 @@ class InterviewPage extends Page {
         preview.video
           ? h(
               'button',
-              { type: 'button', class: 'button', id: 'interview-join-video', onclick: () => this.#join('video') },
+              {
+                type: 'button',
+                class: 'button',
+                id: 'interview-join-video',
+                onclick: () => this.#join('video'),
+              },
               t('interview.lobby.join_video'),
             )
           : null,
@@ -380,13 +388,23 @@ class InterviewPage extends Page {
           : null,
         h(
           'button',
-          { type: 'button', class: 'button button-secondary', id: 'interview-join-text', onclick: () => this.#join('text') },
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: 'interview-join-text',
+            onclick: () => this.#join('text'),
+          },
           t('interview.lobby.join_text'),
         ),
         preview.error
           ? h(
               'button',
-              { type: 'button', class: 'button button-secondary', id: 'interview-retry-devices', onclick: () => this.#startPreview() },
+              {
+                type: 'button',
+                class: 'button button-secondary',
+                id: 'interview-retry-devices',
+                onclick: () => this.#startPreview(),
+              },
               t('interview.lobby.retry'),
             )
           : null,
@@ -461,7 +479,8 @@ class InterviewPage extends Page {
     call.start(stream);
     call.addEventListener('change', () => this.#draw());
     call.addEventListener('stepdown', ({ detail }) => {
-      model.notice = detail.rung === 'audio' ? t('interview.fallback.audio') : t('interview.fallback.text');
+      model.notice =
+        detail.rung === 'audio' ? t('interview.fallback.audio') : t('interview.fallback.text');
       announce(model.notice);
     });
     model.call = call;
@@ -537,7 +556,9 @@ class InterviewPage extends Page {
     }
     model.busy = false;
     if (model.interview.state !== 'live' && model.stage !== 'ended') this.#leaveRoom();
-    this.#draw({ focus: model.outcomeError ? '#interview-outcome-error' : '#interview-outcome-recorded' });
+    this.#draw({
+      focus: model.outcomeError ? '#interview-outcome-error' : '#interview-outcome-recorded',
+    });
   }
 
   async #toggleScreen() {
@@ -561,7 +582,9 @@ class InterviewPage extends Page {
     let tile = this.#tiles.get(peer.id);
     if (!tile || tile.session !== peer.session) {
       if (tile) tile.audio.srcObject = null;
-      const name = this.model.names.get(peer.id) ?? tCode('interview.role.', peer.role, 'interview.role.unknown');
+      const name =
+        this.model.names.get(peer.id) ??
+        tCode('interview.role.', peer.role, 'interview.role.unknown');
       const video = videoFor(peer.remoteStream, { id: `interview-remote-${peer.id}`, label: name });
       video.classList.add('interview-remote-video');
       const audio = h('audio', { autoplay: true });
@@ -609,13 +632,12 @@ class InterviewPage extends Page {
     return h(
       'section',
       { class: 'interview-room', 'aria-labelledby': 'interview-room-title' },
-      h('h2', { id: 'interview-room-title', tabindex: '-1', class: 'visually-hidden' }, t('interview.room.title')),
       h(
-        'div',
-        { class: 'interview-status' },
-        this.#countdown.node,
-        this.#quality.node,
+        'h2',
+        { id: 'interview-room-title', tabindex: '-1', class: 'visually-hidden' },
+        t('interview.room.title'),
       ),
+      h('div', { class: 'interview-status' }, this.#countdown.node, this.#quality.node),
       model.notice ? h('p', { class: 'callout', id: 'interview-fallback' }, model.notice) : null,
       call.replaced ? h('p', { class: 'callout' }, t('interview.room.replaced')) : null,
       call.lastError && SHOWN_SIGNAL_ERRORS.has(call.lastError)
@@ -649,14 +671,21 @@ class InterviewPage extends Page {
         'ul',
         { class: 'interview-videos', 'aria-label': t('interview.room.people') },
         peers.length === 0
-          ? h('li', { class: 'interview-tile interview-waiting' }, h('p', {}, t('interview.room.waiting')))
+          ? h(
+              'li',
+              { class: 'interview-tile interview-waiting' },
+              h('p', {}, t('interview.room.waiting')),
+            )
           : peers.map((peer) => {
               const tile = this.#tile(peer);
               const state = this.#peerState(peer);
               const name = model.names.get(peer.id) ?? '';
               return h(
                 'li',
-                { class: `interview-tile interview-tile-${state}`, dataset: { peer: peer.id, state } },
+                {
+                  class: `interview-tile interview-tile-${state}`,
+                  dataset: { peer: peer.id, state },
+                },
                 tile.video,
                 tile.audio,
                 h(
@@ -664,7 +693,11 @@ class InterviewPage extends Page {
                   { class: 'interview-tile-label' },
                   h('span', {}, name),
                   ' · ',
-                  h('span', { class: 'interview-tile-state' }, tCode('interview.peer.', state, 'interview.peer.connecting')),
+                  h(
+                    'span',
+                    { class: 'interview-tile-state' },
+                    tCode('interview.peer.', state, 'interview.peer.connecting'),
+                  ),
                 ),
               );
             }),
@@ -680,12 +713,20 @@ class InterviewPage extends Page {
       h(
         'div',
         { class: 'interview-controls', role: 'group', 'aria-label': t('interview.room.controls') },
-        hasMic ? toggle('interview-mute', !call.micOn, t('interview.room.mute'), () => call.setMic(!call.micOn)) : null,
+        hasMic
+          ? toggle('interview-mute', !call.micOn, t('interview.room.mute'), () =>
+              call.setMic(!call.micOn),
+            )
+          : null,
         hasCamera && call.rung === 'video'
-          ? toggle('interview-camera-off', !call.cameraOn, t('interview.room.camera_off'), () => call.setCamera(!call.cameraOn))
+          ? toggle('interview-camera-off', !call.cameraOn, t('interview.room.camera_off'), () =>
+              call.setCamera(!call.cameraOn),
+            )
           : null,
         canShare
-          ? toggle('interview-share', Boolean(call.screenTrack), t('interview.room.share'), () => this.#toggleScreen())
+          ? toggle('interview-share', Boolean(call.screenTrack), t('interview.room.share'), () =>
+              this.#toggleScreen(),
+            )
           : null,
         call.rung === 'video'
           ? plain('interview-to-audio', t('interview.room.to_audio'), () => call.setRung('audio'))
@@ -705,14 +746,24 @@ class InterviewPage extends Page {
                 id: 'interview-extend',
                 disabled: model.busy,
                 onclick: () =>
-                  this.#act(`/api/interviews/${encodeURIComponent(model.id)}/extend`, { minutes: EXTEND_MINUTES }, { focus: '#interview-extend' }),
+                  this.#act(
+                    `/api/interviews/${encodeURIComponent(model.id)}/extend`,
+                    { minutes: EXTEND_MINUTES },
+                    { focus: '#interview-extend' },
+                  ),
               },
               t('interview.timer.extend', { minutes: EXTEND_MINUTES }),
             )
           : null,
         h(
           'button',
-          { type: 'button', class: 'button button-danger', id: 'interview-end', disabled: model.busy, onclick: () => this.#end() },
+          {
+            type: 'button',
+            class: 'button button-danger',
+            id: 'interview-end',
+            disabled: model.busy,
+            onclick: () => this.#end(),
+          },
           model.staff ? t('interview.room.end') : t('interview.room.leave'),
         ),
       ),
@@ -727,12 +778,30 @@ class InterviewPage extends Page {
       { class: 'interview-ended', 'aria-labelledby': 'interview-ended-title' },
       h('h2', { id: 'interview-ended-title', tabindex: '-1' }, t('interview.ended.title')),
       interview.duration_s !== null && interview.duration_s !== undefined
-        ? h('p', { id: 'interview-duration' }, t('interview.ended.duration', { time: clock(interview.duration_s) }))
+        ? h(
+            'p',
+            { id: 'interview-duration' },
+            t('interview.ended.duration', { time: clock(interview.duration_s) }),
+          )
         : null,
       interview.outcome && staff
-        ? h('p', {}, t('interview.outcome.recorded', { outcome: tCode('interview.outcome.', interview.outcome, 'interview.outcome.unknown') }))
+        ? h(
+            'p',
+            {},
+            t('interview.outcome.recorded', {
+              outcome: tCode('interview.outcome.', interview.outcome, 'interview.outcome.unknown'),
+            }),
+          )
         : null,
-      h('p', {}, h('a', { href: back, class: 'back' }, staff ? t('interview.ended.back_console') : t('interview.ended.back_lines'))),
+      h(
+        'p',
+        {},
+        h(
+          'a',
+          { href: back, class: 'back' },
+          staff ? t('interview.ended.back_console') : t('interview.ended.back_lines'),
+        ),
+      ),
     );
   }
 
@@ -775,7 +844,10 @@ class InterviewPage extends Page {
 
   render() {
     this.#countdown = { node: h('p', { class: 'interview-timer', id: 'interview-timer' }) };
-    this.#quality = { node: h('p', { class: 'interview-quality', id: 'interview-quality', role: 'status' }), level: null };
+    this.#quality = {
+      node: h('p', { class: 'interview-quality', id: 'interview-quality', role: 'status' }),
+      level: null,
+    };
     this.#root = h('div', { class: 'interview' });
     this.#signature = '';
     this.#draw({ force: true });
@@ -794,9 +866,17 @@ class InterviewPage extends Page {
     const closed = model.interview.state === 'recorded';
     const main = [
       model.error
-        ? h('div', { class: 'notice notice-error', id: 'interview-error', role: 'alert', tabindex: '-1' }, h('p', {}, model.error))
+        ? h(
+            'div',
+            { class: 'notice notice-error', id: 'interview-error', role: 'alert', tabindex: '-1' },
+            h('p', {}, model.error),
+          )
         : null,
-      model.stage === 'lobby' ? this.#lobby() : model.stage === 'room' ? this.#room() : this.#ended(),
+      model.stage === 'lobby'
+        ? this.#lobby()
+        : model.stage === 'room'
+          ? this.#room()
+          : this.#ended(),
       model.chat.render({ closed }),
     ];
     const panel = model.panel?.render({
@@ -804,11 +884,14 @@ class InterviewPage extends Page {
       busy: model.busy,
       error: model.outcomeError,
     });
-    this.#root.replaceChildren(...[h('div', { class: 'interview-main' }, main), panel].filter(Boolean));
+    this.#root.replaceChildren(
+      ...[h('div', { class: 'interview-main' }, main), panel].filter(Boolean),
+    );
     this.#root.classList.toggle('interview-with-panel', Boolean(model.panel));
     for (const video of this.#root.querySelectorAll('video')) video.play?.().catch(() => {});
     const target =
-      (focus && this.querySelector(focus)) || (activeId && this.querySelector(`#${CSS.escape(activeId)}`));
+      (focus && this.querySelector(focus)) ||
+      (activeId && this.querySelector(`#${CSS.escape(activeId)}`));
     if (target) target.focus();
   }
 
@@ -836,7 +919,9 @@ class InterviewPage extends Page {
       this.#quality.level = level;
       this.#quality.node.dataset.level = level ?? '';
       this.#quality.node.textContent = level
-        ? t('interview.quality.label', { level: tCode('interview.quality.', level, 'interview.quality.unknown') })
+        ? t('interview.quality.label', {
+            level: tCode('interview.quality.', level, 'interview.quality.unknown'),
+          })
         : '';
     }
   }
