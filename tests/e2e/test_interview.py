@@ -342,6 +342,8 @@ def both_decode(people: list[Ui], joined: float) -> None:
             ):
                 rising.add(who.test_name)
     assert len(rising) == len(people), f"frames stopped rising: {rising}"
+    # The figure for the record (pytest -s shows it): join click to frames on every side.
+    print(f"video decoded and rising on {len(people)} side(s) {time.monotonic() - joined:.1f} s in")
     for who in people:
         # What a person sees: the other's tile says "connected" and its video has a size.
         tile = who.page.locator(".interview-tile[data-state='connected']")
