@@ -531,6 +531,47 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
     recruiter.page.locator("#interview-outcome-recorded").wait_for()
 
 
+# The fallback's rule, run in the browser on its own module: weak samples in a row.
+LADDER = """async () => {
+  const q = await import('/components/interview-quality.js');
+  const sample = (at, packets, lost, frames, rtt) => ({
+    at, rtt, outgoingBps: 1e6, packetsReceived: packets, packetsLost: lost,
+    framesDecoded: frames, bytesReceived: packets * 1000, videoInbound: true,
+    localCandidateType: 'host' });
+  const good = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 300, 0, 60, 0.02));
+  const lossy = q.assess(sample(0, 100, 0, 0, 0.05), sample(2, 200, 20, 50, 0.05));
+  const slowCamera = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 300, 0, 4, 0.02));
+  const silent = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 100, 0, 0, 0.02));
+  const walk = (quality, steps) => {
+    let state = { rung: 'video', weak: 0 };
+    const rungs = [];
+    for (let i = 0; i < steps; i += 1) {
+      state = q.nextRung(state, quality);
+      rungs.push(state.rung);
+    }
+    return rungs;
+  };
+  return {
+    levels: [good.level, lossy.level, slowCamera.level, silent.level],
+    lossy: walk(lossy, 8),
+    slowCamera: walk(slowCamera, 8),
+    silent: walk(silent, 8),
+  };
+}"""
+
+
+def test_the_fallback_steps_down_on_a_weak_network_but_not_on_a_slow_camera(ui: Ui) -> None:
+    ui.goto("/")
+    result = ui.page.evaluate(LADDER)
+    assert result["levels"] == ["good", "poor", "poor", "none"]
+    # 17 % loss: four weak samples to audio only, four more to text.
+    assert result["lossy"] == ["video"] * 3 + ["audio"] * 4 + ["text"]
+    # A camera at 2 fps shows as poor, but the network is fine: video stays.
+    assert result["slowCamera"] == ["video"] * 8
+    # Nothing arriving (the other side sends nothing) is not a weak network either.
+    assert result["silent"] == ["video"] * 8
+
+
 @pytest.mark.coturn
 def test_a_browser_with_livefairs_turn_credentials_gathers_a_relay_candidate(
     ui: Ui, person: Callable[[LiveServer, str], Ui], live_server: LiveServer, coturn: Turn | str
