@@ -6,9 +6,12 @@ accepts and follows "go to the interview room" from "my lines"; the recruiter fo
 console's link; both check their devices and join with video; each decodes the other's
 video (``framesDecoded`` rising, within 30 s of joining); they chat; the recruiter records
 达成意向 (``offer_intent``) with notes; the ticket is ``done`` and the interview record
-exists with both attendees. The same again with the recruiter on a second server node
-(one database, one Redis). Last, a real coturn with ``use-auth-secret``: a browser given
-livefair's TURN credentials gathers a ``relay`` candidate.
+exists with both attendees; on the way a reload rejoins the room and audio-only is chosen
+and undone. The same again with the recruiter on a second server node (one database, one
+Redis). A candidate whose camera is refused joins with audio and still sees the
+recruiter. The fallback's rule (weak network: video → audio → text). Last, a real
+coturn with ``use-auth-secret``: a browser given livefair's TURN credentials gathers a
+``relay`` candidate.
 
 Chromium never uses loopback candidates; two contexts of one Chromium connect through
 host candidates on the machine's own interface address (the pages have camera
