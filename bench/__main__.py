@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.fanout",
     "bench.idle",
     "bench.reconnect",
+    "bench.signaling",
 ]
 
 

@@ -96,6 +96,14 @@ export const routes = [
     features: ['structure', 'queue'],
     load: () => import('./pages/my-lines.js'),
   },
+  // interviews: the room a call becomes (the id is the ticket's)
+  {
+    name: 'interview',
+    path: '/interviews/:id',
+    tag: 'lf-interview-page',
+    features: ['structure', 'interview'],
+    load: () => import('./pages/interview.js'),
+  },
   // an employer's own people: admins and recruiters ("new" before ":id")
   {
     name: 'my-employers',

@@ -15,6 +15,12 @@
 // jitter), reconnects and resubscribes every topic with the last seq it saw, so the
 // server replays exactly what was missed (or sends a snapshot with recovered: false).
 // Pages must unsubscribe when they leave (disconnectedCallback).
+//
+// Interview signaling rides the same socket (docs/interviews.md), ephemeral and never
+// replayed: sendSignal(room, data) sends {op: "signal"}; onSignal(listener) is given
+// every signal frame and every error frame about a room. The socket must be open (a
+// page that signals also follows its interview's topic); after a reconnect the page
+// joins its room again (onStatus).
 
 const MAX_BACKOFF_MS = 5000;
 const BASE_BACKOFF_MS = 250;
@@ -24,6 +30,7 @@ const topics = new Map();
 /** ref -> topic, to route error frames */
 const refs = new Map();
 const statusListeners = new Set();
+const signalListeners = new Set();
 let socket = null;
 let attempt = 0;
 let reconnectTimer = null;
@@ -84,6 +91,16 @@ function onMessage(message) {
   try {
     frame = JSON.parse(message.data);
   } catch {
+    return;
+  }
+  if (frame.op === 'signal' || (frame.op === 'error' && frame.room)) {
+    for (const listener of [...signalListeners]) {
+      try {
+        listener(frame);
+      } catch (error) {
+        console.error('signal handler failed', error);
+      }
+    }
     return;
   }
   let topic = frame.topic;
@@ -170,6 +187,19 @@ export function unsubscribe(subscription) {
   topics.delete(subscription.topic);
   send({ op: 'unsubscribe', topic: subscription.topic });
   if (topics.size === 0 && socket) socket.close(1000);
+}
+
+/** Send one signaling message for an interview room; false when the socket is not open. */
+export function sendSignal(room, data) {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+  send({ op: 'signal', room, data, ref: `g${nextRef++}` });
+  return true;
+}
+
+/** Be given signal frames and errors about rooms; returns a function that stops it. */
+export function onSignal(listener) {
+  signalListeners.add(listener);
+  return () => signalListeners.delete(listener);
 }
 
 /** Reconnect now (after signing in or out: the socket's identity comes from the cookie). */

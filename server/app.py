@@ -21,6 +21,7 @@ from server.api import (
     fairs,
     grants,
     health,
+    interviews,
     jobs,
     notifications,
     policies,
@@ -125,6 +126,7 @@ def create_app(
     jobs.register(api)
     policies.register(api)
     search.register(api)
+    interviews.register(api)
     api.install(app)
     app[API] = api
     app[TOPICS] = TopicRegistry()
@@ -156,6 +158,7 @@ def create_app(
     app.cleanup_ctx.append(_realtime)
     app.cleanup_ctx.append(programme.programme_ctx)
     app.cleanup_ctx.append(sessions_live.sessions_live_ctx)
+    interviews.setup(app)  # after _realtime: it wires the gateway's signal op
     if run_timers:
         app.cleanup_ctx.append(_timer_runner)
     app.on_shutdown.append(_close_websockets)

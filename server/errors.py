@@ -112,6 +112,14 @@ STATUS: Mapping[str, int] = {
     "account.in_queue": 409,
     # jobs, policies, search (docs/jobs.md; job.not_found is in the block above)
     "policy.not_found": 404,
+    # interviews (server/services/interviews.py, signaling/negotiation.py, docs/interviews.md)
+    "interview.not_found": 404,
+    "interview.ended": 409,
+    "interview.closed": 409,
+    "interview.already_recorded": 409,
+    "interview.full": 409,
+    "interview.already_member": 409,
+    "interview.not_staff": 422,
 }
 
 

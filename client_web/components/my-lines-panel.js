@@ -151,7 +151,11 @@ class MyLinesPanel extends HTMLElement {
     }
     this.#alerts(all);
     this.#announcePositions(all);
-    const shown = this.compact ? all.filter((ticket) => ticket.state === 'called') : all;
+    // In an interview, the way into its room stays in view (but not inside the room).
+    const inRoom = (ticket) => window.location.pathname === `/interviews/${ticket.id}`;
+    const shown = this.compact
+      ? all.filter((x) => x.state === 'called' || (x.state === 'in_interview' && !inRoom(x)))
+      : all;
     this.hidden = this.compact && shown.length === 0 && this.#alert.textContent === '';
     const active = document.activeElement;
     const activeId = active && this.contains(active) ? active.id : '';
@@ -274,6 +278,17 @@ class MyLinesPanel extends HTMLElement {
                 () => store.answer(ticket, 'decline'),
               ),
             ]
+          : null,
+        ticket.state === 'in_interview'
+          ? h(
+              'a',
+              {
+                href: `/interviews/${ticket.id}`,
+                class: 'button',
+                id: `ticket-${ticket.id}-interview`,
+              },
+              t('queue.ticket.open_interview'),
+            )
           : null,
         inLine
           ? this.#button(ticket, 'leave', 'button button-secondary', t('queue.ticket.leave'), () =>

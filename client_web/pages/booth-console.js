@@ -237,6 +237,15 @@ class BoothConsolePage extends LivePage {
                     'p',
                     { class: 'actions' },
                     h(
+                      'a',
+                      {
+                        href: `/interviews/${current.ticket_id}`,
+                        class: 'button',
+                        id: 'console-open-interview',
+                      },
+                      t('queue.console.open_interview'),
+                    ),
+                    h(
                       'button',
                       {
                         type: 'button',

@@ -48,6 +48,7 @@ HEARTBEAT_S = 20.0
 REPLAY_LIMIT = 10_000
 
 SignalHandler = Callable[["Client", protocol.Signal], Awaitable[None]]
+SignalGone = Callable[["Client"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,7 @@ class Gateway:
         self.limits = limits or Limits()
         self.clients: set[Client] = set()
         self.signal_handler: SignalHandler | None = None
+        self.signal_gone: SignalGone | None = None  # told when a connection closes
         self._background: set[asyncio.Task[None]] = set()
         self._by_topic: dict[str, set[Client]] = {}
 
@@ -188,6 +190,8 @@ class Gateway:
         if client not in self.clients:
             return
         self.clients.discard(client)
+        if self.signal_gone is not None:
+            self.signal_gone(client)
         for subscription, resolved in client.subs.values():
             self._detach(client, subscription, resolved)
         client.subs.clear()

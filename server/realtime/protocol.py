@@ -57,6 +57,7 @@ class Ping:
 class Signal:
     room: str
     data: dict[str, Any]
+    ref: str | None = None
 
 
 Command = Subscribe | Unsubscribe | Ping | Signal
@@ -103,7 +104,7 @@ def parse(raw: str | bytes) -> Command:
         data = frame.get("data")
         if not isinstance(room, str) or not 1 <= len(room) <= 64 or not isinstance(data, dict):
             raise ProtocolError("frame.invalid", "signal needs a room id and a data object", ref)
-        return Signal(room, data)
+        return Signal(room, data, _ref(frame))
     raise ProtocolError("op.unknown", f"unknown op {op!r}", ref)
 
 

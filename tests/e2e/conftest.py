@@ -21,6 +21,11 @@ Fixtures, from the widest scope down:
     so; terminated and its database dropped afterwards. Its log is attached to any
     start-up failure.
 
+``live_server_env`` / ``second_node`` (per test module)
+    Extra ``LIVEFAIR_*`` settings for the module's servers (override the fixture in a
+    module), and a second ``serve`` on the same database: two nodes of one deployment,
+    which share events and signals through ``LIVEFAIR_REDIS_URL`` (the module must set it).
+
 ``ui`` (per test)
     A fresh context and page (1280×800, browser clock in a zone far from the fair's,
     so code that uses the browser's zone instead of the fair's shows wrong dates) and
@@ -51,6 +56,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -220,12 +226,14 @@ def _tail(log: Path, lines: int = 40) -> str:
         return "(no log)"
 
 
-@pytest.fixture(scope="module")
-def live_server(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    database_url = in_thread(cluster.create_database)
+@contextmanager
+def serving(
+    database_url: str, data_dir: Path, extra_env: dict[str, str], *, demo: bool
+) -> Iterator[LiveServer]:
+    """``livefair serve`` (``--demo``: loading the demo fair first) on a free loopback
+    port, until the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    data_dir = tmp_path_factory.mktemp("live-server")
     log = data_dir / "server.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("LIVEFAIR_")}
     env.update(
@@ -236,9 +244,11 @@ def live_server(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> I
         LIVEFAIR_DATA_DIR=str(data_dir),
         LIVEFAIR_SECRET_KEY=TEST_SECRET_KEY,
     )
+    env.update(extra_env)
+    command = [sys.executable, "-m", "server.cli", "serve", *(["--demo"] if demo else [])]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--demo"],
+            command,
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -255,7 +265,44 @@ def live_server(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> I
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_server_env() -> dict[str, str]:
+    """Extra ``LIVEFAIR_*`` settings for this module's servers; none by default. A module
+    overrides this fixture, e.g. with ``LIVEFAIR_REDIS_URL`` for ``second_node``."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    cluster: Cluster, tmp_path_factory: pytest.TempPathFactory, live_server_env: dict[str, str]
+) -> Iterator[LiveServer]:
+    database_url = in_thread(cluster.create_database)
+    try:
+        data_dir = tmp_path_factory.mktemp("live-server")
+        with serving(database_url, data_dir, live_server_env, demo=True) as server:
+            yield server
+    finally:
         in_thread(lambda: cluster.drop_database(database_url))
+
+
+@pytest.fixture(scope="module")
+def second_node(
+    live_server: LiveServer,
+    live_server_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """A second ``serve`` on ``live_server``'s database: two nodes of one deployment.
+
+    Nodes share events and signals only through Redis, so the module must set
+    ``LIVEFAIR_REDIS_URL`` in ``live_server_env`` (both nodes get the same settings).
+    """
+    if "LIVEFAIR_REDIS_URL" not in live_server_env:
+        pytest.fail("second_node needs LIVEFAIR_REDIS_URL in the module's live_server_env")
+    data_dir = tmp_path_factory.mktemp("second-node")
+    with serving(live_server.database_url, data_dir, live_server_env, demo=False) as node:
+        yield node
 
 
 # -- the page and its checks ------------------------------------------------------

@@ -18,7 +18,9 @@ PURE = [
     *sorted((ROOT / "server" / "domain").glob("*.py")),
     ROOT / "scheduler" / "weeks.py",
     *sorted(p for p in (ROOT / "scheduler").glob("*.py") if p.stem in ("planning", "deadlines")),
-    *sorted(p for p in (ROOT / "signaling").glob("*.py") if p.stem in ("protocol", "sdp")),
+    *sorted(
+        p for p in (ROOT / "signaling").glob("*.py") if p.stem in ("protocol", "sdp", "negotiation")
+    ),
 ]
 FORBIDDEN_IMPORTS = ("aiohttp", "asyncpg", "redis", "aiortc", "websockets", "av", "server.store")
 CLOCK_READS = {

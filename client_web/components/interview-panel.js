@@ -1,0 +1,177 @@
+// The interviewer's side panel: who the candidate is (what getInterview's `candidate`
+// gives staff: profile summary, the resume the booth may read, the assessment if the
+// candidate shares it), notes, and the outcome buttons. Notes are sent with the outcome
+// (recordInterviewOutcome); until then the draft lives in sessionStorage, so a reload
+// does not lose it.
+
+import { h } from '../lib/dom.js';
+import { t, tCode } from '../lib/i18n.js';
+import { regionName } from './regions.js';
+
+export const OUTCOMES = ['next_round', 'offer_intent', 'not_suitable', 'no_show'];
+const NOTES_MAX = 4000;
+
+function draftKey(id) {
+  return `livefair.interview.${id}.notes`;
+}
+
+export function loadDraft(id) {
+  try {
+    return window.sessionStorage.getItem(draftKey(id)) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function saveDraft(id, text) {
+  try {
+    if (text) window.sessionStorage.setItem(draftKey(id), text);
+    else window.sessionStorage.removeItem(draftKey(id));
+  } catch {
+    // storage disabled: the draft lives only in the page
+  }
+}
+
+export class InterviewPanel {
+  #notes = h('textarea', {
+    id: 'interview-notes',
+    name: 'notes',
+    rows: '5',
+    maxlength: String(NOTES_MAX),
+    'aria-describedby': 'interview-notes-hint',
+  });
+
+  constructor({ interviewId, onOutcome }) {
+    this.interviewId = interviewId;
+    this.onOutcome = onOutcome;
+    this.#notes.value = loadDraft(interviewId);
+    this.#notes.addEventListener('input', () => saveDraft(interviewId, this.#notes.value));
+  }
+
+  get notes() {
+    return this.#notes.value.trim();
+  }
+
+  clearDraft() {
+    saveDraft(this.interviewId, '');
+  }
+
+  #profile(candidate, members) {
+    const row = (label, value) =>
+      value === null ||
+      value === undefined ||
+      value === '' ||
+      (Array.isArray(value) && !value.length)
+        ? null
+        : h(
+            'div',
+            {},
+            h('dt', {}, label),
+            h('dd', {}, Array.isArray(value) ? value.join('、') : String(value)),
+          );
+    const name =
+      candidate?.name || members.find((member) => member.role === 'candidate')?.display_name || '';
+    const facts = [
+      row(t('interview.panel.name'), name),
+      row(
+        t('interview.panel.region'),
+        candidate?.region_code ? regionName(candidate.region_code) : null,
+      ),
+      row(
+        t('interview.panel.education'),
+        candidate?.education
+          ? tCode('interview.education.', candidate.education, 'interview.education.unknown')
+          : null,
+      ),
+      row(t('interview.panel.graduation'), candidate?.graduation_year ?? null),
+      row(t('interview.panel.desired'), candidate?.desired_jobs ?? null),
+    ].filter(Boolean);
+    const hasProfile = facts.length > 1;
+    return [
+      h('dl', { class: 'facts', id: 'interview-profile' }, facts),
+      hasProfile ? null : h('p', { class: 'hint' }, t('interview.panel.no_profile')),
+      candidate?.resume
+        ? h(
+            'p',
+            {},
+            h(
+              'a',
+              {
+                href: `/api/resumes/${encodeURIComponent(candidate.resume.id)}`,
+                id: 'interview-resume',
+                download: candidate.resume.filename ?? true,
+              },
+              t('interview.panel.resume', { file: candidate.resume.filename ?? '' }),
+            ),
+          )
+        : h('p', { class: 'hint' }, t('interview.panel.no_resume')),
+      candidate?.assessment
+        ? h(
+            'p',
+            { id: 'interview-assessment' },
+            t('interview.panel.assessment', { code: candidate.assessment.code }),
+          )
+        : h('p', { class: 'hint' }, t('interview.panel.no_assessment')),
+    ];
+  }
+
+  /** The panel for the current state of the interview. */
+  render({ interview, busy, error }) {
+    const recorded = interview.state === 'recorded';
+    return h(
+      'aside',
+      { class: 'interview-panel', 'aria-labelledby': 'interview-panel-title' },
+      h('h2', { id: 'interview-panel-title' }, t('interview.panel.title')),
+      this.#profile(interview.candidate, interview.members),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'interview-notes' }, t('interview.panel.notes')),
+        h('p', { class: 'hint', id: 'interview-notes-hint' }, t('interview.panel.notes_hint')),
+        recorded ? h('p', { id: 'interview-notes-saved' }, interview.notes || '—') : this.#notes,
+      ),
+      error
+        ? h(
+            'div',
+            {
+              class: 'notice notice-error',
+              id: 'interview-outcome-error',
+              role: 'alert',
+              tabindex: '-1',
+            },
+            h('p', {}, error),
+          )
+        : null,
+      recorded
+        ? h(
+            'p',
+            { class: 'callout', id: 'interview-outcome-recorded', tabindex: '-1' },
+            t('interview.outcome.recorded', {
+              outcome: tCode('interview.outcome.', interview.outcome, 'interview.outcome.unknown'),
+            }),
+          )
+        : h(
+            'fieldset',
+            { class: 'fieldset interview-outcomes' },
+            h('legend', {}, t('interview.outcome.title')),
+            h(
+              'p',
+              { class: 'actions' },
+              OUTCOMES.map((outcome) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: outcome === 'offer_intent' ? 'button' : 'button button-secondary',
+                    id: `interview-outcome-${outcome}`,
+                    disabled: busy,
+                    onclick: () => this.onOutcome(outcome),
+                  },
+                  tCode('interview.outcome.', outcome, 'interview.outcome.unknown'),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+}
