@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -39,10 +39,21 @@ class OutboxTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._events: list[store.NewEvent] = []
+        self.written: list[store.Event] = []
+        self.committed: list[Callable[[], None]] = []
 
     def emit(self, topic: str, type_: str, data: dict[str, Any]) -> None:
         """Append an event to ``topic`` when the transaction commits."""
         self._events.append(store.NewEvent(topic, type_, data))
+
+    def announce(self, events: list[store.Event]) -> None:
+        """Events a statement of this transaction already appended (the queue's
+        one-statement steps write their own): published after commit with the rest."""
+        self.written.extend(events)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the transaction has committed (never on rollback)."""
+        self.committed.append(action)
 
     def take(self) -> list[store.NewEvent]:
         events, self._events = self._events, []
@@ -63,7 +74,9 @@ class Outbox:
             async with conn.transaction():
                 yield tx
                 written = await store.append_events(conn, tx.take(), self._clock.now())
-        await self.publish(written)
+        await self.publish(tx.written + written)
+        for action in tx.committed:
+            action()
 
     async def append(self, conn: Connection, events: list[store.NewEvent]) -> list[store.Event]:
         """For callers that manage their own transaction: append now, publish after commit."""

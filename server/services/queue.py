@@ -1131,18 +1131,18 @@ class QueueService:
         self, tx: OutboxTransaction, ticket_id: UUID, staff_id: UUID
     ) -> dict[str, Any]:
         """:meth:`complete` inside the caller's transaction (an interview's outcome is
-        recorded with the ticket's completion, or not at all). Same locks, same events."""
-        ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
-        booth = await self._lock_booth(tx.conn, ticket["booth_id"])
-        await self._require_staff(tx.conn, booth["id"], staff_id)
-        ticket = await self._ticket(tx.conn, ticket_id)
-        if ticket["state"] != TicketState.IN_INTERVIEW:
-            raise Problem("queue.wrong_state", f"the ticket is {ticket['state']}")
-        row = await self._set_state(tx.conn, ticket_id, TicketState.DONE, ended_at=self.now())
-        if ticket["called_by"] is not None:
-            await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
-        await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
-        self._announce(tx, row)
-        await self._room_freed(tx, booth)
-        await self._refresh(tx, booth)
-        return row
+        recorded with the ticket's completion, or not at all): the same one statement,
+        its events announced and the wait table refreshed once the caller commits."""
+        result = await steps.complete(tx.conn, ticket_id, staff_id, self._clock.now())
+        if result.ticket is None:
+            await self._refused(tx.conn, ticket_id, staff_id=staff_id)
+        assert result.ticket is not None
+        tx.announce(result.events)
+        booth_id = result.ticket["booth_id"]
+
+        def settled() -> None:
+            self._models.pop(booth_id, None)  # a new service time: refit
+            self._refresh_soon(booth_id)
+
+        tx.after_commit(settled)
+        return result.ticket

@@ -21,17 +21,19 @@ async def open_interview(conn: Connection, ticket_id: UUID) -> None:
     """Create the record of an accepted call, once; nothing if the ticket is not in one.
 
     The start is when the candidate accepted; the countdown runs for the booth's slot;
-    the employer's type is copied now. Key groups: none are declared on accounts yet, so
-    the snapshot stays NULL until candidate profiles exist.
+    the employer's type and the candidate's declared key groups are copied now (NULL:
+    no profile), so statistics keep counting what was true at the time.
     """
     await conn.execute(
         """
         INSERT INTO interviews (id, fair_id, booth_id, candidate_id, recruiter_id, started_at,
                                 ends_at, employer_type, candidate_groups)
         SELECT t.id, t.fair_id, t.booth_id, t.candidate_id, t.called_by, t.started_at,
-               t.started_at + make_interval(mins => b.slot_minutes), e.type, NULL
+               t.started_at + make_interval(mins => b.slot_minutes), e.type,
+               to_jsonb(p.key_groups)
           FROM tickets t JOIN booths b ON b.id = t.booth_id
           LEFT JOIN employers e ON e.id = b.employer_id
+          LEFT JOIN candidate_profiles p ON p.account_id = t.candidate_id
          WHERE t.id = $1 AND t.state = 'in_interview' AND t.started_at IS NOT NULL
         ON CONFLICT (id) DO NOTHING
         """,

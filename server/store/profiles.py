@@ -72,6 +72,8 @@ async def erase_candidate(conn: Connection, account_id: UUID, now: datetime) -> 
         "UPDATE applications SET candidate_id = NULL, resume_id = NULL WHERE candidate_id = $1",
         account_id,
     )
+    # What they said in interviews is theirs; the interview record (times, outcome) stays.
+    await conn.execute("DELETE FROM interview_chat WHERE author_id = $1", account_id)
     for table in ("candidate_audit", "resumes", "assessment_results", "candidate_profiles"):
         column = "candidate_id" if table == "candidate_audit" else "account_id"
         await conn.execute(f"DELETE FROM {table} WHERE {column} = $1", account_id)
