@@ -343,6 +343,15 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     assert "北京时间" in entries.inner_text()
     screenshots(candidate, "audit-log")
 
+    # The recruiter closes the job: it stops being public.
+    recruiter.goto(f"/manage/jobs/{job_id}")
+    status = recruiter.page.get_by_label(jobs_zh("jobs.editor.status"), exact=True)
+    status.select_option("closed")
+    recruiter.page.locator("#job-submit").click()
+    announced(recruiter, jobs_zh("jobs.editor.saved", title=title))
+    assert recruiter.page.locator("#job-state").inner_text() == jobs_zh("jobs.editor.private")
+    assert recruiter.focused()["id"] == "job-state"
+
 
 def test_anyone_browses_the_policy_catalogue_by_kind_and_reads_the_six_fields(ui: Ui) -> None:
     ui.goto("/")
