@@ -334,8 +334,12 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     item = candidate.page.locator("#application-list > li").filter(has_text=title)
     assert jobs_zh("jobs.application_status.interview") in item.inner_text()
     screenshots(candidate, "applications")
-    tab(candidate, "people.tabs.audit")
-    wait_for_path(candidate, "/me/audit-log")
+    # The owner may open the resume by its link (and that is logged too).
+    candidate.goto(f"/resumes/{resume_id}")
+    save = candidate.page.locator("#resume-save")
+    assert save.get_attribute("download") == "张小会-简历.pdf"
+    candidate.goto("/me/audit-log")
+    assert candidate.page.locator("#audit-list > li[data-reader='self']").count() == 1
     entries = candidate.page.locator("#audit-list > li[data-reader='employer_staff']")
     assert entries.count() == 1
     assert employer["name"] in entries.inner_text()
