@@ -157,7 +157,7 @@ class JobEditPage extends LivePage {
       model.job
         ? h(
             'p',
-            { id: 'job-state' },
+            { id: 'job-state', tabindex: '-1' },
             model.job.public
               ? h('a', { href: `/jobs/${model.job.id}` }, t('jobs.editor.public_link'))
               : t('jobs.editor.private'),

@@ -334,14 +334,27 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     item = candidate.page.locator("#application-list > li").filter(has_text=title)
     assert jobs_zh("jobs.application_status.interview") in item.inner_text()
     screenshots(candidate, "applications")
-    tab(candidate, "people.tabs.audit")
-    wait_for_path(candidate, "/me/audit-log")
+    # The owner may open the resume by its link (and that is logged too).
+    candidate.goto(f"/resumes/{resume_id}")
+    save = candidate.page.locator("#resume-save")
+    assert save.get_attribute("download") == "张小会-简历.pdf"
+    candidate.goto("/me/audit-log")
+    assert candidate.page.locator("#audit-list > li[data-reader='self']").count() == 1
     entries = candidate.page.locator("#audit-list > li[data-reader='employer_staff']")
     assert entries.count() == 1
     assert employer["name"] in entries.inner_text()
     assert "张小会-简历.pdf" in entries.inner_text()
     assert "北京时间" in entries.inner_text()
     screenshots(candidate, "audit-log")
+
+    # The recruiter closes the job: it stops being public.
+    recruiter.goto(f"/manage/jobs/{job_id}")
+    status = recruiter.page.get_by_label(jobs_zh("jobs.editor.status"), exact=True)
+    status.select_option("closed")
+    recruiter.page.locator("#job-submit").click()
+    announced(recruiter, jobs_zh("jobs.editor.saved", title=title))
+    assert recruiter.page.locator("#job-state").inner_text() == jobs_zh("jobs.editor.private")
+    assert recruiter.focused()["id"] == "job-state"
 
 
 def test_anyone_browses_the_policy_catalogue_by_kind_and_reads_the_six_fields(ui: Ui) -> None:
