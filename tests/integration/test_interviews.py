@@ -20,7 +20,7 @@ from server.appkeys import POOL
 from server.config import Secret, Settings
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import Person, a_booth, fast_passwords, quick_person, ws_url
+from tests.helpers import PASSWORD, Person, a_booth, fast_passwords, quick_person, ws_url
 
 Client = TestClient[Any, Any]
 CAPTURED = json.loads(
@@ -40,14 +40,20 @@ def on(node: Client, who: Person) -> Person:
     return Person(node, who.account_id, who.token)
 
 
-async def an_interview(client: Client, tag: str) -> tuple[UUID, UUID, Person, Person, Person]:
-    """A booth with two staff; a candidate called by the first and accepted.
+async def an_interview(
+    client: Client, tag: str, profile: dict[str, Any] | None = None
+) -> tuple[UUID, UUID, Person, Person, Person]:
+    """A booth with two staff; a candidate (with ``profile``, if given) called by the
+    first and accepted.
 
     Returns (interview id, booth, recruiter, candidate, the second staff member).
     """
     recruiter = await quick_person(client, f"{tag}-r@example.org", "面试官")
     colleague = await quick_person(client, f"{tag}-o@example.org", "同事")
     candidate = await quick_person(client, f"{tag}-c@example.org", "求职者")
+    if profile is not None:
+        saved = await candidate.put("/api/me/profile", json=profile)
+        assert saved.status == 200, await saved.text()
     app = client.app
     assert app is not None
     async with app[POOL].acquire() as conn:
@@ -330,6 +336,51 @@ async def test_outcome_closes_the_ticket_and_keeps_the_record(client: Client) ->
     async with StreamClient(ws_url(client), token=candidate.token) as late:
         await late.send({"op": "signal", "room": str(room), "data": {"type": "join"}})
         assert (await late.next_op("error"))["code"] == "interview.ended"
+
+
+async def test_the_record_keeps_key_groups_and_outlives_the_candidates_account(
+    client: Client,
+) -> None:
+    profile = {
+        "name": "孙同学",
+        "phone": "",
+        "email": "",
+        "region_code": "110000",
+        "education": "bachelor",
+        "graduation_year": 2020,
+        "desired_jobs": ["会计"],
+        "key_groups": ["graduates"],
+        "key_groups_consent": True,
+        "visibility": {"show_contact": False, "share_key_groups": False},
+    }
+    room, _, recruiter, candidate, _ = await an_interview(client, "groups", profile)
+    assert (await candidate.get(f"/api/interviews/{room}")).status == 200  # opens the record
+    said = await candidate.post(f"/api/interviews/{room}/chat", json={"text": "我的电话是…"})
+    assert said.status == 201, await said.text()
+    recorded = await recruiter.post(
+        f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent"}
+    )
+    assert recorded.status == 200, await recorded.text()
+    # The candidate changes their profile later: the record keeps what was true then.
+    profile.update(key_groups=[], key_groups_consent=False)
+    assert (await candidate.put("/api/me/profile", json=profile)).status == 200
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        groups = await conn.fetchval("SELECT candidate_groups FROM interviews WHERE id = $1", room)
+    assert groups == ["graduates"]
+
+    gone = await candidate.client.delete(
+        "/api/me", json={"password": PASSWORD}, headers=candidate.headers
+    )
+    assert gone.status == 204, await gone.text()
+    async with app[POOL].acquire() as conn:
+        record = await conn.fetchrow("SELECT outcome FROM interviews WHERE id = $1", room)
+        chat = await conn.fetchval(
+            "SELECT count(*) FROM interview_chat WHERE interview_id = $1", room
+        )
+    assert record["outcome"] == "offer_intent"  # statistics keep counting it
+    assert chat == 0  # what the candidate said went with their account
 
 
 async def test_end_closes_the_room_and_an_outcome_still_follows(client: Client) -> None:
