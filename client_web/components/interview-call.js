@@ -373,7 +373,10 @@ export class InterviewCall extends EventTarget {
           this.replaced = data.reason === 'replaced';
           this.#closePeers();
         } else if (data.peer) {
-          this.peers.get(data.peer.id)?.close();
+          // A late bye of a connection the peer already replaced (a reload) is old news.
+          const known = this.peers.get(data.peer.id);
+          if (!known || (data.peer.session && data.peer.session !== known.session)) return;
+          known.close();
           this.peers.delete(data.peer.id);
         }
         break;
