@@ -54,6 +54,11 @@ export function isLoaded() {
 
 function put(ticket) {
   const before = tickets.get(ticket.id);
+  // An answer or event older than what is known (an HTTP answer arriving after a later
+  // event on `me`, say) must not turn the ticket back.
+  if (before?.version != null && ticket.version != null && ticket.version < before.version) {
+    return;
+  }
   if (ENDED.has(ticket.state)) {
     if (before) {
       tickets.delete(ticket.id);

@@ -15,7 +15,7 @@ from server.api.routing import Api, Call, Model
 from server.appkeys import POOL, QUEUE
 from server.domain.permissions import Action, Resource
 from server.domain.principal import Principal, Role
-from server.domain.queue import QueueStatus, StaffStatus
+from server.domain.queue import QueueStatus, StaffStatus, ticket_version
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
@@ -35,6 +35,9 @@ class MyTicket(Model):
     passes: int
     joined_at: datetime
     ring_until: datetime | None = None
+    version: int = Field(
+        description="microseconds since the epoch of the ticket's last change: keep the newest"
+    )
     position: int | None = Field(None, description="callable tickets ahead (while in line)")
     wait: list[int] | None = Field(None, description="[p10, p90] wait in seconds, if known")
 
@@ -81,6 +84,7 @@ def _mine(row: dict[str, Any]) -> MyTicket:
         passes=row["passes"],
         joined_at=row["joined_at"],
         ring_until=row.get("ring_until") if called else None,
+        version=ticket_version(row["changed_at"]),
         position=row.get("position"),
         wait=row.get("wait"),
     )

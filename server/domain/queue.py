@@ -192,3 +192,13 @@ def should_notify(position: int, wait: WaitRange | None, serving: int, ready_s: 
     if serving > 0 and position == 0:
         return True
     return wait is not None and wait.low < ready_s
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def ticket_version(changed_at: datetime) -> int:
+    """A ticket's version: microseconds since the epoch of its last change, exact (the
+    SQL views compute the same). Clients keep the newest view of a ticket, so an HTTP
+    answer that arrives after a later event on ``me`` cannot turn the clock back."""
+    return (changed_at - EPOCH) // timedelta(microseconds=1)

@@ -51,6 +51,7 @@ from server.domain.queue import (
     day_end,
     eta_table,
     should_notify,
+    ticket_version,
     wait_range,
 )
 from server.errors import Problem
@@ -104,6 +105,7 @@ def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
         "passes": row["passes"],
         "joined_at": row["joined_at"].isoformat(),
         "ring_until": ring_until.isoformat() if ring_until else None,
+        "version": ticket_version(row["changed_at"]),
     }
 
 

@@ -38,7 +38,8 @@ from server.store.db import Connection
 # The holder's view of a ticket (``ticket.updated``), as ``QueueService.ticket_view``.
 _HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
     'id', {t}.id, 'booth_id', {t}.booth_id, 'token', {t}.token, 'state', {t}.state,
-    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring}))"""
+    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring},
+    'version', (extract(epoch FROM {t}.changed_at) * 1000000)::bigint))"""
 # The staff's view (``roster.ticket``), as ``roster_view``.
 _ROSTER = """jsonb_build_object('ticket', jsonb_build_object(
     'ticket_id', {t}.id, 'candidate_id', {t}.candidate_id, 'state', {t}.state,

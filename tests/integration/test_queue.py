@@ -352,3 +352,38 @@ async def test_a_reconnecting_candidate_gets_tickets_places_and_waits_in_the_me_
     async with StreamClient(ws_url(client), token=recruiter.token) as other:
         await other.subscribe("me")
         assert (await other.next_op("snapshot"))["data"]["tickets"] == []
+
+
+async def test_every_view_of_a_change_has_one_version_and_a_later_change_a_higher_one(
+    client: Client, clock: FakeClock
+) -> None:
+    """The page keeps the newest view of a ticket by its version: an HTTP answer that
+    arrives after a later event on ``me`` must not turn the ticket back (seen as a lost
+    "get ready" alert when the answer to join came after ``notified``)."""
+    recruiter = await person(client, "r-version@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "c-version@example.org")
+    async with StreamClient(ws_url(client), token=candidate.token) as mine:
+        await mine.subscribe("me")
+        await mine.next_op("subscribed")
+        joined = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
+        event = await mine.next_op("event")
+        assert event["type"] == "ticket.updated"
+        assert event["data"]["ticket"]["state"] == "waiting"
+        assert event["data"]["ticket"]["version"] == joined["version"]
+        listed = (await (await candidate.get("/api/me/tickets")).json())["items"]
+        assert [t["version"] for t in listed] == [joined["version"]]
+
+        clock.advance(timedelta(seconds=5))
+        async with on_duty(client, recruiter, booth):
+            called = await recruiter.post(f"/api/booths/{booth}/call-next")
+            assert called.status == 200, await called.text()
+            states: dict[str, int] = {}
+            while "called" not in states:
+                frame = await mine.next_op("event")
+                if frame["type"] == "ticket.updated":
+                    ticket = frame["data"]["ticket"]
+                    states[ticket["state"]] = ticket["version"]
+        assert states["called"] >= joined["version"] + 5_000_000
+        assert all(v >= joined["version"] for v in states.values())
