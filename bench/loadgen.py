@@ -44,6 +44,7 @@ import orjson
 import uvloop
 from aiohttp import web
 
+from server import gc_tuning
 from server.ids import uuid7
 from server.services.identity import token_digest
 from server.store import accounts as accounts_store
@@ -655,5 +656,6 @@ async def serve_app(app: web.Application, port: int = 0) -> tuple[web.AppRunner,
     await runner.setup()
     site = web.TCPSite(runner, HOST, port, reuse_address=True, backlog=4096)
     await site.start()
+    gc_tuning.tune()  # as `livefair serve` does once the application is up
     bound: int = runner.addresses[0][1]
     return runner, bound

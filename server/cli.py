@@ -110,9 +110,11 @@ def _run(coro: Coroutine[Any, Any, int]) -> int:
 def serve(settings: Settings, *, demo: bool) -> int:
     from aiohttp import web
 
+    from server import gc_tuning
     from server.app import create_app
 
     app = create_app(settings, demo=demo)
+    app.on_startup.append(gc_tuning.on_startup)  # a server process, not a test's app
     where = "embedded PostgreSQL" if settings.embedded_database else "PostgreSQL"
     bus = "in-process bus" if settings.redis_url is None else "Redis bus"
     log.info("livefair %s on %s (%s, %s)", __version__, settings.public_url, where, bus)
