@@ -51,7 +51,6 @@ from server.domain.queue import (
     day_end,
     eta_table,
     should_notify,
-    ticket_version,
     wait_range,
 )
 from server.errors import Problem
@@ -93,20 +92,11 @@ class QueueSettings:
 
 
 def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
-    """The holder's own view of a ticket (it includes their token)."""
-    ring_until = None
-    if row["state"] == TicketState.CALLED and row["called_at"] is not None:
-        ring_until = row.get("ring_until")
-    return {
-        "id": str(row["id"]),
-        "booth_id": str(row["booth_id"]),
-        "token": row["token"],
-        "state": row["state"],
-        "passes": row["passes"],
-        "joined_at": row["joined_at"].isoformat(),
-        "ring_until": ring_until.isoformat() if ring_until else None,
-        "version": ticket_version(row["changed_at"]),
-    }
+    """The holder's own view of a ticket on ``ticket.updated`` (it includes their token):
+    the snapshot's view without place and wait, which arrive on their own events."""
+    view = tickets_store.holder_view(row)
+    del view["position"], view["wait"]
+    return view
 
 
 def roster_view(row: dict[str, Any]) -> dict[str, Any]:

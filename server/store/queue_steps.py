@@ -35,7 +35,8 @@ from uuid import UUID
 from server.store import events as events_store
 from server.store.db import Connection
 
-# The holder's view of a ticket (``ticket.updated``), as ``QueueService.ticket_view``.
+# The holder's view of a ticket (``ticket.updated``), as ``tickets.holder_view`` without
+# place and wait.
 _HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
     'id', {t}.id, 'booth_id', {t}.booth_id, 'token', {t}.token, 'state', {t}.state,
     'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring},
