@@ -593,33 +593,77 @@ class Ui:
         return [path for path in self.views if path not in self.checked_paths]
 
 
-@pytest.fixture
-def ui(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Ui]:
+def _open(browser: Browser, server: LiveServer, test_name: str) -> tuple[Ui, Any]:
+    """A fresh browser context and page on ``server`` with the harness's hooks."""
     context = browser.new_context(
-        viewport={"width": DESKTOP, "height": HEIGHT},
-        timezone_id=BROWSER_ZONE,
-        locale="en-US",
+        viewport={"width": DESKTOP, "height": HEIGHT}, timezone_id=BROWSER_ZONE, locale="en-US"
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
-    helper = Ui(page=page, server=live_server, test_name=request.node.name)
+    helper = Ui(page=page, server=server, test_name=test_name)
     context.expose_binding("__livefairView", helper._on_view)
     context.add_init_script(_VIEW_HOOK)
     page.on("console", helper._on_console)
     page.on("pageerror", lambda error: helper.problems.append(f"page error: {error}"))
     page.on("response", helper._on_response)
+    return helper, context
+
+
+def _check(helper: Ui) -> None:
+    """At the end of a passing test: the last page settled, every page shown was checked."""
+    if helper.on_app:
+        helper.settle()  # the page the test ended on
+    unchecked = helper.unchecked_views()
+    assert not unchecked, f"{helper.test_name}: pages never checked (call settle()): {unchecked}"
+    assert not helper.problems, "\n".join(helper.problems)
+
+
+def _passed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is None or bool(report.passed)
+
+
+@pytest.fixture
+def ui(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Ui]:
+    helper, context = _open(browser, live_server, request.node.name)
     try:
         yield helper
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.passed:
-            if helper.on_app:
-                helper.settle()  # the page the test ended on
-            unchecked = helper.unchecked_views()
-            assert not unchecked, f"pages shown but never checked (call ui.settle()): {unchecked}"
-            assert not helper.problems, "\n".join(helper.problems)
+        if _passed(request):
+            _check(helper)
     finally:
         context.close()
+
+
+@pytest.fixture
+def ui_on(
+    browser: Browser, request: pytest.FixtureRequest
+) -> Iterator[Callable[[LiveServer, str], Ui]]:
+    """More people in the same test, each in a new browser context (its own cookies) on a
+    given server node, with the same checks as ``ui``."""
+    made: list[tuple[Ui, Any]] = []
+
+    def make(server: LiveServer, who: str) -> Ui:
+        opened = _open(browser, server, f"{request.node.name}-{who}")
+        made.append(opened)
+        return opened[0]
+
+    try:
+        yield make
+        if _passed(request):
+            for helper, _ in made:
+                _check(helper)
+    finally:
+        for _, context in made:
+            context.close()
+
+
+@pytest.fixture
+def another_ui(
+    ui_on: Callable[[LiveServer, str], Ui], live_server: LiveServer
+) -> Callable[[str], Ui]:
+    """More people in the same test, on the module's server."""
+    return lambda who: ui_on(live_server, who)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
 from server.domain.principal import Role
-from tests.e2e.conftest import _VIEW_HOOK, BROWSER_ZONE, DESKTOP, HEIGHT, PHONE, TIMEOUT_MS, Ui
+from tests.e2e.conftest import DESKTOP, PHONE, Ui
 from tests.helpers import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
-
-    from tests.e2e.conftest import LiveServer
+    pass
 
 pytestmark = pytest.mark.chromium
 
@@ -45,47 +43,6 @@ def heading(ui: Ui) -> str:
 
 def new_contact() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}@example.org"
-
-
-@pytest.fixture
-def another_ui(
-    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
-) -> Iterator[Callable[[str], Ui]]:
-    """More people in the same test: each call opens a new browser context (its own
-    cookies), with the same checks as ``ui``."""
-    made: list[tuple[Ui, Any]] = []
-
-    def make(who: str) -> Ui:
-        context = browser.new_context(
-            viewport={"width": DESKTOP, "height": HEIGHT},
-            timezone_id=BROWSER_ZONE,
-            locale="en-US",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        helper = Ui(page=page, server=live_server, test_name=f"{request.node.name}-{who}")
-        context.expose_binding("__livefairView", helper._on_view)
-        context.add_init_script(_VIEW_HOOK)
-        page.on("console", helper._on_console)
-        page.on("pageerror", lambda error: helper.problems.append(f"page error: {error}"))
-        page.on("response", helper._on_response)
-        made.append((helper, context))
-        return helper
-
-    try:
-        yield make
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.passed:
-            for helper, _ in made:
-                if helper.on_app:
-                    helper.settle()
-                unchecked = helper.unchecked_views()
-                assert not unchecked, f"{helper.test_name}: pages never checked: {unchecked}"
-                assert not helper.problems, "\n".join(helper.problems)
-    finally:
-        for _, context in made:
-            context.close()
 
 
 def request_code(ui: Ui, contact: str) -> str:

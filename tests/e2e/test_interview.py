@@ -41,12 +41,8 @@ from server.domain.principal import Role
 from server.store import db
 from tests._require import missing
 from tests.e2e.conftest import (
-    _VIEW_HOOK,
-    BROWSER_ZONE,
     DESKTOP,
-    HEIGHT,
     PHONE,
-    TIMEOUT_MS,
     LiveServer,
     Ui,
     in_thread,
@@ -55,7 +51,7 @@ from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    pass
 
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(240)]
 
@@ -241,44 +237,6 @@ def live_server_env(redis_url: str, coturn: Turn | str) -> dict[str, str]:
     if isinstance(coturn, Turn):
         env.update(LIVEFAIR_TURN_URLS=coturn.url, LIVEFAIR_TURN_SECRET=TURN_SECRET)
     return env
-
-
-@pytest.fixture
-def person(
-    browser: Browser, request: pytest.FixtureRequest
-) -> Iterator[Callable[[LiveServer, str], Ui]]:
-    """A person in their own browser context on a given server node, checked like ``ui``."""
-    made: list[tuple[Ui, Any]] = []
-
-    def make(server: LiveServer, who: str) -> Ui:
-        context = browser.new_context(
-            viewport={"width": DESKTOP, "height": HEIGHT}, timezone_id=BROWSER_ZONE, locale="en-US"
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        helper = Ui(page=page, server=server, test_name=f"{request.node.name}-{who}")
-        context.expose_binding("__livefairView", helper._on_view)
-        context.add_init_script(_VIEW_HOOK)
-        page.on("console", helper._on_console)
-        page.on("pageerror", lambda error: helper.problems.append(f"page error: {error}"))
-        page.on("response", helper._on_response)
-        made.append((helper, context))
-        return helper
-
-    try:
-        yield make
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.passed:
-            for helper, _ in made:
-                if helper.on_app:
-                    helper.settle()
-                unchecked = helper.unchecked_views()
-                assert not unchecked, f"{helper.test_name}: pages never checked: {unchecked}"
-                assert not helper.problems, "\n".join(helper.problems)
-    finally:
-        for _, context in made:
-            context.close()
 
 
 # -- the walk ----------------------------------------------------------------------
@@ -484,28 +442,28 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
 
 
 def test_a_called_candidate_and_the_recruiter_see_each_other_and_record_an_offer_intent(
-    ui: Ui, person: Callable[[LiveServer, str], Ui], live_server: LiveServer
+    ui: Ui, ui_on: Callable[[LiveServer, str], Ui], live_server: LiveServer
 ) -> None:
     candidate = ui
-    recruiter = person(live_server, "recruiter")
+    recruiter = ui_on(live_server, "recruiter")
     interview_walk(candidate, recruiter, screenshots=True)
 
 
 def test_the_same_interview_works_with_the_two_people_on_two_server_nodes(
-    ui: Ui, person: Callable[[LiveServer, str], Ui], second_node: LiveServer
+    ui: Ui, ui_on: Callable[[LiveServer, str], Ui], second_node: LiveServer
 ) -> None:
     candidate = ui  # on the first node
-    recruiter = person(second_node, "recruiter-node2")
+    recruiter = ui_on(second_node, "recruiter-node2")
     assert recruiter.server.url != candidate.server.url
     interview_walk(candidate, recruiter, screenshots=False)
 
 
 def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_recruiter(
-    ui: Ui, person: Callable[[LiveServer, str], Ui], live_server: LiveServer
+    ui: Ui, ui_on: Callable[[LiveServer, str], Ui], live_server: LiveServer
 ) -> None:
     candidate = ui
     candidate.page.context.add_init_script(NO_CAMERA)
-    recruiter = person(live_server, "recruiter")
+    recruiter = ui_on(live_server, "recruiter")
     into_the_room(candidate, recruiter)
 
     # The device check says why and offers audio or text, not video.
@@ -577,12 +535,12 @@ def test_the_fallback_steps_down_on_a_weak_network_but_not_on_a_slow_camera(ui: 
 
 @pytest.mark.coturn
 def test_a_browser_with_livefairs_turn_credentials_gathers_a_relay_candidate(
-    ui: Ui, person: Callable[[LiveServer, str], Ui], live_server: LiveServer, coturn: Turn | str
+    ui: Ui, ui_on: Callable[[LiveServer, str], Ui], live_server: LiveServer, coturn: Turn | str
 ) -> None:
     if not isinstance(coturn, Turn):
         missing("coturn", coturn)
     candidate = ui
-    recruiter = person(live_server, "recruiter")
+    recruiter = ui_on(live_server, "recruiter")
     interview_id, _ = into_the_room(candidate, recruiter)
     # The lobby asked for the camera, so this page offers raw addresses, as in a call.
     candidate.page.get_by_text(i("interview.lobby.camera_ok")).wait_for()

@@ -22,7 +22,6 @@ from uuid import UUID
 import pytest
 
 from server.domain.principal import Role
-from tests.e2e import test_identity_pages
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import (
     heading,
@@ -38,7 +37,6 @@ pytestmark = pytest.mark.chromium
 
 PAGE_SIZE = 20  # client_web/components/listing.js
 
-another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
 
 # A real (tiny) PDF: the %PDF- header and the %%EOF trailer the server checks for.
 PDF = (

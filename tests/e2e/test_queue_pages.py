@@ -13,11 +13,8 @@ from typing import Any
 
 from server.demo.employers import DEMO_DOMAIN, DEMO_PASSWORD
 from server.domain.principal import Role
-from tests.e2e import test_identity_pages
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
 from tests.e2e.test_identity_pages import text
-
-another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
 
 RECRUITER = f"e001.recruiter1@{DEMO_DOMAIN}"
 

@@ -31,7 +31,6 @@ import pytest
 from server.demo.employers import DEMO_DOMAIN, slug
 from server.domain.principal import Role
 from server.store import db
-from tests.e2e import test_identity_pages
 from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui, in_thread
 from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_pages import log_in
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(300)]
 
-another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
 
 MEDIA_TIMEOUT_MS = 30_000  # WebRTC on a loaded 2-core machine: connect and decode
 LOBBY_TIMEOUT_MS = 15_000  # the server's timer runner polls every second

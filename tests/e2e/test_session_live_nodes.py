@@ -30,13 +30,9 @@ from server.domain.principal import Role
 from tests._require import missing
 from tests.conftest import TEST_SECRET_KEY, Cluster, free_port
 from tests.e2e.conftest import (
-    _VIEW_HOOK,
-    BROWSER_ZONE,
     DESKTOP,
-    HEIGHT,
     PHONE,
     ROOT,
-    TIMEOUT_MS,
     LiveServer,
     Ui,
     _wait_ready,
@@ -53,7 +49,7 @@ from tests.e2e.test_session_live import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    pass
 
 pytestmark = [pytest.mark.chromium, pytest.mark.redis, pytest.mark.timeout(300)]
 
@@ -156,43 +152,6 @@ def nodes(
 def live_server(nodes: tuple[LiveServer, LiveServer]) -> LiveServer:
     """The harness's ``ui`` (and the host) use node A."""
     return nodes[0]
-
-
-@pytest.fixture
-def ui_on(
-    browser: Browser, request: pytest.FixtureRequest
-) -> Iterator[Callable[[LiveServer, str], Ui]]:
-    """A person whose pages come from a given node, with the same checks as ``ui``."""
-    made: list[tuple[Ui, object]] = []
-
-    def make(server: LiveServer, who: str) -> Ui:
-        context = browser.new_context(
-            viewport={"width": DESKTOP, "height": HEIGHT}, timezone_id=BROWSER_ZONE, locale="en-US"
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        helper = Ui(page=page, server=server, test_name=f"{request.node.name}-{who}")
-        context.expose_binding("__livefairView", helper._on_view)
-        context.add_init_script(_VIEW_HOOK)
-        page.on("console", helper._on_console)
-        page.on("pageerror", lambda error: helper.problems.append(f"page error: {error}"))
-        page.on("response", helper._on_response)
-        made.append((helper, context))
-        return helper
-
-    try:
-        yield make
-        report = getattr(request.node, "rep_call", None)
-        if report is None or report.passed:
-            for helper, _ in made:
-                if helper.on_app:
-                    helper.settle()
-                assert not helper.unchecked_views(), helper.unchecked_views()
-                assert not helper.problems, "\n".join(helper.problems)
-    finally:
-        for _, context in made:
-            context.close()  # type: ignore[attr-defined]
 
 
 def test_viewers_on_two_nodes_watch_one_host_chat_and_see_the_end(

@@ -21,7 +21,6 @@ import pytest
 from server.domain.credit_code import ALPHABET, make_credit_code, organisation_check
 from server.domain.principal import Role
 from server.domain.regions import REGIONS
-from tests.e2e import test_identity_pages
 from tests.e2e.conftest import LiveServer, Ui
 from tests.e2e.test_identity_pages import (
     heading,
@@ -34,7 +33,6 @@ from tests.e2e.test_identity_pages import (
 
 pytestmark = pytest.mark.chromium
 
-another_ui = test_identity_pages.another_ui  # the fixture: more people in one test
 
 HUBEI = "420000"
 
