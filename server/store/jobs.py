@@ -26,7 +26,7 @@ JOB_FROM = """jobs j JOIN employers e ON e.id = j.employer_id
 FIELDS = ("title", "openings", "salary_min", "salary_max", "salary_negotiable", "education",
           "region_code", "category", "urgent_shortage", "industry", "key_groups",
           "description")  # fmt: skip
-PUBLIC = "j.status = 'open' AND e.verified_at IS NOT NULL"
+PUBLIC = search_store.PUBLIC_JOB
 
 
 async def insert_job(

@@ -41,6 +41,9 @@ KEY_GROUP_NAMES = {
     KeyGroup.STRUGGLING_ENTERPRISE_STAFF: "困难企业职工",
 }
 
+# A job anyone may see: open, at a verified employer (jobs.py filters with it too).
+PUBLIC_JOB = "j.status = 'open' AND e.verified_at IS NOT NULL"
+
 
 def _region_name(code: str | None) -> str:
     return region_by_code(code).zh if code is not None and is_region_code(code) else "全国"
@@ -180,7 +183,7 @@ def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str
     rank = "ts_rank({col}, " + query + ")" if query else "0::real"
     parts: list[str] = []
     if "job" in filters.types and filters.kind is None:
-        where = ["j.status = 'open'", "e.verified_at IS NOT NULL"]
+        where = [PUBLIC_JOB]
         if query:
             where.append(f"j.search @@ {query}")
         if filters.fair_id is not None:
