@@ -86,8 +86,15 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue'],
+    features: ['structure', 'queue', 'stats'],
     load: () => import('./pages/booth-console.js'),
+  },
+  {
+    name: 'booth-stats',
+    path: '/booths/:id/stats',
+    tag: 'lf-booth-stats-page',
+    features: ['structure', 'queue', 'stats'],
+    load: () => import('./pages/booth-stats.js'),
   },
   {
     name: 'my-lines',
@@ -175,6 +182,13 @@ export const routes = [
     tag: 'lf-manage-staff-page',
     features: ['structure'],
     load: () => import('./pages/manage-staff.js'),
+  },
+  {
+    name: 'venue-stats',
+    path: '/manage/venues/:id/stats',
+    tag: 'lf-venue-stats-page',
+    features: ['fairs', 'structure', 'stats'],
+    load: () => import('./pages/venue-stats.js'),
   },
   // featured sessions live: the audience's page and the host studio
   {

@@ -28,6 +28,7 @@ from server.api import (
     profiles,
     programme,
     queue,
+    queue_stats,
     resumes,
     search,
     sessions_live,
@@ -117,6 +118,7 @@ def create_app(
     booths.register(api)
     notifications.register(api)
     queue.register(api)
+    queue_stats.register(api)
     programme.register(api)
     sessions_live.register(api)
     profiles.register(api)

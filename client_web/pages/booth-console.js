@@ -9,6 +9,7 @@ import { api, errorMessage } from '../api.js';
 import { currentFair } from '../fair.js';
 import { boothName } from '../components/structure-text.js';
 import { LivePage } from '../components/live-page.js';
+import { boothTabs } from '../components/queue-stats.js';
 import { formatInstant } from '../components/when.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
@@ -147,6 +148,7 @@ class BoothConsolePage extends LivePage {
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
 
     return [
+      boothTabs(booth.id, 'console'),
       h('p', { class: 'intro' }, t('queue.console.intro')),
       model.error
         ? h(
