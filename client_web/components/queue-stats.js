@@ -69,8 +69,8 @@ const COLUMNS = [
   },
   {
     name: 'wait_p90',
-    label: () => t('stats.queue.wait_p90'),
-    explain: () => t('stats.queue.explain.wait_p90'),
+    label: () => t('stats.queue.wait_high'),
+    explain: () => t('stats.queue.explain.wait_high'),
     kind: 'duration',
   },
   {
