@@ -159,8 +159,8 @@ async def python_arm(
     rows = await conn.fetch(
         f"""
         SELECT {KEYS[by].replace("$5", "$4")} AS key, t.kind, t.state,
-               extract(epoch FROM t.first_called_at - t.joined_at)::float8 AS to_call,
-               extract(epoch FROM t.ended_at - t.started_at)::float8 AS service
+               date_part('epoch', t.first_called_at - t.joined_at) AS to_call,
+               date_part('epoch', t.ended_at - t.started_at) AS service
           FROM tickets t JOIN booths b ON b.id = t.booth_id
          WHERE t.joined_at >= $1 AND t.joined_at < $2 AND {column} = $3
         """,
@@ -171,7 +171,7 @@ async def python_arm(
     )
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
-        groups[row["key"]].append(row)
+        groups[str(row["key"])].append(row)
     out = {}
     for key, members in groups.items():
         served = [r for r in members if r["state"] == "done"]
@@ -224,7 +224,8 @@ async def main(smoke: bool) -> None:
             venue, booth_ids = await setup(conn, booths, per_day)
             made = booths * per_day * DAYS
             print(f"queue stats bench ({'smoke' if smoke else 'full'}; {machine()})")
-            print(f"  {made} tickets, {booths} booths, {DAYS} days ({time.perf_counter() - began:.0f} s to load)")
+            loaded = time.perf_counter() - began
+            print(f"  {made} tickets, {booths} booths, {DAYS} days ({loaded:.0f} s to load)")
             cases = [
                 ("venue", venue, Grouping.BOOTH),
                 ("venue", venue, Grouping.DAY),
