@@ -76,12 +76,12 @@ class QueueStats(Model):
 
 
 def _invalid(field: str, code: str, message: str) -> Problem:
-    return Problem("request.invalid", message, errors=[FieldError(f"/query/{field}", code, message)])
+    return Problem(
+        "request.invalid", message, errors=[FieldError(f"/query/{field}", code, message)]
+    )
 
 
-async def _scope(
-    conn: Connection, query: StatsQuery
-) -> tuple[str, UUID, dict[str, Any], Resource]:
+async def _scope(conn: Connection, query: StatsQuery) -> tuple[str, UUID, dict[str, Any], Resource]:
     """The scope asked for, its fair, and what the permission rule needs to know."""
     given = [name for name in SCOPES if getattr(query, name) is not None]
     if len(given) != 1:

@@ -120,7 +120,9 @@ def allowed(principal: Principal, action: Action, resource: Resource) -> bool:
         # venue_id None is the whole fair: organisers only.
         return (
             organiser
-            or (resource.venue_id is not None and principal.has(Role.VENUE_ADMIN, resource.venue_id))
+            or (
+                resource.venue_id is not None and principal.has(Role.VENUE_ADMIN, resource.venue_id)
+            )
             or principal.account_id in resource.booth_staff
         )
     if action is Action.EDIT_POLICY:

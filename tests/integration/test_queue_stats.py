@@ -49,7 +49,9 @@ class History:
         self.a = await booth_with(client, [self.r1, self.r2])
         self.b = await booth_with(client, [self.r3])
         async with app[POOL].acquire() as conn:
-            found = await conn.fetchrow("SELECT fair_id, venue_id FROM booths WHERE id = $1", self.a)
+            found = await conn.fetchrow(
+                "SELECT fair_id, venue_id FROM booths WHERE id = $1", self.a
+            )
         self.fair, self.venue = found["fair_id"], found["venue_id"]
         await open_line(self.r1, self.a)
         await open_line(self.r3, self.b)
@@ -363,9 +365,7 @@ async def test_bad_parameters_are_refused_with_a_pointer_and_a_code(
     assert app is not None
     async with app[POOL].acquire() as conn:
         venue: UUID = await conn.fetchval("SELECT venue_id FROM booths WHERE id = $1", booth)
-    response = await recruiter.get(
-        "/api/queue-stats?" + query.format(a=booth, venue=venue)
-    )
+    response = await recruiter.get("/api/queue-stats?" + query.format(a=booth, venue=venue))
     assert await problem_code(response, 422) == "request.invalid"
     body = await response.json(content_type=None)
     assert [(e["pointer"], e["code"]) for e in body["errors"]] == [(pointer, code)]
