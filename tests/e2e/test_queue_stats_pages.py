@@ -2,8 +2,9 @@
 
 Queue history is made through QueueService on the live server's database, on a fake
 clock set to 10:00 (北京时间) on the demo fair's first day: three candidates join the
-demo recruiter's booth; two are served, one leaves. The recruiter's statistics tab and the venue admin's page
-must show those figures, in Chinese and in English, at 390 px, by keyboard.
+demo recruiter's booth; two are served, one leaves. The recruiter's statistics tab and
+the venue admin's page must show those figures, in Chinese and in English, at 390 px,
+by keyboard.
 """
 
 from __future__ import annotations
