@@ -1138,3 +1138,29 @@ class QueueService:
 
         tx.after_commit(settled)
         return result.ticket
+
+    async def expire_within(
+        self, tx: OutboxTransaction, ticket_id: UUID, *, reason: str
+    ) -> dict[str, Any] | None:
+        """End a ticket still in line as ``expired`` with ``reason``, inside the caller's
+        transaction (a reservation's no-show); a ticket that already expired unanswered
+        only gets the reason. Returns the changed ticket, or None if it changed nothing
+        but the reason."""
+        ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
+        booth = await self._lock_booth(tx.conn, ticket["booth_id"])
+        ticket = await self._ticket(tx.conn, ticket_id)
+        if ticket["state"] == TicketState.EXPIRED:
+            await tx.conn.execute(
+                "UPDATE tickets SET reason = $2 WHERE id = $1 AND reason = ''", ticket_id, reason
+            )
+            return None
+        if TicketState(ticket["state"]) not in IN_LINE:
+            return None
+        row = await self._set_state(
+            tx.conn, ticket_id, TicketState.EXPIRED, reason=reason, ended_at=self._clock.now()
+        )
+        self._public(tx, booth, "queue.removed", {"token": row["token"]})
+        self._announce(tx, row)
+        await self._room_freed(tx, booth)
+        tx.after_commit(lambda: self._refresh_soon(booth["id"]))
+        return row
