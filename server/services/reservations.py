@@ -33,7 +33,7 @@ from uuid import UUID
 import asyncpg
 
 from server.domain.booths import Hours, fair_dates, parse_hhmm
-from server.domain.queue import TicketState
+from server.domain.queue import TicketKind, TicketState
 from server.domain.slots import (
     CANCELLABLE,
     BookingState,
@@ -435,15 +435,21 @@ class ReservationService:
         self, tx: OutboxTransaction, slot: dict[str, Any], booking: dict[str, Any]
     ) -> dict[str, Any]:
         """A confirmed booking becomes a priority ticket at the slot's start. A candidate
-        already in this booth's line keeps the ticket they hold (no second one)."""
-        ticket = await self._queue.admit_within(
-            tx,
-            slot["booth_id"],
-            booking["candidate_id"],
-            kind="reservation",
-            call_key=epoch_seconds(slot["starts_at"]),
-            booking_id=booking["id"],
-        )
+        already in this booth's line keeps the ticket they hold (no second one); a booth
+        closed since gives no ticket."""
+        try:
+            ticket = await self._queue.admit_within(
+                tx,
+                slot["booth_id"],
+                booking["candidate_id"],
+                kind=TicketKind.RESERVATION,
+                call_key=epoch_seconds(slot["starts_at"]),
+                booking_id=booking["id"],
+            )
+        except Problem as exc:
+            if exc.code != "booth.not_found":
+                raise
+            ticket = None  # the booth closed since: the booking is admitted with no ticket
         now = self._clock.now()
         row = await store.set_booking(
             tx.conn,

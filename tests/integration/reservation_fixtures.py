@@ -3,7 +3,6 @@ settings, and running the timers that are due."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -50,11 +49,7 @@ async def slotted_booth(
     assert app is not None
     async with app[POOL].acquire() as conn:
         booth_id = await a_booth(conn, [staff.account_id], slot_minutes=15)
-        await conn.execute(
-            "UPDATE booths SET hours = $2::jsonb WHERE id = $1",
-            booth_id,
-            json.dumps(hours or HOURS),
-        )
+        await conn.execute("UPDATE booths SET hours = $2 WHERE id = $1", booth_id, hours or HOURS)
     response = await staff.put(f"/api/booths/{booth_id}/slot-settings", {**SETTINGS, **settings})
     assert response.status == 200, await response.text()
     return booth_id

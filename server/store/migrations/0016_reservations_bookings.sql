@@ -67,3 +67,7 @@ CREATE UNIQUE INDEX bookings_one_per_slot_idx ON bookings (slot_id, candidate_id
 CREATE INDEX bookings_candidate_idx ON bookings (candidate_id, starts_at)
     WHERE state IN ('requested', 'confirmed', 'waitlisted', 'admitted');
 CREATE INDEX bookings_slot_idx ON bookings (slot_id, state, draw_rank);
+
+-- A reservation's ticket names its booking (migration 0015 left the key without a reference).
+ALTER TABLE tickets ADD CONSTRAINT tickets_booking_fk
+    FOREIGN KEY (booking_id) REFERENCES bookings (id) ON DELETE SET NULL;
