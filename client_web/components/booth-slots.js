@@ -9,27 +9,9 @@ import { api, errorMessage } from '../api.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
 import { formatDate, zoneLabel } from '../lib/time.js';
-import { formatInstant } from './when.js';
+import { clockTime, formatInstant } from './when.js';
 
 const CANCELLABLE = new Set(['requested', 'confirmed', 'waitlisted']);
-const clocks = new Map();
-
-/** "09:00" for an instant, in `zone`. */
-export function clockTime(iso, zone, lang) {
-  const key = `${zone}|${lang}`;
-  if (!clocks.has(key)) {
-    clocks.set(
-      key,
-      new Intl.DateTimeFormat(lang, {
-        timeZone: zone,
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-    );
-  }
-  return clocks.get(key).format(new Date(iso));
-}
 
 /** A booking's state in words, with its wait-list place when it has one. */
 export function bookingStateText(state, place) {

@@ -9,7 +9,27 @@ import { field, FormModel, formNode, input, missing, select } from './form.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
-const NUMBERS = ['capacity', 'buffer_minutes', 'opens_hours', 'closes_minutes', 'grace_minutes'];
+// The number fields (their bounds are the API's: server/domain/slots.py).
+const NUMBERS = [
+  { name: 'capacity', min: 1, max: 50, label: () => t('reservations.settings.capacity') },
+  { name: 'buffer_minutes', min: 0, max: 60, label: () => t('reservations.settings.buffer') },
+  { name: 'opens_hours', min: 1, max: 720, label: () => t('reservations.settings.opens') },
+  {
+    name: 'closes_minutes',
+    min: 0,
+    max: 1440,
+    label: () => t('reservations.settings.closes'),
+    hint: () => t('reservations.settings.closes_hint'),
+  },
+  {
+    name: 'grace_minutes',
+    min: 1,
+    max: 120,
+    label: () => t('reservations.settings.grace'),
+    hint: () => t('reservations.settings.grace_hint'),
+  },
+];
+const NAMES = NUMBERS.map(({ name }) => name);
 
 class SlotSettings extends HTMLElement {
   boothId = '';
@@ -25,7 +45,7 @@ class SlotSettings extends HTMLElement {
     api(`/api/booths/${encodeURIComponent(this.boothId)}/slot-settings`).then(
       (settings) => {
         const values = { enabled: settings.enabled ? 'on' : 'off', mode: settings.mode };
-        for (const name of NUMBERS) values[name] = String(settings[name]);
+        for (const name of NAMES) values[name] = String(settings[name]);
         this.#model = new FormModel('slot-settings', values);
         this.#paint();
       },
@@ -63,37 +83,18 @@ class SlotSettings extends HTMLElement {
             { value: 'lottery', label: t('reservations.mode.lottery') },
           ]),
         }),
-        field(model, {
-          name: 'capacity',
-          label: t('reservations.settings.capacity'),
-          control: number('capacity', 1, 50),
-        }),
-        field(model, {
-          name: 'buffer_minutes',
-          label: t('reservations.settings.buffer'),
-          control: number('buffer_minutes', 0, 60),
-        }),
-        field(model, {
-          name: 'opens_hours',
-          label: t('reservations.settings.opens'),
-          control: number('opens_hours', 1, 720),
-        }),
-        field(model, {
-          name: 'closes_minutes',
-          label: t('reservations.settings.closes'),
-          hint: t('reservations.settings.closes_hint'),
-          control: number('closes_minutes', 0, 1440),
-        }),
-        field(model, {
-          name: 'grace_minutes',
-          label: t('reservations.settings.grace'),
-          hint: t('reservations.settings.grace_hint'),
-          control: number('grace_minutes', 1, 120),
-        }),
+        ...NUMBERS.map(({ name, min, max, label, hint }) =>
+          field(model, {
+            name,
+            label: label(),
+            hint: hint ? hint() : null,
+            control: number(name, min, max),
+          }),
+        ),
       ],
       submit: async (values) => {
         const body = { enabled: values.enabled === 'on', mode: values.mode };
-        for (const name of NUMBERS) body[name] = Number(values[name]);
+        for (const name of NAMES) body[name] = Number(values[name]);
         this.#saved = false;
         await api(`/api/booths/${encodeURIComponent(this.boothId)}/slot-settings`, {
           method: 'PUT',
@@ -102,7 +103,7 @@ class SlotSettings extends HTMLElement {
         this.#saved = true;
         this.#paint({ focus: '#slot-settings-saved' });
       },
-      check: (values) => missing(values, NUMBERS),
+      check: (values) => missing(values, NAMES),
     });
     this.replaceChildren(
       h(

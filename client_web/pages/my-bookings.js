@@ -5,9 +5,9 @@
 
 import { api, errorMessage } from '../api.js';
 import { currentFair } from '../fair.js';
-import { bookingStateText, clockTime } from '../components/booth-slots.js';
+import { bookingStateText } from '../components/booth-slots.js';
 import { LivePage } from '../components/live-page.js';
-import { formatInstant } from '../components/when.js';
+import { clockTime, formatInstant } from '../components/when.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';

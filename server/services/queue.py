@@ -63,7 +63,7 @@ from server.realtime.presence import Presence
 from server.services.notifications import notify
 from server.store import queue_steps as steps
 from server.store import tickets as tickets_store
-from server.store.db import Connection
+from server.store.db import Connection, set_state
 from server.timers import Clock, Timer, cancel, schedule
 
 log = logging.getLogger(__name__)
@@ -214,18 +214,9 @@ class QueueService:
     async def _set_state(
         self, conn: Connection, ticket_id: UUID, state: TicketState, **fields: Any
     ) -> dict[str, Any]:
-        now = self._clock.now()
-        assignments = ["state = $2", "changed_at = $3"]
-        values: list[Any] = [ticket_id, state.value, now]
-        for name, value in fields.items():
-            values.append(value)
-            assignments.append(f"{name} = ${len(values)}")
-        row = await conn.fetchrow(
-            f"UPDATE tickets SET {', '.join(assignments)} WHERE id = $1 RETURNING {TICKET_COLUMNS}",
-            *values,
+        return await set_state(
+            conn, "tickets", ticket_id, state.value, self._clock.now(), TICKET_COLUMNS, **fields
         )
-        assert row is not None
-        return dict(row)
 
     def _announce(self, tx: OutboxTransaction, row: dict[str, Any], **extra: Any) -> None:
         view = ticket_view(row)

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from server.domain.slots import LIVE, SlotMode, SlotSettings
-from server.store.db import Connection
+from server.store.db import Connection, set_state
 
 SETTINGS_COLUMNS = (
     "enabled, mode, capacity, buffer_minutes, opens_hours, closes_minutes, grace_minutes"
@@ -226,17 +226,7 @@ async def get_booking(
 async def set_booking(
     conn: Connection, booking_id: UUID, state: str, now: datetime, **fields: Any
 ) -> dict[str, Any]:
-    assignments = ["state = $2", "changed_at = $3"]
-    values: list[Any] = [booking_id, state, now]
-    for name, value in fields.items():
-        values.append(value)
-        assignments.append(f"{name} = ${len(values)}")
-    row = await conn.fetchrow(
-        f"UPDATE bookings SET {', '.join(assignments)} WHERE id = $1 RETURNING {BOOKING_COLUMNS}",
-        *values,
-    )
-    assert row is not None
-    return dict(row)
+    return await set_state(conn, "bookings", booking_id, state, now, BOOKING_COLUMNS, **fields)
 
 
 async def bookings_of_slot(
