@@ -252,7 +252,7 @@ def register(api: Api) -> None:
 
 def register_timers(app: web.Application) -> None:
     """``reservation.draw``, ``reservation.start`` and ``reservation.no_show``: each fires
-    even after downtime (a late draw or start is still owed to the people who booked)."""
+    however late, after downtime (a draw or a start is still owed to those who booked)."""
     for kind, method in (
         (DRAW_KIND, "on_draw"),
         (START_KIND, "on_start"),
@@ -265,12 +265,7 @@ def register_timers(app: web.Application) -> None:
 
             return handler
 
-        app[TIMERS].register(
-            kind,
-            handler_for(method),
-            late_policy=LatePolicy.FIRE,
-            max_lateness=dt.timedelta(days=1),
-        )
+        app[TIMERS].register(kind, handler_for(method), late_policy=LatePolicy.FIRE)
 
 
 async def reservations_ctx(app: web.Application) -> AsyncIterator[None]:
