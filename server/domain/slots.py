@@ -36,6 +36,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from server.domain.booths import Hours, hours_on
+from server.domain.queue import TicketState
 
 
 class SlotMode(StrEnum):
@@ -196,6 +197,34 @@ def quota_refusal(held: Iterable[Held], wanted: Held, quotas: Quotas) -> str | N
     if sum(1 for h in held if h.day == wanted.day) >= quotas.per_day:
         return "booking.quota_day"
     return None
+
+
+def no_show_outcome(
+    state: TicketState,
+    *,
+    started: bool,
+    passes: int,
+    away_since: datetime | None,
+    away_before: datetime,
+) -> BookingState | None:
+    """What the end of a slot's grace makes of an admitted booking, from its ticket
+    (None: it stays admitted).
+
+    A **no-show** is a reservation ticket that never reached an interview and either
+    ended unanswered (two passes expired it) or is still in line after its holder missed
+    a call (a pass) or while they have been away (no ``me`` connection) since before
+    ``away_before`` (now minus the queue's reconnect grace). Someone in line, connected
+    and not called yet is not a no-show: the booth is late, not them. Someone who left
+    the line cancelled. A ticket staff removed stays as they left it."""
+    if started:
+        return None
+    if state is TicketState.LEFT:
+        return BookingState.CANCELLED
+    if state is TicketState.EXPIRED:
+        return BookingState.NO_SHOW
+    in_line = state in (TicketState.WAITING, TicketState.NOTIFIED)
+    away = away_since is not None and away_since < away_before
+    return BookingState.NO_SHOW if in_line and (passes >= 1 or away) else None
 
 
 # -- the lottery -------------------------------------------------------------------------

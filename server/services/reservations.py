@@ -47,6 +47,7 @@ from server.domain.slots import (
     draw,
     epoch_seconds,
     fair_day,
+    no_show_outcome,
     quota_refusal,
     seed_hash,
     slots_on,
@@ -218,7 +219,8 @@ class ReservationService:
                 "waitlist": row["waitlist"],
                 "opens_at": row["opens_at"],
                 "closes_at": row["closes_at"],
-                "seed_sha256": row["seed_sha256"],
+                # A lottery's commitment, then its seed once drawn (first come: no draw).
+                "seed_sha256": row["seed_sha256"] if row["mode"] == SlotMode.LOTTERY else None,
                 "seed": row["seed"] if row["drawn_at"] is not None else None,
                 "mine": None
                 if row["my_booking"] is None
@@ -243,7 +245,8 @@ class ReservationService:
         }
 
     async def my_bookings(self, candidate_id: UUID) -> list[dict[str, Any]]:
-        """The candidate's bookings from today (fair time) on, every state."""
+        """The candidate's bookings of slots on fair days from yesterday (UTC) on — so
+        today in any fair's zone — in every state."""
         async with self._pool.acquire() as conn:
             since = self._clock.now() - timedelta(days=1)
             rows = await store.candidate_bookings(conn, candidate_id, since.date())
@@ -555,13 +558,9 @@ class ReservationService:
     async def on_no_show(self, conn: Connection, timer: Timer) -> None:
         """Registered for ``reservation.no_show``: the slot's grace is over.
 
-        A booked candidate is a **no-show** when, by now, their reservation ticket never
-        reached an interview and either it already ended unanswered (two passes) or it is
-        still in line after they missed a call (a pass) or while they have been away
-        longer than the queue's reconnect grace. Their ticket expires with reason
-        ``no_show``. A candidate who is in line, connected and simply not called yet is
-        not a no-show (the booth is late, not them). One who left the line has cancelled.
-        Each place freed goes to the wait-list's head (admitted at once); then whoever
+        Each admitted booking's ticket decides (``server.domain.slots.no_show_outcome``):
+        a no-show's ticket expires with reason ``no_show``; one who left the line has
+        cancelled. Each place freed goes to the wait-list's head (admitted at once); then whoever
         is still on the wait-list or still requesting has missed the slot (``expired``).
         """
         slot = await store.lock_slot(conn, UUID(str(timer.payload["slot"])))
@@ -586,7 +585,13 @@ class ReservationService:
                     )
                 if ticket is None or ticket["booking_id"] != booking["id"]:
                     continue  # they kept a ticket they already held: it is not ours to end
-                outcome = _no_show_outcome(dict(ticket), away_before)
+                outcome = no_show_outcome(
+                    TicketState(ticket["state"]),
+                    started=ticket["started_at"] is not None,
+                    passes=ticket["passes"],
+                    away_since=ticket["away_since"],
+                    away_before=away_before,
+                )
                 if outcome is None:
                     continue
                 if outcome is BookingState.NO_SHOW:
@@ -605,19 +610,3 @@ class ReservationService:
             await store.mark_slot(tx.conn, slot["id"], "settled_at", now)
 
         await self._in_timer(conn, work)
-
-
-def _no_show_outcome(ticket: dict[str, Any], away_before: datetime) -> BookingState | None:
-    """What the end of the grace makes of an admitted booking, from its ticket."""
-    if ticket["started_at"] is not None:
-        return None  # they came
-    state = TicketState(ticket["state"])
-    if state is TicketState.LEFT:
-        return BookingState.CANCELLED
-    if state is TicketState.EXPIRED:
-        return BookingState.NO_SHOW  # two calls unanswered
-    if state in (TicketState.WAITING, TicketState.NOTIFIED):
-        away = ticket["away_since"]
-        if ticket["passes"] >= 1 or (away is not None and away < away_before):
-            return BookingState.NO_SHOW
-    return None

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from server.appkeys import POOL
 from server.domain.slots import draw, seed_hash
 from server.timers import FakeClock
-from tests.helpers import Person, quick_person
+from tests.helpers import quick_person
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
@@ -21,6 +21,7 @@ from tests.integration.reservation_fixtures import (
     slots,
     slotted_booth,
 )
+from tests.integration.test_queue import on_duty, open_line
 
 Client = TestClient[Any, Any]
 __all__ = ["clock"]  # Monday 6 July 2020, 08:00 Beijing time
@@ -227,18 +228,6 @@ async def tickets_of(client: Client, booth: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def available(client: Client, staff: Person, booth: Any) -> None:
-    """The staff member opens the line and is available (as if on the booth console)."""
-    from server.appkeys import QUEUE
-    from server.domain.queue import StaffStatus
-
-    app = client.app
-    assert app is not None
-    assert (await staff.put(f"/api/booths/{booth}/queue-status", {"status": "open"})).status == 204
-    async with app[QUEUE]._outbox.transaction() as tx:
-        await app[QUEUE]._set_staff(tx, booth, staff.account_id, StaffStatus.AVAILABLE)
-
-
 async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_ins(
     client: Client, clock: FakeClock
 ) -> None:
@@ -251,7 +240,7 @@ async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_i
     assert (await book(ann, booth, nine)).status == 201
     assert (await book(bob, booth, nine)).status == 201
     await run_timers_at(client, clock, cst(TUESDAY, 8, 50))
-    await available(client, staff, booth)
+    await open_line(staff, booth)
     assert (await walker.post(f"/api/booths/{booth}/tickets")).status == 201
 
     await run_timers_at(client, clock, cst(TUESDAY, 9))  # the slot starts
@@ -260,8 +249,9 @@ async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_i
     mine = await (await ann.get("/api/me/bookings")).json()
     assert mine["items"][0]["state"] == "admitted"
     assert mine["items"][0]["ticket_id"] in {str(t["id"]) for t in line}
-    called = await staff.post(f"/api/booths/{booth}/call-next")
-    assert called.status == 200, await called.text()
+    async with on_duty(client, staff, booth):
+        called = await staff.post(f"/api/booths/{booth}/call-next")
+        assert called.status == 200, await called.text()
     assert (await called.json())["candidate_id"] in (str(ann.account_id), str(bob.account_id))
 
 
@@ -277,14 +267,15 @@ async def test_a_no_show_releases_the_place_to_the_wait_list(
     for who in (ann, bob):
         ids[(await (await book(who, booth, nine)).json())["id"]] = who
     await run_timers_at(client, clock, cst(TUESDAY, 9))  # draw, then start
-    await available(client, staff, booth)
+    await open_line(staff, booth)
     (winner_ticket,) = await tickets_of(client, booth)
     winner = next(w for w in (ann, bob) if w.account_id == winner_ticket["candidate_id"])
     loser = bob if winner is ann else ann
-    # The winner is called and does not answer: a pass.
-    assert (await staff.post(f"/api/booths/{booth}/call-next")).status == 200
-    await run_timers_at(client, clock, cst(TUESDAY, 9, 1))  # the ring times out
-    await run_timers_at(client, clock, cst(TUESDAY, 9, 10))  # the grace is over
+    async with on_duty(client, staff, booth):
+        # The winner is called and does not answer: a pass.
+        assert (await staff.post(f"/api/booths/{booth}/call-next")).status == 200
+        await run_timers_at(client, clock, cst(TUESDAY, 9, 1))  # the ring times out
+        await run_timers_at(client, clock, cst(TUESDAY, 9, 10))  # the grace is over
     line = await tickets_of(client, booth)
     by_candidate = {t["candidate_id"]: t for t in line}
     gone = by_candidate[winner.account_id]

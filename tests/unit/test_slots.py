@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.domain.booths import Hours
+from server.domain.queue import TicketState
 from server.domain.slots import (
+    BookingState,
     Held,
     Quotas,
     Slot,
@@ -20,6 +22,7 @@ from server.domain.slots import (
     draw,
     draw_order,
     fair_day,
+    no_show_outcome,
     quota_refusal,
     seed_hash,
     slots_on,
@@ -157,3 +160,35 @@ def test_every_requester_is_equally_likely_to_win(requesters: int, places: int) 
     mean1, sd1 = seeds * q, math.sqrt(seeds * q * (1 - q))
     assert all(abs(count - mean1) <= 4.5 * sd1 for count in first_place.values()), first_place
     assert sum(wins.values()) == seeds * places
+
+
+NOW = datetime(2020, 7, 7, 1, 10, tzinfo=UTC)
+AWAY_BEFORE = NOW - timedelta(minutes=2)
+
+
+@pytest.mark.parametrize(
+    ("state", "started", "passes", "away_since", "outcome"),
+    [
+        (TicketState.DONE, True, 0, None, None),  # they came
+        (TicketState.IN_INTERVIEW, True, 1, None, None),
+        (TicketState.WAITING, False, 0, None, None),  # connected, not called yet
+        (TicketState.NOTIFIED, False, 0, NOW - timedelta(minutes=1), None),  # briefly away
+        (TicketState.WAITING, False, 1, None, BookingState.NO_SHOW),  # missed a call
+        (TicketState.WAITING, False, 0, NOW - timedelta(minutes=5), BookingState.NO_SHOW),
+        (TicketState.EXPIRED, False, 2, None, BookingState.NO_SHOW),  # two calls unanswered
+        (TicketState.LEFT, False, 0, None, BookingState.CANCELLED),
+        (TicketState.REMOVED, False, 0, None, None),  # staff's decision stands
+        (TicketState.CALLED, False, 0, None, None),  # ringing right now
+    ],
+)
+def test_a_no_show_is_someone_who_missed_their_call_or_stayed_away(
+    state: TicketState,
+    started: bool,
+    passes: int,
+    away_since: datetime | None,
+    outcome: BookingState | None,
+) -> None:
+    found = no_show_outcome(
+        state, started=started, passes=passes, away_since=away_since, away_before=AWAY_BEFORE
+    )
+    assert found is outcome
