@@ -130,7 +130,7 @@ class ManageVenuePage extends LivePage {
       this.#lines.saved = false;
     }
     const model = this.#lines;
-    const option = (value) =>
+    const option = (value, label) =>
       h(
         'label',
         { class: 'check' },
@@ -146,7 +146,7 @@ class ManageVenuePage extends LivePage {
           },
         }),
         ' ',
-        t(`structure.manage_venue.lines_${value}`),
+        label,
       );
     return h(
       'section',
@@ -160,8 +160,8 @@ class ManageVenuePage extends LivePage {
             'fieldset',
             { class: 'fieldset' },
             h('legend', {}, t('structure.manage_venue.lines_legend')),
-            option('full'),
-            option('length_only'),
+            option('full', t('structure.manage_venue.lines_full')),
+            option('length_only', t('structure.manage_venue.lines_length_only')),
           ),
           h(
             'p',
