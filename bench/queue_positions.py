@@ -4,9 +4,10 @@ The issue's target: p99 position update to 1,000 waiting candidates of one booth
 ≤ 250 ms while the line changes 10 times a second.
 
 * The server is livefair's application (``create_app``) on a real loopback port, with a
-  booth whose line holds 1,000 waiting tickets (a line may hold up to 2,000); 1,000
-  lean WebSocket clients (the separate, forked load generator of :mod:`bench.loadgen`)
-  subscribe to its public ``booth:<id>`` topic, as each candidate's browser does to count its place.
+  booth whose line holds 1,000 waiting tickets (a line may hold up to 2,000); 1,000 lean
+  WebSocket clients (the separate, forked load generator of :mod:`bench.loadgen`)
+  subscribe to its public ``booth:<id>`` topic, as each candidate's browser does to
+  count its place.
 * The line changes 10 times a second through the queue service: alternately the first
   candidate leaves and a new one joins (``leave`` / ``join``: real transactions, their
   events through the outbox), so the line stays at 1,000. Each change starts on time
