@@ -889,40 +889,48 @@ class QueueService:
     async def candidate_gone(self, candidate_id: UUID) -> None:
         """The candidate's last "me" connection here closed: they keep every place, staff
         see "reconnecting", and an interview in progress is interrupted if they stay
-        away past the grace period (a durable ``queue.grace`` timer)."""
-        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
-            now = self._clock.now()
-            rows = await tx.conn.fetch(
-                """
-                WITH away AS (
-                  INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
-                  ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
-                SELECT t.id, t.booth_id, t.state, away.since FROM away
-                  JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
-                """,
-                candidate_id,
-                now,
-                [s.value for s in ACTIVE],
-            )
-            for row in rows:
-                tx.emit(
-                    f"booth:{row['booth_id']}:staff",
-                    "roster.flags",
-                    {
-                        "ticket_id": str(row["id"]),
-                        "reconnecting": True,
-                        "away_since": row["since"].isoformat(),
-                    },
+        away past the grace period (a durable ``queue.grace`` timer). Not while they are
+        still connected through another node (a second tab, another device)."""
+        async with self._in_turn(candidate_id):
+            member = str(candidate_id)
+            try:
+                if await self._presence.present_elsewhere(f"user:{member}", member):
+                    return
+            except Exception:  # the shared store is down: marking away is the safe side
+                log.exception("presence of %s on other nodes unknown", member)
+            async with self._outbox.transaction() as tx:
+                now = self._clock.now()
+                rows = await tx.conn.fetch(
+                    """
+                    WITH away AS (
+                      INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
+                      ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
+                    SELECT t.id, t.booth_id, t.state, away.since FROM away
+                      JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
+                    """,
+                    candidate_id,
+                    now,
+                    [s.value for s in ACTIVE],
                 )
-                if row["state"] == TicketState.IN_INTERVIEW:
-                    due = row["since"] + timedelta(seconds=self.settings.grace_s)
-                    await schedule(
-                        tx.conn,
-                        GRACE_KIND,
-                        f"{GRACE_KIND}:{row['id']}",
-                        due,
-                        {"ticket": str(row["id"])},
+                for row in rows:
+                    tx.emit(
+                        f"booth:{row['booth_id']}:staff",
+                        "roster.flags",
+                        {
+                            "ticket_id": str(row["id"]),
+                            "reconnecting": True,
+                            "away_since": row["since"].isoformat(),
+                        },
                     )
+                    if row["state"] == TicketState.IN_INTERVIEW:
+                        due = row["since"] + timedelta(seconds=self.settings.grace_s)
+                        await schedule(
+                            tx.conn,
+                            GRACE_KIND,
+                            f"{GRACE_KIND}:{row['id']}",
+                            due,
+                            {"ticket": str(row["id"])},
+                        )
 
     async def candidate_back(self, candidate_id: UUID) -> None:
         """The candidate subscribed to "me" again (a new tab, a resumed connection).
@@ -930,8 +938,15 @@ class QueueService:
         Every ``me`` subscription comes here, so the usual case — nobody was away — is
         one autocommit statement; only a return from an absence writes events (then,
         were the node to die in between, the grace timer finds no absence and does
-        nothing, and the staff's next snapshot shows the truth)."""
+        nothing, and the staff's next snapshot shows the truth). The connection is
+        written to the shared presence first, so that another node losing one of the
+        candidate's connections a moment later knows they are still here."""
         async with self._in_turn(candidate_id):
+            member = str(candidate_id)
+            try:
+                await self._presence.publish(f"user:{member}")
+            except Exception:
+                log.exception("presence of %s not shared", member)
             async with self._pool.acquire() as conn:
                 rows = await conn.fetch(
                     """
