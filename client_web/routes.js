@@ -78,7 +78,7 @@ export const routes = [
     name: 'booth',
     path: '/booths/:id',
     tag: 'lf-booth-page',
-    features: ['structure', 'queue'],
+    features: ['structure', 'queue', 'reservations'],
     load: () => import('./pages/booth.js'),
   },
   // booth queues: the candidate's lines and the staff's booth console
@@ -86,7 +86,7 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'stats'],
+    features: ['structure', 'queue', 'reservations', 'stats'],
     load: () => import('./pages/booth-console.js'),
   },
   {
@@ -102,6 +102,14 @@ export const routes = [
     tag: 'lf-my-lines-page',
     features: ['structure', 'queue'],
     load: () => import('./pages/my-lines.js'),
+  },
+  // reservations: the candidate's booked slots (docs/reservations.md)
+  {
+    name: 'my-bookings',
+    path: '/me/bookings',
+    tag: 'lf-my-bookings-page',
+    features: ['structure', 'reservations'],
+    load: () => import('./pages/my-bookings.js'),
   },
   // interviews: the room a call becomes (the id is the ticket's)
   {

@@ -29,6 +29,7 @@ from server.api import (
     programme,
     queue,
     queue_stats,
+    reservations,
     resumes,
     search,
     sessions_live,
@@ -119,6 +120,7 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     queue_stats.register(api)
+    reservations.register(api)
     programme.register(api)
     sessions_live.register(api)
     profiles.register(api)
@@ -147,6 +149,7 @@ def create_app(
     app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
     queue.register_timers(app[TIMERS], lambda: app[QUEUE])
     programme.register_timers(app)
+    reservations.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
@@ -159,6 +162,7 @@ def create_app(
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
     app.cleanup_ctx.append(programme.programme_ctx)
+    app.cleanup_ctx.append(reservations.reservations_ctx)
     app.cleanup_ctx.append(sessions_live.sessions_live_ctx)
     interviews.setup(app)  # after _realtime: it wires the gateway's signal op
     if run_timers:

@@ -16,6 +16,7 @@ import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
+import '../components/slot-settings.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 
@@ -122,6 +123,15 @@ class BoothConsolePage extends LivePage {
     return (model.roster ?? []).find(
       (x) => x.called_by === mine && (x.state === 'called' || x.state === 'in_interview'),
     );
+  }
+
+  /** The booth's reservation settings: one element kept across repaints (its form). */
+  #slotSettings(model) {
+    if (!model.slotSettings) {
+      model.slotSettings = document.createElement('lf-slot-settings');
+      model.slotSettings.boothId = model.booth.id;
+    }
+    return model.slotSettings;
   }
 
   body(model) {
@@ -373,6 +383,7 @@ class BoothConsolePage extends LivePage {
           ),
         ),
       ),
+      this.#slotSettings(model),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];
   }
