@@ -1,7 +1,9 @@
 // The booth console (/booths/<id>/console), for the booth's staff: follow
 // booth:<id>:staff (the roster as ids, states, passes, how long each has waited and the
-// flags "reconnecting" and "in a call elsewhere", and every staff member's status), set oneself available or paused, call the next candidate, and complete the
-// current interview. Becoming available needs this page's subscription first (the
+// flags "reconnecting" and "in a call elsewhere", and every staff member's status), set
+// oneself available or paused, open, pause or close the booth's line, call the next
+// candidate (or one waiting, again), remove someone from the line with a reason, and
+// complete the current interview. Becoming available needs this page's subscription first (the
 // server checks presence on the topic), so those buttons wait for the snapshot.
 // Join times show in the fair's zone (北京时间). API errors show by their code.
 
@@ -17,6 +19,7 @@ import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
 import '../components/slot-settings.js';
+import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 
@@ -50,6 +53,7 @@ class BoothConsolePage extends LivePage {
       error: null,
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
+      removal: null, // { id, reason } while a removal's reason is being written
     };
     if (staff) {
       // Waits are shown in whole minutes: redraw once a minute so they keep counting.
@@ -122,6 +126,88 @@ class BoothConsolePage extends LivePage {
     const mine = model.account?.id;
     return (model.roster ?? []).find(
       (x) => x.called_by === mine && (x.state === 'called' || x.state === 'in_interview'),
+    );
+  }
+
+  /** The line's status and its buttons: one element kept across repaints. */
+  #lineStatus(model) {
+    if (!model.lineStatus) {
+      model.lineStatus = document.createElement('lf-booth-line-status');
+      model.lineStatus.boothId = model.booth.id;
+    }
+    return model.lineStatus;
+  }
+
+  /** "Remove from the line" for a ticket of the roster: a button, then a reason. */
+  #removal(model, x, current) {
+    const removal = model.removal;
+    if (removal?.id !== x.ticket_id) {
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: `console-remove-${x.ticket_id}`,
+          disabled: model.busy || current?.ticket_id === x.ticket_id,
+          onclick: () => {
+            model.removal = { id: x.ticket_id, reason: '' };
+            this.repaint({ focus: '#console-remove-reason' });
+          },
+        },
+        t('queue.console.remove'),
+      );
+    }
+    const submit = async (event) => {
+      event.preventDefault();
+      const reason = removal.reason.trim();
+      if (!reason) {
+        this.repaint({ focus: '#console-remove-reason' });
+        return;
+      }
+      await this.#act(
+        `/api/tickets/${encodeURIComponent(x.ticket_id)}/remove`,
+        { method: 'POST', body: { reason } },
+        '#console-roster-title',
+      );
+      if (!this.model.error) model.removal = null;
+      this.repaint({ focus: this.model.error ? '#console-error' : '#console-roster-title' });
+    };
+    const input = h('input', {
+      type: 'text',
+      id: 'console-remove-reason',
+      required: true,
+      maxlength: 200,
+      value: removal.reason,
+      oninput: (event) => {
+        removal.reason = event.target.value;
+      },
+    });
+    return h(
+      'form',
+      { class: 'form inline-form', onsubmit: submit, novalidate: true },
+      h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
+      input,
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'submit', class: 'button', id: 'console-remove-confirm', disabled: model.busy },
+          t('queue.console.remove_confirm'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            onclick: () => {
+              model.removal = null;
+              this.repaint({ focus: `#console-remove-${x.ticket_id}` });
+            },
+          },
+          t('queue.console.remove_cancel'),
+        ),
+      ),
     );
   }
 
@@ -379,10 +465,12 @@ class BoothConsolePage extends LivePage {
                   ),
                 ),
               ),
+              ready ? this.#removal(model, x, current) : null,
             ),
           ),
         ),
       ),
+      this.#lineStatus(model),
       this.#slotSettings(model),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];

@@ -1,21 +1,22 @@
 """Reservations in the browser (issue 8): a booth's staff turn reservations on in the
 booth console; a candidate books a slot on the booth's page and finds it under My
-bookings; another candidate walks into the line; the slot's time arrives (the test
-brings the server's own ``reservation.start`` timer to now: the server runs a real
-clock); the recruiter calls next and the booked candidate is called ahead of the
-walk-in, who joined first.
+bookings; the server's clock moves on (a fake clock: ``LiveServer.advance_clock``) to
+just before the slot, when another candidate walks into the line; then to the slot's
+start, when the server's own ``reservation.start`` timer makes the booking a ticket; the
+recruiter calls next and the booked candidate is called ahead of the walk-in, who
+joined first.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from server.domain.principal import Role
-from server.store import db
-from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui, in_thread
+from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui
 from tests.e2e.test_identity_pages import text
+from tests.e2e.test_queue_console import open_line
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
 
 
@@ -32,23 +33,6 @@ def bookable_slot(server: LiveServer, booth_id: str) -> dict[str, Any]:
             if slot["window"] == "open" and slot["free"] > 0:
                 return {**slot, "date": day, "default_date": listed["date"]}
     raise AssertionError(f"no bookable slot at booth {booth_id}: {listed}")
-
-
-def start_slot_now(server: LiveServer, slot_id: str) -> None:
-    """Make the slot's ``reservation.start`` timer due now; the server's runner fires it
-    (what the fake clock does in tests/integration/test_reservations.py)."""
-
-    async def run() -> None:
-        conn = await db.connect(server.database_url)
-        try:
-            moved = await conn.execute(
-                "UPDATE timers SET due_at = now() WHERE key = $1", f"reservation.start:{slot_id}"
-            )
-            assert moved == "UPDATE 1", moved
-        finally:
-            await conn.close()
-
-    in_thread(lambda: asyncio.run(run()))
 
 
 def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
@@ -97,13 +81,18 @@ def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
     booker.settle()
     booker.page.locator(".booking-state").filter(has_text=booked).wait_for()
 
-    # Another candidate walks into the line before the slot starts.
+    # Time passes (the server's fake clock) until just before the slot: another
+    # candidate walks into the line, which the staff open if the day's close shut it.
+    starts_at = datetime.fromisoformat(slot["starts_at"])
+    recruiter.server.advance_clock(starts_at - timedelta(minutes=2))
+    open_line(recruiter, booth["id"])
     walker = another_ui("walker")
     walker.sign_in(Role.CANDIDATE)
     join_by_keyboard(walker, booth["id"])
 
-    # The slot's time arrives: the booking becomes a ticket ahead of the walk-in.
-    start_slot_now(recruiter.server, slot["id"])
+    # The slot's time arrives: the server's own timer makes the booking a ticket, ahead
+    # of the walk-in.
+    recruiter.server.advance_clock(starts_at + timedelta(seconds=1))
     booker.goto("/me/lines")
     booker.page.locator(".ticket-position").filter(
         has_text=q("zh-CN", "queue.position.first")
