@@ -352,12 +352,12 @@ async def load_jobs(conn: Connection, *, fair_id: UUID, now: datetime) -> JobsSu
         )
     ]
     await search_store.index_unindexed_employers(conn)
-    names = {e["id"]: e["name"] for e in employers}
+    names = {e["id"]: (e["name"], e["type"]) for e in employers}
     jobs = plan(employers)
     records = []
     for job in jobs:
         job_id = uuid7()
-        document = search_store.job_document(job, names[job["employer_id"]])
+        document = search_store.job_document(job, *names[job["employer_id"]])
         records.append((job_id, fair_id, now, *(job[name] for name in _COLUMNS), document))
     await conn.executemany(
         f"""INSERT INTO jobs (id, fair_id, created_at, updated_at, {", ".join(_COLUMNS)}, search)

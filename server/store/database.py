@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 
 from server.config import Settings
-from server.store import db
+from server.store import db, search
 from server.store.embedded import EmbeddedPostgres
 from server.store.migrate import migrate
+
+log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "livefair"
 
@@ -36,6 +39,8 @@ async def database_dsn(settings: Settings) -> AsyncIterator[str]:
         conn = await db.connect(dsn)
         try:
             await migrate(conn)
+            if await search.ensure_format(conn):
+                log.info("search documents rebuilt (format %d)", search.SEARCH_FORMAT)
         finally:
             await conn.close()
         yield dsn

@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from server.domain import search
+from server.domain.employer_types import EMPLOYER_TYPE_NAMES
 from server.domain.industries import INDUSTRIES
 from server.domain.jobs import (
     CATEGORY_NAMES,
@@ -41,6 +42,11 @@ KEY_GROUP_NAMES = {
     KeyGroup.STRUGGLING_ENTERPRISE_STAFF: "困难企业职工",
 }
 
+# The version of the documents built here: raise it whenever what goes into a document
+# changes, and every node's start rebuilds stored documents older than it
+# (:func:`ensure_format`). 2: documents name the employer's type (民营企业 …).
+SEARCH_FORMAT = 2
+
 # A job anyone may see: open, at a verified employer (jobs.py filters with it too).
 PUBLIC_JOB = "j.status = 'open' AND e.verified_at IS NOT NULL"
 
@@ -52,9 +58,10 @@ def _region_name(code: str | None) -> str:
 # -- documents (which words of a row are searchable, and how much each counts) ----------
 
 
-def job_document(job: dict[str, Any], employer_name: str) -> str:
+def job_document(job: dict[str, Any], employer_name: str, employer_type: str) -> str:
     salary = Salary(job["salary_negotiable"], job["salary_min"], job["salary_max"])
     facets = [
+        EMPLOYER_TYPE_NAMES[employer_type][0],
         CATEGORY_NAMES[Category(job["category"])][0],
         INDUSTRIES[job["industry"]][0],
         EDUCATION_NAMES[Education(job["education"])][0],
@@ -91,7 +98,16 @@ def employer_document(employer: dict[str, Any]) -> str:
     return search.tsvector_literal(
         [
             (employer["name"], "A"),
-            (f"{INDUSTRIES[employer['industry']][0]} {_region_name(employer['region_code'])}", "C"),
+            (
+                " ".join(
+                    (
+                        EMPLOYER_TYPE_NAMES[employer["type"]][0],
+                        INDUSTRIES[employer["industry"]][0],
+                        _region_name(employer["region_code"]),
+                    )
+                ),
+                "C",
+            ),
             (employer["description"], "D"),
         ]
     )
@@ -102,15 +118,15 @@ def employer_document(employer: dict[str, Any]) -> str:
 
 async def index_job(conn: Connection, job_id: UUID) -> None:
     row = await conn.fetchrow(
-        "SELECT j.*, e.name AS employer_name FROM jobs j JOIN employers e ON e.id = j.employer_id"
-        " WHERE j.id = $1",
+        "SELECT j.*, e.name AS employer_name, e.type AS employer_type FROM jobs j"
+        " JOIN employers e ON e.id = j.employer_id WHERE j.id = $1",
         job_id,
     )
     assert row is not None
     await conn.execute(
         "UPDATE jobs SET search = $2::text::tsvector WHERE id = $1",
         job_id,
-        job_document(dict(row), row["employer_name"]),
+        job_document(dict(row), row["employer_name"], row["employer_type"]),
     )
 
 
@@ -127,7 +143,7 @@ async def index_policy(conn: Connection, policy_id: UUID) -> None:
 async def index_employer(conn: Connection, employer_id: UUID) -> None:
     """The employer's document and those of its jobs (they carry its name)."""
     row = await conn.fetchrow(
-        "SELECT id, name, industry, region_code, description FROM employers WHERE id = $1",
+        "SELECT id, name, type, industry, region_code, description FROM employers WHERE id = $1",
         employer_id,
     )
     assert row is not None
@@ -140,7 +156,7 @@ async def index_employer(conn: Connection, employer_id: UUID) -> None:
     if jobs:
         await conn.executemany(
             "UPDATE jobs SET search = $2::text::tsvector WHERE id = $1",
-            [(job["id"], job_document(dict(job), row["name"])) for job in jobs],
+            [(job["id"], job_document(dict(job), row["name"], row["type"])) for job in jobs],
         )
 
 
@@ -150,6 +166,22 @@ async def index_unindexed_employers(conn: Connection) -> int:
     for record in ids:
         await index_employer(conn, record["id"])
     return len(ids)
+
+
+async def ensure_format(conn: Connection) -> bool:
+    """Rebuild every stored document if they are older than :data:`SEARCH_FORMAT`, in one
+    transaction (another node starting at once waits on the row, then finds it done).
+    True if this call rebuilt them."""
+    async with conn.transaction():
+        stored = await conn.fetchval("SELECT version FROM search_format FOR UPDATE")
+        if stored is not None and stored >= SEARCH_FORMAT:
+            return False
+        for employer in await conn.fetch("SELECT id FROM employers"):
+            await index_employer(conn, employer["id"])  # and its jobs
+        for policy in await conn.fetch("SELECT id FROM policies"):
+            await index_policy(conn, policy["id"])
+        await conn.execute("UPDATE search_format SET version = $1", SEARCH_FORMAT)
+        return True
 
 
 # -- the query --------------------------------------------------------------------------

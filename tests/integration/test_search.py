@@ -54,14 +54,20 @@ async def search_conn(
 
 
 async def employer(
-    conn: db.Connection, n: int, name: str, *, region: str = "110000", industry: str = "I"
+    conn: db.Connection,
+    n: int,
+    name: str,
+    *,
+    region: str = "110000",
+    industry: str = "I",
+    kind: str = "private",
 ) -> UUID:
     employer_id = await employers_store.insert_employer(
         conn,
         {
             "name": name,
             "credit_code": credit_code(n, region[:2] + "0108"),
-            "type": "private",
+            "type": kind,
             "industry": industry,
             "region_code": region,
             "size": "20_99",
@@ -124,7 +130,7 @@ async def test_two_chinese_characters_find_the_longer_words_that_contain_them(
     conn = search_conn
     fair, _ = await a_fair_and_venue(conn)
     private = await employer(conn, 1, "杭州民营企业服务有限公司")
-    other = await employer(conn, 2, "国有示例集团")
+    other = await employer(conn, 2, "国有示例集团", kind="state")
     await job(conn, fair, private, "招聘会计岗位")
     await job(conn, fair, other, "出纳", description="协助会计做账")
     await job(conn, fair, other, "软件工程师", category="technology")
@@ -213,7 +219,7 @@ async def test_hidden_rows_are_not_found_and_withdrawing_verification_hides_at_o
 async def test_renaming_an_employer_reindexes_its_jobs(search_conn: db.Connection) -> None:
     conn = search_conn
     fair, _ = await a_fair_and_venue(conn)
-    company = await employer(conn, 1, "示例集团")
+    company = await employer(conn, 1, "示例集团", kind="state")
     await job(conn, fair, company, "仓库管理员")
     assert await titles(conn, "民营") == []
     await employers_store.update_employer(conn, company, {"description": "一家民营企业"}, now=NOW)
@@ -221,6 +227,30 @@ async def test_renaming_an_employer_reindexes_its_jobs(search_conn: db.Connectio
     await employers_store.update_employer(conn, company, {"name": "示例民营集团"}, now=NOW)
     await employers_store.set_verified(conn, company, by=None, at=NOW)
     assert await titles(conn, "民营") == ["仓库管理员"]
+
+
+async def test_the_employer_type_is_searchable_and_old_documents_are_rebuilt(
+    search_conn: db.Connection,
+) -> None:
+    """"民营" (the campaign's word) finds private enterprises and their jobs, whatever
+    their names; a database whose documents predate that is rebuilt at start."""
+    conn = search_conn
+    fair, _ = await a_fair_and_venue(conn)
+    private = await employer(conn, 1, "云帆科技", kind="private")
+    state = await employer(conn, 2, "示例集团", kind="state")
+    await job(conn, fair, private, "前端工程师")
+    await job(conn, fair, state, "仓库管理员")
+    assert await titles(conn, "民营") == ["前端工程师"]
+    assert await titles(conn, "国有企业") == ["仓库管理员"]
+    # Documents from before the employer type was in them: rebuilt once, at start.
+    await conn.execute("UPDATE jobs SET search = ''::tsvector")
+    await conn.execute("UPDATE employers SET search = ''::tsvector")
+    await conn.execute("UPDATE search_format SET version = 1")
+    assert await titles(conn, "民营") == []
+    assert await search_store.ensure_format(conn) is True
+    assert await titles(conn, "民营") == ["前端工程师"]
+    assert await titles(conn, "前端") == ["前端工程师"]
+    assert await search_store.ensure_format(conn) is False  # done: nothing more
 
 
 async def test_pages_follow_the_relevance_order_without_gaps(search_conn: db.Connection) -> None:
