@@ -20,6 +20,7 @@ from server.api import (
     employers,
     fairs,
     grants,
+    handoffs,
     health,
     interviews,
     jobs,
@@ -117,6 +118,7 @@ def create_app(
     booths.register(api)
     notifications.register(api)
     queue.register(api)
+    handoffs.register(api)
     programme.register(api)
     sessions_live.register(api)
     profiles.register(api)
@@ -144,6 +146,7 @@ def create_app(
     app[TIMERS].register(RING_KIND, ring_timeout, late_policy=LatePolicy.FIRE)
     app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
     queue.register_timers(app[TIMERS], lambda: app[QUEUE])
+    handoffs.register_timers(app)
     programme.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
@@ -156,6 +159,7 @@ def create_app(
     broadcast.setup(app)  # after _database: it closes before the pool does
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
+    app.cleanup_ctx.append(handoffs.handoffs_ctx)
     app.cleanup_ctx.append(programme.programme_ctx)
     app.cleanup_ctx.append(sessions_live.sessions_live_ctx)
     interviews.setup(app)  # after _realtime: it wires the gateway's signal op
