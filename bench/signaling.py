@@ -302,8 +302,9 @@ async def interviews(conn: Any, n: int) -> list[tuple[str, str, str, str, str]]:
             )
             await conn.execute(
                 "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,"
-                " joined_at, changed_at, called_by, called_at, started_at)"
-                " VALUES ($1, $2, $3, $4, $5, 'in_interview', $6, $6, $7, $6, $6)",
+                " joined_at, changed_at, called_by, called_at, started_at, call_key)"
+                " VALUES ($1, $2, $3, $4, $5, 'in_interview', $6, $6, $7, $6, $6,"
+                " extract(epoch FROM $6::timestamptz))",
                 ticket,
                 fair,
                 booth,

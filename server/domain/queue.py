@@ -9,8 +9,12 @@ A candidate's **ticket** moves through :class:`TicketState`::
        ▼          ▼          ▼             ▼
      left / removed / expired        interrupted ─▶ called (same booth, same day) | expired
 
-**Call order** is FIFO by join time (ties by id). Tickets whose candidate is in a call
-elsewhere keep their place but are skipped until free. The public topic carries only
+**Call order** is by priority class, then the ticket's key within its class, then id:
+due reservations (keyed by the slot's start), then handoffs (keyed by the time of the
+handoff), then walk-ins (keyed by their join time or the lane interleaving's key). A
+key is fixed when the ticket enters the line, so one joining or leaving never reorders
+the others. Tickets whose candidate is in a call elsewhere keep their place but are
+skipped until free. The public topic carries only
 opaque tokens; each candidate computes their own position from their token.
 
 **Wait estimates** are a [p10, p90] range in seconds per position, from the number of
@@ -61,6 +65,21 @@ FINAL: Final = frozenset(
 MAX_PASSES: Final = 2
 
 
+class TicketKind(StrEnum):
+    WALK_IN = "walk_in"
+    RESERVATION = "reservation"
+    HANDOFF = "handoff"
+
+
+class Lane(StrEnum):
+    GENERAL = "general"
+    KEY_GROUP = "key_group"
+
+
+# The call order's classes (the ``tickets.priority`` column computes the same).
+PRIORITY: Final = {TicketKind.RESERVATION: 0, TicketKind.HANDOFF: 1, TicketKind.WALK_IN: 2}
+
+
 class StaffStatus(StrEnum):
     OFFLINE = "offline"
     AVAILABLE = "available"
@@ -85,11 +104,20 @@ class Ticket:
     busy_elsewhere: bool = False
     # When the candidate's last "me" connection closed (None: connected).
     away_since: datetime | None = None
+    kind: TicketKind = TicketKind.WALK_IN
+    lane: Lane = Lane.GENERAL
+    # The place within the priority class (None: the join time, as a walk-in's).
+    call_key: float | None = None
+
+    @property
+    def order_key(self) -> tuple[int, float, str]:
+        key = self.joined_at.timestamp() if self.call_key is None else self.call_key
+        return (PRIORITY[self.kind], key, self.id)
 
 
 def call_order(tickets: Sequence[Ticket]) -> list[Ticket]:
-    """The booth's line: tickets in line, first come first served (ties by id)."""
-    return sorted((t for t in tickets if t.state in IN_LINE), key=lambda t: (t.joined_at, t.id))
+    """The booth's line: tickets in line by priority class, key within the class, id."""
+    return sorted((t for t in tickets if t.state in IN_LINE), key=lambda t: t.order_key)
 
 
 def callable_order(tickets: Sequence[Ticket]) -> list[Ticket]:

@@ -41,10 +41,13 @@ from server.domain.queue import (
     ACTIVE,
     IN_LINE,
     MAX_PASSES,
+    PRIORITY,
+    Lane,
     QueueStatus,
     ServiceModel,
     StaffStatus,
     Ticket,
+    TicketKind,
     TicketState,
     after_pass,
     call_order,
@@ -122,7 +125,7 @@ def roster_view(row: dict[str, Any]) -> dict[str, Any]:
 
 TICKET_COLUMNS = (
     "id, fair_id, booth_id, candidate_id, token, state, passes, joined_at, changed_at,"
-    " called_by, called_at, started_at, ended_at, reason"
+    " called_by, called_at, started_at, ended_at, reason, kind, lane, call_key, priority"
 )
 T_TICKET_COLUMNS = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 
@@ -283,12 +286,13 @@ class QueueService:
               (SELECT coalesce(json_agg(json_build_object(
                           'id', t.id, 'token', t.token, 'candidate_id', t.candidate_id,
                           'state', t.state, 'joined_at', t.joined_at, 'passes', t.passes,
+                          'kind', t.kind, 'lane', t.lane, 'call_key', t.call_key,
                           'busy', EXISTS (SELECT 1 FROM tickets o
                                            WHERE o.candidate_id = t.candidate_id
                                              AND o.state IN ('called', 'in_interview')),
                           'away', (SELECT a.since FROM queue_absences a
                                     WHERE a.candidate_id = t.candidate_id))
-                        ORDER BY t.joined_at, t.id), '[]'::json)
+                        ORDER BY t.priority, t.call_key, t.id), '[]'::json)
                  FROM tickets t
                 WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')) AS line
             """,
@@ -305,6 +309,9 @@ class QueueService:
                 passes=r["passes"],
                 busy_elsewhere=r["busy"],
                 away_since=None if r["away"] is None else datetime.fromisoformat(r["away"]),
+                kind=TicketKind(r["kind"]),
+                lane=Lane(r["lane"]),
+                call_key=r["call_key"],
             )
             for r in row["line"]
         ]
@@ -664,7 +671,8 @@ class QueueService:
             await self._set_staff(tx, booth["id"], staff, StaffStatus.AVAILABLE)
         if state is TicketState.WAITING:
             line = await self._line(tx.conn, booth["id"])
-            ahead = [t for t in line if (t.joined_at, t.id) < (row["joined_at"], str(row["id"]))]
+            place = (PRIORITY[TicketKind(row["kind"])], row["call_key"], str(row["id"]))
+            ahead = [t for t in line if t.order_key < place]
             after = ahead[-1].token if ahead else None
             self._public(tx, booth, "queue.moved", {"token": row["token"], "after": after})
         await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
@@ -1094,7 +1102,7 @@ class QueueService:
                    a.since IS NOT NULL AS reconnecting, a.since AS away_since
               FROM tickets t LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id
              WHERE t.booth_id = $1 AND t.state = ANY($2::text[])
-             ORDER BY t.joined_at, t.id
+             ORDER BY t.priority, t.call_key, t.id
             """,
             booth_id,
             [s.value for s in ACTIVE],
@@ -1118,6 +1126,46 @@ class QueueService:
 
     def now(self) -> datetime:
         return self._clock.now()
+
+    async def admit_within(
+        self,
+        tx: OutboxTransaction,
+        booth_id: UUID,
+        candidate_id: UUID,
+        *,
+        kind: TicketKind,
+        call_key: float,
+        joined_at: datetime | None = None,
+        lane: Lane = Lane.GENERAL,
+        handed_from: UUID | None = None,
+        booking_id: UUID | None = None,
+    ) -> dict[str, Any] | None:
+        """Put a due reservation or a handoff in the booth's line inside the caller's
+        transaction, at the place its kind and key give it (no capacity or per-fair limit
+        check). None when the candidate already holds an active ticket at this booth."""
+        booth = await self._lock_booth(tx.conn, booth_id)
+        if booth["booth_status"] != "approved" or not booth["public"]:
+            raise Problem("booth.not_found", "no such booth")
+        now = self._clock.now()
+        result = await steps.admit(
+            tx.conn,
+            booth_id,
+            candidate_id,
+            now,
+            uuid7(),
+            secrets.token_urlsafe(12),
+            kind=kind.value,
+            lane=lane.value,
+            call_key=call_key,
+            joined_at=now if joined_at is None else joined_at,
+            handed_from=handed_from,
+            booking_id=booking_id,
+        )
+        if result.ticket is None:
+            return None
+        tx.announce(result.events)
+        tx.after_commit(lambda: self._refresh_soon(booth_id))
+        return result.ticket
 
     async def complete_within(
         self, tx: OutboxTransaction, ticket_id: UUID, staff_id: UUID

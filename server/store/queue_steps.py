@@ -84,8 +84,14 @@ SELECT c.*, (SELECT coalesce(jsonb_agg(jsonb_build_object(
 
 TICKET_RETURNING = (
     "t.id, t.fair_id, t.booth_id, t.candidate_id, t.token, t.state, t.passes, t.joined_at,"
-    " t.changed_at, t.called_by, t.called_at, t.started_at, t.ended_at, t.reason"
+    " t.changed_at, t.called_by, t.called_at, t.started_at, t.ended_at, t.reason,"
+    " t.kind, t.lane, t.call_key, t.priority"
 )
+
+# The ticket in line just before ``{c}`` (a changed row) in call order, as a token.
+_AFTER = """(SELECT l.token FROM line l
+               WHERE (l.priority, l.call_key, l.id) < ({c}.priority, {c}.call_key, {c}.id)
+               ORDER BY l.priority DESC, l.call_key DESC, l.id DESC LIMIT 1)"""
 
 # The booth (and the joining candidate: the per-fair limit counts their tickets) locked
 # before the join's statement takes its snapshot. Ids are UUIDs, inlined by str().
@@ -93,6 +99,33 @@ JOIN_LOCK = (
     "BEGIN; SELECT 1 FROM accounts WHERE id = '{candidate}' FOR UPDATE;"
     " SELECT 1 FROM booth_queues WHERE booth_id = '{booth}' FOR UPDATE"
 )
+
+# The booth's line as it stands ($1 booth), for the ``after`` token and the checks.
+_LINE = """line AS (
+  SELECT t.id, t.token, t.candidate_id, t.priority, t.call_key FROM tickets t
+   WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')),"""
+
+# A ticket entering the line (``changed``; the booth's visibility in ``ok``; the line
+# before it in ``line``): the candidate no longer waits for room, and the events.
+_ENTERED = f"""
+watcher AS (
+  DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2
+     AND EXISTS (SELECT 1 FROM changed)),
+ev (topic, type, data, ord) AS (
+  SELECT 'booth:' || $1::uuid::text, 'queue.joined',
+         jsonb_build_object('token', c.token, 'after', {_AFTER.format(c="c")}), 1
+    FROM changed c, ok WHERE ok.visibility <> 'length_only'
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text, 'queue.busy',
+         jsonb_build_object('token', c.token, 'busy', true), 2
+    FROM changed c, ok WHERE ok.visibility <> 'length_only'
+     AND EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = $2
+                    AND o.state IN ('called', 'in_interview'))
+  UNION ALL
+  SELECT 'user:' || $2::uuid::text, 'ticket.updated', {holder("c")}, 3 FROM changed c
+  UNION ALL
+  SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("c")}, 4
+    FROM changed c),"""
 
 # $1 booth, $2 candidate, $3 now, $4 ticket id, $5 token, $6 lines per candidate,
 # $7 active states.
@@ -104,9 +137,7 @@ WITH b AS (
     LEFT JOIN employers e ON e.id = bo.employer_id
    WHERE bo.id = $1 AND bo.status = 'approved' AND q.status = 'open'
      AND (bo.employer_id IS NULL OR e.verified_at IS NOT NULL)),
-line AS (
-  SELECT t.id, t.token, t.candidate_id, t.joined_at FROM tickets t
-   WHERE t.booth_id = $1 AND t.state IN ('waiting', 'notified')),
+{_LINE}
 ok AS (
   SELECT b.* FROM b
    WHERE (SELECT count(*) FROM line) < b.capacity
@@ -115,28 +146,36 @@ ok AS (
              AND state = ANY($7::text[])) < $6),
 changed AS (
   INSERT INTO tickets AS t (id, fair_id, booth_id, candidate_id, token, state, joined_at,
-                            changed_at)
-  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $3, $3 FROM ok
+                            changed_at, call_key)
+  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $3, $3, extract(epoch FROM $3::timestamptz)
+    FROM ok
   ON CONFLICT DO NOTHING
   RETURNING {TICKET_RETURNING}),
-watcher AS (
-  DELETE FROM queue_watchers WHERE booth_id = $1 AND candidate_id = $2
-     AND EXISTS (SELECT 1 FROM changed)),
-ev (topic, type, data, ord) AS (
-  SELECT 'booth:' || $1::uuid::text, 'queue.joined',
-         jsonb_build_object('token', c.token, 'after',
-           (SELECT token FROM line ORDER BY joined_at DESC, id DESC LIMIT 1)), 1
-    FROM changed c, ok WHERE ok.visibility <> 'length_only'
-  UNION ALL
-  SELECT 'booth:' || $1::uuid::text, 'queue.busy',
-         jsonb_build_object('token', c.token, 'busy', true), 2
-    FROM changed c, ok WHERE ok.visibility <> 'length_only'
-     AND EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = $2
-                    AND o.state IN ('called', 'in_interview'))
-  UNION ALL
-  SELECT 'user:' || $2::uuid::text, 'ticket.updated', {holder("c")}, 3 FROM changed c
-  UNION ALL
-  SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("c")}, 4 FROM changed c),
+{_ENTERED}
+{EVENTS}
+{RESULT.format(changed="changed")}
+"""
+
+# Into the line without the capacity or per-fair limit checks: a due reservation or a
+# handoff, at the place its kind and key give it. $1 booth, $2 candidate, $3 now,
+# $4 ticket id, $5 token, $6 kind, $7 lane, $8 call key, $9 joined at (a handoff keeps
+# the original join time), $10 handed from, $11 booking.
+ADMIT = f"""
+WITH b AS (
+  SELECT bo.id, bo.fair_id, v.queue_visibility AS visibility
+    FROM booths bo JOIN venues v ON v.id = bo.venue_id
+    LEFT JOIN employers e ON e.id = bo.employer_id
+   WHERE bo.id = $1 AND bo.status = 'approved'
+     AND (bo.employer_id IS NULL OR e.verified_at IS NOT NULL)),
+{_LINE}
+ok AS (SELECT b.* FROM b WHERE NOT EXISTS (SELECT 1 FROM line WHERE candidate_id = $2)),
+changed AS (
+  INSERT INTO tickets AS t (id, fair_id, booth_id, candidate_id, token, state, joined_at,
+                            changed_at, kind, lane, call_key, handed_from, booking_id)
+  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $9, $3, $6, $7, $8, $10, $11 FROM ok
+  ON CONFLICT DO NOTHING
+  RETURNING {TICKET_RETURNING}),
+{_ENTERED}
 {EVENTS}
 {RESULT.format(changed="changed")}
 """
@@ -170,9 +209,10 @@ _STAFF_EVENT = """
 # $6 one chosen ticket or NULL (the next in call order), $7 passes that expire a ticket,
 # $8 the call time as the ring timer's payload shows it.
 #
-# The claim is ``call_order`` in SQL: tickets in line (waiting, notified) by join time,
-# then id, skipping candidates in a call elsewhere. Candidates away longer than the grace
-# period who come before the one called (all of them, if nobody is called) get a pass.
+# The claim is ``call_order`` in SQL: tickets in line (waiting, notified) by priority
+# class, key within the class, then id, skipping candidates in a call elsewhere.
+# Candidates away longer than the grace period who come before the one called (all of
+# them, if nobody is called) get a pass.
 _CALLABLE = """
   t.booth_id = $1 AND EXISTS (SELECT 1 FROM me)
   AND CASE WHEN $6::uuid IS NULL THEN t.state IN ('waiting', 'notified')
@@ -192,9 +232,9 @@ me AS (
      AND NOT EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
                         AND state IN ('called', 'in_interview'))),
 chosen AS (
-  SELECT t.id, t.state AS was, t.joined_at FROM tickets t
+  SELECT t.id, t.state AS was, t.priority, t.call_key FROM tickets t
    WHERE {_CALLABLE} AND NOT {_AWAY}
-   ORDER BY t.joined_at, t.id LIMIT 1
+   ORDER BY t.priority, t.call_key, t.id LIMIT 1
    FOR UPDATE SKIP LOCKED),
 passed AS (
   UPDATE tickets t
@@ -202,10 +242,12 @@ passed AS (
          state = CASE WHEN t.passes + 1 >= $7 THEN 'expired' ELSE t.state END,
          ended_at = CASE WHEN t.passes + 1 >= $7 THEN $3::timestamptz END
    WHERE {_CALLABLE} AND {_AWAY}
-     AND NOT EXISTS (SELECT 1 FROM chosen c WHERE (c.joined_at, c.id) < (t.joined_at, t.id))
+     AND NOT EXISTS (SELECT 1 FROM chosen c
+                      WHERE (c.priority, c.call_key, c.id) < (t.priority, t.call_key, t.id))
   RETURNING {TICKET_RETURNING}),
 changed AS (
-  UPDATE tickets t SET state = 'called', called_by = $2, called_at = $3, changed_at = $3
+  UPDATE tickets t SET state = 'called', called_by = $2, called_at = $3, changed_at = $3,
+                       first_called_at = coalesce(t.first_called_at, $3)
     FROM chosen c WHERE t.id = c.id
   RETURNING {TICKET_RETURNING}, c.was),
 ring AS (
@@ -362,3 +404,37 @@ async def accept(
 
 async def complete(conn: Connection, ticket_id: UUID, staff_id: UUID, now: datetime) -> StepResult:
     return _result(await conn.fetchrow(COMPLETE, ticket_id, staff_id, now), now)
+
+
+async def admit(
+    conn: Connection,
+    booth_id: UUID,
+    candidate_id: UUID,
+    now: datetime,
+    ticket_id: UUID,
+    token: str,
+    *,
+    kind: str,
+    lane: str,
+    call_key: float,
+    joined_at: datetime,
+    handed_from: UUID | None,
+    booking_id: UUID | None,
+) -> StepResult:
+    """Inside a transaction holding the booth's lock (a statement's snapshot predates a
+    lock it waits for, as with :data:`JOIN_LOCK`)."""
+    row = await conn.fetchrow(
+        ADMIT,
+        booth_id,
+        candidate_id,
+        now,
+        ticket_id,
+        token,
+        kind,
+        lane,
+        call_key,
+        joined_at,
+        handed_from,
+        booking_id,
+    )
+    return _result(row, now)

@@ -21,7 +21,7 @@ SELECT t.id, t.booth_id, t.token, t.state, t.passes, t.joined_at, t.changed_at,
        CASE WHEN t.state IN ('waiting', 'notified') THEN (
          SELECT count(*) FROM tickets o
           WHERE o.booth_id = t.booth_id AND o.state IN ('waiting', 'notified')
-            AND (o.joined_at, o.id) < (t.joined_at, t.id)
+            AND (o.priority, o.call_key, o.id) < (t.priority, t.call_key, t.id)
             AND NOT EXISTS (SELECT 1 FROM tickets b WHERE b.candidate_id = o.candidate_id
                                AND b.state IN ('called', 'in_interview')))
        END AS position,

@@ -117,7 +117,8 @@ async def a_ticket(
     async with app[POOL].acquire() as conn:
         await conn.execute(
             "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state, joined_at,"
-            " changed_at) SELECT $1, fair_id, id, $2, $3, $4, $5, $5 FROM booths WHERE id = $6",
+            " changed_at, call_key) SELECT $1, fair_id, id, $2, $3, $4, $5, $5,"
+            " extract(epoch FROM $5::timestamptz) FROM booths WHERE id = $6",
             ticket_id,
             candidate.account_id,
             f"t-{ticket_id.hex}",

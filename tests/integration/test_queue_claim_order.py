@@ -75,7 +75,8 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
             joined = NOW - timedelta(minutes=10) + timedelta(seconds=offset)
             await conn.execute(
                 "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,"
-                " joined_at, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                " joined_at, changed_at, call_key)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, extract(epoch FROM $7::timestamptz))",
                 ticket,
                 fair,
                 booth,
@@ -87,8 +88,9 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
             if busy:
                 await conn.execute(
                     "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,"
-                    " joined_at, changed_at, called_by, called_at)"
-                    " VALUES ($1, $2, $3, $4, $5, 'called', $6, $6, $7, $6)",
+                    " joined_at, changed_at, called_by, called_at, call_key)"
+                    " VALUES ($1, $2, $3, $4, $5, 'called', $6, $6, $7, $6,"
+                    " extract(epoch FROM $6::timestamptz))",
                     uuid.uuid4(),
                     fair,
                     other,
