@@ -35,11 +35,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-
-class Lane(StrEnum):
-    GENERAL = "general"
-    KEY_GROUP = "key_group"
-
+from server.domain.queue import PRIORITY, Lane, Ticket, TicketKind, callable_order
 
 MAX_WEIGHT: Final = 10
 
@@ -148,34 +144,24 @@ def handoff_refusal(
 # -- who may claim a ticket -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hold:
-    """A handoff to a named colleague: only ``staff_id`` may call it until ``until``."""
-
-    staff_id: str
-    until: datetime
-
-
-def held_off(hold: Hold | None, staff_id: str, now: datetime) -> bool:
-    """Whether a hold keeps ``staff_id`` from calling the ticket now."""
-    return hold is not None and hold.staff_id != staff_id and now < hold.until
-
-
-WALK_IN_PRIORITY: Final = 2
+def held_off(ticket: Ticket, staff_id: str, now: datetime) -> bool:
+    """Whether a hold for a named colleague keeps ``staff_id`` from calling the ticket."""
+    return (
+        ticket.held_for is not None
+        and ticket.held_for != staff_id
+        and ticket.held_until is not None
+        and now < ticket.held_until
+    )
 
 
 def claimable(
-    priorities: Sequence[int],
-    holds: Sequence[Hold | None],
-    staff_id: str,
-    now: datetime,
-    *,
-    only_handoffs: bool,
-) -> list[bool]:
-    """For each ticket of a line (already in call order), whether this recruiter's
-    "call next" may take it: not held for a colleague, and, for a recruiter taking only
-    handoffs, a handoff or a due reservation."""
+    tickets: Sequence[Ticket], staff_id: str, now: datetime, *, only_handoffs: bool
+) -> list[Ticket]:
+    """Whom this recruiter's "call next" may take, in call order: the callable line minus
+    tickets held for a colleague and, for a recruiter taking only handoffs, walk-ins."""
+    walk_in = PRIORITY[TicketKind.WALK_IN]
     return [
-        not held_off(hold, staff_id, now) and not (only_handoffs and p >= WALK_IN_PRIORITY)
-        for p, hold in zip(priorities, holds, strict=True)
+        t
+        for t in callable_order(tickets)
+        if not held_off(t, staff_id, now) and not (only_handoffs and PRIORITY[t.kind] >= walk_in)
     ]

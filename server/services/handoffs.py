@@ -32,7 +32,7 @@ from server.domain.lanes import (
     handoff_refusal,
     needs_accept,
 )
-from server.domain.queue import QueueStatus
+from server.domain.queue import QueueStatus, TicketKind
 from server.errors import Problem
 from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
@@ -183,7 +183,7 @@ class HandoffService:
             tx,
             row["to_booth"],
             row["candidate_id"],
-            kind="handoff",
+            kind=TicketKind.HANDOFF,
             call_key=now.timestamp(),
             joined_at=joined_at,
             handed_from=row["from_ticket"],

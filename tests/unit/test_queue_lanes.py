@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 
 from server.domain.lanes import (
     HANDOFF_WINDOW,
-    Hold,
-    Lane,
     LaneRatio,
     LaneSetting,
     advanced,
@@ -23,7 +21,7 @@ from server.domain.lanes import (
     needs_accept,
     walk_in_key,
 )
-from server.domain.queue import Ticket, TicketState, call_order
+from server.domain.queue import Lane, Ticket, TicketKind, TicketState, call_order
 
 NOW = datetime(2020, 7, 1, 2, 0, tzinfo=UTC)
 G, K = Lane.GENERAL, Lane.KEY_GROUP
@@ -50,7 +48,7 @@ class Booth:
                 candidate_id=name,
                 state=TicketState.WAITING,
                 joined_at=NOW + timedelta(seconds=self.joined),
-                lane=lane.value,
+                lane=lane,
                 call_key=walk_in_key(self.vtime, last, self.ratio.step(lane)),
             )
         )
@@ -211,14 +209,33 @@ def test_a_handoff_follows_an_interview_in_the_same_fair() -> None:
     assert refusal(same_booth=True, colleague="r2", colleague_is_staff=True) is None
 
 
+def waiting(name: str, kind: TicketKind, **fields: object) -> Ticket:
+    return Ticket(
+        id=name,
+        token=name,
+        candidate_id=name,
+        state=TicketState.WAITING,
+        joined_at=NOW,
+        kind=kind,
+        call_key=NOW.timestamp(),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def test_a_held_handoff_is_the_named_colleagues_until_the_hold_ends() -> None:
-    hold = Hold("r2", NOW + timedelta(minutes=1))
-    assert claimable([1], [hold], "r2", NOW, only_handoffs=False) == [True]
-    assert claimable([1], [hold], "r1", NOW, only_handoffs=False) == [False]
-    later = NOW + timedelta(minutes=1)
-    assert claimable([1], [hold], "r1", later, only_handoffs=False) == [True]
+    until = NOW + timedelta(minutes=1)
+    held = waiting("h", TicketKind.HANDOFF, held_for="r2", held_until=until)
+    walk_in = waiting("w", TicketKind.WALK_IN)
+    assert claimable([held, walk_in], "r2", NOW, only_handoffs=False) == [held, walk_in]
+    assert claimable([held, walk_in], "r1", NOW, only_handoffs=False) == [walk_in]
+    assert claimable([held, walk_in], "r1", until, only_handoffs=False) == [held, walk_in]
 
 
 def test_a_recruiter_taking_only_handoffs_skips_walk_ins() -> None:
-    assert claimable([0, 1, 2], [None] * 3, "r1", NOW, only_handoffs=True) == [True, True, False]
-    assert claimable([0, 1, 2], [None] * 3, "r1", NOW, only_handoffs=False) == [True] * 3
+    line = [
+        waiting("r", TicketKind.RESERVATION),
+        waiting("h", TicketKind.HANDOFF),
+        waiting("w", TicketKind.WALK_IN),
+    ]
+    assert [t.id for t in claimable(line, "r1", NOW, only_handoffs=True)] == ["r", "h"]
+    assert [t.id for t in claimable(line, "r1", NOW, only_handoffs=False)] == ["r", "h", "w"]
