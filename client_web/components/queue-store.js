@@ -293,9 +293,13 @@ export function describeBooth(boothId) {
   return boothInfo.get(boothId);
 }
 
-/** Join a booth's line (the ticket arrives on `me` too). */
-export async function join(boothId) {
-  const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets`, {
+/**
+ * Join a booth's line (the ticket arrives on `me` too). `keyGroupLane`: the candidate
+ * agrees to use the booth's key-group lane (its staff see they are in a key group).
+ */
+export async function join(boothId, { keyGroupLane = false } = {}) {
+  const lane = keyGroupLane ? '?key_group_lane=true' : '';
+  const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets${lane}`, {
     method: 'POST',
   });
   put(ticket);

@@ -116,6 +116,7 @@ def roster_view(row: dict[str, Any]) -> dict[str, Any]:
         "called_by": str(row["called_by"]) if row["called_by"] else None,
         "kind": row["kind"],
         "lane": row["lane"],
+        "call_key": row["call_key"],
     }
     if "held_for" in row:  # a handoff held for a named colleague (docs/queues.md)
         held = row["held_for"] is not None

@@ -45,7 +45,7 @@ _HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
 _ROSTER = """jsonb_build_object('ticket', jsonb_build_object(
     'ticket_id', {t}.id, 'candidate_id', {t}.candidate_id, 'state', {t}.state,
     'passes', {t}.passes, 'joined_at', {t}.joined_at, 'called_by', {t}.called_by,
-    'kind', {t}.kind, 'lane', {t}.lane))"""
+    'kind', {t}.kind, 'lane', {t}.lane, 'call_key', {t}.call_key))"""
 
 
 def holder(t: str, ring: str = "NULL::timestamptz") -> str:
