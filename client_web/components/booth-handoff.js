@@ -11,18 +11,11 @@
 // Strings: the "queue" catalogue; key-group names from "jobs".
 
 import { api } from '../api.js';
-import { keyGroupText } from './job-text.js';
+import { KEY_GROUPS, keyGroupText } from './job-text.js';
 import { boothName } from './structure-text.js';
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 
-export const KEY_GROUPS = [
-  'graduates',
-  'poverty_stricken',
-  'unemployed',
-  'laid_off',
-  'struggling_enterprise_staff',
-];
 const WEIGHTS = Array.from({ length: 10 }, (_, i) => i + 1);
 
 /** The console's handoff and lane state, kept in the page's model. */

@@ -94,31 +94,31 @@ def register(api: Api) -> None:
         row = await service(call).hand_off(ticket, me, call.body.booth_id, call.body.colleague_id)
         return Handoff.model_validate(row, strict=False)
 
-    @api.route(
-        "POST",
-        "/api/handoffs/{handoff}/accept",
-        operation_id="acceptHandoff",
-        summary="Go to the booth I was handed to: I enter its line ahead of walk-ins",
-        response=Handoff,
-        tags=TAGS,
-    )
-    async def accept(call: Call[None, None]) -> Handoff:
-        me = await account_id(call)
-        row = await service(call).accept(call.path_id("handoff", "handoff.not_found"), me)
-        return Handoff.model_validate(row, strict=False)
+    answers = {
+        "accept": ("acceptHandoff", "Go to the booth I was handed to: into its line, ahead"
+                   " of walk-ins"),
+        "decline": ("declineHandoff", "Decline a handoff to another employer's booth"),
+    }  # fmt: skip
 
-    @api.route(
-        "POST",
-        "/api/handoffs/{handoff}/decline",
-        operation_id="declineHandoff",
-        summary="Decline a handoff to another employer's booth",
-        response=Handoff,
-        tags=TAGS,
-    )
-    async def decline(call: Call[None, None]) -> Handoff:
-        me = await account_id(call)
-        row = await service(call).decline(call.path_id("handoff", "handoff.not_found"), me)
-        return Handoff.model_validate(row, strict=False)
+    def answer_route(verb: str) -> None:
+        operation_id, summary = answers[verb]
+
+        @api.route(
+            "POST",
+            f"/api/handoffs/{{handoff}}/{verb}",
+            operation_id=operation_id,
+            summary=summary,
+            response=Handoff,
+            tags=TAGS,
+        )
+        async def answer(call: Call[None, None]) -> Handoff:
+            me = await account_id(call)
+            handoff = call.path_id("handoff", "handoff.not_found")
+            handlers = {"accept": service(call).accept, "decline": service(call).decline}
+            return Handoff.model_validate(await handlers[verb](handoff, me), strict=False)
+
+    for verb in answers:
+        answer_route(verb)
 
     @api.route(
         "GET",

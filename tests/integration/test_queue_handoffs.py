@@ -81,16 +81,25 @@ async def counts(client: Client) -> tuple[int, int]:
     return row["t"], row["h"]
 
 
-async def test_a_handoff_within_the_employer_goes_ahead_of_walk_ins_keeping_its_join_time(
+async def interviewed_with_a_walk_in_next_door(
     client: Client,
-) -> None:
-    first, second = await person(client, "r1@example.org"), await person(client, "r2@example.org")
+) -> tuple[Person, Person, UUID, str]:
+    """A candidate interviewed by the first recruiter; a walk-in waits at another booth of
+    the same employer, staffed by the second."""
+    first, second = await person(client, "r1@x.org"), await person(client, "r2@x.org")
     booth = await booth_with(client, [first])
     await open_line(first, booth)
     other = await sibling_booth(client, booth, [second])
-    candidate, walker = await person(client, "c1@example.org"), await person(client, "w@x.org")
+    candidate, walker = await person(client, "c@x.org"), await person(client, "w@x.org")
     interview = await interviewed(client, first, candidate, booth)
     assert (await walker.post(f"/api/booths/{other}/tickets")).status == 201
+    return first, second, other, interview
+
+
+async def test_a_handoff_within_the_employer_goes_ahead_of_walk_ins_keeping_its_join_time(
+    client: Client,
+) -> None:
+    first, second, other, interview = await interviewed_with_a_walk_in_next_door(client)
 
     response = await first.post(f"/api/tickets/{interview}/handoff", json={"booth_id": str(other)})
     assert response.status == 201, await response.text()
@@ -236,13 +245,7 @@ async def test_refused_handoffs_say_why_and_change_nothing(client: Client) -> No
 
 
 async def test_a_recruiter_taking_only_handoffs_skips_walk_ins(client: Client) -> None:
-    first, second = await person(client, "r1@x.org"), await person(client, "r2@x.org")
-    booth = await booth_with(client, [first])
-    await open_line(first, booth)
-    other = await sibling_booth(client, booth, [second])
-    candidate, walker = await person(client, "c@x.org"), await person(client, "w@x.org")
-    interview = await interviewed(client, first, candidate, booth)
-    assert (await walker.post(f"/api/booths/{other}/tickets")).status == 201
+    first, second, other, interview = await interviewed_with_a_walk_in_next_door(client)
     only = await second.put(f"/api/booths/{other}/only-handoffs", json={"only_handoffs": True})
     assert only.status == 204
     not_staff = await first.put(f"/api/booths/{other}/only-handoffs", json={"only_handoffs": True})

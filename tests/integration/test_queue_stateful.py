@@ -101,6 +101,24 @@ LANES = [LaneSetting(frozenset({"graduates"}), LaneRatio(2, 1)),
          LaneSetting()]  # fmt: skip
 
 
+def as_ticket(row: Any) -> Ticket:
+    """A ticket row as the pure functions see it (``busy`` and ``away`` if selected)."""
+    return Ticket(
+        id=str(row["id"]),
+        token=row["token"],
+        candidate_id=str(row["candidate_id"]),
+        state=TicketState(row["state"]),
+        joined_at=row["joined_at"],
+        busy_elsewhere=row.get("busy", False),
+        away_since=row.get("away"),
+        kind=TicketKind(row["kind"]),
+        lane=Lane(row["lane"]),
+        call_key=row["call_key"],
+        held_for=None if row["held_for"] is None else str(row["held_for"]),
+        held_until=row["held_until"],
+    )
+
+
 class QueueMachine(RuleBasedStateMachine):
     def __init__(self, dsn: str) -> None:
         super().__init__()
@@ -292,23 +310,7 @@ class QueueMachine(RuleBasedStateMachine):
                 recruiter,
             )
         now = self.clock.now()
-        line = [
-            Ticket(
-                id=str(r["id"]),
-                token=r["token"],
-                candidate_id=str(r["candidate_id"]),
-                state=TicketState(r["state"]),
-                joined_at=r["joined_at"],
-                busy_elsewhere=r["busy"],
-                away_since=r["away"],
-                kind=TicketKind(r["kind"]),
-                lane=Lane(r["lane"]),
-                call_key=r["call_key"],
-                held_for=None if r["held_for"] is None else str(r["held_for"]),
-                held_until=r["held_until"],
-            )
-            for r in rows
-        ]
+        line = [as_ticket(r) for r in rows]
         grace = timedelta(seconds=self.service.settings.grace_s)
         for t in claimable(line, str(recruiter), now, only_handoffs=only):
             if not away_too_long(t, now, grace):
@@ -498,21 +500,7 @@ class QueueMachine(RuleBasedStateMachine):
                         booth,
                         [s.value for s in IN_LINE],
                     )
-                    line = call_order(
-                        [
-                            Ticket(
-                                id=str(r["id"]),
-                                token=r["token"],
-                                candidate_id=str(r["candidate_id"]),
-                                state=TicketState(r["state"]),
-                                joined_at=r["joined_at"],
-                                kind=TicketKind(r["kind"]),
-                                lane=Lane(r["lane"]),
-                                call_key=r["call_key"],
-                            )
-                            for r in rows
-                        ]
-                    )
+                    line = call_order([as_ticket(r) for r in rows])
                     assert [e["token"] for e in snapshot["line"]] == [t.token for t in line]
                     for lane in Lane:  # first come, first served within a lane
                         walk_ins = [

@@ -75,26 +75,26 @@ def test_with_both_lanes_full_one_to_one_alternates() -> None:
     assert all(called[i : i + 2] in ("gk", "kg") for i in range(0, 12, 2)), called
 
 
-def test_two_to_one_calls_two_key_group_tickets_per_general_one() -> None:
-    booth = Booth(LaneRatio(key_group=2, general=1))
-    for _ in range(6):
+@pytest.mark.parametrize(
+    ("ratio", "turn"),
+    [
+        (LaneRatio(key_group=2, general=1), ["g", "k", "k"]),
+        (LaneRatio(key_group=1, general=3), ["g", "g", "g", "k"]),
+    ],
+)
+def test_each_turn_calls_as_many_of_each_lane_as_the_ratio_says(
+    ratio: LaneRatio, turn: list[str]
+) -> None:
+    booth = Booth(ratio)
+    turns = 4
+    for _ in range(turns * ratio.general):
         booth.join(G)
-    for _ in range(12):
+    for _ in range(turns * ratio.key_group):
         booth.join(K)
-    called = booth.lanes_called(18)
-    for i in range(0, 18, 3):
-        assert sorted(called[i : i + 3]) == ["g", "k", "k"], called
-
-
-def test_one_to_three_favours_the_general_lane() -> None:
-    booth = Booth(LaneRatio(key_group=1, general=3))
-    for _ in range(9):
-        booth.join(G)
-    for _ in range(3):
-        booth.join(K)
-    called = booth.lanes_called(12)
-    for i in range(0, 12, 4):
-        assert sorted(called[i : i + 4]) == ["g", "g", "g", "k"], called
+    size = len(turn)
+    called = booth.lanes_called(turns * size)
+    for i in range(0, turns * size, size):
+        assert sorted(called[i : i + size]) == turn, called
 
 
 def test_an_idle_lane_banks_no_credit() -> None:
