@@ -28,6 +28,10 @@ UPDATE booth_queues q
            WHERE t.booth_id = q.booth_id AND t.kind = 'walk_in'),
          0);
 
+-- A joining walk-in's key starts after its lane's last key that may still be called.
+CREATE INDEX tickets_lane_last_idx ON tickets (booth_id, lane, call_key)
+    WHERE kind = 'walk_in' AND state IN ('waiting', 'notified', 'called', 'interrupted');
+
 -- A recruiter's "only handoffs": their call-next takes only handoffs and due
 -- reservations.
 ALTER TABLE booth_staff ADD COLUMN only_handoffs boolean NOT NULL DEFAULT false;
