@@ -9,6 +9,7 @@ BENCHMARKS = [
     "bench.timers",
     "bench.queue",
     "bench.queue_positions",
+    "bench.queue_stats",
     "bench.broadcast",
     "bench.relay",
     "bench.fanout",

@@ -9,10 +9,15 @@ Arms, in one process and one run, on the same database (durability settings unto
   seqs and timers) without any of livefair's Python around them;
 * ``service``: livefair's ``QueueService`` doing the same cycles through its public
   methods (the same statements, plus refusal handling, publication on the bus and the
-  debounced wait-table and "get ready" refresh, at most once a second per booth).
+  debounced wait-table and "get ready" refresh, at most once a second per booth);
+* ``skeleton``: the floor of any design in which each of the cycle's four steps is a
+  durable transaction of its own — one prepared single-row write per step (insert a
+  row, then three updates of its state) on a bare table: no checks, no events, no
+  timers. What a cycle cannot beat on this machine while every step is committed.
 
 8 booths, one recruiter each, one task per booth. Figures: cycles/s per arm, and the
-ratios service/select1 (issue target ≥ 0.04, goal ≥ 0.08) and service/raw (≥ 0.6).
+ratios service/select1 (issue target ≥ 0.04, goal ≥ 0.08), service/raw (≥ 0.6), and
+skeleton/select1 (the same ratio for the floor).
 ``--smoke`` runs for about a second.
 """
 
@@ -219,6 +224,38 @@ async def raw_rate(
     return cycles / (time.perf_counter() - start)
 
 
+async def skeleton_rate(pool: asyncpg.Pool, seconds: float) -> float:
+    """Four autocommit single-row writes per cycle (see the module's docstring)."""
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_skeleton"
+            " (id bigserial PRIMARY KEY, booth integer NOT NULL, state text NOT NULL,"
+            " changed_at timestamptz NOT NULL)"
+        )
+    cycles = 0
+    deadline = time.perf_counter() + seconds
+
+    async def work(i: int) -> None:
+        nonlocal cycles
+        async with pool.acquire() as conn:
+            insert = await conn.prepare(
+                "INSERT INTO bench_skeleton (booth, state, changed_at)"
+                " VALUES ($1, 'waiting', now()) RETURNING id"
+            )
+            update = await conn.prepare(
+                "UPDATE bench_skeleton SET state = $2, changed_at = now() WHERE id = $1"
+            )
+            while time.perf_counter() < deadline:
+                ticket = await insert.fetchval(i)
+                for state in ("called", "in_interview", "done"):
+                    await update.fetch(ticket, state)
+                cycles += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(work(i) for i in range(BOOTHS)))
+    return cycles / (time.perf_counter() - start)
+
+
 async def main(smoke: bool) -> None:
     seconds = 0.5 if smoke else 10.0
     async with bench_database() as dsn:
@@ -232,14 +269,17 @@ async def main(smoke: bool) -> None:
             baseline = await select1_rate(pool, seconds)
             raw = await raw_rate(pool, seconds, booths, recruiters, candidates)
             ours, cycles = await service_rate(pool, seconds, booths, recruiters, candidates)
+            skeleton = await skeleton_rate(pool, seconds)
         finally:
             await pool.close()
     print(f"queue bench ({'smoke' if smoke else 'full'}; {machine()}; {BOOTHS} booths)")
     print(f"  select1       {baseline:9.0f} round trips/s (8 connections)")
     print(f"  raw SQL       {raw:9.1f} cycles/s (the service's statements, sent directly)")
     print(f"  QueueService  {ours:9.1f} cycles/s ({cycles} join+call+accept+complete)")
+    print(f"  skeleton      {skeleton:9.1f} cycles/s (4 single-row autocommit writes)")
     print(f"  ratio service/select1 {ours / baseline:6.4f}  (target >= 0.04, goal >= 0.08)")
     print(f"  ratio service/raw     {ours / raw:6.2f}  (target >= 0.6)")
+    print(f"  ratio skeleton/select1 {skeleton / baseline:6.4f}  (the floor of 4 commits a cycle)")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ export const routes = [
     name: 'booth',
     path: '/booths/:id',
     tag: 'lf-booth-page',
-    features: ['structure', 'queue', 'jobs'],
+    features: ['structure', 'queue', 'reservations', 'jobs'],
     load: () => import('./pages/booth.js'),
   },
   // booth queues: the candidate's lines and the staff's booth console
@@ -86,8 +86,15 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'jobs'],
+    features: ['structure', 'queue', 'reservations', 'stats', 'jobs'],
     load: () => import('./pages/booth-console.js'),
+  },
+  {
+    name: 'booth-stats',
+    path: '/booths/:id/stats',
+    tag: 'lf-booth-stats-page',
+    features: ['structure', 'queue', 'stats'],
+    load: () => import('./pages/booth-stats.js'),
   },
   {
     name: 'my-lines',
@@ -95,6 +102,14 @@ export const routes = [
     tag: 'lf-my-lines-page',
     features: ['structure', 'queue'],
     load: () => import('./pages/my-lines.js'),
+  },
+  // reservations: the candidate's booked slots (docs/reservations.md)
+  {
+    name: 'my-bookings',
+    path: '/me/bookings',
+    tag: 'lf-my-bookings-page',
+    features: ['structure', 'reservations'],
+    load: () => import('./pages/my-bookings.js'),
   },
   // interviews: the room a call becomes (the id is the ticket's)
   {
@@ -175,6 +190,13 @@ export const routes = [
     tag: 'lf-manage-staff-page',
     features: ['structure'],
     load: () => import('./pages/manage-staff.js'),
+  },
+  {
+    name: 'venue-stats',
+    path: '/manage/venues/:id/stats',
+    tag: 'lf-venue-stats-page',
+    features: ['fairs', 'structure', 'stats'],
+    load: () => import('./pages/venue-stats.js'),
   },
   // featured sessions live: the audience's page and the host studio
   {

@@ -29,6 +29,8 @@ from server.api import (
     profiles,
     programme,
     queue,
+    queue_stats,
+    reservations,
     resumes,
     search,
     sessions_live,
@@ -119,6 +121,8 @@ def create_app(
     notifications.register(api)
     queue.register(api)
     handoffs.register(api)
+    queue_stats.register(api)
+    reservations.register(api)
     programme.register(api)
     sessions_live.register(api)
     profiles.register(api)
@@ -148,6 +152,7 @@ def create_app(
     queue.register_timers(app[TIMERS], lambda: app[QUEUE])
     handoffs.register_timers(app)
     programme.register_timers(app)
+    reservations.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
     api.exempt_route("/ws", "the event stream (WebSocket); documented in docs/protocol.md")
     static.install(app, api)
@@ -161,6 +166,7 @@ def create_app(
     app.cleanup_ctx.append(_realtime)
     app.cleanup_ctx.append(handoffs.handoffs_ctx)
     app.cleanup_ctx.append(programme.programme_ctx)
+    app.cleanup_ctx.append(reservations.reservations_ctx)
     app.cleanup_ctx.append(sessions_live.sessions_live_ctx)
     interviews.setup(app)  # after _realtime: it wires the gateway's signal op
     if run_timers:

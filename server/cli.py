@@ -113,7 +113,15 @@ def serve(settings: Settings, *, demo: bool) -> int:
     from server import gc_tuning
     from server.app import create_app
 
-    app = create_app(settings, demo=demo)
+    clock = None
+    if settings.test_clock_file is not None:
+        from server.timers import OffsetClock
+
+        log.warning(
+            "the clock runs ahead by the seconds in %s (tests only)", settings.test_clock_file
+        )
+        clock = OffsetClock(settings.test_clock_file)
+    app = create_app(settings, demo=demo, clock=clock)
     app.on_startup.append(gc_tuning.on_startup)  # a server process, not a test's app
     where = "embedded PostgreSQL" if settings.embedded_database else "PostgreSQL"
     bus = "in-process bus" if settings.redis_url is None else "Redis bus"

@@ -53,6 +53,8 @@ class Settings:
     turn_urls: tuple[str, ...] = ()
     turn_secret: Secret | None = None
     turn_ttl: int = 86400
+    # Browser tests only: a file of seconds by which the server's clock runs ahead.
+    test_clock_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +75,11 @@ class Settings:
             turn_urls=env.url_list("TURN_URLS", ("turn", "turns")),
             turn_secret=env.secret("TURN_SECRET"),
             turn_ttl=env.integer("TURN_TTL", 86400, low=60, high=7 * 86400),
+            test_clock_file=(
+                Path(env.text("TEST_CLOCK_FILE", ""))
+                if env._raw("TEST_CLOCK_FILE") is not None
+                else None
+            ),
         )
         if settings.redis_url is not None and settings.secret_key is None:
             raise ConfigError(

@@ -132,6 +132,18 @@ STATUS: Mapping[str, int] = {
     "interview.full": 409,
     "interview.already_member": 409,
     "interview.not_staff": 422,
+    # reservations (server/services/reservations.py, docs/reservations.md)
+    "slot.not_found": 404,
+    "slot.reservations_off": 409,
+    "slot.window_not_open": 409,
+    "slot.window_closed": 409,
+    "slot.full": 409,
+    "booking.exists": 409,
+    "booking.overlap": 409,
+    "booking.quota_booth": 409,
+    "booking.quota_day": 409,
+    "booking.not_found": 404,
+    "booking.not_cancellable": 409,
 }
 
 

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
 
 import asyncpg
@@ -51,6 +52,36 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(seconds, 0.0))
+
+
+class OffsetClock:
+    """The system clock moved forward by the seconds written in a file, for a browser
+    test's served process (``LIVEFAIR_TEST_CLOCK_FILE``): the test writes the file and
+    the server's own timers fire at the new time, as a :class:`FakeClock` lets an
+    in-process test do. The file is re-read when it changes; none means no offset."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stamp: int | None = None
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset()
+
+    def offset(self) -> timedelta:
+        try:
+            stamp = self._path.stat().st_mtime_ns
+        except FileNotFoundError:
+            self._stamp, self._offset = None, timedelta(0)
+            return self._offset
+        if stamp != self._stamp:
+            text = self._path.read_text().strip()
+            self._stamp = stamp
+            self._offset = timedelta(seconds=float(text or 0))
+        return self._offset
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(seconds, 0.0))

@@ -50,7 +50,7 @@ export function boothFields(model, { fair, lang, repaint, titleHint }) {
           type: 'number',
           inputmode: 'numeric',
           min: 1,
-          max: 500,
+          max: 2000,
           class: 'input-short',
         }),
       }),

@@ -9,7 +9,7 @@
 //   event chat.deleted {id}                             → removed
 //   event chat.muted / chat.unmuted / chat.banned / chat.unbanned {account_id}
 //   event question.asked Question, question.voted {id, votes},
-//         question.answered {id, answered_at}
+//         question.answered {id, answered_at}, question.deleted {id}
 //   presence {count}                                    → viewers
 //
 // Nothing here renders: components call feed.onChange(listener) and read the fields.
@@ -163,6 +163,10 @@ export class SessionFeed {
           return;
         case 'question.answered':
           this.#putQuestion({ id: data.id, answered: true, answered_at: data.answered_at });
+          this.#changed('questions');
+          return;
+        case 'question.deleted': // its author deleted their account
+          this.questions.delete(data.id);
           this.#changed('questions');
           return;
         default:

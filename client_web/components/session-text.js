@@ -4,24 +4,7 @@
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 
-const clocks = new Map();
-
-/** "10:05" in the fair's zone (chat and questions: the day is the session's). */
-export function clockTime(iso, zone, lang) {
-  const key = `${zone}|${lang}`;
-  if (!clocks.has(key)) {
-    clocks.set(
-      key,
-      new Intl.DateTimeFormat(lang, {
-        timeZone: zone,
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }),
-    );
-  }
-  return iso ? clocks.get(key).format(new Date(iso)) : '';
-}
+export { clockTime } from './when.js';
 
 /** The session's state as a badge: live stands out, ended is muted. */
 export function stateBadge(state, id = null) {

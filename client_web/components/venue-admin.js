@@ -29,6 +29,7 @@ export function venueTabs(venue, current) {
       { id: 'employers', href: `${base}/employers`, label: t('structure.manage_venue.employers') },
       { id: 'booths', href: `${base}/booths`, label: t('structure.manage_venue.booths') },
       { id: 'staff', href: `${base}/staff`, label: t('structure.manage_venue.staff') },
+      { id: 'stats', href: `${base}/stats`, label: t('structure.manage_venue.stats') },
       { id: 'public', href: `/venues/${venue.id}`, label: t('structure.manage_venue.public') },
     ],
     current,

@@ -62,3 +62,22 @@ export function wallClock(zone, now = new Date()) {
     minutes: Number(parts.hour) * 60 + Number(parts.minute),
   };
 }
+
+const clocks = new Map();
+
+/** "10:05" in `zone`: the time of day alone, where the day is known (chat, a slot). */
+export function clockTime(iso, zone, lang) {
+  const key = `${zone}|${lang}`;
+  if (!clocks.has(key)) {
+    clocks.set(
+      key,
+      new Intl.DateTimeFormat(lang, {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    );
+  }
+  return iso ? clocks.get(key).format(new Date(iso)) : '';
+}

@@ -1,9 +1,11 @@
 // The booth console (/booths/<id>/console), for the booth's staff: follow
 // booth:<id>:staff (the roster as ids, states, passes, how long each has waited and the
-// flags "reconnecting" and "in a call elsewhere", and every staff member's status), set oneself available or paused, call the next candidate, and complete the
-// current interview; hand a candidate off after an interview, take only handoffs, and
-// set the booth's key-group lane (components/booth-handoff.js). Becoming available
-// needs this page's subscription first (the
+// flags "reconnecting" and "in a call elsewhere", and every staff member's status), set
+// oneself available or paused, open, pause or close the booth's line, call the next
+// candidate (or one waiting, again), remove someone from the line with a reason, and
+// complete the current interview; hand a candidate off after an interview, take only
+// handoffs, and set the booth's key-group lane (components/booth-handoff.js). Becoming
+// available needs this page's subscription first (the
 // server checks presence on the topic), so those buttons wait for the snapshot.
 // Join times show in the fair's zone (北京时间). API errors show by their code.
 
@@ -20,12 +22,15 @@ import {
   rosterNotes,
 } from '../components/booth-handoff.js';
 import { LivePage } from '../components/live-page.js';
+import { boothTabs } from '../components/queue-stats.js';
 import { formatInstant } from '../components/when.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
+import '../components/slot-settings.js';
+import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 const PRIORITY = { reservation: 0, handoff: 1, walk_in: 2 };
@@ -70,6 +75,7 @@ class BoothConsolePage extends LivePage {
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
       hand: handoffModel(),
+      removal: null, // { id, reason } while a removal's reason is being written
     };
     if (staff) {
       await loadLanes(model.hand, booth.id, signal);
@@ -151,6 +157,97 @@ class BoothConsolePage extends LivePage {
     );
   }
 
+  /** The line's status and its buttons: one element kept across repaints. */
+  #lineStatus(model) {
+    if (!model.lineStatus) {
+      model.lineStatus = document.createElement('lf-booth-line-status');
+      model.lineStatus.boothId = model.booth.id;
+    }
+    return model.lineStatus;
+  }
+
+  /** "Remove from the line" for a ticket of the roster: a button, then a reason. */
+  #removal(model, x, current) {
+    const removal = model.removal;
+    if (removal?.id !== x.ticket_id) {
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: `console-remove-${x.ticket_id}`,
+          disabled: model.busy || current?.ticket_id === x.ticket_id,
+          onclick: () => {
+            model.removal = { id: x.ticket_id, reason: '' };
+            this.repaint({ focus: '#console-remove-reason' });
+          },
+        },
+        t('queue.console.remove'),
+      );
+    }
+    const submit = async (event) => {
+      event.preventDefault();
+      const reason = removal.reason.trim();
+      if (!reason) {
+        this.repaint({ focus: '#console-remove-reason' });
+        return;
+      }
+      await this.#act(
+        `/api/tickets/${encodeURIComponent(x.ticket_id)}/remove`,
+        { method: 'POST', body: { reason } },
+        '#console-roster-title',
+      );
+      if (!this.model.error) model.removal = null;
+      this.repaint({ focus: this.model.error ? '#console-error' : '#console-roster-title' });
+    };
+    const input = h('input', {
+      type: 'text',
+      id: 'console-remove-reason',
+      required: true,
+      maxlength: 200,
+      value: removal.reason,
+      oninput: (event) => {
+        removal.reason = event.target.value;
+      },
+    });
+    return h(
+      'form',
+      { class: 'form inline-form', onsubmit: submit, novalidate: true },
+      h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
+      input,
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'submit', class: 'button', id: 'console-remove-confirm', disabled: model.busy },
+          t('queue.console.remove_confirm'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            onclick: () => {
+              model.removal = null;
+              this.repaint({ focus: `#console-remove-${x.ticket_id}` });
+            },
+          },
+          t('queue.console.remove_cancel'),
+        ),
+      ),
+    );
+  }
+
+  /** The booth's reservation settings: one element kept across repaints (its form). */
+  #slotSettings(model) {
+    if (!model.slotSettings) {
+      model.slotSettings = document.createElement('lf-slot-settings');
+      model.slotSettings.boothId = model.booth.id;
+    }
+    return model.slotSettings;
+  }
+
   body(model) {
     const { booth } = model;
     if (!model.staff) {
@@ -177,6 +274,7 @@ class BoothConsolePage extends LivePage {
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
 
     return [
+      boothTabs(booth.id, 'console'),
       h('p', { class: 'intro' }, t('queue.console.intro')),
       model.error
         ? h(
@@ -405,10 +503,13 @@ class BoothConsolePage extends LivePage {
                   ),
                 ),
               ),
+              ready ? this.#removal(model, x, current) : null,
             ),
           ),
         ),
       ),
+      this.#lineStatus(model),
+      this.#slotSettings(model),
       lanesSection(model, { act, base }),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];

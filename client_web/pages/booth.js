@@ -2,7 +2,8 @@
 // opening hours in fair time (北京时间), how many may wait at once, the slot length and
 // how many staff it has. Its employer's admins and its venue's admins get a link to
 // where they manage it; its staff get a link to the booth console. An approved booth
-// shows its live line with "join the line" for candidates (components/booth-line.js).
+// shows its live line with "join the line" for candidates (components/booth-line.js)
+// and, when it takes reservations, its slots to book (components/booth-slots.js).
 
 import { api } from '../api.js';
 import { currentFair, pick } from '../fair.js';
@@ -20,6 +21,7 @@ import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import { me, scopesOf } from '../session.js';
 import '../components/booth-line.js';
+import '../components/booth-slots.js';
 
 class BoothPage extends Page {
   /** The live line (components/booth-line.js): only approved booths have one. */
@@ -29,6 +31,16 @@ class BoothPage extends Page {
     line.boothId = booth.id;
     line.account = account;
     return line;
+  }
+
+  /** Reservation slots (components/booth-slots.js): shown once the booth takes them. */
+  #slots(booth, account, zone) {
+    if (booth.status !== 'approved') return null;
+    const slots = document.createElement('lf-booth-slots');
+    slots.boothId = booth.id;
+    slots.account = account;
+    slots.zone = zone;
+    return slots;
   }
 
   async load(signal) {
@@ -129,6 +141,7 @@ class BoothPage extends Page {
         ),
       ),
       this.#line(booth, account),
+      this.#slots(booth, account, zone),
       booth.intro
         ? h(
             'section',

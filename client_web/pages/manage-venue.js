@@ -14,10 +14,13 @@ import {
   venueTabs,
   venueTitle,
 } from '../components/venue-admin.js';
+import { FormModel, formNode } from '../components/form.js';
 import { h, urlText } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 
 class ManageVenuePage extends LivePage {
+  #lines = null;
+
   async load(signal) {
     const model = await loadVenueAdmin(this.params.id);
     if (!model.account) return model;
@@ -114,7 +117,69 @@ class ManageVenuePage extends LivePage {
             : null,
         ),
       ),
+      this.#linesSection(venue),
     ];
+  }
+
+  /** What the venue's booth lines show candidates: places and waits, or only the length
+   * (each candidate then still sees their own place and wait). */
+  #linesSection(venue) {
+    if (this.#lines?.venue !== venue.id) {
+      this.#lines = new FormModel('venue-lines', { visibility: venue.queue_visibility });
+      this.#lines.venue = venue.id;
+      this.#lines.saved = false;
+    }
+    const model = this.#lines;
+    const option = (value, label) =>
+      h(
+        'label',
+        { class: 'check' },
+        h('input', {
+          type: 'radio',
+          name: 'venue-lines-visibility',
+          id: `venue-lines-${value}`,
+          value,
+          checked: model.values.visibility === value,
+          onchange: () => {
+            model.values.visibility = value;
+            model.saved = false;
+          },
+        }),
+        ' ',
+        label,
+      );
+    return h(
+      'section',
+      { 'aria-labelledby': 'lines-title' },
+      h('h2', { id: 'lines-title' }, t('structure.manage_venue.lines')),
+      formNode(model, {
+        label: t('structure.manage_venue.lines_save'),
+        repaint: (options) => this.repaint(options),
+        content: () => [
+          h(
+            'fieldset',
+            { class: 'fieldset' },
+            h('legend', {}, t('structure.manage_venue.lines_legend')),
+            option('full', t('structure.manage_venue.lines_full')),
+            option('length_only', t('structure.manage_venue.lines_length_only')),
+          ),
+          h(
+            'p',
+            { class: 'hint', id: 'venue-lines-saved', role: 'status' },
+            model.saved ? t('structure.manage_venue.lines_saved') : '',
+          ),
+        ],
+        submit: async (values) => {
+          await api(`/api/venues/${venue.id}/queue-visibility`, {
+            method: 'PUT',
+            body: { visibility: values.visibility },
+          });
+          venue.queue_visibility = values.visibility;
+          model.saved = true;
+          this.repaint({ focus: '#venue-lines-saved' });
+        },
+      }),
+    );
   }
 }
 

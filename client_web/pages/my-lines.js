@@ -27,7 +27,11 @@ class MyLinesPage extends Page {
         ),
       ];
     }
-    return [h('p', { class: 'intro' }, t('queue.mine.intro')), h('lf-my-lines-panel', {})];
+    return [
+      h('p', { class: 'intro' }, t('queue.mine.intro')),
+      h('lf-my-lines-panel', {}),
+      h('p', {}, h('a', { href: '/me/bookings' }, t('queue.mine.bookings'))),
+    ];
   }
 }
 

@@ -43,6 +43,8 @@ class Venue(Model):
     url: str
     leader: Leader
     position: int
+    # What the venue's booth topics show: the line and waits, or only the length.
+    queue_visibility: Literal["full", "length_only"]
 
 
 class Fair(Model):

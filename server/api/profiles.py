@@ -21,7 +21,8 @@ from server.api.employers import RegionCode, Stripped
 from server.api.resumes import ResumeOut
 from server.api.resumes import render as render_resume
 from server.api.routing import Api, Call, Model
-from server.appkeys import CLOCK, PASSWORDS, POOL, SETTINGS
+from server.api.sessions_live import SESSIONS_LIVE
+from server.appkeys import CLOCK, OUTBOX, PASSWORDS, POOL, SETTINGS
 from server.domain.profiles import (
     EDUCATION,
     KEY_GROUPS,
@@ -297,6 +298,8 @@ def register(api: Api) -> None:
                 if in_line:
                     raise Problem("account.in_queue", "leave your booth queues first")
                 await store.erase_candidate(conn, me, call.app[CLOCK].now())
+                said = await call.app[SESSIONS_LIVE].erase_author(conn, me)
+        await call.app[OUTBOX].publish(said)
         response = web.Response(status=204)
         secure = call.app[SETTINGS].public_url.startswith("https://")
         response.del_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax", secure=secure)

@@ -43,7 +43,7 @@ class BoothStatus(StrEnum):
 
 
 CAPACITY_MIN: Final = 1
-CAPACITY_MAX: Final = 500
+CAPACITY_MAX: Final = 2000
 """Capacity is the most candidates who may wait at once (定员)."""
 SLOT_MINUTES_MIN: Final = 5
 SLOT_MINUTES_MAX: Final = 120

@@ -15,6 +15,8 @@ The rules, in words:
 * any signed-in account may create an employer (and becomes its admin);
 * **booth staff** are assigned per booth; only they work its queue;
 * an employer's **recruiters and admins** edit its jobs;
+* **queue statistics**: a booth's staff read their booth's, a venue admin their venue's
+  (and its booths'), an organiser the whole fair's;
 * **policies** are edited and published by the fair's organisers and by venue admins of
   the policy's region (national policies: organisers only).
 """
@@ -45,6 +47,7 @@ class Action(StrEnum):
     DISABLE_ACCOUNT = "account.disable"
     EDIT_JOB = "job.edit"
     EDIT_POLICY = "policy.edit"
+    VIEW_QUEUE_STATS = "queue.view_stats"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,15 @@ def allowed(principal: Principal, action: Action, resource: Resource) -> bool:
         return resource.employer_id is not None and (
             principal.has(Role.RECRUITER, resource.employer_id)
             or principal.has(Role.EMPLOYER_ADMIN, resource.employer_id)
+        )
+    if action is Action.VIEW_QUEUE_STATS:
+        # venue_id None is the whole fair: organisers only.
+        return (
+            organiser
+            or (
+                resource.venue_id is not None and principal.has(Role.VENUE_ADMIN, resource.venue_id)
+            )
+            or principal.account_id in resource.booth_staff
         )
     if action is Action.EDIT_POLICY:
         # venue_region None is a national policy: the main venue's, so organisers only.

@@ -32,8 +32,10 @@ class PresenceStore(Protocol):
         """Replace this node's members of each given topic (empty set: none)."""
         ...
 
-    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
-        """Every node's members of each topic, dead nodes excluded."""
+    async def members(
+        self, topics: list[str], *, exclude: str | None = None
+    ) -> dict[str, frozenset[str]]:
+        """Every node's members of each topic, dead nodes (and ``exclude``) excluded."""
         ...
 
     async def close(self) -> None: ...
@@ -46,11 +48,11 @@ class MemoryPresenceStore:
     async def write(self, node: str, members: dict[str, frozenset[str]]) -> None:
         self._by_node[node].update(members)
 
-    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
-        return {
-            t: frozenset().union(*(nodes.get(t, frozenset()) for nodes in self._by_node.values()))
-            for t in topics
-        }
+    async def members(
+        self, topics: list[str], *, exclude: str | None = None
+    ) -> dict[str, frozenset[str]]:
+        nodes = [n for node, n in self._by_node.items() if node != exclude]
+        return {t: frozenset().union(*(n.get(t, frozenset()) for n in nodes)) for t in topics}
 
     async def close(self) -> None:
         self._by_node.clear()
@@ -73,7 +75,9 @@ class RedisPresenceStore:
                     pipe.delete(key)
             await pipe.execute()
 
-    async def members(self, topics: list[str]) -> dict[str, frozenset[str]]:
+    async def members(
+        self, topics: list[str], *, exclude: str | None = None
+    ) -> dict[str, frozenset[str]]:
         if not topics:
             return {}
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -84,6 +88,7 @@ class RedisPresenceStore:
             (topic, node.decode(), f"lfp:{topic}|{node.decode()}")
             for topic, nodes in zip(topics, node_sets, strict=True)
             for node in nodes
+            if node.decode() != exclude
         ]
         result: dict[str, set[str]] = {t: set() for t in topics}
         if not keys:
@@ -149,6 +154,20 @@ class Presence:
 
     def members(self, topic: str) -> frozenset[str]:
         return self._totals.get(topic, frozenset(self._local.get(topic, ())))
+
+    async def publish(self, topic: str) -> None:
+        """Write this node's members of ``topic`` now rather than at the next tick."""
+        self._dirty.discard(topic)
+        await self._store.write(self._node, {topic: frozenset(self._local.get(topic, ()))})
+
+    async def present_elsewhere(self, topic: str, member: str) -> bool:
+        """Whether ``member`` follows ``topic`` through another node. This node's own
+        membership of the topic is written first, so of two nodes losing the member's
+        last connections at once, the one that checks second sees the other's departure
+        (each writes before it reads): one of them always finds the member gone."""
+        await self.publish(topic)
+        others = await self._store.members([topic], exclude=self._node)
+        return member in others[topic]
 
     async def tick(self, notify: Callable[[str, int], None], elapsed: float = TICK_S) -> None:
         """Write changes, refresh TTLs, recompute totals; call ``notify`` for changed totals."""

@@ -63,7 +63,7 @@ from server.realtime.presence import Presence
 from server.services.notifications import notify
 from server.store import queue_steps as steps
 from server.store import tickets as tickets_store
-from server.store.db import Connection
+from server.store.db import Connection, set_state
 from server.timers import Clock, Timer, cancel, schedule
 
 log = logging.getLogger(__name__)
@@ -221,18 +221,9 @@ class QueueService:
     async def _set_state(
         self, conn: Connection, ticket_id: UUID, state: TicketState, **fields: Any
     ) -> dict[str, Any]:
-        now = self._clock.now()
-        assignments = ["state = $2", "changed_at = $3"]
-        values: list[Any] = [ticket_id, state.value, now]
-        for name, value in fields.items():
-            values.append(value)
-            assignments.append(f"{name} = ${len(values)}")
-        row = await conn.fetchrow(
-            f"UPDATE tickets SET {', '.join(assignments)} WHERE id = $1 RETURNING {TICKET_COLUMNS}",
-            *values,
+        return await set_state(
+            conn, "tickets", ticket_id, state.value, self._clock.now(), TICKET_COLUMNS, **fields
         )
-        assert row is not None
-        return dict(row)
 
     def _announce(self, tx: OutboxTransaction, row: dict[str, Any], **extra: Any) -> None:
         view = ticket_view(row)
@@ -916,40 +907,48 @@ class QueueService:
     async def candidate_gone(self, candidate_id: UUID) -> None:
         """The candidate's last "me" connection here closed: they keep every place, staff
         see "reconnecting", and an interview in progress is interrupted if they stay
-        away past the grace period (a durable ``queue.grace`` timer)."""
-        async with self._in_turn(candidate_id), self._outbox.transaction() as tx:
-            now = self._clock.now()
-            rows = await tx.conn.fetch(
-                """
-                WITH away AS (
-                  INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
-                  ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
-                SELECT t.id, t.booth_id, t.state, away.since FROM away
-                  JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
-                """,
-                candidate_id,
-                now,
-                [s.value for s in ACTIVE],
-            )
-            for row in rows:
-                tx.emit(
-                    f"booth:{row['booth_id']}:staff",
-                    "roster.flags",
-                    {
-                        "ticket_id": str(row["id"]),
-                        "reconnecting": True,
-                        "away_since": row["since"].isoformat(),
-                    },
+        away past the grace period (a durable ``queue.grace`` timer). Not while they are
+        still connected through another node (a second tab, another device)."""
+        async with self._in_turn(candidate_id):
+            member = str(candidate_id)
+            try:
+                if await self._presence.present_elsewhere(f"user:{member}", member):
+                    return
+            except Exception:  # the shared store is down: marking away is the safe side
+                log.exception("presence of %s on other nodes unknown", member)
+            async with self._outbox.transaction() as tx:
+                now = self._clock.now()
+                rows = await tx.conn.fetch(
+                    """
+                    WITH away AS (
+                      INSERT INTO queue_absences (candidate_id, since) VALUES ($1, $2)
+                      ON CONFLICT (candidate_id) DO NOTHING RETURNING since)
+                    SELECT t.id, t.booth_id, t.state, away.since FROM away
+                      JOIN tickets t ON t.candidate_id = $1 AND t.state = ANY($3::text[])
+                    """,
+                    candidate_id,
+                    now,
+                    [s.value for s in ACTIVE],
                 )
-                if row["state"] == TicketState.IN_INTERVIEW:
-                    due = row["since"] + timedelta(seconds=self.settings.grace_s)
-                    await schedule(
-                        tx.conn,
-                        GRACE_KIND,
-                        f"{GRACE_KIND}:{row['id']}",
-                        due,
-                        {"ticket": str(row["id"])},
+                for row in rows:
+                    tx.emit(
+                        f"booth:{row['booth_id']}:staff",
+                        "roster.flags",
+                        {
+                            "ticket_id": str(row["id"]),
+                            "reconnecting": True,
+                            "away_since": row["since"].isoformat(),
+                        },
                     )
+                    if row["state"] == TicketState.IN_INTERVIEW:
+                        due = row["since"] + timedelta(seconds=self.settings.grace_s)
+                        await schedule(
+                            tx.conn,
+                            GRACE_KIND,
+                            f"{GRACE_KIND}:{row['id']}",
+                            due,
+                            {"ticket": str(row["id"])},
+                        )
 
     async def candidate_back(self, candidate_id: UUID) -> None:
         """The candidate subscribed to "me" again (a new tab, a resumed connection).
@@ -957,8 +956,15 @@ class QueueService:
         Every ``me`` subscription comes here, so the usual case — nobody was away — is
         one autocommit statement; only a return from an absence writes events (then,
         were the node to die in between, the grace timer finds no absence and does
-        nothing, and the staff's next snapshot shows the truth)."""
+        nothing, and the staff's next snapshot shows the truth). The connection is
+        written to the shared presence first, so that another node losing one of the
+        candidate's connections a moment later knows they are still here."""
         async with self._in_turn(candidate_id):
+            member = str(candidate_id)
+            try:
+                await self._presence.publish(f"user:{member}")
+            except Exception:
+                log.exception("presence of %s not shared", member)
             async with self._pool.acquire() as conn:
                 rows = await conn.fetch(
                     """
@@ -1212,3 +1218,29 @@ class QueueService:
 
         tx.after_commit(settled)
         return result.ticket
+
+    async def expire_within(
+        self, tx: OutboxTransaction, ticket_id: UUID, *, reason: str
+    ) -> dict[str, Any] | None:
+        """End a ticket still in line as ``expired`` with ``reason``, inside the caller's
+        transaction (a reservation's no-show); a ticket that already expired unanswered
+        only gets the reason. Returns the changed ticket, or None if it changed nothing
+        but the reason."""
+        ticket = await self._ticket(tx.conn, ticket_id, for_update=False)
+        booth = await self._lock_booth(tx.conn, ticket["booth_id"])
+        ticket = await self._ticket(tx.conn, ticket_id)
+        if ticket["state"] == TicketState.EXPIRED:
+            await tx.conn.execute(
+                "UPDATE tickets SET reason = $2 WHERE id = $1 AND reason = ''", ticket_id, reason
+            )
+            return None
+        if TicketState(ticket["state"]) not in IN_LINE:
+            return None
+        row = await self._set_state(
+            tx.conn, ticket_id, TicketState.EXPIRED, reason=reason, ended_at=self._clock.now()
+        )
+        self._public(tx, booth, "queue.removed", {"token": row["token"]})
+        self._announce(tx, row)
+        await self._room_freed(tx, booth)
+        tx.after_commit(lambda: self._refresh_soon(booth["id"]))
+        return row

@@ -10,7 +10,8 @@ adds what follows them: the first viewer peak, and ending the media on every nod
 Events on ``session:<id>`` (ids and public fields only; an author's display name is
 shown with what they chose to post): ``chat.message``, ``chat.deleted {id, redacts}``,
 ``chat.muted``/``chat.unmuted``, ``chat.banned``/``chat.unbanned``,
-``question.asked``, ``question.voted {id, votes}``, ``question.answered``.
+``question.asked``, ``question.voted {id, votes}``, ``question.answered``,
+``question.deleted {id, redacts}`` (its author deleted their account).
 """
 
 from __future__ import annotations
@@ -299,6 +300,30 @@ class SessionsLive:
                     conn, [events_store.NewEvent(topic(session_id), "chat.deleted", data)]
                 )
         await self._outbox.publish(written)
+
+    async def erase_author(self, conn: Connection, account_id: UUID) -> list[events_store.Event]:
+        """Inside an account deletion's transaction: what the account wrote in sessions'
+        chats and Q&A goes — messages deleted, questions removed — and their stored events
+        are redacted, as a moderator's deletion does (``chat.deleted``, ``question.deleted``
+        with ``redacts``). Returns the events to publish once the caller commits."""
+        messages, questions = await store.erase_author(conn, account_id, self._clock.now())
+        new: list[events_store.NewEvent] = []
+        for message in messages:
+            data: dict[str, Any] = {"id": str(message["id"])}
+            seq = message["event_seq"]
+            if seq is not None and await events_store.redact(
+                conn, topic(message["session_id"]), seq
+            ):
+                data[events_store.REDACTS] = seq
+            new.append(events_store.NewEvent(topic(message["session_id"]), "chat.deleted", data))
+        for question in questions:
+            where = topic(question["session_id"])
+            data = {"id": str(question["id"])}
+            asked = await store.question_seq(conn, where, question["id"])
+            if asked is not None and await events_store.redact(conn, where, asked):
+                data[events_store.REDACTS] = asked
+            new.append(events_store.NewEvent(where, "question.deleted", data))
+        return await self._outbox.append(conn, new) if new else []
 
     # -- moderation -------------------------------------------------------------------
 

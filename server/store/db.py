@@ -16,6 +16,31 @@ def _encode_json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+async def set_state(
+    conn: Connection,
+    table: str,
+    row_id: Any,
+    state: str,
+    now: Any,
+    returning: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """``UPDATE table SET state, changed_at = now, fields… WHERE id RETURNING …``: a row's
+    transition (tickets, bookings). ``table``, ``returning`` and the field names are the
+    caller's own identifiers, never input."""
+    assignments = ["state = $2", "changed_at = $3"]
+    values: list[Any] = [row_id, state, now]
+    for name, value in fields.items():
+        values.append(value)
+        assignments.append(f"{name} = ${len(values)}")
+    row = await conn.fetchrow(
+        f"UPDATE {table} SET {', '.join(assignments)} WHERE id = $1 RETURNING {returning}",
+        *values,
+    )
+    assert row is not None, f"{table} {row_id} is gone"
+    return dict(row)
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     """Per-connection set-up: ``json``/``jsonb`` travel as Python values."""
     for name in ("json", "jsonb"):

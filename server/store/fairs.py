@@ -13,7 +13,7 @@ FAIR_COLUMNS = """
 """
 VENUE_COLUMNS = """
     v.id, v.fair_id, v.kind, v.region_code, v.name_zh, v.name_en, v.url,
-    v.leader_name, v.leader_title, v.leader_phone, v.position
+    v.leader_name, v.leader_title, v.leader_phone, v.position, v.queue_visibility
 """
 
 

@@ -85,6 +85,34 @@ async def mark_deleted(conn: Connection, message_id: UUID, by: UUID, at: datetim
     )
 
 
+async def erase_author(
+    conn: Connection, account_id: UUID, at: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A deleted account's chat messages (marked deleted, by nobody) and questions (gone,
+    with their votes): what each was, to redact its events."""
+    messages = await conn.fetch(
+        "UPDATE session_chat_messages SET deleted_at = $2, deleted_by = NULL"
+        " WHERE author_id = $1 AND deleted_at IS NULL RETURNING id, session_id, event_seq",
+        account_id,
+        at,
+    )
+    questions = await conn.fetch(
+        "DELETE FROM session_questions WHERE author_id = $1 RETURNING id, session_id",
+        account_id,
+    )
+    return [dict(r) for r in messages], [dict(r) for r in questions]
+
+
+async def question_seq(conn: Connection, topic: str, question_id: UUID) -> int | None:
+    """The seq of a question's ``question.asked`` event on its session's topic."""
+    seq: int | None = await conn.fetchval(
+        "SELECT seq FROM events WHERE topic = $1 AND type = 'question.asked' AND data->>'id' = $2",
+        topic,
+        str(question_id),
+    )
+    return seq
+
+
 async def recent_messages(
     conn: Connection, session_id: UUID, limit: int, before: UUID | None = None
 ) -> list[dict[str, Any]]:

@@ -169,8 +169,18 @@ class LiveServer:
     url: str
     database_url: str
     log: Path
+    # The server's clock runs ahead by the seconds in this file (LIVEFAIR_TEST_CLOCK_FILE).
+    clock_file: Path | None = None
     # (layout, document fingerprint) pairs that axe-core found clean, across the module
     axe_checked: set[tuple[str, int]] = field(default_factory=set)
+
+    def advance_clock(self, to: datetime) -> None:
+        """Move the server's clock forward so that it reads ``to`` now (its durable timers
+        then fire at their times, as a FakeClock's do in-process); never backwards."""
+        assert self.clock_file is not None, "this server was started without a clock file"
+        ahead = (to - datetime.now(UTC)).total_seconds()
+        current = float(self.clock_file.read_text()) if self.clock_file.exists() else 0.0
+        self.clock_file.write_text(repr(max(ahead, current)))
 
     def get_json(self, path: str) -> Any:
         """GET an API path from the test (not through the browser)."""
@@ -235,6 +245,7 @@ def serving(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = data_dir / "server.log"
+    clock_file = data_dir / "clock-ahead-seconds"
     env = {key: value for key, value in os.environ.items() if not key.startswith("LIVEFAIR_")}
     env.update(
         LIVEFAIR_DATABASE_URL=database_url,
@@ -243,6 +254,7 @@ def serving(
         LIVEFAIR_PUBLIC_URL=url,
         LIVEFAIR_DATA_DIR=str(data_dir),
         LIVEFAIR_SECRET_KEY=TEST_SECRET_KEY,
+        LIVEFAIR_TEST_CLOCK_FILE=str(clock_file),
     )
     env.update(extra_env)
     command = [sys.executable, "-m", "server.cli", "serve", *(["--demo"] if demo else [])]
@@ -257,7 +269,7 @@ def serving(
         )
     try:
         _wait_ready(url, process, log)
-        yield LiveServer(url, database_url, log)
+        yield LiveServer(url, database_url, log, clock_file)
     finally:
         process.terminate()
         try:

@@ -191,3 +191,39 @@ async def test_two_nodes_serve_three_lines_without_double_calls_and_survive_a_re
     assert [entry["token"] for entry in line] == [token for _, _, token in expected]
     await a2.close()
     await b2.close()
+
+
+async def test_closing_one_of_two_nodes_connections_keeps_the_candidate_present(
+    shared: Settings, clock: FakeClock, aiohttp_client: Any
+) -> None:
+    """A candidate with a tab on each node closes one: not away (staff see no
+    "reconnecting", a call would not pass them over); closing the other makes them away."""
+    a = await start_node(shared, clock, aiohttp_client)
+    b = await start_node(shared, clock, aiohttp_client)
+    app = a.app
+    assert app is not None
+    candidate = await quick_person(a, "two-tabs@example.org")
+
+    async def away() -> bool:
+        async with app[POOL].acquire() as conn:
+            found = await conn.fetchval(
+                "SELECT 1 FROM queue_absences WHERE candidate_id = $1", candidate.account_id
+            )
+        return found is not None
+
+    tabs = []
+    for node in (a, b):
+        tab = StreamClient(ws_url(node), token=candidate.token)
+        await tab.start()
+        await tab.subscribe("me")
+        await tab.next_op("subscribed")
+        tabs.append(tab)
+    await tabs[0].stop()
+    await asyncio.sleep(1.0)  # the gone hook has long run (it reports within milliseconds)
+    assert not await away()
+    await tabs[1].stop()
+    for _ in range(100):
+        if await away():
+            break
+        await asyncio.sleep(0.05)
+    assert await away()

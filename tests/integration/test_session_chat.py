@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from server.appkeys import POOL
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import quick_person, ws_url
+from tests.helpers import PASSWORD, quick_person, ws_url
 from tests.integration.test_programme import clock
 from tests.integration.test_session_live import Live, a_session, next_event
 
@@ -228,3 +228,36 @@ async def test_no_chat_before_the_lobby_and_unpublished_sessions_stay_hidden(
         await stream.subscribe(f"session:{draft['id']}")
         error = await stream.next_op("error")
     assert error["code"] == "topic.unknown"
+
+
+async def test_deleting_an_account_deletes_what_it_said_in_sessions(
+    client: Client, clock: FakeClock
+) -> None:
+    """What a candidate wrote in a session's chat and Q&A is theirs: deleting the account
+    deletes it, live for every follower and redacted in the stored history."""
+    live = await a_session(client, clock)
+    topic = f"session:{live.id}"
+    leaving = await quick_person(client, "leaving@example.org", "韩梅梅")
+    staying = await (await say(live, live.viewer, "保留的消息")).json()
+    said = await (await say(live, leaving, SECRET)).json()
+    asked = await (await leaving.post(f"{live.base}/questions", {"text": SECRET})).json()
+    async with StreamClient(ws_url(client)) as watcher:
+        await watcher.subscribe(topic)
+        await watcher.next_op("snapshot")
+        gone = await client.request(
+            "DELETE", "/api/me", json={"password": PASSWORD}, headers=leaving.headers
+        )
+        assert gone.status == 204, await gone.text()
+        deleted = await next_event(watcher, "chat.deleted")
+        assert deleted["data"]["id"] == said["id"]
+        removed = await next_event(watcher, "question.deleted")
+        assert removed["data"]["id"] == asked["id"]
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        stored = await conn.fetch("SELECT data::text AS data FROM events WHERE topic = $1", topic)
+    assert not any(SECRET in row["data"] for row in stored)
+    listed = await (await client.get(f"{live.base}/chat")).json()
+    assert [m["id"] for m in listed["items"]] == [staying["id"]]
+    questions = await (await client.get(f"{live.base}/questions")).json()
+    assert questions["items"] == []

@@ -112,7 +112,7 @@ def test_hh_mm_is_a_24_hour_clock() -> None:
 
 
 def test_capacity_and_slot_bounds_are_those_of_the_notice_era_fairs() -> None:
-    assert (CAPACITY_MIN, CAPACITY_MAX) == (1, 500)
+    assert (CAPACITY_MIN, CAPACITY_MAX) == (1, 2000)
     assert (SLOT_MINUTES_MIN, SLOT_MINUTES_MAX) == (5, 120)
 
 

@@ -85,6 +85,7 @@ ALLOWED: dict[Action, set[tuple[Role, bool]]] = {
     Action.DISABLE_ACCOUNT: {(Role.ORGANISER, True)},
     Action.EDIT_JOB: {(Role.RECRUITER, True), (Role.EMPLOYER_ADMIN, True)},
     Action.EDIT_POLICY: {(Role.VENUE_ADMIN, True), (Role.ORGANISER, True)},
+    Action.VIEW_QUEUE_STATS: {(Role.VENUE_ADMIN, True), (Role.ORGANISER, True)},
 }
 
 
@@ -124,3 +125,14 @@ def test_only_organisers_edit_a_national_policy() -> None:
     national = Resource(fair_id=FAIR, venue_region=None)
     assert allowed(principal(Role.ORGANISER), Action.EDIT_POLICY, national)
     assert not allowed(principal(Role.VENUE_ADMIN), Action.EDIT_POLICY, national)
+
+
+def test_booth_staff_read_their_booths_queue_statistics_and_only_organisers_the_fairs() -> None:
+    booth = Resource(fair_id=FAIR, venue_id=OTHER_VENUE, booth_staff=frozenset({ME}))
+    assert allowed(principal(Role.RECRUITER), Action.VIEW_QUEUE_STATS, booth)
+    assert allowed(principal(Role.COUNSELLOR), Action.VIEW_QUEUE_STATS, booth)
+    others = Resource(fair_id=FAIR, venue_id=OTHER_VENUE, booth_staff=frozenset({uuid4()}))
+    assert not allowed(principal(Role.RECRUITER), Action.VIEW_QUEUE_STATS, others)
+    fair = Resource(fair_id=FAIR)
+    assert allowed(principal(Role.ORGANISER), Action.VIEW_QUEUE_STATS, fair)
+    assert not allowed(principal(Role.VENUE_ADMIN), Action.VIEW_QUEUE_STATS, fair)

@@ -1,0 +1,70 @@
+"""The booth console runs the booth's line (issue 7): staff pause the line (candidates
+see it paused and cannot join), open it again, and remove someone from the line with a
+reason, by keyboard; the removed candidate's "my lines" empties and the roster with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from server.domain.principal import Role
+from tests.e2e.conftest import PHONE, Ui
+from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+
+
+def open_line(recruiter: Ui, booth_id: str) -> None:
+    """Open the booth's line from the console, if it is not open (a fair day's close at
+    24:00 closes it)."""
+    recruiter.goto(f"/booths/{booth_id}/console")
+    recruiter.page.locator("#console-line-status[data-status]").wait_for()
+    button = recruiter.page.locator("#console-line-open")
+    if button.get_attribute("aria-pressed") != "true":
+        button.click()
+    recruiter.page.locator("#console-line-open[aria-pressed='true']").wait_for()
+
+
+def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    me = log_in(recruiter, RECRUITER)
+    booth = staffed_booth(recruiter, me)
+    open_line(recruiter, booth["id"])  # the demo's lines are open: nothing to click
+    status = recruiter.page.locator("#console-line-status")
+    status.filter(has_text=q("zh-CN", "queue.status.open")).wait_for()
+
+    # Paused: a candidate sees it on the booth's page and has no "join" button.
+    recruiter.tab_to("#console-line-paused")
+    recruiter.page.keyboard.press("Enter")
+    status.filter(has_text=q("zh-CN", "queue.status.paused")).wait_for()
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto(f"/booths/{booth['id']}")
+    candidate.page.get_by_text(q("zh-CN", "queue.status.paused"), exact=True).wait_for()
+    candidate.page.get_by_text(q("zh-CN", "queue.booth.not_open")).wait_for()
+    assert candidate.page.locator("#booth-join").count() == 0
+
+    # Open again: the join button comes back, live, and the candidate joins.
+    recruiter.tab_to("#console-line-open")
+    recruiter.page.keyboard.press("Enter")
+    status.filter(has_text=q("zh-CN", "queue.status.open")).wait_for()
+    join_by_keyboard(candidate, booth["id"])
+
+    # The staff remove them with a reason, by keyboard.
+    roster = recruiter.page.locator("#console-roster > li")
+    roster.first.wait_for()
+    remove = roster.first.get_by_role("button", name=q("zh-CN", "queue.console.remove"))
+    recruiter.tab_to(f"#{remove.get_attribute('id')}")
+    recruiter.page.keyboard.press("Enter")
+    reason = recruiter.page.get_by_label(q("zh-CN", "queue.console.remove_reason"))
+    reason.wait_for()
+    # An empty reason removes nobody.
+    recruiter.page.locator("#console-remove-confirm").click()
+    assert roster.count() == 1
+    reason.fill("重复排队")
+    reason.press("Enter")
+    recruiter.page.get_by_text(q("zh-CN", "queue.console.roster_empty")).wait_for()
+    candidate.goto("/me/lines")
+    candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
+    recruiter.resize(PHONE)
+    recruiter.screenshot()

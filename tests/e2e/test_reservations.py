@@ -1,0 +1,124 @@
+"""Reservations in the browser (issue 8): a booth's staff turn reservations on in the
+booth console; a candidate books a slot on the booth's page and finds it under My
+bookings; the server's clock moves on (a fake clock: ``LiveServer.advance_clock``) to
+just before the slot, when another candidate walks into the line; then to the slot's
+start, when the server's own ``reservation.start`` timer makes the booking a ticket; the
+recruiter calls next and the booked candidate is called ahead of the walk-in, who
+joined first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from server.domain.principal import Role
+from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui
+from tests.e2e.test_identity_pages import text
+from tests.e2e.test_queue_console import open_line
+from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+
+
+def r(lang: str, key: str, **params: object) -> str:
+    return text("reservations", lang, key, **params)
+
+
+def bookable_slot(server: LiveServer, booth_id: str) -> dict[str, Any]:
+    """The first slot with booking open and a free place, on the first day that has one."""
+    listed = server.get_json(f"/api/booths/{booth_id}/slots")
+    for day in listed["days"]:
+        found = server.get_json(f"/api/booths/{booth_id}/slots?date={day}")
+        for slot in found["items"]:
+            if slot["window"] == "open" and slot["free"] > 0:
+                return {**slot, "date": day, "default_date": listed["date"]}
+    raise AssertionError(f"no bookable slot at booth {booth_id}: {listed}")
+
+
+def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    me = log_in(recruiter, RECRUITER)
+    booth = staffed_booth(recruiter, me)
+
+    # The booth's staff turn reservations on in the booth console.
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    settings = recruiter.page.locator("lf-slot-settings form")
+    settings.wait_for()
+    recruiter.page.get_by_label(
+        r("zh-CN", "reservations.settings.enabled"), exact=True
+    ).select_option("on")
+    recruiter.page.get_by_label(r("zh-CN", "reservations.settings.capacity"), exact=True).fill("2")
+    recruiter.page.get_by_role("button", name=r("zh-CN", "reservations.settings.save")).click()
+    recruiter.page.get_by_role("status").filter(
+        has_text=r("zh-CN", "reservations.settings.saved")
+    ).wait_for()
+    recruiter.settle()
+    slot = bookable_slot(recruiter.server, booth["id"])
+
+    # A candidate books it on the booth's page, by keyboard.
+    booker = another_ui("booker")
+    booker.sign_in(Role.CANDIDATE)
+    booker.goto(f"/booths/{booth['id']}")
+    booker.page.locator("#booth-slots-title").wait_for()
+    if slot["date"] != slot["default_date"]:
+        booker.page.locator("#booth-slots-date").select_option(slot["date"])
+    item = booker.page.locator(f"li.slot[data-starts-at='{slot['starts_at']}']")
+    button = item.get_by_role("button", name=r("zh-CN", "reservations.slots.book"))
+    button.wait_for()
+    booker.tab_to(f"#{button.get_attribute('id')}")
+    booker.page.keyboard.press("Enter")
+    booked = r("zh-CN", "reservations.state.confirmed")
+    item.locator(".slot-mine").filter(has_text=booked).wait_for()
+    booker.page.get_by_role("status").filter(
+        has_text=r("zh-CN", "reservations.done.booked")
+    ).wait_for()
+    booker.settle()
+    # It is under My bookings, linked from the booth's slots.
+    booker.page.get_by_role("link", name=r("zh-CN", "reservations.slots.see_mine")).click()
+    booker.page.wait_for_url("**/me/bookings")
+    booker.settle()
+    booker.page.locator(".booking-state").filter(has_text=booked).wait_for()
+
+    # Time passes (the server's fake clock) until just before the slot: another
+    # candidate walks into the line, which the staff open if the day's close shut it.
+    starts_at = datetime.fromisoformat(slot["starts_at"])
+    recruiter.server.advance_clock(starts_at - timedelta(minutes=2))
+    open_line(recruiter, booth["id"])
+    walker = another_ui("walker")
+    walker.sign_in(Role.CANDIDATE)
+    join_by_keyboard(walker, booth["id"])
+
+    # The slot's time arrives: the server's own timer makes the booking a ticket, ahead
+    # of the walk-in.
+    recruiter.server.advance_clock(starts_at + timedelta(seconds=1))
+    booker.goto("/me/lines")
+    booker.page.locator(".ticket-position").filter(
+        has_text=q("zh-CN", "queue.position.first")
+    ).wait_for(timeout=15_000)
+    walker.goto("/me/lines")
+    walker.page.locator(".ticket-position").filter(
+        has_text=q("zh-CN", "queue.position.ahead", count=1)
+    ).wait_for()
+
+    # The recruiter becomes available and calls next: the booked candidate is called.
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
+    recruiter.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
+    booker.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).wait_for()
+    booker_name = booth["title"] or booth["employer"]["name"]
+    booker.page.get_by_role("alert").filter(
+        has_text=q("zh-CN", "queue.alert.called", booth=booker_name)
+    ).wait_for()
+    assert walker.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).count() == 0
+
+    booker.goto("/me/bookings")
+    booker.page.locator(".booking-state").filter(
+        has_text=r("zh-CN", "reservations.state.admitted")
+    ).wait_for()
+    for person in (booker, recruiter):
+        for width in (DESKTOP, PHONE):
+            person.resize(width)
+            person.screenshot()

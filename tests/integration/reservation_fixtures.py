@@ -1,0 +1,79 @@
+"""What the reservation tests share: a July 2020 clock, booths with hours and slot
+settings, and running the timers that are due."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from server.appkeys import POOL, TIMERS
+from server.timers import FakeClock, TimerRunner
+from tests.helpers import Person, a_booth
+
+Client = TestClient[Any, Any]
+TUESDAY = date(2020, 7, 7)  # inside the test fair (July 2020, Asia/Shanghai)
+# Tuesday 09:00-11:30 fair time: ten 15-minute slots back to back (no buffer).
+HOURS = [{"weekday": 2, "start": "09:00", "end": "11:30"}]
+SETTINGS = {
+    "enabled": True,
+    "mode": "first_come",
+    "capacity": 2,
+    "buffer_minutes": 0,
+    "opens_hours": 72,
+    "closes_minutes": 30,
+    "grace_minutes": 10,
+}
+
+
+def cst(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Beijing wall-clock time as an aware UTC instant."""
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC) - timedelta(hours=8)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 6 July 2020, 08:00 Beijing time: Tuesday's slots are open for booking."""
+    return FakeClock(cst(date(2020, 7, 6), 8))
+
+
+async def slotted_booth(
+    client: Client, staff: Person, *, hours: list[dict[str, Any]] | None = None, **settings: Any
+) -> UUID:
+    """An approved booth with opening hours, staffed by ``staff``, who turns reservations
+    on through the API with :data:`SETTINGS` (overridden by ``settings``)."""
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        booth_id = await a_booth(conn, [staff.account_id], slot_minutes=15)
+        await conn.execute("UPDATE booths SET hours = $2 WHERE id = $1", booth_id, hours or HOURS)
+    response = await staff.put(f"/api/booths/{booth_id}/slot-settings", {**SETTINGS, **settings})
+    assert response.status == 200, await response.text()
+    return booth_id
+
+
+async def run_timers_at(client: Client, clock: FakeClock, at: datetime) -> int:
+    """Move the clock to ``at`` and run every timer due by then (as a node's runner)."""
+    app = client.app
+    assert app is not None
+    if at > clock.now():
+        clock.advance(at - clock.now())
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+    settled = 0
+    while (batch := await runner.run_due()) > 0:
+        settled += batch
+    return settled
+
+
+async def slots(who: Person, booth_id: UUID, day: date = TUESDAY) -> list[dict[str, Any]]:
+    response = await who.get(f"/api/booths/{booth_id}/slots?date={day.isoformat()}")
+    assert response.status == 200, await response.text()
+    items: list[dict[str, Any]] = (await response.json())["items"]
+    return items
+
+
+async def book(who: Person, booth_id: UUID, starts_at: str) -> Any:
+    return await who.post(f"/api/booths/{booth_id}/bookings", {"starts_at": starts_at})
