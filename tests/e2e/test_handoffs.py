@@ -37,7 +37,7 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
     # The booth's key-group lane: graduates, two of them per general candidate.
     page.get_by_label(text("jobs", "zh-CN", "jobs.key_group.graduates")).check()
     page.locator("#lanes-key_group").select_option("2")
-    page.get_by_role("button", name=q("zh-CN", "queue.lanes.save")).click()
+    page.get_by_role("button", name=q("zh-CN", "queue.lanes.save"), exact=True).click()
     page.locator("#lanes-current").filter(has_text="2 : 1").wait_for()
 
     page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
