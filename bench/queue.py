@@ -189,7 +189,15 @@ async def raw_rate(
                 now = datetime.now(UTC)
                 await conn.execute(steps.JOIN_LOCK.format(candidate=candidate, booth=booth))
                 joined = await conn.fetchrow(
-                    steps.JOIN, booth, candidate, now, uuid7(), secrets.token_urlsafe(12), 3, active
+                    steps.JOIN,
+                    booth,
+                    candidate,
+                    now,
+                    uuid7(),
+                    secrets.token_urlsafe(12),
+                    3,
+                    active,
+                    False,  # no key-group lane consent
                 )
                 await conn.execute("COMMIT")
                 assert joined is not None

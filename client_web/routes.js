@@ -78,7 +78,7 @@ export const routes = [
     name: 'booth',
     path: '/booths/:id',
     tag: 'lf-booth-page',
-    features: ['structure', 'queue', 'reservations'],
+    features: ['structure', 'queue', 'reservations', 'jobs'],
     load: () => import('./pages/booth.js'),
   },
   // booth queues: the candidate's lines and the staff's booth console
@@ -86,7 +86,7 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'reservations', 'stats'],
+    features: ['structure', 'queue', 'reservations', 'stats', 'jobs'],
     load: () => import('./pages/booth-console.js'),
   },
   {

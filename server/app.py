@@ -20,6 +20,7 @@ from server.api import (
     employers,
     fairs,
     grants,
+    handoffs,
     health,
     interviews,
     jobs,
@@ -119,6 +120,7 @@ def create_app(
     booths.register(api)
     notifications.register(api)
     queue.register(api)
+    handoffs.register(api)
     queue_stats.register(api)
     reservations.register(api)
     programme.register(api)
@@ -148,6 +150,7 @@ def create_app(
     app[TIMERS].register(RING_KIND, ring_timeout, late_policy=LatePolicy.FIRE)
     app[TIMERS].register(NOTIFY_KIND, get_ready, late_policy=LatePolicy.FIRE)
     queue.register_timers(app[TIMERS], lambda: app[QUEUE])
+    handoffs.register_timers(app)
     programme.register_timers(app)
     reservations.register_timers(app)
     app.router.add_get("/ws", _websocket, name="websocket")
@@ -161,6 +164,7 @@ def create_app(
     broadcast.setup(app)  # after _database: it closes before the pool does
     app.cleanup_ctx.append(_identity)
     app.cleanup_ctx.append(_realtime)
+    app.cleanup_ctx.append(handoffs.handoffs_ctx)
     app.cleanup_ctx.append(programme.programme_ctx)
     app.cleanup_ctx.append(reservations.reservations_ctx)
     app.cleanup_ctx.append(sessions_live.sessions_live_ctx)

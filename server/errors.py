@@ -51,6 +51,18 @@ STATUS: Mapping[str, int] = {
     "queue.not_present": 409,
     "queue.wrong_state": 409,
     "ticket.not_found": 404,
+    # handoffs between booths
+    "handoff.not_after_interview": 409,
+    "handoff.too_late": 409,
+    "handoff.other_fair": 422,
+    "handoff.colleague_required": 422,
+    "handoff.to_self": 422,
+    "handoff.not_staff": 422,
+    "handoff.already": 409,
+    "handoff.already_in_line": 409,
+    "handoff.not_found": 404,
+    "handoff.answered": 409,
+    "handoff.expired": 409,
     # notifications
     "notification.not_found": 404,
     # fairs and venues

@@ -1,9 +1,12 @@
 // <lf-booth-line>: a booth's line on its page (/booths/<id>): open or not, how many
 // wait (live, from booth:<id>), and for a signed-in candidate a "join the line" button —
 // or, once in line, their place and a link to "my lines". Set `boothId` and `account`
-// (GET /api/me or null) before connecting it. Strings: the "queue" catalogue.
+// (GET /api/me or null) before connecting it. Where the booth has a key-group lane, the
+// candidate may agree to use it (its staff then see that they belong to a key group;
+// joinQueue ?key_group_lane=true). Strings: the "queue" catalogue, key groups from "jobs".
 
 import { ApiError, api, errorMessage } from '../api.js';
+import { keyGroupText } from './job-text.js';
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 import { positionText, unlockAudio, waitText } from './my-lines-panel.js';
@@ -17,6 +20,8 @@ class BoothLine extends HTMLElement {
   #error = null;
   #watching = false;
   #busy = false;
+  #lanes = null; // the booth's key-group lane ({key_groups, ratio}), for candidates
+  #useLane = false;
   #onLanguage = () => this.#paint();
 
   get #candidate() {
@@ -25,7 +30,15 @@ class BoothLine extends HTMLElement {
 
   connectedCallback() {
     this.#stopWatch = store.watchBooth(this.boothId);
-    if (this.#candidate) store.start();
+    if (this.#candidate) {
+      store.start();
+      api(`/api/booths/${encodeURIComponent(this.boothId)}/lanes`)
+        .then((lanes) => {
+          this.#lanes = lanes;
+          this.#paint();
+        })
+        .catch(() => {}); // no lane offer then; joining still works
+    }
     this.#stopChange = store.onChange(() => this.#paint());
     window.addEventListener('languagechange', this.#onLanguage);
     this.#paint();
@@ -43,7 +56,7 @@ class BoothLine extends HTMLElement {
     this.#error = null;
     this.#paint();
     try {
-      await store.join(this.boothId);
+      await store.join(this.boothId, { keyGroupLane: this.#useLane });
       this.#busy = false;
       this.#paint();
       this.querySelector('#booth-line-mine')?.focus();
@@ -128,6 +141,33 @@ class BoothLine extends HTMLElement {
         ),
       );
     } else if (this.#candidate && open) {
+      const groups = this.#lanes?.key_groups ?? [];
+      if (groups.length > 0) {
+        const box = h('input', {
+          type: 'checkbox',
+          id: 'booth-join-lane',
+          checked: this.#useLane,
+          'aria-describedby': 'booth-join-lane-hint',
+        });
+        box.addEventListener('change', () => {
+          this.#useLane = box.checked;
+        });
+        nodes.push(
+          h(
+            'p',
+            { class: 'check' },
+            box,
+            h(
+              'label',
+              { for: 'booth-join-lane' },
+              t('queue.booth.use_lane', {
+                groups: groups.map(keyGroupText).join(t('queue.lanes.separator')),
+              }),
+            ),
+            h('span', { class: 'hint', id: 'booth-join-lane-hint' }, t('queue.booth.use_lane_hint')),
+          ),
+        );
+      }
       nodes.push(
         h(
           'p',

@@ -9,6 +9,9 @@
 //   click: browsers only ask after a user gesture).
 // - Changes of position go to an aria-live="polite" region at most every 30 s (a screen
 //   reader user hears the latest, not every step).
+// - A handoff to another employer's booth (a recruiter suggests the candidate talk to
+//   that booth next) waits for the candidate's answer: accept (a ticket in that line,
+//   ahead of walk-ins) or decline, before it expires; it is announced like a call.
 // - With the `compact` attribute it shows only the alerts and the tickets being called
 //   (for the shell, on every page) and hides itself on the "my lines" page.
 //
@@ -141,6 +144,7 @@ class MyLinesPanel extends HTMLElement {
 
   #paint() {
     const all = [...store.tickets.values()];
+    const offers = [...store.handoffs.values()];
     if (this.#hiddenHere()) {
       this.hidden = true;
       return;
@@ -149,17 +153,20 @@ class MyLinesPanel extends HTMLElement {
       this.setAttribute('role', 'complementary');
       this.setAttribute('aria-label', t('queue.mine.title'));
     }
-    this.#alerts(all);
+    this.#alerts(all, offers);
     this.#announcePositions(all);
     // In an interview, the way into its room stays in view (but not inside the room).
     const inRoom = (ticket) => window.location.pathname === `/interviews/${ticket.id}`;
     const shown = this.compact
       ? all.filter((x) => x.state === 'called' || (x.state === 'in_interview' && !inRoom(x)))
       : all;
-    this.hidden = this.compact && shown.length === 0 && this.#alert.textContent === '';
+    this.hidden =
+      this.compact && shown.length === 0 && offers.length === 0 && this.#alert.textContent === '';
     const active = document.activeElement;
     const activeId = active && this.contains(active) ? active.id : '';
-    this.#list.replaceChildren(...this.#body(shown).flat(Infinity).filter(Boolean));
+    this.#list.replaceChildren(
+      ...[this.#offers(offers), this.#body(shown)].flat(Infinity).filter(Boolean),
+    );
     if (activeId) this.querySelector(`#${CSS.escape(activeId)}`)?.focus();
     this.#tick();
   }
@@ -169,7 +176,7 @@ class MyLinesPanel extends HTMLElement {
     if (this.#error) {
       nodes.push(h('div', { class: 'notice notice-error' }, h('p', {}, errorMessage(this.#error))));
     }
-    if (!this.compact && store.isLoaded() && shown.length === 0) {
+    if (!this.compact && store.isLoaded() && shown.length === 0 && store.handoffs.size === 0) {
       nodes.push(
         h('p', { class: 'intro' }, t('queue.mine.empty')),
         h('p', {}, h('a', { href: '/venues' }, t('queue.mine.browse'))),
@@ -206,6 +213,80 @@ class MyLinesPanel extends HTMLElement {
       );
     }
     return nodes;
+  }
+
+  /** Handoffs to another employer's booth, waiting for the candidate's answer. */
+  #offers(offers) {
+    if (offers.length === 0) return [];
+    const name = (id) => {
+      const booth = store.describeBooth(id);
+      return booth ? boothName(booth) : t('queue.booth.unnamed');
+    };
+    return h(
+      'ul',
+      { class: 'cards cards-single my-handoffs' },
+      offers.map((offer) => {
+        const headingId = `handoff-${offer.id}-name`;
+        const left = Date.parse(offer.expires_at) - Date.now();
+        const minutes = Math.max(1, Math.ceil(left / 60000));
+        const act = (verb) => (event) => this.#run(event, () => store.answerHandoff(offer, verb));
+        return h(
+          'li',
+          { class: 'card handoff', 'aria-labelledby': headingId, dataset: { handoff: offer.id } },
+          h(
+            'h2',
+            { class: 'card-title', id: headingId },
+            t('queue.handoff.offer_title', { booth: name(offer.to_booth_id) }),
+          ),
+          h(
+            'p',
+            {},
+            t('queue.handoff.offer_text', {
+              from: name(offer.from_booth_id),
+              to: name(offer.to_booth_id),
+            }),
+          ),
+          h('p', { class: 'hint' }, t('queue.handoff.answer_within', { minutes })),
+          h(
+            'p',
+            { class: 'actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                id: `handoff-${offer.id}-accept`,
+                class: 'button',
+                onclick: act('accept'),
+              },
+              t('queue.handoff.accept'),
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                id: `handoff-${offer.id}-decline`,
+                class: 'button button-secondary',
+                onclick: act('decline'),
+              },
+              t('queue.handoff.decline'),
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  async #run(event, action) {
+    const button = event.currentTarget;
+    button.disabled = true;
+    this.#error = null;
+    try {
+      await action();
+    } catch (error) {
+      this.#error = error;
+      button.disabled = false;
+    }
+    this.#paint();
   }
 
   #card(ticket) {
@@ -306,18 +387,7 @@ class MyLinesPanel extends HTMLElement {
         type: 'button',
         id: `ticket-${ticket.id}-${action}`,
         class: className,
-        onclick: async (event) => {
-          const button = event.currentTarget;
-          button.disabled = true;
-          this.#error = null;
-          try {
-            await run();
-          } catch (error) {
-            this.#error = error;
-            button.disabled = false;
-          }
-          this.#paint();
-        },
+        onclick: (event) => this.#run(event, run),
       },
       label,
     );
@@ -346,19 +416,28 @@ class MyLinesPanel extends HTMLElement {
     }, 1000);
   }
 
-  #alerts(all) {
+  #alerts(all, offers) {
     const urgent = all.filter((ticket) => ticket.state === 'notified' || ticket.state === 'called');
     const texts = urgent.map((ticket) =>
       ticket.state === 'called'
         ? t('queue.alert.called', { booth: this.#name(ticket) })
         : t('queue.alert.next', { booth: this.#name(ticket) }),
     );
+    for (const offer of offers) {
+      const booth = store.describeBooth(offer.to_booth_id);
+      texts.push(
+        t('queue.alert.handoff', { booth: booth ? boothName(booth) : t('queue.booth.unnamed') }),
+      );
+    }
     const shown = texts.join('\n');
     if (shown !== this.#alertKey) {
       this.#alertKey = shown;
       this.#alert.replaceChildren(...texts.map((text) => h('p', { class: 'notice' }, text)));
     }
-    const keys = new Set(urgent.map((ticket) => `${ticket.id}:${ticket.state}`));
+    const keys = new Set([
+      ...urgent.map((ticket) => `${ticket.id}:${ticket.state}`),
+      ...offers.map((offer) => `handoff:${offer.id}`),
+    ]);
     const grew = [...keys].some((key) => !this.#urgent.has(key));
     this.#urgent = keys;
     if (!grew) return;

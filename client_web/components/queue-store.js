@@ -4,6 +4,8 @@
 //
 //   me          snapshot {tickets: [{…, position, wait}]}, then
 //               ticket.updated {ticket}              → this.tickets (active ones only)
+//               handoff.updated {handoff}            → this.handoffs (pending ones only;
+//               GET /api/me/handoffs after each snapshot)
 //   booth:<id>  snapshot {status, line, eta}, then
 //               queue.joined/moved {token, after}, queue.removed {token},
 //               queue.busy {token, busy}, queue.eta {table}, queue.status {status},
@@ -28,6 +30,8 @@ const booths = new Map();
 /** booth id → { count, subscription } */
 const watches = new Map();
 const boothInfo = new Map();
+/** handoff id → a handoff to another employer's booth waiting for the candidate's answer */
+export const handoffs = new Map();
 let meSubscription = null;
 let loaded = false;
 
@@ -70,8 +74,25 @@ function put(ticket) {
   if (!before) watchBooth(ticket.booth_id);
 }
 
+function putHandoff(handoff) {
+  if (handoff.state === 'pending') handoffs.set(handoff.id, handoff);
+  else handoffs.delete(handoff.id);
+}
+
+async function loadHandoffs() {
+  try {
+    const found = await api('/api/me/handoffs');
+    handoffs.clear();
+    for (const handoff of found.items) putHandoff(handoff);
+    changed();
+  } catch {
+    // signed out, or offline: the next snapshot tries again
+  }
+}
+
 function onMe(frame) {
   if (frame.op === 'snapshot') {
+    loadHandoffs();
     // The snapshot carries the candidate's tickets (with places and waits): a reconnect
     // needs no extra request.
     const items = frame.data.tickets ?? [];
@@ -84,6 +105,9 @@ function onMe(frame) {
     changed();
   } else if (frame.op === 'event' && frame.type === 'ticket.updated') {
     put(frame.data.ticket);
+    changed();
+  } else if (frame.op === 'event' && frame.type === 'handoff.updated') {
+    putHandoff(frame.data.handoff);
     changed();
   } else if (frame.op === 'event' && frame.type === 'ticket.position') {
     // A venue that hides places: each holder is told their own place and wait here.
@@ -269,9 +293,13 @@ export function describeBooth(boothId) {
   return boothInfo.get(boothId);
 }
 
-/** Join a booth's line (the ticket arrives on `me` too). */
-export async function join(boothId) {
-  const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets`, {
+/**
+ * Join a booth's line (the ticket arrives on `me` too). `keyGroupLane`: the candidate
+ * agrees to use the booth's key-group lane (its staff see they are in a key group).
+ */
+export async function join(boothId, { keyGroupLane = false } = {}) {
+  const lane = keyGroupLane ? '?key_group_lane=true' : '';
+  const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets${lane}`, {
     method: 'POST',
   });
   put(ticket);
@@ -290,6 +318,16 @@ export async function answer(ticket, verb) {
     method: 'POST',
   });
   put(updated);
+  changed();
+  return updated;
+}
+
+/** Accept or decline a handoff to another employer's booth (accepted: a ticket arrives). */
+export async function answerHandoff(handoff, verb) {
+  const updated = await api(`/api/handoffs/${encodeURIComponent(handoff.id)}/${verb}`, {
+    method: 'POST',
+  });
+  putHandoff(updated);
   changed();
   return updated;
 }

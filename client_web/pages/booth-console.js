@@ -3,13 +3,24 @@
 // flags "reconnecting" and "in a call elsewhere", and every staff member's status), set
 // oneself available or paused, open, pause or close the booth's line, call the next
 // candidate (or one waiting, again), remove someone from the line with a reason, and
-// complete the current interview. Becoming available needs this page's subscription first (the
+// complete the current interview; hand a candidate off after an interview, take only
+// handoffs, and set the booth's key-group lane (components/booth-handoff.js). Becoming
+// available needs this page's subscription first (the
 // server checks presence on the topic), so those buttons wait for the snapshot.
 // Join times show in the fair's zone (北京时间). API errors show by their code.
 
 import { api, errorMessage } from '../api.js';
 import { currentFair } from '../fair.js';
 import { boothName } from '../components/structure-text.js';
+import {
+  handoffModel,
+  handoffSection,
+  lanesSection,
+  loadLanes,
+  onStaffFrame,
+  onlyHandoffsSwitch,
+  rosterNotes,
+} from '../components/booth-handoff.js';
 import { LivePage } from '../components/live-page.js';
 import { boothTabs } from '../components/queue-stats.js';
 import { formatInstant } from '../components/when.js';
@@ -22,6 +33,16 @@ import '../components/slot-settings.js';
 import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
+const PRIORITY = { reservation: 0, handoff: 1, walk_in: 2 };
+
+/** The roster in call order: class, key within the class, id. */
+function byCallOrder(a, b) {
+  const pa = PRIORITY[a.kind] ?? 2;
+  const pb = PRIORITY[b.kind] ?? 2;
+  if (pa !== pb) return pa - pb;
+  if (a.call_key !== b.call_key) return a.call_key - b.call_key;
+  return a.ticket_id < b.ticket_id ? -1 : a.ticket_id > b.ticket_id ? 1 : 0;
+}
 
 function short(id) {
   return String(id).slice(-8);
@@ -53,9 +74,11 @@ class BoothConsolePage extends LivePage {
       error: null,
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
+      hand: handoffModel(),
       removal: null, // { id, reason } while a removal's reason is being written
     };
     if (staff) {
+      await loadLanes(model.hand, booth.id, signal);
       // Waits are shown in whole minutes: redraw once a minute so they keep counting.
       this.#ticker = setInterval(() => this.repaint(), 60000);
       this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
@@ -74,6 +97,10 @@ class BoothConsolePage extends LivePage {
   }
 
   #onFrame(model, frame) {
+    if (onStaffFrame(model, frame, model.account.id)) {
+      this.repaint();
+      return;
+    }
     if (frame.op === 'snapshot') {
       model.roster = frame.data.roster;
       model.statuses = new Map(frame.data.staff.map((s) => [s.account_id, s.status]));
@@ -85,7 +112,7 @@ class BoothConsolePage extends LivePage {
       const before = (model.roster ?? []).find((x) => x.ticket_id === ticket.ticket_id);
       const rest = (model.roster ?? []).filter((x) => x.ticket_id !== ticket.ticket_id);
       if (!ENDED.has(ticket.state)) rest.push({ ...before, ...ticket }); // flags stay
-      rest.sort((a, b) => (a.joined_at < b.joined_at ? -1 : a.joined_at > b.joined_at ? 1 : 0));
+      rest.sort(byCallOrder);
       model.roster = rest;
     } else if (frame.op === 'event' && frame.type === 'roster.flags') {
       const { ticket_id: id, ...flags } = frame.data;
@@ -102,13 +129,14 @@ class BoothConsolePage extends LivePage {
     return t('queue.console.title', { booth: boothName(booth) });
   }
 
-  async #act(path, options, focus = null) {
+  async #act(path, options, focus = null, then = null) {
     const model = this.model;
     model.busy = true;
     model.error = null;
     this.repaint();
     try {
       await api(path, options);
+      then?.();
     } catch (error) {
       model.error = error;
     }
@@ -241,6 +269,8 @@ class BoothConsolePage extends LivePage {
         `#console-status-${status}`,
       );
     const names = new Map(booth.staff.map((m) => [m.account_id, m.display_name]));
+    const act = (...args) => this.#act(...args);
+    const repaint = (options) => this.repaint(options);
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
 
     return [
@@ -295,6 +325,7 @@ class BoothConsolePage extends LivePage {
             t('queue.console.set_paused'),
           ),
         ),
+        onlyHandoffsSwitch(model, { act, base, ready }),
         h(
           'ul',
           { class: 'plain-list', 'aria-label': t('queue.console.staff_list') },
@@ -379,6 +410,7 @@ class BoothConsolePage extends LivePage {
               ),
             ),
       ),
+      handoffSection(model, { act, repaint }),
       h(
         'section',
         { 'aria-labelledby': 'console-roster-title', class: 'subsection' },
@@ -403,6 +435,12 @@ class BoothConsolePage extends LivePage {
                 row(t('queue.console.ticket'), h('code', {}, short(x.ticket_id))),
                 row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
                 row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
+                rosterNotes(model, x).length > 0
+                  ? row(
+                      t('queue.console.notes'),
+                      h('span', { class: 'roster-notes' }, rosterNotes(model, x).join(' · ')),
+                    )
+                  : null,
                 row(t('queue.ticket.passes'), String(x.passes)),
                 row(
                   t('queue.console.waited'),
@@ -472,6 +510,7 @@ class BoothConsolePage extends LivePage {
       ),
       this.#lineStatus(model),
       this.#slotSettings(model),
+      lanesSection(model, { act, base }),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];
   }

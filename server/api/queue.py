@@ -11,7 +11,7 @@ from aiohttp import web
 from pydantic import Field
 
 from server.api.auth import account_id, authorize, principal_of, signed_in
-from server.api.routing import Api, Call, Model
+from server.api.routing import Api, Call, Model, Query
 from server.appkeys import POOL, QUEUE
 from server.domain.permissions import Action, Resource
 from server.domain.principal import Principal, Role
@@ -53,6 +53,14 @@ class CalledTicket(Model):
     passes: int
     joined_at: datetime
     ring_until: datetime | None = None
+
+
+class JoinQuery(Query):
+    key_group_lane: bool = Field(
+        default=False,
+        description="use the booth's key-group lane if one of your key groups is among its"
+        " own: you agree that this booth's staff see you belong to a key group",
+    )
 
 
 class Removal(Model):
@@ -117,16 +125,18 @@ def register(api: Api) -> None:
         "/api/booths/{booth}/tickets",
         operation_id="joinQueue",
         summary="Join the booth's line",
+        query=JoinQuery,
         response=MyTicket,
         status=201,
         tags=tags,
     )
-    async def join_queue(call: Call[None, None]) -> MyTicket:
+    async def join_queue(call: Call[None, JoinQuery]) -> MyTicket:
         principal = await _candidate(call)
         booth_id = call.path_id("booth", "booth.not_found")
         assert principal.account_id is not None
         me = principal.account_id
-        return _mine(await call.app[QUEUE].join(booth_id, me))
+        lane = call.query.key_group_lane
+        return _mine(await call.app[QUEUE].join(booth_id, me, key_group_lane=lane))
 
     @api.route(
         "DELETE",

@@ -108,6 +108,9 @@ class Ticket:
     lane: Lane = Lane.GENERAL
     # The place within the priority class (None: the join time, as a walk-in's).
     call_key: float | None = None
+    # A handoff to a named colleague: only they may call it until held_until.
+    held_for: str | None = None
+    held_until: datetime | None = None
 
     @property
     def order_key(self) -> tuple[int, float, str]:

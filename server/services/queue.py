@@ -114,7 +114,14 @@ def roster_view(row: dict[str, Any]) -> dict[str, Any]:
         "passes": row["passes"],
         "joined_at": row["joined_at"].isoformat(),
         "called_by": str(row["called_by"]) if row["called_by"] else None,
+        "kind": row["kind"],
+        "lane": row["lane"],
+        "call_key": row["call_key"],
     }
+    if "held_for" in row:  # a handoff held for a named colleague (docs/queues.md)
+        held = row["held_for"] is not None
+        view["held_for"] = str(row["held_for"]) if held else None
+        view["held_until"] = row["held_until"].isoformat() if held else None
     for flag in ("busy_elsewhere", "reconnecting"):
         if flag in row:
             view[flag] = bool(row[flag])
@@ -467,8 +474,12 @@ class QueueService:
 
     # -- candidates -------------------------------------------------------------------
 
-    async def join(self, booth_id: UUID, candidate_id: UUID) -> dict[str, Any]:
-        """One statement after the booth's lock (see ``server.store.queue_steps``)."""
+    async def join(
+        self, booth_id: UUID, candidate_id: UUID, *, key_group_lane: bool = False
+    ) -> dict[str, Any]:
+        """One statement after the booth's lock (see ``server.store.queue_steps``).
+        ``key_group_lane``: the candidate agrees to show their key groups to this booth's
+        staff, so a matching key group puts them in its key-group lane."""
         settings = self.settings
         now = self._clock.now()
         async with self._pool.acquire() as conn:
@@ -483,6 +494,7 @@ class QueueService:
                     secrets.token_urlsafe(12),
                     settings.lines_per_candidate,
                     [s.value for s in ACTIVE],
+                    key_group_lane,
                 )
                 if result.ticket is None:
                     await self._join_refused(conn, booth_id, candidate_id)
@@ -806,13 +818,19 @@ class QueueService:
                                   WHERE o.candidate_id = t.candidate_id
                                     AND o.state IN ('called', 'in_interview'))
                               AND NOT EXISTS (SELECT 1 FROM queue_absences a
-                                  WHERE a.candidate_id = t.candidate_id AND a.since < $4))
+                                  WHERE a.candidate_id = t.candidate_id AND a.since < $4)
+                              AND (t.held_for IS NULL OR t.held_for = $2
+                                   OR t.held_until <= $5)
+                              AND ($3::uuid IS NOT NULL OR t.priority < 2
+                                   OR NOT (SELECT s.only_handoffs FROM booth_staff s
+                                            WHERE s.booth_id = $1 AND s.account_id = $2)))
                      AS callable
             """,
             booth_id,
             staff_id,
             ticket_id,
             self._clock.now() - timedelta(seconds=self.settings.grace_s),
+            self._clock.now(),
         )
         assert found is not None
         if not found["staff"]:
@@ -1105,7 +1123,8 @@ class QueueService:
                    EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
                               AND o.booth_id <> t.booth_id
                               AND o.state IN ('called', 'in_interview')) AS busy_elsewhere,
-                   a.since IS NOT NULL AS reconnecting, a.since AS away_since
+                   a.since IS NOT NULL AS reconnecting, a.since AS away_since,
+                   t.held_for, t.held_until
               FROM tickets t LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id
              WHERE t.booth_id = $1 AND t.state = ANY($2::text[])
              ORDER BY t.priority, t.call_key, t.id
@@ -1114,7 +1133,7 @@ class QueueService:
             [s.value for s in ACTIVE],
         )
         staff = await conn.fetch(
-            "SELECT s.account_id, coalesce(ss.status, 'offline') AS status"
+            "SELECT s.account_id, coalesce(ss.status, 'offline') AS status, s.only_handoffs"
             " FROM booth_staff s LEFT JOIN staff_status ss"
             " ON ss.booth_id = s.booth_id AND ss.account_id = s.account_id"
             " WHERE s.booth_id = $1 ORDER BY s.account_id",
@@ -1123,7 +1142,14 @@ class QueueService:
         return {
             "now": self._clock.now().isoformat(),  # waits are counted from join times
             "roster": [roster_view(dict(r)) for r in rows],
-            "staff": [{"account_id": str(r["account_id"]), "status": r["status"]} for r in staff],
+            "staff": [
+                {
+                    "account_id": str(r["account_id"]),
+                    "status": r["status"],
+                    "only_handoffs": r["only_handoffs"],
+                }
+                for r in staff
+            ],
         }
 
     async def my_tickets(self, candidate_id: UUID) -> list[dict[str, Any]]:

@@ -44,7 +44,8 @@ _HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
 # The staff's view (``roster.ticket``), as ``roster_view``.
 _ROSTER = """jsonb_build_object('ticket', jsonb_build_object(
     'ticket_id', {t}.id, 'candidate_id', {t}.candidate_id, 'state', {t}.state,
-    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'called_by', {t}.called_by))"""
+    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'called_by', {t}.called_by,
+    'kind', {t}.kind, 'lane', {t}.lane, 'call_key', {t}.call_key))"""
 
 
 def holder(t: str, ring: str = "NULL::timestamptz") -> str:
@@ -127,8 +128,34 @@ ev (topic, type, data, ord) AS (
   SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("c")}, 4
     FROM changed c),"""
 
+# A walk-in's lane and key (``server.domain.lanes``): the key-group lane when one of the
+# candidate's key groups is the lane's and they show their key groups to booth staff
+# (``share_key_groups``) or agreed to for this join ($8); the key is
+# max(the line's virtual time, the lane's last key that may still be called) + the
+# lane's step (the other lane's weight). No ``booth_lanes`` row: general, 1:1.
+_WALK_IN_KEY = """
+lanes AS (
+  SELECT q.lane_vtime AS vtime, coalesce(l.key_group_weight, 1) AS kw,
+         coalesce(l.general_weight, 1) AS gw,
+         CASE WHEN EXISTS (SELECT 1 FROM candidate_profiles p
+                            WHERE p.account_id = $2 AND p.key_groups && l.key_groups
+                              AND (p.share_key_groups OR $8::boolean))
+              THEN 'key_group' ELSE 'general' END AS lane
+    FROM booth_queues q LEFT JOIN booth_lanes l ON l.booth_id = q.booth_id
+   WHERE q.booth_id = $1),
+keyed AS (
+  SELECT lanes.lane,
+         greatest(lanes.vtime, coalesce(
+           (SELECT max(t.call_key) FROM tickets t
+             WHERE t.booth_id = $1 AND t.kind = 'walk_in' AND t.lane = lanes.lane
+               AND t.state IN ('waiting', 'notified', 'called', 'interrupted')),
+           lanes.vtime))
+         + CASE WHEN lanes.lane = 'key_group' THEN lanes.gw ELSE lanes.kw END AS call_key
+    FROM lanes),"""
+
 # $1 booth, $2 candidate, $3 now, $4 ticket id, $5 token, $6 lines per candidate,
-# $7 active states.
+# $7 active states, $8 the candidate agrees to show their key groups to this booth's
+# staff (the key-group lane).
 JOIN = f"""
 WITH b AS (
   SELECT bo.id, bo.fair_id, bo.capacity, v.queue_visibility AS visibility
@@ -137,7 +164,7 @@ WITH b AS (
     LEFT JOIN employers e ON e.id = bo.employer_id
    WHERE bo.id = $1 AND bo.status = 'approved' AND q.status = 'open'
      AND (bo.employer_id IS NULL OR e.verified_at IS NOT NULL)),
-{_LINE}
+{_LINE}{_WALK_IN_KEY}
 ok AS (
   SELECT b.* FROM b
    WHERE (SELECT count(*) FROM line) < b.capacity
@@ -146,9 +173,9 @@ ok AS (
              AND state = ANY($7::text[])) < $6),
 changed AS (
   INSERT INTO tickets AS t (id, fair_id, booth_id, candidate_id, token, state, joined_at,
-                            changed_at, call_key)
-  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $3, $3, extract(epoch FROM $3::timestamptz)
-    FROM ok
+                            changed_at, lane, call_key)
+  SELECT $4, ok.fair_id, $1, $2, $5, 'waiting', $3, $3, keyed.lane, keyed.call_key
+    FROM ok, keyed
   ON CONFLICT DO NOTHING
   RETURNING {TICKET_RETURNING}),
 {_ENTERED}
@@ -212,20 +239,25 @@ _STAFF_EVENT = """
 # The claim is ``call_order`` in SQL: tickets in line (waiting, notified) by priority
 # class, key within the class, then id, skipping candidates in a call elsewhere.
 # Candidates away longer than the grace period who come before the one called (all of
-# them, if nobody is called) get a pass.
+# them, if nobody is called) get a pass. A handoff held for a named colleague is theirs
+# until ``held_until``; a recruiter taking only handoffs calls next only among due
+# reservations and handoffs (``server.domain.lanes.claimable``). A walk-in called next
+# moves the line's virtual time (``lane_vtime``) up to its key.
 _CALLABLE = """
   t.booth_id = $1 AND EXISTS (SELECT 1 FROM me)
   AND CASE WHEN $6::uuid IS NULL THEN t.state IN ('waiting', 'notified')
            ELSE t.id = $6 AND t.state IN ('waiting', 'notified', 'interrupted') END
   AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
-                     AND o.state IN ('called', 'in_interview'))"""
+                     AND o.state IN ('called', 'in_interview'))
+  AND (t.held_for IS NULL OR t.held_for = $2 OR t.held_until <= $3)
+  AND ($6::uuid IS NOT NULL OR t.priority < 2 OR NOT (SELECT only_handoffs FROM me))"""
 _AWAY = """EXISTS (SELECT 1 FROM queue_absences a WHERE a.candidate_id = t.candidate_id
                      AND a.since < $4)"""
 
 CALL = f"""
 WITH {_BOOTH_LOCK.format(booth="$1")},
 me AS (
-  SELECT 1 FROM booth_staff s
+  SELECT s.only_handoffs FROM booth_staff s
     JOIN staff_status ss ON ss.booth_id = s.booth_id AND ss.account_id = s.account_id
    WHERE s.booth_id = (SELECT booth_id FROM lock) AND s.account_id = $2
      AND ss.status = 'available'
@@ -250,6 +282,11 @@ changed AS (
                        first_called_at = coalesce(t.first_called_at, $3)
     FROM chosen c WHERE t.id = c.id
   RETURNING {TICKET_RETURNING}, c.was),
+vtime AS (
+  UPDATE booth_queues q SET lane_vtime = c.call_key
+    FROM changed c
+   WHERE q.booth_id = $1 AND c.kind = 'walk_in' AND $6::uuid IS NULL
+     AND c.call_key > q.lane_vtime),
 ring AS (
   INSERT INTO timers (kind, key, due_at, payload)
   SELECT 'queue.ring_timeout', 'queue.ring_timeout:' || c.id::text, $5,
@@ -366,9 +403,12 @@ async def join(
     token: str,
     lines: int,
     active: list[str],
+    key_group_lane: bool = False,
 ) -> StepResult:
     """Inside the transaction :data:`JOIN_LOCK` opened."""
-    row = await conn.fetchrow(JOIN, booth_id, candidate_id, now, ticket_id, token, lines, active)
+    row = await conn.fetchrow(
+        JOIN, booth_id, candidate_id, now, ticket_id, token, lines, active, key_group_lane
+    )
     return _result(row, now)
 
 

@@ -1,6 +1,9 @@
-"""The SQL claim is ``call_order``: for any line, the one-statement call picks the ticket
-the pure specification (``server.domain.queue``) puts first among the callable, and
-gives a pass to exactly the candidates away past the grace period ahead of it."""
+"""The SQL claim is ``call_order``: for any line — due reservations, handoffs (some held
+for a named colleague) and walk-ins of both lanes, with tied keys — the one-statement
+call picks the ticket the pure specification (``server.domain.queue``,
+``server.domain.lanes.claimable``) puts first among those this recruiter may call (all,
+or only handoffs and reservations), gives a pass to exactly the candidates away past the
+grace period ahead of it, and moves the line's virtual time to a walk-in's key."""
 
 from __future__ import annotations
 
@@ -12,12 +15,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.domain.lanes import claimable
 from server.domain.queue import (
     MAX_PASSES,
+    Lane,
     Ticket,
+    TicketKind,
     TicketState,
     away_too_long,
-    callable_order,
 )
 from server.store import db
 from server.store import queue_steps as steps
@@ -27,15 +32,21 @@ NOW = datetime(2020, 7, 1, 2, 0, tzinfo=UTC)
 GRACE = timedelta(seconds=120)
 AWAY = {"here": None, "recent": NOW - timedelta(seconds=30), "long": NOW - timedelta(hours=1)}
 
+HOLDS = {"none", "mine", "colleague", "over"}  # over: held for the colleague until now
+
 entry = st.tuples(
-    st.integers(0, 3),  # joined, seconds after the first (ties happen)
+    st.integers(0, 3),  # joined, seconds after the first; also the key (ties happen)
     st.sampled_from(["waiting", "notified", "left", "done"]),
     st.booleans(),  # in a call at another booth
     st.sampled_from(sorted(AWAY)),
+    st.sampled_from(list(TicketKind)),
+    st.sampled_from(list(Lane)),
+    st.sampled_from(sorted(HOLDS)),
 )
+Entry = tuple[int, str, bool, str, TicketKind, Lane, str]
 
 
-async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
+async def claim(dsn: str, entries: list[Entry], only_handoffs: bool, vtime: float) -> None:
     conn = await db.connect(dsn)
     try:
         await conn.execute(
@@ -52,14 +63,22 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
             )
 
         recruiter = await account()
-        booth = await a_booth(conn, [recruiter])
+        colleague = await account()
+        booth = await a_booth(conn, [recruiter, colleague])
+        await conn.execute(
+            "UPDATE booth_staff SET only_handoffs = $2 WHERE account_id = $1",
+            recruiter,
+            only_handoffs,
+        )
         other_staff = [await account() for _ in entries]
         other = await a_booth(conn, other_staff)
         fair = await conn.fetchval("SELECT fair_id FROM booths WHERE id = $1", booth)
         await conn.execute(
-            "INSERT INTO booth_queues (booth_id, status, changed_at) VALUES ($1, 'open', $2)",
+            "INSERT INTO booth_queues (booth_id, status, changed_at, lane_vtime)"
+            " VALUES ($1, 'open', $2, $3)",
             booth,
             NOW,
+            vtime,
         )
         await conn.execute(
             "INSERT INTO staff_status (booth_id, account_id, status, changed_at)"
@@ -69,14 +88,16 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
             NOW,
         )
         line: list[Ticket] = []
-        for i, (offset, state, busy, away) in enumerate(entries):
+        for i, (offset, state, busy, away, kind, lane, hold) in enumerate(entries):
             candidate = await account()
             ticket = uuid.uuid4()
             joined = NOW - timedelta(minutes=10) + timedelta(seconds=offset)
+            held_for = {"mine": recruiter, "colleague": colleague, "over": colleague}.get(hold)
+            held_until = NOW if hold == "over" else NOW + timedelta(minutes=1)
             await conn.execute(
                 "INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state,"
-                " joined_at, changed_at, call_key)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, extract(epoch FROM $7::timestamptz))",
+                " joined_at, changed_at, call_key, kind, lane, held_for, held_until)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12)",
                 ticket,
                 fair,
                 booth,
@@ -84,6 +105,11 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
                 f"t{ticket.hex}",
                 state,
                 joined,
+                float(offset),
+                kind.value,
+                lane.value,
+                held_for,
+                None if held_for is None else held_until,
             )
             if busy:
                 await conn.execute(
@@ -114,17 +140,22 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
                     joined_at=joined,
                     busy_elsewhere=busy,
                     away_since=AWAY[away],
+                    kind=kind,
+                    lane=lane,
+                    call_key=float(offset),
+                    held_for=None if held_for is None else str(held_for),
+                    held_until=None if held_for is None else held_until,
                 )
             )
 
-        order = callable_order(line)
+        order = claimable(line, str(recruiter), NOW, only_handoffs=only_handoffs)
         eligible = [t for t in order if not away_too_long(t, NOW, GRACE)]
         expected = eligible[0] if eligible else None
         expected_passes = {
             t.id
             for t in order
             if away_too_long(t, NOW, GRACE)
-            and (expected is None or (t.joined_at, t.id) < (expected.joined_at, expected.id))
+            and (expected is None or t.order_key < expected.order_key)
         }
 
         result = await steps.call(
@@ -139,6 +170,13 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
             )
         }
         assert passed == expected_passes
+        moved = expected is not None and expected.kind is TicketKind.WALK_IN
+        assert expected is None or expected.call_key is not None
+        expected_vtime = max(vtime, expected.call_key) if moved else vtime  # type: ignore[type-var]
+        assert (
+            await conn.fetchval("SELECT lane_vtime FROM booth_queues WHERE booth_id = $1", booth)
+            == expected_vtime
+        )
         if expected is not None:  # its timer and its events were written with it
             assert (
                 await conn.fetchval(
@@ -154,10 +192,14 @@ async def claim(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
         await conn.close()
 
 
-@settings(max_examples=40, deadline=None, database=None, derandomize=True)
-@given(entries=st.lists(entry, min_size=0, max_size=6))
-def check(dsn: str, entries: list[tuple[int, str, bool, str]]) -> None:
-    asyncio.run(claim(dsn, entries))
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(
+    entries=st.lists(entry, min_size=0, max_size=7),
+    only_handoffs=st.booleans(),
+    vtime=st.sampled_from([0.0, 1.5, 5.0]),
+)
+def check(dsn: str, entries: list[Entry], only_handoffs: bool, vtime: float) -> None:
+    asyncio.run(claim(dsn, entries, only_handoffs, vtime))
 
 
 def test_the_sql_claim_follows_call_order(database_url: str) -> None:

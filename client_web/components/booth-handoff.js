@@ -1,0 +1,342 @@
+// The booth console's parts for handoffs and lanes (docs/queues.md):
+//
+// - after an interview the recruiter hands the candidate to a colleague at this booth or
+//   to another booth of the fair (handoffTicket); how each handoff went arrives as
+//   handoff.updated on booth:<id>:staff;
+// - the recruiter's own "only handoffs" switch (setOnlyHandoffs): call next then takes
+//   only handoffs and due reservations;
+// - the booth's key-group lane: which key groups it serves and the ratio of key-group
+//   to general tickets called (getBoothLanes / setBoothLanes; booth.lanes events).
+//
+// Strings: the "queue" catalogue; key-group names from "jobs".
+
+import { api } from '../api.js';
+import { KEY_GROUPS, keyGroupText } from './job-text.js';
+import { boothName } from './structure-text.js';
+import { h } from '../lib/dom.js';
+import { t, tCode } from '../lib/i18n.js';
+
+const WEIGHTS = Array.from({ length: 10 }, (_, i) => i + 1);
+
+/** The console's handoff and lane state, kept in the page's model. */
+export function handoffModel() {
+  return {
+    finished: null, // the last interview's ticket I completed: {ticket_id, candidate_id}
+    handoffs: new Map(), // handoff id → handoff (from this booth, this session)
+    targets: null, // booths of the fair one may hand to, once loaded
+    loadingTargets: false,
+    draft: { booth_id: '', colleague_id: '' },
+    onlyHandoffs: new Map(), // account id → bool
+    lanes: null, // {key_groups, ratio: {key_group, general}}
+    lanesDraft: null,
+  };
+}
+
+/** Load what the console's sections need (the lanes; the fair's booths on demand). */
+export async function loadLanes(model, boothId, signal) {
+  model.lanes = await api(`/api/booths/${encodeURIComponent(boothId)}/lanes`, { signal });
+  model.lanesDraft = structuredClone(model.lanes);
+}
+
+async function loadTargets(hand, booth) {
+  const found = await api(
+    `/api/booths?fair=${encodeURIComponent(booth.fair_id)}&status=approved&limit=500`,
+  );
+  // This booth first, then the same employer's, then the rest by name.
+  const rank = (b) => (b.id === booth.id ? 0 : b.employer?.id === booth.employer?.id ? 1 : 2);
+  hand.targets = found.items.sort(
+    (a, b) => rank(a) - rank(b) || boothName(a).localeCompare(boothName(b)),
+  );
+}
+
+/** Follow the staff topic's events for these parts; true if the frame was one of them. */
+export function onStaffFrame(model, frame, me) {
+  const hand = model.hand;
+  if (frame.op === 'snapshot') {
+    for (const s of frame.data.staff) {
+      hand.onlyHandoffs.set(s.account_id, Boolean(s.only_handoffs));
+    }
+    return false;
+  }
+  if (frame.op !== 'event') return false;
+  const data = frame.data;
+  switch (frame.type) {
+    case 'roster.ticket':
+      if (data.ticket.state === 'done' && data.ticket.called_by === me) {
+        const { ticket_id: id, candidate_id: candidate } = data.ticket;
+        hand.finished = { ticket_id: id, candidate_id: candidate };
+        hand.draft = { booth_id: '', colleague_id: '' };
+      }
+      return false; // the roster itself is the page's
+    case 'handoff.updated':
+      hand.handoffs.set(data.handoff.id, data.handoff);
+      return true;
+    case 'staff.only_handoffs':
+      hand.onlyHandoffs.set(data.account_id, data.only_handoffs);
+      return true;
+    case 'booth.lanes':
+      hand.lanes = data.lanes;
+      hand.lanesDraft = structuredClone(data.lanes);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function targetName(model, id) {
+  const found = model.hand.targets?.find((b) => b.id === id);
+  return found ? boothName(found) : t('queue.booth.unnamed');
+}
+
+/** "Hand off": after I completed an interview, and how my handoffs went. */
+export function handoffSection(model, { act, repaint }) {
+  const hand = model.hand;
+  const { booth } = model;
+  const finished = hand.finished;
+  const nodes = [];
+  if (finished && hand.targets === null && !hand.loadingTargets) {
+    hand.loadingTargets = true;
+    loadTargets(hand, booth)
+      .catch((error) => {
+        model.error = error;
+      })
+      .finally(() => {
+        hand.loadingTargets = false;
+        repaint();
+      });
+  }
+  if (finished && hand.targets) {
+    const target = hand.targets.find((b) => b.id === hand.draft.booth_id);
+    const colleagues = (target?.staff ?? []).filter((m) => m.account_id !== model.account.id);
+    nodes.push(
+      h(
+        'form',
+        {
+          class: 'stacked-form',
+          id: 'handoff-form',
+          onsubmit: (event) => {
+            event.preventDefault();
+            const body = { booth_id: hand.draft.booth_id };
+            if (hand.draft.colleague_id) body.colleague_id = hand.draft.colleague_id;
+            act(
+              `/api/tickets/${encodeURIComponent(finished.ticket_id)}/handoff`,
+              { method: 'POST', body },
+              '#handoff-title',
+              () => {
+                hand.finished = null;
+              },
+            );
+          },
+        },
+        h('p', { class: 'hint' }, t('queue.handoff.explain')),
+        h('label', { for: 'handoff-booth' }, t('queue.handoff.booth')),
+        h(
+          'select',
+          {
+            id: 'handoff-booth',
+            required: true,
+            onchange: (event) => {
+              hand.draft = { booth_id: event.currentTarget.value, colleague_id: '' };
+              repaint({ focus: '#handoff-booth' });
+            },
+          },
+          h('option', { value: '' }, t('queue.handoff.choose_booth')),
+          hand.targets.map((b) =>
+            h(
+              'option',
+              { value: b.id, selected: b.id === hand.draft.booth_id },
+              b.id === booth.id ? t('queue.handoff.this_booth') : boothName(b),
+            ),
+          ),
+        ),
+        h('label', { for: 'handoff-colleague' }, t('queue.handoff.colleague')),
+        h(
+          'select',
+          {
+            id: 'handoff-colleague',
+            required: hand.draft.booth_id === booth.id,
+            onchange: (event) => {
+              hand.draft.colleague_id = event.currentTarget.value;
+            },
+          },
+          h('option', { value: '' }, t('queue.handoff.anyone')),
+          colleagues.map((m) =>
+            h(
+              'option',
+              { value: m.account_id, selected: m.account_id === hand.draft.colleague_id },
+              m.display_name,
+            ),
+          ),
+        ),
+        target && target.employer?.id !== booth.employer?.id
+          ? h('p', { class: 'hint' }, t('queue.handoff.needs_accept'))
+          : null,
+        h(
+          'p',
+          { class: 'actions' },
+          h(
+            'button',
+            { type: 'submit', class: 'button', id: 'handoff-submit', disabled: model.busy },
+            t('queue.handoff.submit'),
+          ),
+        ),
+      ),
+    );
+  } else if (!finished) {
+    nodes.push(h('p', { class: 'hint' }, t('queue.handoff.after_interview')));
+  }
+  const mine = [...hand.handoffs.values()].reverse();
+  if (mine.length > 0) {
+    nodes.push(
+      h(
+        'ul',
+        { class: 'plain-list', id: 'handoff-list', 'aria-label': t('queue.handoff.list') },
+        mine.map((x) =>
+          h(
+            'li',
+            { dataset: { state: x.state } },
+            t('queue.handoff.item', {
+              booth: targetName(model, x.to_booth_id),
+              state: tCode('queue.handoff.state.', x.state, 'queue.state.unknown'),
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+  return h(
+    'section',
+    { 'aria-labelledby': 'handoff-title', class: 'subsection' },
+    h('h2', { id: 'handoff-title', tabindex: '-1' }, t('queue.handoff.title')),
+    nodes,
+  );
+}
+
+/** My "only handoffs" switch. */
+export function onlyHandoffsSwitch(model, { act, base, ready }) {
+  const on = model.hand.onlyHandoffs.get(model.account.id) ?? false;
+  return h(
+    'p',
+    { class: 'check' },
+    h('input', {
+      type: 'checkbox',
+      id: 'console-only-handoffs',
+      checked: on,
+      disabled: !ready || model.busy,
+      'aria-describedby': 'console-only-handoffs-hint',
+      onchange: (event) =>
+        act(
+          `${base}/only-handoffs`,
+          { method: 'PUT', body: { only_handoffs: event.currentTarget.checked } },
+          '#console-only-handoffs',
+        ),
+    }),
+    h('label', { for: 'console-only-handoffs' }, t('queue.console.only_handoffs')),
+    h(
+      'span',
+      { class: 'hint', id: 'console-only-handoffs-hint' },
+      t('queue.console.only_handoffs_hint'),
+    ),
+  );
+}
+
+/** The booth's key-group lane and ratio. */
+export function lanesSection(model, { act, base }) {
+  const hand = model.hand;
+  const draft = hand.lanesDraft;
+  if (!draft) return null;
+  const ratioSelect = (which) =>
+    h(
+      'select',
+      {
+        id: `lanes-${which}`,
+        onchange: (event) => {
+          draft.ratio[which] = Number(event.currentTarget.value);
+        },
+      },
+      WEIGHTS.map((w) =>
+        h('option', { value: String(w), selected: draft.ratio[which] === w }, String(w)),
+      ),
+    );
+  return h(
+    'section',
+    { 'aria-labelledby': 'lanes-title', class: 'subsection' },
+    h('h2', { id: 'lanes-title', tabindex: '-1' }, t('queue.lanes.title')),
+    h('p', { class: 'hint' }, t('queue.lanes.explain')),
+    h(
+      'form',
+      {
+        class: 'stacked-form',
+        id: 'lanes-form',
+        onsubmit: (event) => {
+          event.preventDefault();
+          act(`${base}/lanes`, { method: 'PUT', body: draft }, '#lanes-title');
+        },
+      },
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, t('queue.lanes.groups')),
+        KEY_GROUPS.map((group) =>
+          h(
+            'p',
+            { class: 'check' },
+            h('input', {
+              type: 'checkbox',
+              id: `lanes-group-${group}`,
+              checked: draft.key_groups.includes(group),
+              onchange: (event) => {
+                const rest = draft.key_groups.filter((g) => g !== group);
+                draft.key_groups = event.currentTarget.checked ? [...rest, group] : rest;
+              },
+            }),
+            h('label', { for: `lanes-group-${group}` }, keyGroupText(group)),
+          ),
+        ),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, t('queue.lanes.ratio')),
+        h('label', { for: 'lanes-key_group' }, t('queue.lanes.key_group_weight')),
+        ratioSelect('key_group'),
+        h('label', { for: 'lanes-general' }, t('queue.lanes.general_weight')),
+        ratioSelect('general'),
+      ),
+      h(
+        'p',
+        { id: 'lanes-current' },
+        hand.lanes.key_groups.length === 0
+          ? t('queue.lanes.closed')
+          : t('queue.lanes.open', {
+              groups: hand.lanes.key_groups.map(keyGroupText).join(t('queue.lanes.separator')),
+              key_group: hand.lanes.ratio.key_group,
+              general: hand.lanes.ratio.general,
+            }),
+      ),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'submit', class: 'button', id: 'lanes-save', disabled: model.busy },
+          t('queue.lanes.save'),
+        ),
+      ),
+    ),
+  );
+}
+
+/** What the roster shows of a ticket's kind, lane and hold. */
+export function rosterNotes(model, ticket) {
+  const names = new Map(model.booth.staff.map((m) => [m.account_id, m.display_name]));
+  const notes = [];
+  if (ticket.kind && ticket.kind !== 'walk_in') {
+    notes.push(tCode('queue.kind.', ticket.kind, 'queue.kind.walk_in'));
+  }
+  if (ticket.lane === 'key_group') notes.push(t('queue.lanes.in_key_group_lane'));
+  if (ticket.held_for && Date.parse(ticket.held_until) > Date.now()) {
+    notes.push(t('queue.handoff.held_for', { name: names.get(ticket.held_for) ?? '—' }));
+  }
+  return notes;
+}
