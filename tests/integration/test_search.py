@@ -232,7 +232,7 @@ async def test_renaming_an_employer_reindexes_its_jobs(search_conn: db.Connectio
 async def test_the_employer_type_is_searchable_and_old_documents_are_rebuilt(
     search_conn: db.Connection,
 ) -> None:
-    """"民营" (the campaign's word) finds private enterprises and their jobs, whatever
+    """ "民营" (the campaign's word) finds private enterprises and their jobs, whatever
     their names; a database whose documents predate that is rebuilt at start."""
     conn = search_conn
     fair, _ = await a_fair_and_venue(conn)
