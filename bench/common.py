@@ -9,10 +9,14 @@ import platform
 import tempfile
 import time
 from collections.abc import AsyncIterator
+from datetime import date, datetime
 from pathlib import Path
+from uuid import UUID
 
 import asyncpg
 
+from server.domain.credit_code import check_character
+from server.ids import uuid7
 from server.store import db
 from server.store.embedded import EmbeddedPostgres
 from server.store.migrate import migrate
@@ -63,3 +67,56 @@ async def select1_rate(pool: asyncpg.Pool, seconds: float) -> float:
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(8)))
     return count / (time.perf_counter() - start)
+
+
+# -- rows a benchmark starts from (written straight, not through the services) ---------
+
+
+async def a_fair_and_venue(
+    conn: asyncpg.Connection, slug: str, starts_on: date, ends_on: date, time_zone: str
+) -> tuple[UUID, UUID]:
+    fair_id, venue_id = uuid7(), uuid7()
+    await conn.execute(
+        "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
+        " VALUES ($1, $2, '基准', 'Bench', $3, $4, $5)",
+        fair_id,
+        f"{slug}-{fair_id.hex[:8]}",
+        starts_on,
+        ends_on,
+        time_zone,
+    )
+    await conn.execute(
+        "INSERT INTO venues (id, fair_id, kind, region_code, name_zh, name_en, position)"
+        " VALUES ($1, $2, 'sub', '110000', '基准', 'Bench', 1)",
+        venue_id,
+        fair_id,
+    )
+    return fair_id, venue_id
+
+
+async def an_employer_booth(
+    conn: asyncpg.Connection, fair_id: UUID, venue_id: UUID, name: str, now: datetime
+) -> UUID:
+    """An approved booth (line capacity 500) of a verified private employer."""
+    employer, booth = uuid7(), uuid7()
+    body = "91110000" + f"{employer.int % 10**9:09d}"
+    await conn.execute(
+        "INSERT INTO employers (id, name, credit_code, type, industry, region_code, size,"
+        " created_at, updated_at, verified_at) VALUES ($1, $2, $3, 'private', 'I',"
+        " '110000', '20_99', $4, $4, $4)",
+        employer,
+        name,
+        body + check_character(body),
+        now,
+    )
+    await conn.execute(
+        "INSERT INTO booths (id, fair_id, venue_id, kind, employer_id, capacity,"
+        " slot_minutes, status, approved_at, created_at, updated_at)"
+        " VALUES ($1, $2, $3, 'employer', $4, 500, 10, 'approved', $5, $5, $5)",
+        booth,
+        fair_id,
+        venue_id,
+        employer,
+        now,
+    )
+    return booth

@@ -32,7 +32,7 @@ from uuid import UUID
 
 import asyncpg
 
-from bench.common import bench_database, machine, select1_rate
+from bench.common import a_fair_and_venue, an_employer_booth, bench_database, machine, select1_rate
 from server.bus.memory import MemoryBus
 from server.domain.queue import ACTIVE, QueueStatus, StaffStatus
 from server.ids import uuid7
@@ -51,19 +51,8 @@ async def setup(
 ) -> tuple[list[UUID], list[UUID], list[UUID]]:
     """A fair, a venue, 8 booths of verified employers with one recruiter each, candidates."""
     now = datetime.now(UTC)
-    fair_id, venue_id = uuid7(), uuid7()
-    await conn.execute(
-        "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
-        " VALUES ($1, $2, '基准', 'Bench', $3, $3, 'Asia/Shanghai')",
-        fair_id,
-        f"bench-{fair_id.hex[:8]}",
-        now.date(),
-    )
-    await conn.execute(
-        "INSERT INTO venues (id, fair_id, kind, region_code, name_zh, name_en, position)"
-        " VALUES ($1, $2, 'sub', '110000', '基准', 'Bench', 1)",
-        venue_id,
-        fair_id,
+    fair_id, venue_id = await a_fair_and_venue(
+        conn, "bench", now.date(), now.date(), "Asia/Shanghai"
     )
     accounts = [uuid7() for _ in range(BOOTHS + n_candidates)]
     await conn.copy_records_to_table(
@@ -73,30 +62,8 @@ async def setup(
     )
     recruiters, candidates = accounts[:BOOTHS], accounts[BOOTHS:]
     booths = []
-    from server.domain.credit_code import check_character
-
     for i, recruiter in enumerate(recruiters):
-        employer, booth = uuid7(), uuid7()
-        body = "91110000" + f"{employer.int % 10**9:09d}"
-        await conn.execute(
-            "INSERT INTO employers (id, name, credit_code, type, industry, region_code, size,"
-            " created_at, updated_at, verified_at) VALUES ($1, $2, $3, 'private', 'I',"
-            " '110000', '20_99', $4, $4, $4)",
-            employer,
-            f"基准企业{i}",
-            body + check_character(body),
-            now,
-        )
-        await conn.execute(
-            "INSERT INTO booths (id, fair_id, venue_id, kind, employer_id, capacity,"
-            " slot_minutes, status, approved_at, created_at, updated_at)"
-            " VALUES ($1, $2, $3, 'employer', $4, 500, 10, 'approved', $5, $5, $5)",
-            booth,
-            fair_id,
-            venue_id,
-            employer,
-            now,
-        )
+        booth = await an_employer_booth(conn, fair_id, venue_id, f"基准企业{i}", now)
         await conn.execute(
             "INSERT INTO booth_staff (booth_id, account_id, assigned_at) VALUES ($1, $2, $3)",
             booth,

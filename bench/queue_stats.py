@@ -28,8 +28,7 @@ from uuid import UUID
 
 import asyncpg
 
-from bench.common import bench_database, machine
-from server.domain.credit_code import check_character
+from bench.common import a_fair_and_venue, an_employer_booth, bench_database, machine
 from server.domain.queue_stats import Grouping, percentile
 from server.ids import uuid7
 from server.store import db
@@ -46,21 +45,8 @@ async def setup(conn: asyncpg.Connection, booths: int, per_day: int) -> tuple[UU
     """A fair, one venue of ``booths`` booths, and ``per_day`` tickets per booth a day."""
     rng = random.Random(7)
     now = datetime.now(UTC)
-    fair_id, venue_id = uuid7(), uuid7()
-    await conn.execute(
-        "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
-        " VALUES ($1, $2, '基准', 'Bench', $3, $4, $5)",
-        fair_id,
-        f"stats-{fair_id.hex[:8]}",
-        FIRST_DAY,
-        FIRST_DAY + timedelta(days=DAYS - 1),
-        ZONE,
-    )
-    await conn.execute(
-        "INSERT INTO venues (id, fair_id, kind, region_code, name_zh, name_en, position)"
-        " VALUES ($1, $2, 'sub', '110000', '基准', 'Bench', 1)",
-        venue_id,
-        fair_id,
+    fair_id, venue_id = await a_fair_and_venue(
+        conn, "stats", FIRST_DAY, FIRST_DAY + timedelta(days=DAYS - 1), ZONE
     )
     people = [uuid7() for _ in range(booths + 5000)]
     await conn.copy_records_to_table(
@@ -71,27 +57,7 @@ async def setup(conn: asyncpg.Connection, booths: int, per_day: int) -> tuple[UU
     staff, candidates = people[:booths], people[booths:]
     booth_ids = []
     for i in range(booths):
-        employer, booth = uuid7(), uuid7()
-        body = "91110000" + f"{employer.int % 10**9:09d}"
-        await conn.execute(
-            "INSERT INTO employers (id, name, credit_code, type, industry, region_code, size,"
-            " created_at, updated_at, verified_at) VALUES ($1, $2, $3, 'private', 'I',"
-            " '110000', '20_99', $4, $4, $4)",
-            employer,
-            f"统计企业{i}",
-            body + check_character(body),
-            now,
-        )
-        await conn.execute(
-            "INSERT INTO booths (id, fair_id, venue_id, kind, employer_id, capacity,"
-            " slot_minutes, status, approved_at, created_at, updated_at)"
-            " VALUES ($1, $2, $3, 'employer', $4, 500, 10, 'approved', $5, $5, $5)",
-            booth,
-            fair_id,
-            venue_id,
-            employer,
-            now,
-        )
+        booth = await an_employer_booth(conn, fair_id, venue_id, f"统计企业{i}", now)
         booth_ids.append(booth)
     states = [s for s, _ in ENDINGS]
     weights = [w for _, w in ENDINGS]

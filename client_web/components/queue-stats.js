@@ -9,6 +9,7 @@ import { api } from '../api.js';
 import { FormModel, field, formNode, input, missing } from './form.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
+import { formatDate } from '../lib/time.js';
 import { sectionTabs } from './signed-in.js';
 
 // The figures in the order of the columns, with how each is written.
@@ -132,12 +133,13 @@ function cells(figures) {
 }
 
 /**
- * A table of one grouping: `rows` from the API, `name(key)` the text (or node) of a
- * group, `keyLabel` the first column's heading. The total closes the table.
+ * A section with the table of one grouping: `rows` from the API, `name(key)` the text
+ * (or node) of a group, `keyLabel` the first column's heading, `after` nodes following
+ * the table. The total closes the table.
  */
-export function statsTable({ id, caption, keyLabel, rows, total, name }) {
+export function statsTable({ id, caption, keyLabel, rows, total, name, after = null }) {
   const captionId = `${id}-caption`;
-  return h(
+  const table = h(
     'div',
     {
       id: `${id}-region`,
@@ -190,6 +192,19 @@ export function statsTable({ id, caption, keyLabel, rows, total, name }) {
       ),
     ),
   );
+  return h('section', { 'aria-labelledby': captionId }, table, after);
+}
+
+/** The table by fair day, dates in the fair's zone. */
+export function dayTable(day, lang) {
+  return statsTable({
+    id: 'stats-by-day',
+    caption: t('stats.queue.by_day'),
+    keyLabel: t('stats.queue.day'),
+    rows: day.rows,
+    total: day.total,
+    name: (key) => formatDate(key, day.time_zone, lang, 'weekday'),
+  });
 }
 
 /** What each figure means (docs/queue-stats.md, in the page's words). */

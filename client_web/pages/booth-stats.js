@@ -12,11 +12,12 @@ import {
   loadStats,
   rangeForm,
   rangeModel,
+  dayTable,
   statsTable,
 } from '../components/queue-stats.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
-import { formatDate, zoneLabel } from '../lib/time.js';
+import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 
 const GROUPINGS = ['day', 'recruiter'];
@@ -59,31 +60,16 @@ class BoothStatsPage extends LivePage {
         repaint: (options) => this.repaint(options),
         apply: (range) => this.#apply(model, range),
       }),
-      h(
-        'section',
-        { 'aria-labelledby': 'stats-by-day-caption' },
-        statsTable({
-          id: 'stats-by-day',
-          caption: t('stats.queue.by_day'),
-          keyLabel: t('stats.queue.day'),
-          rows: stats.day.rows,
-          total: stats.day.total,
-          name: (day) => formatDate(day, zone, lang, 'weekday'),
-        }),
-      ),
-      h(
-        'section',
-        { 'aria-labelledby': 'stats-by-recruiter-caption' },
-        statsTable({
-          id: 'stats-by-recruiter',
-          caption: t('stats.queue.by_recruiter'),
-          keyLabel: t('stats.queue.recruiter'),
-          rows: stats.recruiter.rows,
-          total: stats.recruiter.total,
-          name: (id) => names.get(id) ?? t('stats.queue.former_staff'),
-        }),
-        h('p', { class: 'hint' }, t('stats.queue.recruiter_hint')),
-      ),
+      dayTable(stats.day, lang),
+      statsTable({
+        id: 'stats-by-recruiter',
+        caption: t('stats.queue.by_recruiter'),
+        keyLabel: t('stats.queue.recruiter'),
+        rows: stats.recruiter.rows,
+        total: stats.recruiter.total,
+        name: (id) => names.get(id) ?? t('stats.queue.former_staff'),
+        after: h('p', { class: 'hint' }, t('stats.queue.recruiter_hint')),
+      }),
       definitions(),
     ];
   }

@@ -8,6 +8,7 @@ import {
   loadStats,
   rangeForm,
   rangeModel,
+  dayTable,
   statsTable,
 } from '../components/queue-stats.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -21,7 +22,7 @@ import {
 } from '../components/venue-admin.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
-import { formatDate, zoneLabel } from '../lib/time.js';
+import { zoneLabel } from '../lib/time.js';
 
 const GROUPINGS = ['booth', 'day'];
 
@@ -76,30 +77,15 @@ class VenueStatsPage extends LivePage {
         repaint: (options) => this.repaint(options),
         apply: (range) => this.#apply(model, range),
       }),
-      h(
-        'section',
-        { 'aria-labelledby': 'stats-by-booth-caption' },
-        statsTable({
-          id: 'stats-by-booth',
-          caption: t('stats.queue.by_booth'),
-          keyLabel: t('stats.queue.booth'),
-          rows: stats.booth.rows,
-          total: stats.booth.total,
-          name: (id) => this.#boothCell(model, id),
-        }),
-      ),
-      h(
-        'section',
-        { 'aria-labelledby': 'stats-by-day-caption' },
-        statsTable({
-          id: 'stats-by-day',
-          caption: t('stats.queue.by_day'),
-          keyLabel: t('stats.queue.day'),
-          rows: stats.day.rows,
-          total: stats.day.total,
-          name: (day) => formatDate(day, zone, lang, 'weekday'),
-        }),
-      ),
+      statsTable({
+        id: 'stats-by-booth',
+        caption: t('stats.queue.by_booth'),
+        keyLabel: t('stats.queue.booth'),
+        rows: stats.booth.rows,
+        total: stats.booth.total,
+        name: (id) => this.#boothCell(model, id),
+      }),
+      dayTable(stats.day, lang),
       definitions(),
     ];
   }

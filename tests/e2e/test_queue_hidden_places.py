@@ -11,7 +11,7 @@ from uuid import UUID
 from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import text
-from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+from tests.e2e.test_queue_pages import RECRUITER, log_in, q, staffed_booth, two_in_line
 
 
 def s(key: str, **params: object) -> str:
@@ -49,12 +49,7 @@ def test_a_venue_hides_places_and_each_candidate_still_sees_their_own(
     admin.resize(PHONE)
     admin.screenshot()
 
-    first = another_ui("first")
-    first.sign_in(Role.CANDIDATE)
-    join_by_keyboard(first, booth["id"])
-    second = another_ui("second")
-    second.sign_in(Role.CANDIDATE)
-    join_by_keyboard(second, booth["id"])
+    first, second = two_in_line(another_ui, booth["id"])
 
     # The booth page says how many wait; the booth topic carries no tokens at all.
     length = first.page.locator("#booth-line-length")

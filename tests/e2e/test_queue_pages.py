@@ -64,6 +64,17 @@ def join_by_keyboard(candidate: Ui, booth_id: str) -> None:
     candidate.settle()
 
 
+def two_in_line(another_ui: Callable[[str], Ui], booth_id: str) -> tuple[Ui, Ui]:
+    """Two candidates, each in their own browser, join the booth's line by keyboard."""
+    people = []
+    for name in ("first", "second"):
+        person = another_ui(name)
+        person.sign_in(Role.CANDIDATE)
+        join_by_keyboard(person, booth_id)
+        people.append(person)
+    return people[0], people[1]
+
+
 def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     ui: Ui, another_ui: Callable[[str], Ui]
 ) -> None:
@@ -85,12 +96,7 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     empty = text("errors", "zh-CN", "errors.code.queue.empty")
     recruiter.page.get_by_role("alert").filter(has_text=empty).wait_for()
 
-    first = another_ui("first")
-    first.sign_in(Role.CANDIDATE)
-    join_by_keyboard(first, booth["id"])
-    second = another_ui("second")
-    second.sign_in(Role.CANDIDATE)
-    join_by_keyboard(second, booth["id"])
+    first, second = two_in_line(another_ui, booth["id"])
     # The line's length is live on the booth page of the first candidate.
     length = first.page.locator("#booth-line-length")
     length.filter(has_text=q("zh-CN", "queue.booth.length", count=2)).wait_for()
