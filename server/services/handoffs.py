@@ -298,3 +298,4 @@ class HandoffService:
                 "staff.only_handoffs",
                 {"account_id": str(staff_id), "only_handoffs": only},
             )
+        self._queue.refresh_soon(booth_id)  # the walk-in line's waits change

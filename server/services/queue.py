@@ -273,14 +273,18 @@ class QueueService:
     async def _line_and_staffing(
         self, conn: Connection, booth_id: UUID
     ) -> tuple[list[Ticket], int, int]:
-        """The line in call order, and (serving, free) staff — one round trip."""
+        """The line in call order, and (serving, free) staff — one round trip. Staff
+        taking only handoffs and reservations do not serve the walk-in line, so they do
+        not shorten its waits (nor make its first "next")."""
         row = await conn.fetchrow(
             """
             SELECT
-              (SELECT count(*) FROM staff_status WHERE booth_id = $1
-                  AND status IN ('available', 'in_call')) AS serving,
-              (SELECT count(*) FROM staff_status WHERE booth_id = $1
-                  AND status = 'available') AS free,
+              (SELECT count(*) FROM staff_status ss JOIN booth_staff s USING (booth_id, account_id)
+                WHERE ss.booth_id = $1 AND ss.status IN ('available', 'in_call')
+                  AND NOT s.only_handoffs) AS serving,
+              (SELECT count(*) FROM staff_status ss JOIN booth_staff s USING (booth_id, account_id)
+                WHERE ss.booth_id = $1 AND ss.status = 'available'
+                  AND NOT s.only_handoffs) AS free,
               (SELECT coalesce(json_agg(json_build_object(
                           'id', t.id, 'token', t.token, 'candidate_id', t.candidate_id,
                           'state', t.state, 'joined_at', t.joined_at, 'passes', t.passes,
@@ -337,9 +341,12 @@ class QueueService:
         return model
 
     async def _staffing(self, conn: Connection, booth_id: UUID) -> tuple[int, int]:
-        """(serving, free): staff available or in a call, and those available now."""
+        """(serving, free): staff working the walk-in line (not taking only handoffs)
+        who are available or in a call, and those available now."""
         rows = await conn.fetch(
-            "SELECT status, count(*) AS n FROM staff_status WHERE booth_id = $1 GROUP BY status",
+            "SELECT ss.status, count(*) AS n FROM staff_status ss"
+            " JOIN booth_staff s USING (booth_id, account_id)"
+            " WHERE ss.booth_id = $1 AND NOT s.only_handoffs GROUP BY ss.status",
             booth_id,
         )
         counts = {r["status"]: r["n"] for r in rows}
@@ -405,7 +412,7 @@ class QueueService:
             if not ticket.busy_elsewhere:
                 ahead += 1
 
-    def _refresh_soon(self, booth_id: UUID) -> None:
+    def refresh_soon(self, booth_id: UUID) -> None:
         """Recompute the booth's wait table, "get ready" notices and room for watchers
         off the hot path: at once after a quiet second, else at most once a second per
         booth (and node). Derived state only: a change that lands while a refresh runs
@@ -504,7 +511,7 @@ class QueueService:
                     await conn.execute("ROLLBACK")
                 raise
         await self._outbox.publish(result.events)
-        self._refresh_soon(booth_id)
+        self.refresh_soon(booth_id)
         assert result.ticket is not None
         return result.ticket
 
@@ -572,7 +579,7 @@ class QueueService:
             self._public(tx, booth, "queue.removed", {"token": row["token"]})
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-        self._refresh_soon(booth["id"])
+        self.refresh_soon(booth["id"])
 
     async def watch(self, booth_id: UUID, candidate_id: UUID) -> None:
         """Notify the candidate when the line has room (or opens)."""
@@ -616,7 +623,7 @@ class QueueService:
                 await self._refused(conn, ticket_id, candidate_id=candidate_id)
         await self._outbox.publish(result.events)
         assert result.ticket is not None
-        self._refresh_soon(result.ticket["booth_id"])
+        self.refresh_soon(result.ticket["booth_id"])
         return result.ticket
 
     async def _refused(
@@ -789,7 +796,7 @@ class QueueService:
                     continue  # called elsewhere a moment ago: they keep their place
                 await self._outbox.publish(result.events)
                 if result.events:
-                    self._refresh_soon(booth_id)
+                    self.refresh_soon(booth_id)
                 if result.ticket is not None:
                     return {**result.ticket, "ring_until": now + timedelta(seconds=settings.ring_s)}
                 if not await self._call_refused(conn, booth_id, staff_id, ticket_id):
@@ -861,7 +868,7 @@ class QueueService:
         assert result.ticket is not None
         booth_id = result.ticket["booth_id"]
         self._models.pop(booth_id, None)  # a new service time: refit at the next estimate
-        self._refresh_soon(booth_id)
+        self.refresh_soon(booth_id)
         return result.ticket
 
     async def remove(self, ticket_id: UUID, staff_id: UUID, reason: str) -> None:
@@ -887,7 +894,7 @@ class QueueService:
                 await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
             self._announce(tx, row)
             await self._room_freed(tx, booth)
-        self._refresh_soon(booth["id"])
+        self.refresh_soon(booth["id"])
 
     # -- presence of candidates (reconnect grace) ---------------------------------------
 
@@ -1196,7 +1203,7 @@ class QueueService:
         if result.ticket is None:
             return None
         tx.announce(result.events)
-        tx.after_commit(lambda: self._refresh_soon(booth_id))
+        tx.after_commit(lambda: self.refresh_soon(booth_id))
         return result.ticket
 
     async def complete_within(
@@ -1214,7 +1221,7 @@ class QueueService:
 
         def settled() -> None:
             self._models.pop(booth_id, None)  # a new service time: refit
-            self._refresh_soon(booth_id)
+            self.refresh_soon(booth_id)
 
         tx.after_commit(settled)
         return result.ticket
@@ -1242,5 +1249,5 @@ class QueueService:
         self._public(tx, booth, "queue.removed", {"token": row["token"]})
         self._announce(tx, row)
         await self._room_freed(tx, booth)
-        tx.after_commit(lambda: self._refresh_soon(booth["id"]))
+        tx.after_commit(lambda: self.refresh_soon(booth["id"]))
         return row

@@ -260,6 +260,37 @@ async def test_a_recruiter_taking_only_handoffs_skips_walk_ins(client: Client) -
     assert called["ticket_id"] == handoff["ticket_id"]
 
 
+async def test_a_recruiter_taking_only_handoffs_does_not_shorten_walk_in_waits(
+    client: Client,
+) -> None:
+    """The walk-in line's wait table counts only the staff who call walk-ins: a lone
+    recruiter taking only handoffs leaves walk-ins with no estimate, not a short one."""
+    recruiter = await person(client, "oh1@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    walk_in = await person(client, "oh2@example.org")
+    assert (await walk_in.post(f"/api/booths/{booth}/tickets")).status == 201
+
+    async def table_becomes(public: StreamClient, served: bool) -> None:
+        while True:
+            event = await public.next_op("event")
+            if event["type"] == "queue.eta":
+                assert (event["data"]["table"] is not None) == served, event
+                return
+
+    async with on_duty(client, recruiter, booth), StreamClient(ws_url(client)) as public:
+        await public.subscribe(f"booth:{booth}")
+        snapshot = await public.next_op("snapshot")
+        if snapshot["data"]["eta"] is None:  # the refresh after going on duty comes later
+            await table_becomes(public, served=True)
+        only = {"only_handoffs": True}
+        assert (await recruiter.put(f"/api/booths/{booth}/only-handoffs", json=only)).status == 204
+        await table_becomes(public, served=False)
+        again = {"only_handoffs": False}
+        assert (await recruiter.put(f"/api/booths/{booth}/only-handoffs", json=again)).status == 204
+        await table_becomes(public, served=True)
+
+
 PROFILE = {
     "name": "测试",
     "phone": "",
