@@ -90,12 +90,17 @@ class Client:
             self.cut()
 
     def cut(self) -> None:
-        """Close with 4008 slow_consumer; the client resumes on reconnect."""
+        """Close with 4008 slow_consumer; the client resumes on reconnect. A client whose
+        connection is already closing (it navigated away or lost the network) is only
+        forgotten: it is gone, not slow."""
         if self.closing:
             return
         self.closing = True
-        log.info("closing slow client %s (%d bytes buffered)", self.id, self.sink.buffered())
         self.gateway.forget(self)
+        if self.sink.gone():
+            log.debug("client %s left while frames were sent to it", self.id)
+            return
+        log.info("closing slow client %s (%d bytes buffered)", self.id, self.sink.buffered())
         asyncio.get_running_loop().create_task(self._close_slow())
 
     async def _close_slow(self) -> None:

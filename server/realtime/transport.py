@@ -56,5 +56,9 @@ class FrameSink:
         transport.write(frame)
         return True
 
+    def gone(self) -> bool:
+        """The connection is closing or closed (the client left), not slow."""
+        return self._transport.is_closing()
+
     def buffered(self) -> int:
         return self._transport.get_write_buffer_size()

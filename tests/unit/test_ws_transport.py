@@ -54,8 +54,52 @@ def test_a_sink_refuses_frames_past_its_cap_and_on_a_closing_transport() -> None
     assert sink.write(b"a" * 60)
     assert not sink.write(b"b" * 60)  # 120 > 100: the client is too slow
     assert sink.buffered() == 60
+    assert not sink.gone()  # slow, not gone
     transport.closing = True
     assert not sink.write(b"c")
+    assert sink.gone()
+
+
+async def test_a_client_that_left_is_forgotten_without_a_slow_consumer_close(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Frames sent to a client that navigated away are not a slow consumer: it is
+    forgotten quietly; one over its cap is closed with 4008 and logged."""
+    from server.domain.principal import Principal
+    from server.realtime.gateway import Client
+
+    forgotten: list[Client] = []
+    closed: list[int] = []
+
+    class Gateway:
+        def forget(self, client: Client) -> None:
+            forgotten.append(client)
+
+    class Socket:
+        async def close(self, *, code: int, message: bytes) -> None:
+            closed.append(code)
+
+    def client(transport: RecordingTransport) -> Client:
+        sink = FrameSink(transport, cap=100)
+        return Client(Gateway(), Socket(), sink, Principal(None))  # type: ignore[arg-type]
+
+    caplog.set_level("INFO", logger="server.realtime.gateway")
+    left = RecordingTransport()
+    gone = client(left)
+    left.closing = True
+    gone.send(b"{}")
+    await asyncio.sleep(0)
+    assert forgotten == [gone]
+    assert closed == []
+    assert "slow client" not in caplog.text
+
+    slow = client(RecordingTransport())
+    slow.send(b"x" * 200)
+    for _ in range(10):  # the close runs in a task of its own
+        await asyncio.sleep(0)
+    assert forgotten == [gone, slow]
+    assert closed == [4008]
+    assert "closing slow client" in caplog.text
 
 
 def test_a_sink_accepts_uvloop_transports_which_livefair_serve_uses() -> None:
