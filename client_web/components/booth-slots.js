@@ -2,13 +2,16 @@
 // at a time: each slot's time (fair time, 北京时间), its free places — or, for a lottery,
 // how many have asked and the wait-list — whether booking is open, and the visitor's own
 // booking with a button to book, ask (lottery) or cancel. Nothing shows while the booth
-// takes no reservations. Set `boothId`, `account` (GET /api/me or null) and `zone`
-// before connecting it. Strings: the "reservations" catalogue (docs/reservations.md).
+// takes no reservations. The counts follow slot.counts on booth:<id> live, through the
+// line's own subscription (queue-store.js); a new snapshot of that topic reads the slots
+// again. Set `boothId`, `account` (GET /api/me or null) and `zone` before connecting it.
+// Strings: the "reservations" catalogue (docs/reservations.md).
 
 import { api, errorMessage } from '../api.js';
-import { h } from '../lib/dom.js';
+import { h, replaceKeepingFocus } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
 import { formatDate, zoneLabel } from '../lib/time.js';
+import * as store from './queue-store.js';
 import { clockTime, formatInstant } from './when.js';
 
 const CANCELLABLE = new Set(['requested', 'confirmed', 'waitlisted']);
@@ -17,6 +20,28 @@ const CANCELLABLE = new Set(['requested', 'confirmed', 'waitlisted']);
 export function bookingStateText(state, place) {
   const text = tCode('reservations.state.', state, 'reservations.state.unknown');
   return place ? t('reservations.state.with_place', { state: text, place }) : text;
+}
+
+/** "Day": a select of a slot listing's fair days (none when there is only one). */
+export function dayPicker(data, id, zone, lang, onPick) {
+  if (data.days.length < 2) return null;
+  return h(
+    'p',
+    {},
+    h('label', { for: id }, t('reservations.slots.day')),
+    ' ',
+    h(
+      'select',
+      { id, onchange: (event) => onPick(event.target.value) },
+      data.days.map((day) =>
+        h(
+          'option',
+          { value: day, selected: day === data.date },
+          formatDate(day, zone, lang, 'weekday'),
+        ),
+      ),
+    ),
+  );
 }
 
 class BoothSlots extends HTMLElement {
@@ -28,6 +53,11 @@ class BoothSlots extends HTMLElement {
   #busy = false;
   #done = null; // the last action that succeeded: 'booked' or 'cancelled'
   #started = false;
+  #loads = 0; // loads started: only the latest one's answer is shown
+  #snapshot = null; // the booth topic's snapshot the shown slots were read after
+  #seq = 0; // the last slot.counts event the shown slots include
+  #stopWatch = null;
+  #stopChange = null;
   #onLanguage = () => this.#paint();
 
   get #candidate() {
@@ -36,6 +66,8 @@ class BoothSlots extends HTMLElement {
 
   connectedCallback() {
     window.addEventListener('languagechange', this.#onLanguage);
+    this.#stopWatch = store.watchBooth(this.boothId);
+    this.#stopChange = store.onChange(() => this.#follow());
     if (!this.#started) {
       this.#started = true;
       this.#load(null);
@@ -44,16 +76,52 @@ class BoothSlots extends HTMLElement {
 
   disconnectedCallback() {
     window.removeEventListener('languagechange', this.#onLanguage);
+    this.#stopWatch?.();
+    this.#stopChange?.();
   }
 
   async #load(date, focus = null) {
     const query = date ? `?date=${encodeURIComponent(date)}` : '';
+    const load = ++this.#loads;
+    // Counts announced before this read are in its answer; later ones are applied on top.
+    const live = store.slotCounts(this.boothId);
+    const snapshot = live?.snapshot ?? null;
+    const seq = Math.max(0, ...[...(live?.slots.values() ?? [])].map((c) => c.seq));
     try {
-      this.#data = await api(`/api/booths/${encodeURIComponent(this.boothId)}/slots${query}`);
+      const data = await api(`/api/booths/${encodeURIComponent(this.boothId)}/slots${query}`);
+      if (load !== this.#loads) return;
+      this.#data = data;
+      this.#seq = seq;
     } catch (error) {
+      if (load !== this.#loads) return;
       this.#error = error;
     }
+    this.#snapshot = snapshot; // (a failed read is not retried until the next snapshot)
     this.#paint(focus);
+    this.#follow();
+  }
+
+  /** Apply the slot.counts events newer than the shown slots (or read them again after
+   * a new snapshot of the booth's topic: events before it may never arrive). */
+  #follow() {
+    const live = store.slotCounts(this.boothId);
+    const data = this.#data;
+    if (!live || !data || (!data.enabled && data.items.length === 0)) return; // none shown
+    if (live.snapshot !== this.#snapshot) {
+      this.#snapshot = live.snapshot;
+      this.#load(data.date);
+      return;
+    }
+    let changed = false;
+    for (const slot of data.items) {
+      const counts = live.slots.get(Date.parse(slot.starts_at));
+      if (!counts || counts.seq <= this.#seq) continue;
+      const { taken, free, requests, waitlist } = counts;
+      Object.assign(slot, { taken, free, requests, waitlist });
+      changed = true;
+    }
+    this.#seq = Math.max(this.#seq, ...[...live.slots.values()].map((c) => c.seq));
+    if (changed) this.#paint();
   }
 
   async #act(path, options, done) {
@@ -74,13 +142,7 @@ class BoothSlots extends HTMLElement {
   }
 
   #paint(focus = null) {
-    const active = document.activeElement;
-    const activeId = active && this.contains(active) ? active.id : '';
-    this.replaceChildren(...[this.#body()].flat(Infinity).filter(Boolean));
-    const target =
-      (focus && this.querySelector(focus)) ||
-      (activeId && this.querySelector(`#${CSS.escape(activeId)}`));
-    if (target) target.focus();
+    replaceKeepingFocus(this, this.#body(), focus);
   }
 
   #body() {
@@ -90,30 +152,11 @@ class BoothSlots extends HTMLElement {
     }
     const lang = language();
     const nodes = [h('p', { class: 'hint' }, t('reservations.slots.intro'))];
-    if (data.days.length > 1) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h('label', { for: 'booth-slots-date' }, t('reservations.slots.day')),
-          ' ',
-          h(
-            'select',
-            {
-              id: 'booth-slots-date',
-              onchange: (event) => this.#load(event.target.value, '#booth-slots-date'),
-            },
-            data.days.map((day) =>
-              h(
-                'option',
-                { value: day, selected: day === data.date },
-                formatDate(day, this.zone, lang, 'weekday'),
-              ),
-            ),
-          ),
-        ),
-      );
-    }
+    nodes.push(
+      dayPicker(data, 'booth-slots-date', this.zone, lang, (day) =>
+        this.#load(day, '#booth-slots-date'),
+      ),
+    );
     if (!this.account) {
       nodes.push(
         h(

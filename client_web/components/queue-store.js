@@ -9,7 +9,8 @@
 //   booth:<id>  snapshot {status, line, eta}, then
 //               queue.joined/moved {token, after}, queue.removed {token},
 //               queue.busy {token, busy}, queue.eta {table}, queue.status {status},
-//               booth.day_closed {expired}
+//               booth.day_closed {expired},
+//               slot.counts {starts_at, taken, free, requests, waitlist}  → slotCounts()
 //
 // Positions are computed here from the public line: the tokens ahead of one's own that
 // are not busy elsewhere (docs/queues.md). Where the venue hides places (visibility
@@ -25,7 +26,8 @@ const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 const listeners = new Set();
 /** ticket id → ticket ({id, booth_id, token, state, passes, joined_at, ring_until}) */
 export const tickets = new Map();
-/** booth id → { status, line: [{token, busy}], eta, error } (null until the snapshot) */
+/** booth id → { status, line: [{token, busy}], eta, error, snapshot, slots } (null until
+ * the snapshot; `snapshot` numbers it, `slots` holds the reservation slots' counts since) */
 const booths = new Map();
 /** booth id → { count, subscription } */
 const watches = new Map();
@@ -34,6 +36,7 @@ const boothInfo = new Map();
 export const handoffs = new Map();
 let meSubscription = null;
 let loaded = false;
+let snapshots = 0;
 
 function changed() {
   for (const listener of [...listeners]) {
@@ -146,6 +149,8 @@ function onBooth(boothId, frame) {
       line: line.map((entry) => ({ token: entry.token, busy: entry.busy })),
       eta: frame.data.eta,
       error: null,
+      snapshot: ++snapshots,
+      slots: new Map(),
     });
   } else if (frame.op === 'error') {
     booths.set(boothId, {
@@ -185,6 +190,10 @@ function onBooth(boothId, frame) {
         break;
       case 'queue.visibility': // the venue changed what it shows: start over
         resubscribe(boothId);
+        return;
+      case 'slot.counts': // a reservation slot's places changed (booth-slots.js reads it)
+        booth.slots.set(Date.parse(data.starts_at), { ...data, seq: frame.seq });
+        changed();
         return;
       case 'booth.day_closed': // 24:00 fair time: every ticket still in line expired
         booth.length = 0;
@@ -244,6 +253,16 @@ function release(boothId) {
 /** The booth's public line state, or null before its snapshot. */
 export function booth(boothId) {
   return booths.get(boothId) ?? null;
+}
+
+/**
+ * The booth's reservation slots' counts announced since its snapshot, or null before the
+ * snapshot: { snapshot, slots: Map(start in ms → {taken, free, requests, waitlist, seq}) }.
+ * A new `snapshot` number means counts may have been missed: read the slots again.
+ */
+export function slotCounts(boothId) {
+  const found = booths.get(boothId);
+  return found && !found.error ? { snapshot: found.snapshot, slots: found.slots } : null;
 }
 
 /** The candidate's active ticket at a booth, if any. */

@@ -48,3 +48,17 @@ export function urlText(url) {
   parts.pop();
   return parts;
 }
+
+/**
+ * Replace `element`'s children with `nodes` (nested arrays, nulls skipped), then focus
+ * the `focus` selector if given and found, else whatever had the focus before (by id).
+ */
+export function replaceKeepingFocus(element, nodes, focus = null) {
+  const active = document.activeElement;
+  const activeId = active && element.contains(active) ? active.id : '';
+  element.replaceChildren(...[nodes].flat(Infinity).filter(Boolean));
+  const target =
+    (focus && element.querySelector(focus)) ||
+    (activeId && element.querySelector(`#${CSS.escape(activeId)}`));
+  if (target) target.focus();
+}

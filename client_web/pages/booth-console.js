@@ -30,6 +30,7 @@ import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
 import '../components/slot-settings.js';
+import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
@@ -97,6 +98,7 @@ class BoothConsolePage extends LivePage {
   }
 
   #onFrame(model, frame) {
+    this.#bookings(model).onStaffFrame(frame); // it repaints itself
     if (onStaffFrame(model, frame, model.account.id)) {
       this.repaint();
       return;
@@ -246,6 +248,16 @@ class BoothConsolePage extends LivePage {
       model.slotSettings.boothId = model.booth.id;
     }
     return model.slotSettings;
+  }
+
+  /** Who booked the booth's slots (components/booth-bookings.js): kept across repaints. */
+  #bookings(model) {
+    if (!model.bookings) {
+      model.bookings = document.createElement('lf-booth-bookings');
+      model.bookings.boothId = model.booth.id;
+      model.bookings.zone = model.fair?.time_zone ?? 'Asia/Shanghai';
+    }
+    return model.bookings;
   }
 
   body(model) {
@@ -509,6 +521,7 @@ class BoothConsolePage extends LivePage {
         ),
       ),
       this.#lineStatus(model),
+      this.#bookings(model),
       this.#slotSettings(model),
       lanesSection(model, { act, base }),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),

@@ -75,7 +75,7 @@ class MySlotBooking(Model):
     waitlist_place: int | None = Field(None, description="1 = next to move up")
 
 
-class SlotOut(Model):
+class SlotBase(Model):
     id: UUID
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -92,15 +92,44 @@ class SlotOut(Model):
         None, description="SHA-256 of the draw's seed, public once the slot is first booked"
     )
     seed: str | None = Field(None, description="the draw's seed, shown after the draw")
+
+
+class SlotOut(SlotBase):
     mine: MySlotBooking | None = None
 
 
-class SlotList(Model):
+class SlotDay(Model):
     enabled: bool
     date: dt.date
     days: list[dt.date] = Field(description="fair days with slots")
     time_zone: str
+
+
+class SlotList(SlotDay):
     items: list[SlotOut]
+
+
+class StaffBookingOut(Model):
+    id: UUID
+    slot_id: UUID
+    starts_at: dt.datetime = Field(description="the slot's start")
+    candidate_id: UUID = Field(description="as on the roster; the person: getCandidate")
+    state: BookingStateName
+    waitlist_place: int | None = Field(None, description="1 = next to move up")
+    booked_at: dt.datetime = Field(description="when the booking or request was made")
+    ticket_id: UUID | None = Field(None, description="the ticket, once admitted")
+    changed_at: dt.datetime
+
+
+class StaffSlotOut(SlotBase):
+    bookings: list[StaffBookingOut] = Field(
+        description="places held (confirmed, admitted) by booking time, the wait-list in"
+        " draw order, lottery requests by booking time, then cancelled, no-show, expired"
+    )
+
+
+class StaffSlotList(SlotDay):
+    items: list[StaffSlotOut]
 
 
 class SlotsQuery(Query):
@@ -171,6 +200,20 @@ def register(api: Api) -> None:
             booth_id(call), call.query.date, principal.account_id
         )
         return SlotList.model_validate(found, strict=False)
+
+    @api.route(
+        "GET",
+        "/api/booths/{booth}/bookings",
+        operation_id="listBoothBookings",
+        summary="Who booked the booth's slots on one fair day, candidates as ids (its staff)",
+        query=SlotsQuery,
+        response=StaffSlotList,
+        tags=TAGS,
+    )
+    async def list_booth_bookings(call: Call[None, SlotsQuery]) -> StaffSlotList:
+        me = await account_id(call)
+        found = await service(call).booth_bookings(booth_id(call), call.query.date, me)
+        return StaffSlotList.model_validate(found, strict=False)
 
     @api.route(
         "POST",

@@ -16,9 +16,12 @@ Timers (durable, one per booked slot and kind):
   place is a no-show (see :meth:`ReservationService.on_no_show`), their place goes to
   the wait-list's head, and the wait-list closes.
 
-Events: ``booking.updated {booking}`` on the candidate's ``me``; notifications
-``reservation.won``, ``reservation.waitlisted``, ``reservation.moved_up``,
-``reservation.starting`` (ids and times only).
+Events: ``booking.updated {booking}`` on the candidate's ``me`` and ``booking.staff
+{booking}`` (the candidate as an id) on ``booth:<id>:staff`` for every booking changed;
+``slot.counts {starts_at, taken, free, requests, waitlist}`` on the public ``booth:<id>``
+once per slot and transaction; notifications ``reservation.won``,
+``reservation.waitlisted``, ``reservation.moved_up``, ``reservation.starting`` (ids and
+times only).
 """
 
 from __future__ import annotations
@@ -106,6 +109,16 @@ def booking_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def staff_booking_view(row: dict[str, Any]) -> dict[str, Any]:
+    """A booking as the booth's staff see it (``booking.staff``, ``listBoothBookings``):
+    the candidate as an id, as on the roster — who they are is ``getCandidate``'s."""
+    view = booking_view(row)
+    del view["booth_id"], view["ends_at"]
+    view["candidate_id"] = str(row["candidate_id"])
+    view["booked_at"] = row["requested_at"].isoformat()
+    return view
+
+
 class ReservationService:
     def __init__(
         self,
@@ -169,26 +182,29 @@ class ReservationService:
             settings.buffer_minutes,
         )
 
-    async def list_slots(
-        self, booth_id: UUID, day: date | None, viewer: UUID | None
+    async def _listing(
+        self,
+        conn: Connection,
+        booth: dict[str, Any],
+        day: date | None,
+        viewer: UUID | None,
+        now: datetime,
     ) -> dict[str, Any]:
-        """The booth's slots on one fair day (by default the first day from today on
-        that has slots), with free places, lottery requests, the wait-list, and the
-        viewer's own booking."""
-        now = self._clock.now()
-        async with self._pool.acquire() as conn:
-            booth = await self._booth(conn, booth_id)
-            settings: SlotSettings = booth["settings"]
-            days = self._days(booth) if settings.enabled else []
-            if day is None:
-                today = fair_day(now, booth["time_zone"])
-                day = next((d for d in days if d >= today), days[-1] if days else today)
-            generated = self._generated(booth, day) if settings.enabled else []
-            start, end = day_bounds(day, booth["time_zone"])
-            rows = {
-                r["starts_at"]: r
-                for r in await store.slots_between(conn, booth_id, start, end, viewer)
-            }
+        """The booth's slots on one fair day — by default the first day from today on
+        that has slots — in start order: those its hours offer now (while it takes
+        reservations) and those already booked, with their counts and the viewer's own
+        live booking."""
+        booth_id = booth["id"]
+        settings: SlotSettings = booth["settings"]
+        days = self._days(booth) if settings.enabled else []
+        if day is None:
+            today = fair_day(now, booth["time_zone"])
+            day = next((d for d in days if d >= today), days[-1] if days else today)
+        generated = self._generated(booth, day) if settings.enabled else []
+        start, end = day_bounds(day, booth["time_zone"])
+        rows = {
+            r["starts_at"]: r for r in await store.slots_between(conn, booth_id, start, end, viewer)
+        }
         items: dict[datetime, dict[str, Any]] = {}
         for slot in generated:
             opens_at, closes_at = slot.window(settings)
@@ -243,6 +259,41 @@ class ReservationService:
             "time_zone": booth["time_zone"],
             "items": out,
         }
+
+    async def list_slots(
+        self, booth_id: UUID, day: date | None, viewer: UUID | None
+    ) -> dict[str, Any]:
+        """The booth's slots on one fair day (by default the first day from today on
+        that has slots), with free places, lottery requests, the wait-list, and the
+        viewer's own booking."""
+        async with self._pool.acquire() as conn:
+            booth = await self._booth(conn, booth_id)
+            return await self._listing(conn, booth, day, viewer, self._clock.now())
+
+    async def booth_bookings(
+        self, booth_id: UUID, day: date | None, account_id: UUID
+    ) -> dict[str, Any]:
+        """Who booked the booth's slots on one fair day (the day as :meth:`list_slots`
+        chooses it), for its staff: each slot with its bookings, candidates as ids (their
+        details come from the audited ``getCandidate``). Slots and bookings are read in
+        one snapshot, so the counts and the lists agree."""
+        async with (
+            self._pool.acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            booth = await self._booth(conn, booth_id)
+            if not await self._queue.is_staff(conn, booth_id, account_id):
+                raise Problem("auth.forbidden", "only this booth's staff see who booked")
+            listing = await self._listing(conn, booth, day, None, self._clock.now())
+            start, end = day_bounds(listing["date"], booth["time_zone"])
+            rows = await store.booth_bookings(conn, booth_id, start, end)
+        by_slot: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_slot.setdefault(str(row["slot_id"]), []).append(staff_booking_view(row))
+        for item in listing["items"]:
+            del item["mine"]
+            item["bookings"] = by_slot.get(item["id"], [])
+        return listing
 
     async def my_bookings(self, candidate_id: UUID) -> list[dict[str, Any]]:
         """The candidate's bookings of slots on fair days from yesterday (UTC) on — so
@@ -328,6 +379,7 @@ class ReservationService:
                 },
             )
             self._updated(tx, row)
+            await self._counts(tx, slot)
             return row
 
     async def _make_slot(
@@ -399,12 +451,33 @@ class ReservationService:
             if booking["state"] == BookingState.CONFIRMED:
                 await store.free_place(conn, slot["id"])
                 await self._move_up(tx, slot, admit=False)
+            await self._counts(tx, slot)
             return row
 
     # -- helpers --------------------------------------------------------------------------
 
     def _updated(self, tx: OutboxTransaction, row: dict[str, Any]) -> None:
+        """A booking changed: its holder and the booth's staff are told."""
         tx.emit(f"user:{row['candidate_id']}", "booking.updated", {"booking": booking_view(row)})
+        tx.emit(
+            f"booth:{row['booth_id']}:staff", "booking.staff", {"booking": staff_booking_view(row)}
+        )
+
+    async def _counts(self, tx: OutboxTransaction, slot: dict[str, Any]) -> None:
+        """The slot's figures after the transaction's changes, on the booth's public topic
+        (counts only: no candidate, no token). Once per slot and transaction, last."""
+        counts = await store.slot_counts(tx.conn, slot["id"])
+        tx.emit(
+            f"booth:{slot['booth_id']}",
+            "slot.counts",
+            {
+                "starts_at": counts["starts_at"].isoformat(),
+                "taken": counts["taken"],
+                "free": counts["free"],
+                "requests": counts["requests"],
+                "waitlist": counts["waitlist"],
+            },
+        )
 
     async def _tell(
         self, tx: OutboxTransaction, row: dict[str, Any], kind: str, **extra: Any
@@ -526,6 +599,7 @@ class ReservationService:
 
         async def work(tx: OutboxTransaction) -> None:
             await self._draw(tx, slot)
+            await self._counts(tx, slot)
 
         await self._in_timer(conn, work)
 
@@ -552,6 +626,7 @@ class ReservationService:
                 slot["starts_at"] + timedelta(minutes=slot["grace_minutes"]),
                 {"slot": str(slot["id"])},
             )
+            await self._counts(tx, slot)
 
         await self._in_timer(conn, work)
 
@@ -608,5 +683,6 @@ class ReservationService:
             for booking in missed:
                 self._updated(tx, await store.set_booking(tx.conn, booking["id"], "expired", now))
             await store.mark_slot(tx.conn, slot["id"], "settled_at", now)
+            await self._counts(tx, slot)
 
         await self._in_timer(conn, work)

@@ -277,3 +277,48 @@ async def candidate_bookings(
         since,
     )
     return [dict(r) for r in rows]
+
+
+async def booth_bookings(
+    conn: Connection, booth_id: UUID, start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Every booking of the booth's slots starting in [start, end), in the order its staff
+    read them per slot: places held (confirmed, admitted) by booking time, the wait-list
+    in draw order, lottery requests by booking time, then those that ended. Wait-listed
+    bookings carry their ``place`` (1 = next to move up)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {BOOKING_COLUMNS},
+               CASE WHEN state = 'waitlisted' THEN row_number() OVER (
+                 PARTITION BY slot_id, state = 'waitlisted' ORDER BY draw_rank, id) END AS place
+          FROM bookings
+         WHERE slot_id IN (SELECT id FROM reservation_slots
+                            WHERE booth_id = $1 AND starts_at >= $2 AND starts_at < $3)
+         ORDER BY starts_at,
+                  CASE state WHEN 'confirmed' THEN 0 WHEN 'admitted' THEN 0
+                             WHEN 'waitlisted' THEN 1 WHEN 'requested' THEN 2 ELSE 3 END,
+                  CASE WHEN state = 'waitlisted' THEN draw_rank END,
+                  requested_at, id
+        """,
+        booth_id,
+        start,
+        end,
+    )
+    return [dict(r) for r in rows]
+
+
+async def slot_counts(conn: Connection, slot_id: UUID) -> dict[str, Any]:
+    """A slot's public figures: places taken and free, lottery requests, the wait-list."""
+    row = await conn.fetchrow(
+        """
+        SELECT s.starts_at, s.taken, s.capacity - s.taken AS free,
+               count(*) FILTER (WHERE k.state = 'requested') AS requests,
+               count(*) FILTER (WHERE k.state = 'waitlisted') AS waitlist
+          FROM reservation_slots s LEFT JOIN bookings k ON k.slot_id = s.id
+         WHERE s.id = $1
+         GROUP BY s.id
+        """,
+        slot_id,
+    )
+    assert row is not None
+    return dict(row)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, LiveServer, Ui
 from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_console import open_line
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
 
 
 def r(lang: str, key: str, **params: object) -> str:
@@ -35,14 +38,10 @@ def bookable_slot(server: LiveServer, booth_id: str) -> dict[str, Any]:
     raise AssertionError(f"no bookable slot at booth {booth_id}: {listed}")
 
 
-def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
-    ui: Ui, another_ui: Callable[[str], Ui]
-) -> None:
-    recruiter = ui
-    me = log_in(recruiter, RECRUITER)
-    booth = staffed_booth(recruiter, me)
-
-    # The booth's staff turn reservations on in the booth console.
+def booth_taking_bookings(recruiter: Ui) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The demo recruiter signs in and turns reservations on at their booth in the booth
+    console (two places a slot); the booth, and a slot open for booking."""
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
     recruiter.goto(f"/booths/{booth['id']}/console")
     settings = recruiter.page.locator("lf-slot-settings form")
     settings.wait_for()
@@ -55,22 +54,43 @@ def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
         has_text=r("zh-CN", "reservations.settings.saved")
     ).wait_for()
     recruiter.settle()
-    slot = bookable_slot(recruiter.server, booth["id"])
+    return booth, bookable_slot(recruiter.server, booth["id"])
 
-    # A candidate books it on the booth's page, by keyboard.
-    booker = another_ui("booker")
-    booker.sign_in(Role.CANDIDATE)
-    booker.goto(f"/booths/{booth['id']}")
-    booker.page.locator("#booth-slots-title").wait_for()
+
+def slot_item(who: Ui, booth_id: str, slot: dict[str, Any]) -> Locator:
+    """The slot on the booth's page (on its day), once the page shows it."""
+    who.goto(f"/booths/{booth_id}")
+    who.page.locator("#booth-slots-title").wait_for()
     if slot["date"] != slot["default_date"]:
-        booker.page.locator("#booth-slots-date").select_option(slot["date"])
-    item = booker.page.locator(f"li.slot[data-starts-at='{slot['starts_at']}']")
+        who.page.locator("#booth-slots-date").select_option(slot["date"])
+    item = who.page.locator(f"li.slot[data-starts-at='{slot['starts_at']}']")
+    item.wait_for()
+    return item
+
+
+def book_by_keyboard(booker: Ui, booth_id: str, slot: dict[str, Any]) -> Locator:
+    """A candidate books the slot on the booth's page, by keyboard; its item there."""
+    item = slot_item(booker, booth_id, slot)
     button = item.get_by_role("button", name=r("zh-CN", "reservations.slots.book"))
     button.wait_for()
     booker.tab_to(f"#{button.get_attribute('id')}")
     booker.page.keyboard.press("Enter")
     booked = r("zh-CN", "reservations.state.confirmed")
     item.locator(".slot-mine").filter(has_text=booked).wait_for()
+    return item
+
+
+def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    booth, slot = booth_taking_bookings(recruiter)
+
+    # A candidate books it on the booth's page, by keyboard.
+    booker = another_ui("booker")
+    booker.sign_in(Role.CANDIDATE)
+    book_by_keyboard(booker, booth["id"], slot)
+    booked = r("zh-CN", "reservations.state.confirmed")
     booker.page.get_by_role("status").filter(
         has_text=r("zh-CN", "reservations.done.booked")
     ).wait_for()
@@ -121,4 +141,51 @@ def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
     for person in (booker, recruiter):
         for width in (DESKTOP, PHONE):
             person.resize(width)
+            person.screenshot()
+
+
+def test_a_booking_appears_live_in_the_console_and_on_another_candidates_booth_page(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    booth, slot = booth_taking_bookings(recruiter)
+
+    # The recruiter's console lists the day's slots; another candidate has the booth's
+    # page open on the same slot.
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    bookings = recruiter.page.locator("lf-booth-bookings")
+    bookings.locator("#booth-bookings-title").wait_for()
+    if bookings.locator("#booth-bookings-date").count():
+        bookings.locator("#booth-bookings-date").select_option(slot["date"])
+    in_console = bookings.locator(f"li[data-starts-at='{slot['starts_at']}']")
+    in_console.wait_for()
+    recruiter.settle()
+    watcher = another_ui("watcher")
+    watcher.sign_in(Role.CANDIDATE)
+    watched = slot_item(watcher, booth["id"], slot)
+    places = r("zh-CN", "reservations.slots.free", free=slot["free"], capacity=slot["capacity"])
+    watched.locator(".slot-places").filter(has_text=places).wait_for()
+    for page in (recruiter.page, watcher.page):
+        page.evaluate("() => { window.notReloaded = true; }")
+
+    booker = another_ui("booker")
+    account = booker.sign_in(Role.CANDIDATE)
+    book_by_keyboard(booker, booth["id"], slot)
+
+    # Without a reload: the booking appears in the console, the candidate as a short id.
+    mine = in_console.locator("li").filter(has_text=account["id"][-8:])
+    mine.locator(".booking-state").filter(
+        has_text=r("zh-CN", "reservations.state.confirmed")
+    ).wait_for()
+    # … and the other candidate's page shows one place fewer.
+    fewer = r("zh-CN", "reservations.slots.free", free=slot["free"] - 1, capacity=slot["capacity"])
+    watched.locator(".slot-places").filter(has_text=fewer).wait_for()
+    for page in (recruiter.page, watcher.page):
+        assert page.evaluate("() => window.notReloaded === true")
+    # The candidate's own booking is not the recruiter's to name: ids only.
+    assert "E2E" not in bookings.inner_text()
+
+    for person in (recruiter, watcher):
+        for width in (PHONE, DESKTOP):
+            person.resize(width)  # settles: axe-core and no sideways scrolling
             person.screenshot()
