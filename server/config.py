@@ -60,12 +60,14 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read and validate every setting; a bad value raises :class:`ConfigError`."""
         env = _Env(os.environ if environ is None else environ)
+        host = env.text("HOST", "127.0.0.1")
+        port = env.integer("PORT", 8080, low=1, high=65535)
         settings = cls(
             database_url=env.url("DATABASE_URL", ("postgres", "postgresql")),
             redis_url=env.url("REDIS_URL", ("redis", "rediss", "unix")),
-            host=env.text("HOST", "127.0.0.1"),
-            port=env.integer("PORT", 8080, low=1, high=65535),
-            public_url=env.public_url("PUBLIC_URL", "http://127.0.0.1:8080"),
+            host=host,
+            port=port,
+            public_url=env.public_url("PUBLIC_URL", _served_at(host, port)),
             node_url=(env.public_url("NODE_URL", "") if env._raw("NODE_URL") is not None else None),
             data_dir=Path(env.text("DATA_DIR", "./var")),
             secret_key=env.secret_key("SECRET_KEY"),
@@ -205,3 +207,13 @@ class _Env:
                 PREFIX + name, "an IANA time zone such as Asia/Shanghai", raw
             ) from None
         return raw
+
+
+def _served_at(host: str, port: int) -> str:
+    """The default public origin: where this process listens (a wildcard address is
+    reached as loopback; an IPv6 literal goes in brackets)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -26,6 +26,26 @@ def test_defaults_need_no_configuration() -> None:
 
 
 @pytest.mark.parametrize(
+    ("environ", "origin"),
+    [
+        ({"LIVEFAIR_PORT": "8090"}, "http://127.0.0.1:8090"),
+        ({"LIVEFAIR_HOST": "0.0.0.0", "LIVEFAIR_PORT": "80"}, "http://127.0.0.1:80"),
+        ({"LIVEFAIR_HOST": "192.0.2.7"}, "http://192.0.2.7:8080"),
+        ({"LIVEFAIR_HOST": "::1"}, "http://[::1]:8080"),
+        (
+            {"LIVEFAIR_PORT": "8090", "LIVEFAIR_PUBLIC_URL": "https://fair.example.org"},
+            "https://fair.example.org",
+        ),
+    ],
+)
+def test_the_public_url_defaults_to_where_the_server_listens(
+    environ: dict[str, str], origin: str
+) -> None:
+    """Links, WHEP locations and the allowed WebSocket origin follow LIVEFAIR_PORT."""
+    assert Settings.from_env(environ).public_url == origin
+
+
+@pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
         ("LIVEFAIR_PORT", "eighty", "an integer from 1 to 65535"),
