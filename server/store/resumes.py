@@ -16,6 +16,7 @@ RESUME_COLUMNS = "id, account_id, filename, media_type, octet_length(content) AS
 
 # Ticket states after which the line is over for that candidate.
 OPEN_TICKET_STATES = ("waiting", "notified", "called", "in_interview", "interrupted")
+LIVE_BOOKING_STATES = ("requested", "confirmed", "waitlisted", "admitted")
 
 
 async def count(conn: Connection, account_id: UUID) -> int:
@@ -79,8 +80,9 @@ async def delete(conn: Connection, account_id: UUID, resume_id: UUID) -> bool:
 async def grounds(
     conn: Connection, reader_id: UUID, candidate_id: UUID, resume_id: UUID | None
 ) -> list[Ground]:
-    """Tickets of the candidate at booths ``reader_id`` staffs, and applications (carrying
-    ``resume_id``, when given) to employers ``reader_id`` works for; open ones first."""
+    """Tickets and slot bookings of the candidate at booths ``reader_id`` staffs, and
+    applications (carrying ``resume_id``, when given) to employers ``reader_id`` works
+    for; open ones first."""
     tickets = await conn.fetch(
         """
         SELECT t.booth_id, b.employer_id,
@@ -94,6 +96,22 @@ async def grounds(
         reader_id,
         candidate_id,
         list(OPEN_TICKET_STATES),
+    )
+    # A booking of a slot at a booth the reader staffs: the candidate chose to come, as
+    # by joining its line (a live booking is open; an ended one closed when it changed).
+    bookings = await conn.fetch(
+        """
+        SELECT sl.booth_id, b.employer_id,
+               CASE WHEN k.state = ANY($3::text[]) THEN NULL ELSE k.changed_at END AS closed_at
+          FROM bookings k
+          JOIN reservation_slots sl ON sl.id = k.slot_id
+          JOIN booth_staff s ON s.booth_id = sl.booth_id AND s.account_id = $1
+          JOIN booths b ON b.id = sl.booth_id
+         WHERE k.candidate_id = $2
+        """,
+        reader_id,
+        candidate_id,
+        list(LIVE_BOOKING_STATES),
     )
     applications = await conn.fetch(
         """
@@ -112,7 +130,7 @@ async def grounds(
     found = [
         Ground(Reader.BOOTH_STAFF, r["closed_at"], employer_id=r["employer_id"],
                booth_id=r["booth_id"])
-        for r in tickets
+        for r in [*tickets, *bookings]
     ] + [
         Ground(Reader.EMPLOYER_STAFF, r["closed_at"], employer_id=r["employer_id"],
                application_id=r["id"], resume_id=r["resume_id"])

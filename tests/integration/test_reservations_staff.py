@@ -268,3 +268,39 @@ async def test_the_draw_tells_the_staff_each_booking_and_the_public_the_slots_co
             "requests": 0,
             "waitlist": 2,
         }
+
+
+async def test_staff_read_the_card_of_a_candidate_who_booked_their_booth_only(
+    client: Client, clock: FakeClock
+) -> None:
+    """A booking opens the candidate's card to the booth's staff (to prepare), as
+    joining its line does: not before, not to other booths, 30 days after it ended."""
+
+    async def refused(response: Any) -> str:
+        assert response.status == 403
+        return await code_of(response)
+
+    staff = await quick_person(client, "rs-card-staff@example.org")
+    other_staff = await quick_person(client, "rs-card-other@example.org")
+    booth = await slotted_booth(client, staff)
+    await slotted_booth(client, other_staff)
+    candidate = await quick_person(client, "rs-card-c@example.org", "王预约")
+    path = f"/api/candidates/{candidate.account_id}"
+    assert await refused(await staff.get(path)) == "auth.forbidden"
+
+    first = (await slots(candidate, booth))[0]
+    booked = await book(candidate, booth, first["starts_at"])
+    assert booked.status == 201, await booked.text()
+    view = await (await staff.get(path)).json()
+    assert view["card"]["name"] == "王预约"
+    assert await refused(await other_staff.get(path)) == "auth.forbidden"
+    log = (await (await candidate.get("/api/me/audit")).json())["items"]
+    assert [(e["action"], e["reader"], e["booth_id"]) for e in log] == [
+        ("profile.viewed", "booth_staff", str(booth))
+    ]
+
+    cancelled = await candidate.delete(f"/api/bookings/{(await booked.json())['id']}")
+    assert cancelled.status == 200, await cancelled.text()
+    assert (await staff.get(path)).status == 200  # within 30 days of the cancellation
+    clock.advance(timedelta(days=30))
+    assert await refused(await staff.get(path)) == "auth.forbidden"
