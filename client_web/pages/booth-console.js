@@ -3,11 +3,13 @@
 // flags "reconnecting" and "in a call elsewhere", and every staff member's status), set
 // oneself available or paused, open, pause or close the booth's line, call the next
 // candidate (or one waiting, again), remove someone from the line with a reason, and
-// complete the current interview; hand a candidate off after an interview, take only
-// handoffs, and set the booth's key-group lane (components/booth-handoff.js). Becoming
-// available needs this page's subscription first (the
-// server checks presence on the topic), so those buttons wait for the snapshot.
-// Join times show in the fair's zone (北京时间). API errors show by their code.
+// complete the current interview; hand a candidate off after an interview and take only
+// handoffs (components/booth-handoff.js); see the day's bookings
+// (components/booth-bookings.js). Becoming available needs this page's subscription
+// first (the server checks presence on the topic), so those buttons wait for the
+// snapshot. Join times show in the fair's zone (北京时间). API errors show by their code.
+// The booth's settings (reservations, key-group lane) are the next tab's
+// (pages/booth-settings.js).
 
 import { api, errorMessage } from '../api.js';
 import { currentFair } from '../fair.js';
@@ -15,8 +17,6 @@ import { boothName } from '../components/structure-text.js';
 import {
   handoffModel,
   handoffSection,
-  lanesSection,
-  loadLanes,
   onStaffFrame,
   onlyHandoffsSwitch,
   rosterNotes,
@@ -29,7 +29,6 @@ import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
-import '../components/slot-settings.js';
 import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
@@ -79,7 +78,6 @@ class BoothConsolePage extends LivePage {
       removal: null, // { id, reason } while a removal's reason is being written
     };
     if (staff) {
-      await loadLanes(model.hand, booth.id, signal);
       // Waits are shown in whole minutes: redraw once a minute so they keep counting.
       this.#ticker = setInterval(() => this.repaint(), 60000);
       this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
@@ -239,15 +237,6 @@ class BoothConsolePage extends LivePage {
         ),
       ),
     );
-  }
-
-  /** The booth's reservation settings: one element kept across repaints (its form). */
-  #slotSettings(model) {
-    if (!model.slotSettings) {
-      model.slotSettings = document.createElement('lf-slot-settings');
-      model.slotSettings.boothId = model.booth.id;
-    }
-    return model.slotSettings;
   }
 
   /** Who booked the booth's slots (components/booth-bookings.js): kept across repaints. */
@@ -522,8 +511,6 @@ class BoothConsolePage extends LivePage {
       ),
       this.#lineStatus(model),
       this.#bookings(model),
-      this.#slotSettings(model),
-      lanesSection(model, { act, base }),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];
   }

@@ -1,6 +1,9 @@
 """The booth console runs the booth's line (issue 7): staff pause the line (candidates
 see it paused and cannot join), open it again, and remove someone from the line with a
 reason, by keyboard; the removed candidate's "my lines" empties and the roster with it.
+
+The booth's reservation and lane settings are the Settings tab's, reached by keyboard,
+and kept.
 """
 
 from __future__ import annotations
@@ -8,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from server.domain.principal import Role
-from tests.e2e.conftest import PHONE, Ui
+from tests.e2e.conftest import DESKTOP, PHONE, Ui
+from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
 
 
@@ -68,3 +72,59 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
     recruiter.resize(PHONE)
     recruiter.screenshot()
+
+
+def test_a_recruiter_reaches_the_settings_tab_by_keyboard_and_the_settings_are_kept(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    page = recruiter.page
+    page.locator("#console-roster-title").wait_for()
+    tabs = page.get_by_role("navigation", name=text("stats", "zh-CN", "stats.queue.booth_tabs"))
+    settings_tab = tabs.get_by_role("link", name=text("stats", "zh-CN", "stats.queue.settings"))
+    assert tabs.get_by_role("link").count() == 3
+
+    recruiter.tab_to(f"nav.tabs a[href='/booths/{booth['id']}/settings']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/booths/{booth['id']}/settings")
+    recruiter.settle()
+    assert settings_tab.get_attribute("aria-current") == "page"
+    assert recruiter.focused()["tag"] == "h1"
+    assert page.locator("h1").inner_text() == q(
+        "zh-CN", "queue.settings.title", booth=booth["title"] or booth["employer"]["name"]
+    )
+
+    # Reservations on, by lottery, three places a slot, a 15-minute grace; saved by keyboard.
+    def r(key: str) -> str:
+        return text("reservations", "zh-CN", key)
+
+    form = page.locator("lf-slot-settings form")
+    form.wait_for()
+    page.get_by_label(r("reservations.settings.enabled"), exact=True).select_option("on")
+    page.get_by_label(r("reservations.settings.mode"), exact=True).select_option("lottery")
+    page.get_by_label(r("reservations.settings.capacity"), exact=True).fill("3")
+    page.get_by_label(r("reservations.settings.grace"), exact=True).fill("15")
+    recruiter.tab_to("lf-slot-settings button[type='submit']")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text=r("reservations.settings.saved")).wait_for()
+    # The key-group lane is set here too.
+    page.locator("#lanes-form").wait_for()
+
+    recruiter.reload()
+    form.wait_for()
+    assert page.get_by_label(r("reservations.settings.enabled"), exact=True).input_value() == "on"
+    assert page.get_by_label(r("reservations.settings.mode"), exact=True).input_value() == "lottery"
+    assert page.get_by_label(r("reservations.settings.capacity"), exact=True).input_value() == "3"
+    assert page.get_by_label(r("reservations.settings.grace"), exact=True).input_value() == "15"
+    for width in (DESKTOP, PHONE):
+        recruiter.resize(width)
+        recruiter.screenshot()
+
+    # Anyone else is told the settings are the staff's, and gets no form.
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto(f"/booths/{booth['id']}/settings")
+    candidate.page.get_by_text(q("zh-CN", "queue.settings.not_staff")).wait_for()
+    assert candidate.page.locator("lf-slot-settings, lf-booth-lanes").count() == 0
