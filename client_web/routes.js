@@ -86,8 +86,15 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'reservations', 'stats', 'jobs'],
+    features: ['structure', 'queue', 'reservations', 'stats'],
     load: () => import('./pages/booth-console.js'),
+  },
+  {
+    name: 'booth-settings',
+    path: '/booths/:id/settings',
+    tag: 'lf-booth-settings-page',
+    features: ['structure', 'queue', 'reservations', 'stats', 'jobs'],
+    load: () => import('./pages/booth-settings.js'),
   },
   {
     name: 'booth-stats',

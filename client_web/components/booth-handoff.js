@@ -1,24 +1,21 @@
-// The booth console's parts for handoffs and lanes (docs/queues.md):
+// The booth console's parts for handoffs (docs/queues.md):
 //
 // - after an interview the recruiter hands the candidate to a colleague at this booth or
 //   to another booth of the fair (handoffTicket); how each handoff went arrives as
 //   handoff.updated on booth:<id>:staff;
 // - the recruiter's own "only handoffs" switch (setOnlyHandoffs): call next then takes
 //   only handoffs and due reservations;
-// - the booth's key-group lane: which key groups it serves and the ratio of key-group
-//   to general tickets called (getBoothLanes / setBoothLanes; booth.lanes events).
+// - what the roster notes of a ticket: its kind, its lane and who it is held for.
 //
-// Strings: the "queue" catalogue; key-group names from "jobs".
+// The booth's key-group lane is set on the booth's settings page
+// (components/booth-lanes.js). Strings: the "queue" catalogue.
 
 import { api } from '../api.js';
-import { KEY_GROUPS, keyGroupText } from './job-text.js';
 import { boothName } from './structure-text.js';
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 
-const WEIGHTS = Array.from({ length: 10 }, (_, i) => i + 1);
-
-/** The console's handoff and lane state, kept in the page's model. */
+/** The console's handoff state, kept in the page's model. */
 export function handoffModel() {
   return {
     finished: null, // the last interview's ticket I completed: {ticket_id, candidate_id}
@@ -27,15 +24,7 @@ export function handoffModel() {
     loadingTargets: false,
     draft: { booth_id: '', colleague_id: '' },
     onlyHandoffs: new Map(), // account id → bool
-    lanes: null, // {key_groups, ratio: {key_group, general}}
-    lanesDraft: null,
   };
-}
-
-/** Load what the console's sections need (the lanes; the fair's booths on demand). */
-export async function loadLanes(model, boothId, signal) {
-  model.lanes = await api(`/api/booths/${encodeURIComponent(boothId)}/lanes`, { signal });
-  model.lanesDraft = structuredClone(model.lanes);
 }
 
 async function loadTargets(hand, booth) {
@@ -73,10 +62,6 @@ export function onStaffFrame(model, frame, me) {
       return true;
     case 'staff.only_handoffs':
       hand.onlyHandoffs.set(data.account_id, data.only_handoffs);
-      return true;
-    case 'booth.lanes':
-      hand.lanes = data.lanes;
-      hand.lanesDraft = structuredClone(data.lanes);
       return true;
     default:
       return false;
@@ -236,103 +221,6 @@ export function onlyHandoffsSwitch(model, { act, base, ready }) {
       'span',
       { class: 'hint', id: 'console-only-handoffs-hint' },
       t('queue.console.only_handoffs_hint'),
-    ),
-  );
-}
-
-/** The booth's key-group lane and ratio. */
-export function lanesSection(model, { act, base }) {
-  const hand = model.hand;
-  const draft = hand.lanesDraft;
-  if (!draft) return null;
-  const ratioSelect = (which) =>
-    h(
-      'select',
-      {
-        id: `lanes-${which}`,
-        onchange: (event) => {
-          draft.ratio[which] = Number(event.currentTarget.value);
-        },
-      },
-      WEIGHTS.map((w) =>
-        h('option', { value: String(w), selected: draft.ratio[which] === w }, String(w)),
-      ),
-    );
-  return h(
-    'section',
-    { 'aria-labelledby': 'lanes-title', class: 'subsection' },
-    h('h2', { id: 'lanes-title', tabindex: '-1' }, t('queue.lanes.title')),
-    h('p', { class: 'hint' }, t('queue.lanes.explain')),
-    h(
-      'form',
-      {
-        class: 'stacked-form',
-        id: 'lanes-form',
-        onsubmit: (event) => {
-          event.preventDefault();
-          act(`${base}/lanes`, { method: 'PUT', body: draft }, '#lanes-title');
-        },
-      },
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, t('queue.lanes.groups')),
-        KEY_GROUPS.map((group) =>
-          h(
-            'p',
-            { class: 'check' },
-            h('input', {
-              type: 'checkbox',
-              id: `lanes-group-${group}`,
-              checked: draft.key_groups.includes(group),
-              onchange: (event) => {
-                const rest = draft.key_groups.filter((g) => g !== group);
-                draft.key_groups = event.currentTarget.checked ? [...rest, group] : rest;
-              },
-            }),
-            h('label', { for: `lanes-group-${group}` }, keyGroupText(group)),
-          ),
-        ),
-      ),
-      h(
-        'fieldset',
-        {},
-        h('legend', {}, t('queue.lanes.ratio')),
-        h(
-          'p',
-          {},
-          h('label', { for: 'lanes-key_group' }, t('queue.lanes.key_group_weight')),
-          ' ',
-          ratioSelect('key_group'),
-        ),
-        h(
-          'p',
-          {},
-          h('label', { for: 'lanes-general' }, t('queue.lanes.general_weight')),
-          ' ',
-          ratioSelect('general'),
-        ),
-      ),
-      h(
-        'p',
-        { id: 'lanes-current' },
-        hand.lanes.key_groups.length === 0
-          ? t('queue.lanes.closed')
-          : t('queue.lanes.open', {
-              groups: hand.lanes.key_groups.map(keyGroupText).join(t('queue.lanes.separator')),
-              key_group: hand.lanes.ratio.key_group,
-              general: hand.lanes.ratio.general,
-            }),
-      ),
-      h(
-        'p',
-        { class: 'actions' },
-        h(
-          'button',
-          { type: 'submit', class: 'button', id: 'lanes-save', disabled: model.busy },
-          t('queue.lanes.save'),
-        ),
-      ),
     ),
   );
 }

@@ -20,16 +20,26 @@ class BoothLineStatus extends HTMLElement {
   #onLanguage = () => this.#paint();
 
   connectedCallback() {
-    this.#stopWatch = store.watchBooth(this.boothId);
-    this.#stopChange = store.onChange(() => this.#paint());
+    if (!this.#stopWatch) {
+      this.#stopWatch = store.watchBooth(this.boothId);
+      this.#stopChange = store.onChange(() => this.#paint());
+    }
     window.addEventListener('languagechange', this.#onLanguage);
     this.#paint();
   }
 
   disconnectedCallback() {
-    this.#stopWatch?.();
-    this.#stopChange?.();
     window.removeEventListener('languagechange', this.#onLanguage);
+    // The console repaints by taking this element out and putting it back in the same
+    // task: keep following the line then, rather than drop booth:<id> and wait for a new
+    // snapshot (the buttons would go "connecting" and disabled on every repaint).
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.#stopWatch?.();
+      this.#stopChange?.();
+      this.#stopWatch = null;
+      this.#stopChange = null;
+    });
   }
 
   async #set(status) {

@@ -265,7 +265,7 @@ export function rangeModel(id, answer) {
   return new FormModel(id, { from: answer.from, to: answer.to });
 }
 
-/** Tabs between a booth's console and its statistics (for its staff). */
+/** Tabs between a booth's console, its statistics and its settings (for its staff). */
 export function boothTabs(boothId, current) {
   const base = `/booths/${encodeURIComponent(boothId)}`;
   return sectionTabs(
@@ -273,6 +273,7 @@ export function boothTabs(boothId, current) {
     [
       { id: 'console', href: `${base}/console`, label: t('stats.queue.console') },
       { id: 'stats', href: `${base}/stats`, label: t('stats.queue.title') },
+      { id: 'settings', href: `${base}/settings`, label: t('stats.queue.settings') },
     ],
     current,
   );

@@ -1,10 +1,10 @@
-// <lf-slot-settings>: on the booth console, how the booth takes reservations — on or
-// off, first come or lottery, places per slot (定员), the buffer between slots, when
-// booking opens and closes, and the grace after a slot's start (PUT
+// <lf-slot-settings>: on the booth's settings page, how the booth takes reservations —
+// on or off, first come or lottery, places per slot (定员), the buffer between slots,
+// when booking opens and closes, and the grace after a slot's start (PUT
 // /api/booths/<id>/slot-settings; booth staff only). Set `boothId` before connecting.
 // Slots already booked keep what they had. Strings: the "reservations" catalogue.
 
-import { api } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import { field, FormModel, formNode, input, missing, select } from './form.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -34,6 +34,7 @@ const NAMES = NUMBERS.map(({ name }) => name);
 class SlotSettings extends HTMLElement {
   boothId = '';
   #model = null;
+  #loadError = null;
   #saved = false;
   #started = false;
   #onLanguage = () => this.#paint();
@@ -42,6 +43,7 @@ class SlotSettings extends HTMLElement {
     window.addEventListener('languagechange', this.#onLanguage);
     if (this.#started) return;
     this.#started = true;
+    this.#paint();
     api(`/api/booths/${encodeURIComponent(this.boothId)}/slot-settings`).then(
       (settings) => {
         const values = { enabled: settings.enabled ? 'on' : 'off', mode: settings.mode };
@@ -49,7 +51,10 @@ class SlotSettings extends HTMLElement {
         this.#model = new FormModel('slot-settings', values);
         this.#paint();
       },
-      () => {}, // the console shows the booth's own errors; nothing to set here
+      (error) => {
+        this.#loadError = error;
+        this.#paint();
+      },
     );
   }
 
@@ -58,7 +63,16 @@ class SlotSettings extends HTMLElement {
   }
 
   #paint(options = {}) {
-    if (!this.#model) return;
+    if (!this.#model) {
+      this.replaceChildren(
+        this.#section(
+          this.#loadError
+            ? h('p', { class: 'notice notice-error', role: 'alert' }, errorMessage(this.#loadError))
+            : h('p', { class: 'loading' }, t('shell.loading')),
+        ),
+      );
+      return;
+    }
     const model = this.#model;
     const number = (name, min, max) =>
       input(model, name, { type: 'number', inputmode: 'numeric', min, max, required: true });
@@ -106,11 +120,7 @@ class SlotSettings extends HTMLElement {
       check: (values) => missing(values, NAMES),
     });
     this.replaceChildren(
-      h(
-        'section',
-        { 'aria-labelledby': 'slot-settings-title', class: 'subsection' },
-        h('h2', { id: 'slot-settings-title' }, t('reservations.settings.title')),
-        h('p', { class: 'hint' }, t('reservations.settings.intro')),
+      this.#section(
         form,
         h(
           'p',
@@ -120,6 +130,16 @@ class SlotSettings extends HTMLElement {
       ),
     );
     if (options.focus) this.querySelector(options.focus)?.focus();
+  }
+
+  #section(...content) {
+    return h(
+      'section',
+      { 'aria-labelledby': 'slot-settings-title', class: 'subsection' },
+      h('h2', { id: 'slot-settings-title' }, t('reservations.settings.title')),
+      h('p', { class: 'hint' }, t('reservations.settings.intro')),
+      content,
+    );
   }
 }
 

@@ -3,11 +3,19 @@
 // flags "reconnecting" and "in a call elsewhere", and every staff member's status), set
 // oneself available or paused, open, pause or close the booth's line, call the next
 // candidate (or one waiting, again), remove someone from the line with a reason, and
-// complete the current interview; hand a candidate off after an interview, take only
-// handoffs, and set the booth's key-group lane (components/booth-handoff.js). Becoming
-// available needs this page's subscription first (the
-// server checks presence on the topic), so those buttons wait for the snapshot.
-// Join times show in the fair's zone (北京时间). API errors show by their code.
+// complete the current interview; hand a candidate off after an interview and take only
+// handoffs (components/booth-handoff.js); see the day's bookings
+// (components/booth-bookings.js). Becoming available needs this page's subscription
+// first (the server checks presence on the topic), so those buttons wait for the
+// snapshot. Join times show in the fair's zone (北京时间). API errors show by their code.
+// The booth's settings (reservations, key-group lane) are the next tab's
+// (pages/booth-settings.js).
+//
+// Layout: from WIDE up two columns — the desk (my status, the current call, handoff and
+// the line's open/pause/close) beside the roster and the bookings; below it one column.
+// The line's status sits at the desk's foot when wide and after the bookings when
+// narrow: the element moves in the DOM (not only on screen) so that the keyboard's
+// order stays the order one sees.
 
 import { api, errorMessage } from '../api.js';
 import { currentFair } from '../fair.js';
@@ -15,8 +23,6 @@ import { boothName } from '../components/structure-text.js';
 import {
   handoffModel,
   handoffSection,
-  lanesSection,
-  loadLanes,
   onStaffFrame,
   onlyHandoffsSwitch,
   rosterNotes,
@@ -29,11 +35,12 @@ import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
-import '../components/slot-settings.js';
 import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
+// Where the two columns start: the same width as .console-desk's in styles/shell.css.
+const WIDE = '(min-width: 60rem)';
 const PRIORITY = { reservation: 0, handoff: 1, walk_in: 2 };
 
 /** The roster in call order: class, key within the class, id. */
@@ -57,6 +64,8 @@ function minutesSince(since, skew) {
 class BoothConsolePage extends LivePage {
   #subscription = null;
   #ticker = null;
+  #wide = null; // a MediaQueryList for WIDE, while staff use the page
+  #onWide = () => this.repaint();
 
   async load(signal) {
     const [booth, fair, account] = await Promise.all([
@@ -79,7 +88,8 @@ class BoothConsolePage extends LivePage {
       removal: null, // { id, reason } while a removal's reason is being written
     };
     if (staff) {
-      await loadLanes(model.hand, booth.id, signal);
+      this.#wide = window.matchMedia(WIDE);
+      this.#wide.addEventListener('change', this.#onWide);
       // Waits are shown in whole minutes: redraw once a minute so they keep counting.
       this.#ticker = setInterval(() => this.repaint(), 60000);
       this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
@@ -95,6 +105,8 @@ class BoothConsolePage extends LivePage {
     this.#subscription = null;
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = null;
+    this.#wide?.removeEventListener('change', this.#onWide);
+    this.#wide = null;
   }
 
   #onFrame(model, frame) {
@@ -241,15 +253,6 @@ class BoothConsolePage extends LivePage {
     );
   }
 
-  /** The booth's reservation settings: one element kept across repaints (its form). */
-  #slotSettings(model) {
-    if (!model.slotSettings) {
-      model.slotSettings = document.createElement('lf-slot-settings');
-      model.slotSettings.boothId = model.booth.id;
-    }
-    return model.slotSettings;
-  }
-
   /** Who booked the booth's slots (components/booth-bookings.js): kept across repaints. */
   #bookings(model) {
     if (!model.bookings) {
@@ -285,6 +288,234 @@ class BoothConsolePage extends LivePage {
     const repaint = (options) => this.repaint(options);
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
 
+    const statusSection = h(
+      'section',
+      { 'aria-labelledby': 'console-status-title', class: 'subsection' },
+      h('h2', { id: 'console-status-title' }, t('queue.console.status_title')),
+      h(
+        'p',
+        { id: 'console-my-status' },
+        t('queue.console.my_status', {
+          status: tCode('queue.staff.', myStatus, 'queue.staff.unknown'),
+        }),
+      ),
+      ready
+        ? null
+        : h('p', { class: 'loading' }, t('queue.console.connecting')),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            id: 'console-status-available',
+            'aria-pressed': myStatus === 'available' ? 'true' : 'false',
+            disabled: !ready || model.busy || Boolean(current),
+            onclick: () => setStatus('available'),
+          },
+          t('queue.console.set_available'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: 'console-status-paused',
+            'aria-pressed': myStatus === 'paused' ? 'true' : 'false',
+            disabled: !ready || model.busy || Boolean(current),
+            onclick: () => setStatus('paused'),
+          },
+          t('queue.console.set_paused'),
+        ),
+      ),
+      onlyHandoffsSwitch(model, { act, base, ready }),
+      h(
+        'ul',
+        { class: 'plain-list', 'aria-label': t('queue.console.staff_list') },
+        [...model.statuses].map(([id, status]) =>
+          h(
+            'li',
+            {},
+            t('queue.console.staff_member', {
+              name: names.get(id) ?? short(id),
+              status: tCode('queue.staff.', status, 'queue.staff.unknown'),
+            }),
+          ),
+        ),
+      ),
+    );
+    const callSection = h(
+      'section',
+      { 'aria-labelledby': 'console-call-title', class: 'subsection' },
+      h('h2', { id: 'console-call-title', tabindex: '-1' }, t('queue.console.call_title')),
+      current
+        ? [
+            h(
+              'dl',
+              { class: 'facts', id: 'console-current' },
+              row(t('queue.console.ticket'), h('code', {}, short(current.ticket_id))),
+              row(t('queue.console.candidate'), h('code', {}, short(current.candidate_id))),
+              row(
+                t('queue.ticket.state'),
+                h(
+                  'span',
+                  { id: 'console-current-state' },
+                  tCode('queue.state.', current.state, 'queue.state.unknown'),
+                ),
+              ),
+            ),
+            current.state === 'in_interview'
+              ? h(
+                  'p',
+                  { class: 'actions' },
+                  h(
+                    'a',
+                    {
+                      href: `/interviews/${current.ticket_id}`,
+                      class: 'button',
+                      id: 'console-open-interview',
+                    },
+                    t('queue.console.open_interview'),
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'button',
+                      id: 'console-complete',
+                      disabled: model.busy,
+                      onclick: () =>
+                        this.#act(
+                          `/api/tickets/${encodeURIComponent(current.ticket_id)}/complete`,
+                          { method: 'POST' },
+                          '#console-call-title',
+                        ),
+                    },
+                    t('queue.console.complete'),
+                  ),
+                )
+              : h('p', { class: 'hint' }, t('queue.console.ringing')),
+          ]
+        : h(
+            'p',
+            { class: 'actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button',
+                id: 'console-call-next',
+                disabled: !ready || model.busy,
+                onclick: () =>
+                  this.#act(`${base}/call-next`, { method: 'POST' }, '#console-call-title'),
+              },
+              t('queue.console.call_next'),
+            ),
+          ),
+    );
+    const rosterSection = h(
+      'section',
+      { 'aria-labelledby': 'console-roster-title', class: 'subsection' },
+      h(
+        'h2',
+        { id: 'console-roster-title' },
+        t('queue.console.roster_title', { count: waiting.length }),
+      ),
+      ready && (model.roster ?? []).length === 0
+        ? h('p', { class: 'hint' }, t('queue.console.roster_empty'))
+        : null,
+      h(
+        'ol',
+        { class: 'cards cards-single roster', id: 'console-roster' },
+        (model.roster ?? []).map((x) =>
+          h(
+            'li',
+            { class: 'card', dataset: { state: x.state } },
+            h(
+              'dl',
+              { class: 'card-facts' },
+              row(t('queue.console.ticket'), h('code', {}, short(x.ticket_id))),
+              row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
+              row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
+              rosterNotes(model, x).length > 0
+                ? row(
+                    t('queue.console.notes'),
+                    h('span', { class: 'roster-notes' }, rosterNotes(model, x).join(' · ')),
+                  )
+                : null,
+              row(t('queue.ticket.passes'), String(x.passes)),
+              row(
+                t('queue.console.waited'),
+                h(
+                  'span',
+                  { class: 'roster-waited' },
+                  t('queue.console.waited_for', {
+                    minutes: minutesSince(x.joined_at, model.skew),
+                  }),
+                ),
+              ),
+              row(
+                t('queue.console.flags'),
+                h(
+                  'span',
+                  { class: 'roster-flags' },
+                  [
+                    x.reconnecting ? t('queue.console.flag_reconnecting') : null,
+                    x.busy_elsewhere ? t('queue.console.flag_busy') : null,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ') || t('queue.console.flag_none'),
+                ),
+              ),
+              x.state === 'interrupted'
+                ? h(
+                    'div',
+                    {},
+                    h('dt', {}, t('queue.console.call_title')),
+                    h(
+                      'dd',
+                      {},
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'button button-secondary',
+                          disabled: !ready || model.busy || Boolean(current),
+                          onclick: () =>
+                            this.#act(
+                              `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,
+                              { method: 'POST' },
+                              '#console-call-title',
+                            ),
+                        },
+                        t('queue.console.call_again'),
+                      ),
+                    ),
+                  )
+                : null,
+              row(
+                t('queue.console.joined'),
+                h(
+                  'time',
+                  { datetime: x.joined_at },
+                  t('queue.console.joined_at', {
+                    time: formatInstant(x.joined_at, zone, lang),
+                    zone: zoneLabel(zone, lang),
+                  }),
+                ),
+              ),
+            ),
+            ready ? this.#removal(model, x, current) : null,
+          ),
+        ),
+      ),
+    );
+    // The line's status: at the desk's foot when wide, last when narrow (see the top).
+    const line = this.#lineStatus(model);
+    const wide = this.#wide?.matches ?? false;
+
     return [
       boothTabs(booth.id, 'console'),
       h('p', { class: 'intro' }, t('queue.console.intro')),
@@ -296,234 +527,24 @@ class BoothConsolePage extends LivePage {
           )
         : null,
       h(
-        'section',
-        { 'aria-labelledby': 'console-status-title', class: 'subsection' },
-        h('h2', { id: 'console-status-title' }, t('queue.console.status_title')),
+        'div',
+        { class: 'console-desk' },
         h(
-          'p',
-          { id: 'console-my-status' },
-          t('queue.console.my_status', {
-            status: tCode('queue.staff.', myStatus, 'queue.staff.unknown'),
-          }),
+          'div',
+          { class: 'console-desk-main' },
+          statusSection,
+          callSection,
+          handoffSection(model, { act, repaint }),
+          wide ? line : null,
         ),
-        ready
-          ? null
-          : h('p', { class: 'loading' }, t('queue.console.connecting')),
         h(
-          'p',
-          { class: 'actions' },
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'button',
-              id: 'console-status-available',
-              'aria-pressed': myStatus === 'available' ? 'true' : 'false',
-              disabled: !ready || model.busy || Boolean(current),
-              onclick: () => setStatus('available'),
-            },
-            t('queue.console.set_available'),
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'button button-secondary',
-              id: 'console-status-paused',
-              'aria-pressed': myStatus === 'paused' ? 'true' : 'false',
-              disabled: !ready || model.busy || Boolean(current),
-              onclick: () => setStatus('paused'),
-            },
-            t('queue.console.set_paused'),
-          ),
-        ),
-        onlyHandoffsSwitch(model, { act, base, ready }),
-        h(
-          'ul',
-          { class: 'plain-list', 'aria-label': t('queue.console.staff_list') },
-          [...model.statuses].map(([id, status]) =>
-            h(
-              'li',
-              {},
-              t('queue.console.staff_member', {
-                name: names.get(id) ?? short(id),
-                status: tCode('queue.staff.', status, 'queue.staff.unknown'),
-              }),
-            ),
-          ),
+          'div',
+          { class: 'console-desk-side' },
+          rosterSection,
+          this.#bookings(model),
+          wide ? null : line,
         ),
       ),
-      h(
-        'section',
-        { 'aria-labelledby': 'console-call-title', class: 'subsection' },
-        h('h2', { id: 'console-call-title', tabindex: '-1' }, t('queue.console.call_title')),
-        current
-          ? [
-              h(
-                'dl',
-                { class: 'facts', id: 'console-current' },
-                row(t('queue.console.ticket'), h('code', {}, short(current.ticket_id))),
-                row(t('queue.console.candidate'), h('code', {}, short(current.candidate_id))),
-                row(
-                  t('queue.ticket.state'),
-                  h(
-                    'span',
-                    { id: 'console-current-state' },
-                    tCode('queue.state.', current.state, 'queue.state.unknown'),
-                  ),
-                ),
-              ),
-              current.state === 'in_interview'
-                ? h(
-                    'p',
-                    { class: 'actions' },
-                    h(
-                      'a',
-                      {
-                        href: `/interviews/${current.ticket_id}`,
-                        class: 'button',
-                        id: 'console-open-interview',
-                      },
-                      t('queue.console.open_interview'),
-                    ),
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        class: 'button',
-                        id: 'console-complete',
-                        disabled: model.busy,
-                        onclick: () =>
-                          this.#act(
-                            `/api/tickets/${encodeURIComponent(current.ticket_id)}/complete`,
-                            { method: 'POST' },
-                            '#console-call-title',
-                          ),
-                      },
-                      t('queue.console.complete'),
-                    ),
-                  )
-                : h('p', { class: 'hint' }, t('queue.console.ringing')),
-            ]
-          : h(
-              'p',
-              { class: 'actions' },
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'button',
-                  id: 'console-call-next',
-                  disabled: !ready || model.busy,
-                  onclick: () =>
-                    this.#act(`${base}/call-next`, { method: 'POST' }, '#console-call-title'),
-                },
-                t('queue.console.call_next'),
-              ),
-            ),
-      ),
-      handoffSection(model, { act, repaint }),
-      h(
-        'section',
-        { 'aria-labelledby': 'console-roster-title', class: 'subsection' },
-        h(
-          'h2',
-          { id: 'console-roster-title' },
-          t('queue.console.roster_title', { count: waiting.length }),
-        ),
-        ready && (model.roster ?? []).length === 0
-          ? h('p', { class: 'hint' }, t('queue.console.roster_empty'))
-          : null,
-        h(
-          'ol',
-          { class: 'cards cards-single roster', id: 'console-roster' },
-          (model.roster ?? []).map((x) =>
-            h(
-              'li',
-              { class: 'card', dataset: { state: x.state } },
-              h(
-                'dl',
-                { class: 'card-facts' },
-                row(t('queue.console.ticket'), h('code', {}, short(x.ticket_id))),
-                row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
-                row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
-                rosterNotes(model, x).length > 0
-                  ? row(
-                      t('queue.console.notes'),
-                      h('span', { class: 'roster-notes' }, rosterNotes(model, x).join(' · ')),
-                    )
-                  : null,
-                row(t('queue.ticket.passes'), String(x.passes)),
-                row(
-                  t('queue.console.waited'),
-                  h(
-                    'span',
-                    { class: 'roster-waited' },
-                    t('queue.console.waited_for', {
-                      minutes: minutesSince(x.joined_at, model.skew),
-                    }),
-                  ),
-                ),
-                row(
-                  t('queue.console.flags'),
-                  h(
-                    'span',
-                    { class: 'roster-flags' },
-                    [
-                      x.reconnecting ? t('queue.console.flag_reconnecting') : null,
-                      x.busy_elsewhere ? t('queue.console.flag_busy') : null,
-                    ]
-                      .filter(Boolean)
-                      .join(' · ') || t('queue.console.flag_none'),
-                  ),
-                ),
-                x.state === 'interrupted'
-                  ? h(
-                      'div',
-                      {},
-                      h('dt', {}, t('queue.console.call_title')),
-                      h(
-                        'dd',
-                        {},
-                        h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'button button-secondary',
-                            disabled: !ready || model.busy || Boolean(current),
-                            onclick: () =>
-                              this.#act(
-                                `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,
-                                { method: 'POST' },
-                                '#console-call-title',
-                              ),
-                          },
-                          t('queue.console.call_again'),
-                        ),
-                      ),
-                    )
-                  : null,
-                row(
-                  t('queue.console.joined'),
-                  h(
-                    'time',
-                    { datetime: x.joined_at },
-                    t('queue.console.joined_at', {
-                      time: formatInstant(x.joined_at, zone, lang),
-                      zone: zoneLabel(zone, lang),
-                    }),
-                  ),
-                ),
-              ),
-              ready ? this.#removal(model, x, current) : null,
-            ),
-          ),
-        ),
-      ),
-      this.#lineStatus(model),
-      this.#bookings(model),
-      this.#slotSettings(model),
-      lanesSection(model, { act, base }),
       h('p', {}, h('a', { href: `/booths/${booth.id}`, class: 'back' }, t('queue.console.back'))),
     ];
   }

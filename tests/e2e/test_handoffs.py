@@ -1,10 +1,10 @@
 """Handoffs and lanes in the browser (issue 8).
 
-One walk: the demo's recruiter opens the booth console, opens a key-group lane for
-graduates at 2:1, becomes available, interviews a candidate who joined by keyboard, and
-hands them to another employer's booth; the candidate, on "my lines", is asked and
-accepts, and is in that booth's line; the recruiter sees the handoff admitted and
-switches to "only handoffs".
+One walk: the demo's recruiter opens a key-group lane for graduates at 2:1 on the
+booth's settings page, becomes available in the booth console, interviews a candidate
+who joined by keyboard, and hands them to another employer's booth; the candidate, on
+"my lines", is asked and accepts, and is in that booth's line; the recruiter sees the
+handoff admitted and switches to "only handoffs".
 """
 
 from __future__ import annotations
@@ -32,13 +32,19 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
         if b["employer"] is not None and b["employer"]["id"] != booth["employer"]["id"]
     )
 
-    recruiter.goto(f"/booths/{booth['id']}/console")
+    # The booth's key-group lane, in its settings: graduates, two of them per general
+    # candidate. It is kept: the settings show it again after a reload.
+    recruiter.goto(f"/booths/{booth['id']}/settings")
     page = recruiter.page
-    # The booth's key-group lane: graduates, two of them per general candidate.
     page.get_by_label(text("jobs", "zh-CN", "jobs.key_group.graduates")).check()
     page.locator("#lanes-key_group").select_option("2")
     page.get_by_role("button", name=q("zh-CN", "queue.lanes.save"), exact=True).click()
     page.locator("#lanes-current").filter(has_text="2 : 1").wait_for()
+    recruiter.reload()
+    page.locator("#lanes-current").filter(has_text="2 : 1").wait_for()
+    assert page.locator("#lanes-group-graduates").is_checked()
+
+    recruiter.goto(f"/booths/{booth['id']}/console")
 
     page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
     page.locator("#console-status-available[aria-pressed='true']").wait_for()

@@ -1,15 +1,24 @@
 """The booth console runs the booth's line (issue 7): staff pause the line (candidates
 see it paused and cannot join), open it again, and remove someone from the line with a
 reason, by keyboard; the removed candidate's "my lines" empties and the roster with it.
+
+The console is a call desk: at 1280 px the roster stands beside the current call, at
+390 px everything is one column; the booth's reservation and lane settings are the
+Settings tab's, reached by keyboard, and kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from server.domain.principal import Role
-from tests.e2e.conftest import PHONE, Ui
+from tests.e2e.conftest import DESKTOP, PHONE, Ui
+from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator
 
 
 def open_line(recruiter: Ui, booth_id: str) -> None:
@@ -67,4 +76,135 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     candidate.goto("/me/lines")
     candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
     recruiter.resize(PHONE)
+    recruiter.screenshot()
+
+
+def section(ui: Ui, title_id: str) -> Locator:
+    """The console's section headed by the h2 with this id."""
+    return ui.page.locator(f"section:has(> h2#{title_id})")
+
+
+def box(locator: Locator) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None, locator
+    return found
+
+
+def tab_stops(ui: Ui, start: str, end: str) -> list[str]:
+    """The ids the keyboard passes from ``start`` to ``end`` with Tab (both included)."""
+    ui.page.locator(start).focus()
+    stops = [ui.focused()["id"]]
+    for _ in range(60):
+        ui.page.keyboard.press("Tab")
+        stops.append(ui.focused()["id"])
+        if ui.page.evaluate("(s) => document.activeElement.matches(s)", end):
+            return stops
+    raise AssertionError(f"{end} not reached by Tab from {start}: {stops}")
+
+
+def test_a_recruiter_reaches_the_settings_tab_by_keyboard_and_the_settings_are_kept(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    page = recruiter.page
+    page.locator("#console-roster-title").wait_for()
+    tabs = page.get_by_role("navigation", name=text("stats", "zh-CN", "stats.queue.booth_tabs"))
+    settings_tab = tabs.get_by_role("link", name=text("stats", "zh-CN", "stats.queue.settings"))
+    assert tabs.get_by_role("link").count() == 3
+
+    recruiter.tab_to(f"nav.tabs a[href='/booths/{booth['id']}/settings']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/booths/{booth['id']}/settings")
+    recruiter.settle()
+    assert settings_tab.get_attribute("aria-current") == "page"
+    assert recruiter.focused()["tag"] == "h1"
+    assert page.locator("h1").inner_text() == q(
+        "zh-CN", "queue.settings.title", booth=booth["title"] or booth["employer"]["name"]
+    )
+
+    # Reservations on, by lottery, three places a slot, a 15-minute grace; saved by keyboard.
+    def r(key: str) -> str:
+        return text("reservations", "zh-CN", key)
+
+    form = page.locator("lf-slot-settings form")
+    form.wait_for()
+    page.get_by_label(r("reservations.settings.enabled"), exact=True).select_option("on")
+    page.get_by_label(r("reservations.settings.mode"), exact=True).select_option("lottery")
+    page.get_by_label(r("reservations.settings.capacity"), exact=True).fill("3")
+    page.get_by_label(r("reservations.settings.grace"), exact=True).fill("15")
+    recruiter.tab_to("lf-slot-settings button[type='submit']")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text=r("reservations.settings.saved")).wait_for()
+    # The key-group lane is set here too.
+    page.locator("#lanes-form").wait_for()
+
+    recruiter.reload()
+    form.wait_for()
+    assert page.get_by_label(r("reservations.settings.enabled"), exact=True).input_value() == "on"
+    assert page.get_by_label(r("reservations.settings.mode"), exact=True).input_value() == "lottery"
+    assert page.get_by_label(r("reservations.settings.capacity"), exact=True).input_value() == "3"
+    assert page.get_by_label(r("reservations.settings.grace"), exact=True).input_value() == "15"
+    for width in (DESKTOP, PHONE):
+        recruiter.resize(width)
+        recruiter.screenshot()
+
+    # Anyone else is told the settings are the staff's, and gets no form.
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto(f"/booths/{booth['id']}/settings")
+    candidate.page.get_by_text(q("zh-CN", "queue.settings.not_staff")).wait_for()
+    assert candidate.page.locator("lf-slot-settings, lf-booth-lanes").count() == 0
+
+
+def test_the_console_shows_the_roster_beside_the_call_when_wide_and_one_column_on_a_phone(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
+    open_line(recruiter, booth["id"])
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    join_by_keyboard(candidate, booth["id"])
+    page = recruiter.page
+    page.locator("#console-roster > li").first.wait_for()
+    page.locator("#booth-bookings-title").wait_for()
+    recruiter.settle()
+    status, call = (
+        section(recruiter, "console-status-title"),
+        section(recruiter, "console-call-title"),
+    )
+    roster, bookings = (
+        section(recruiter, "console-roster-title"),
+        section(recruiter, "booth-bookings-title"),
+    )
+    line = section(recruiter, "console-line-title")
+    # The settings are not on the console any more.
+    assert page.locator("lf-slot-settings, lf-booth-lanes, #lanes-form").count() == 0
+
+    # 1280 px: the roster (and the bookings under it) beside my status and the current
+    # call; the line's open/pause/close under the call, in the left column.
+    assert box(roster)["x"] > box(status)["x"] + box(status)["width"]
+    assert box(roster)["y"] < box(call)["y"] + box(call)["height"]
+    assert box(bookings)["x"] == box(roster)["x"]
+    assert box(bookings)["y"] > box(roster)["y"]
+    assert box(line)["x"] == box(status)["x"]
+    assert box(line)["y"] > box(call)["y"]
+    # The keyboard goes down the left column before the roster.
+    stops = tab_stops(recruiter, "#console-call-next", "#console-line-open")
+    assert not [stop for stop in stops if stop.startswith("console-remove-")], stops
+    recruiter.screenshot()
+
+    # 390 px: one column — status, current call, roster, bookings, then the line —
+    # without sideways scrolling, and the keyboard in the same order.
+    recruiter.resize(PHONE)
+    page.locator(".console-desk-side lf-booth-line-status").wait_for()
+    recruiter.check_fits_width()
+    assert box(roster)["x"] == box(status)["x"]
+    assert box(roster)["y"] >= box(call)["y"] + box(call)["height"]
+    assert box(bookings)["y"] >= box(roster)["y"] + box(roster)["height"]
+    assert box(line)["y"] >= box(bookings)["y"] + box(bookings)["height"]
+    stops = tab_stops(recruiter, "#console-call-next", "#console-line-open")
+    assert [stop for stop in stops if stop.startswith("console-remove-")], stops
     recruiter.screenshot()

@@ -1,5 +1,5 @@
 """Reservations in the browser (issue 8): a booth's staff turn reservations on in the
-booth console; a candidate books a slot on the booth's page and finds it under My
+booth's settings; a candidate books a slot on the booth's page and finds it under My
 bookings; the server's clock moves on (a fake clock: ``LiveServer.advance_clock``) to
 just before the slot, when another candidate walks into the line; then to the slot's
 start, when the server's own ``reservation.start`` timer makes the booking a ticket; the
@@ -39,10 +39,10 @@ def bookable_slot(server: LiveServer, booth_id: str) -> dict[str, Any]:
 
 
 def booth_taking_bookings(recruiter: Ui) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The demo recruiter signs in and turns reservations on at their booth in the booth
-    console (two places a slot); the booth, and a slot open for booking."""
+    """The demo recruiter signs in and turns reservations on at their booth on its
+    settings page (two places a slot); the booth, and a slot open for booking."""
     booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
-    recruiter.goto(f"/booths/{booth['id']}/console")
+    recruiter.goto(f"/booths/{booth['id']}/settings")
     settings = recruiter.page.locator("lf-slot-settings form")
     settings.wait_for()
     recruiter.page.get_by_label(
