@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# Test worker processes (pytest-xdist); a test file stays in one worker (--dist loadfile)
+# so its module fixtures (a served demo fair, a browser) start once. 0 runs serially.
+PYTEST_WORKERS ?= 3
 
 .PHONY: run test lint typecheck pytest bench clean
 
@@ -30,7 +33,7 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy server signaling scheduler
 
 pytest: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 

@@ -201,13 +201,21 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
+    """``LIVEFAIR_TEST_REDIS_URL``, else a redis-server of this session's own. Under
+    pytest-xdist each worker starts its own server even when the URL is set: pub/sub
+    channels and rate-limit windows are server-wide, so workers sharing one Redis would
+    hear each other."""
     url = os.environ.get("LIVEFAIR_TEST_REDIS_URL")
-    if url:
+    if url and os.environ.get("PYTEST_XDIST_WORKER") is None:
         yield url
         return
     binary = shutil.which("redis-server")
     if binary is None:
-        missing("redis", "no LIVEFAIR_TEST_REDIS_URL and no redis-server on PATH")
+        missing(
+            "redis",
+            "redis-server is not on PATH"
+            " (needed without LIVEFAIR_TEST_REDIS_URL, and under pytest-xdist)",
+        )
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="livefair-redis-")
     proc = subprocess.Popen(
