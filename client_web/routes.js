@@ -86,7 +86,7 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'reservations', 'stats'],
+    features: ['structure', 'queue', 'reservations', 'stats', 'interview'],
     load: () => import('./pages/booth-console.js'),
   },
   {

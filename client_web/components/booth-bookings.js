@@ -18,6 +18,7 @@ import { h, replaceKeepingFocus } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { bookingStateText, dayPicker } from './booth-slots.js';
+import { candidateSummary } from './candidate-summary.js';
 import { clockTime, formatInstant } from './when.js';
 
 // Where a state sorts in a slot's list, and how far along a booking it is (one change
@@ -69,6 +70,7 @@ class BoothBookings extends HTMLElement {
   #loads = 0; // reads started: only the latest one's answer is shown
   #pending = null; // booking.staff events that arrived during a read, else null
   #started = false;
+  #summaries = new Map(); // candidate id → an opened profile
   #onLanguage = () => this.#paint();
 
   connectedCallback() {
@@ -204,7 +206,14 @@ class BoothBookings extends HTMLElement {
                 h(
                   'dl',
                   { class: 'card-facts' },
-                  row(t('reservations.staff.candidate'), h('code', {}, short(b.candidate_id))),
+                  row(t('reservations.staff.candidate'), [
+                    h('code', {}, short(b.candidate_id)),
+                    ' ',
+                    candidateSummary(this.#summaries, b.candidate_id, {
+                      key: 'booking',
+                      repaint: () => this.#paint(),
+                    }),
+                  ]),
                   row(
                     t('reservations.staff.state'),
                     h(

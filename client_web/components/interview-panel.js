@@ -6,7 +6,7 @@
 
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
-import { regionName } from './regions.js';
+import { candidateFacts } from './candidate-facts.js';
 
 export const OUTCOMES = ['next_round', 'offer_intent', 'not_suitable', 'no_show'];
 const NOTES_MAX = 4000;
@@ -57,62 +57,17 @@ export class InterviewPanel {
   }
 
   #profile(candidate, members) {
-    const row = (label, value) =>
-      value === null ||
-      value === undefined ||
-      value === '' ||
-      (Array.isArray(value) && !value.length)
-        ? null
-        : h(
-            'div',
-            {},
-            h('dt', {}, label),
-            h('dd', {}, Array.isArray(value) ? value.join('、') : String(value)),
-          );
-    const name =
-      candidate?.name || members.find((member) => member.role === 'candidate')?.display_name || '';
-    const facts = [
-      row(t('interview.panel.name'), name),
-      row(
-        t('interview.panel.region'),
-        candidate?.region_code ? regionName(candidate.region_code) : null,
-      ),
-      row(
-        t('interview.panel.education'),
-        candidate?.education
-          ? tCode('interview.education.', candidate.education, 'interview.education.unknown')
-          : null,
-      ),
-      row(t('interview.panel.graduation'), candidate?.graduation_year ?? null),
-      row(t('interview.panel.desired'), candidate?.desired_jobs ?? null),
-    ].filter(Boolean);
-    const hasProfile = facts.length > 1;
-    return [
-      h('dl', { class: 'facts', id: 'interview-profile' }, facts),
-      hasProfile ? null : h('p', { class: 'hint' }, t('interview.panel.no_profile')),
-      candidate?.resume
-        ? h(
-            'p',
-            {},
-            h(
-              'a',
-              {
-                href: `/api/resumes/${encodeURIComponent(candidate.resume.id)}`,
-                id: 'interview-resume',
-                download: candidate.resume.filename ?? true,
-              },
-              t('interview.panel.resume', { file: candidate.resume.filename ?? '' }),
-            ),
-          )
-        : h('p', { class: 'hint' }, t('interview.panel.no_resume')),
-      candidate?.assessment
-        ? h(
-            'p',
-            { id: 'interview-assessment' },
-            t('interview.panel.assessment', { code: candidate.assessment.code }),
-          )
-        : h('p', { class: 'hint' }, t('interview.panel.no_assessment')),
-    ];
+    return candidateFacts(
+      candidate && { ...candidate, resumes: candidate.resume ? [candidate.resume] : [] },
+      {
+        name: members.find((member) => member.role === 'candidate')?.display_name ?? '',
+        ids: {
+          profile: 'interview-profile',
+          resume: 'interview-resume',
+          assessment: 'interview-assessment',
+        },
+      },
+    );
   }
 
   /** The panel for the current state of the interview. */

@@ -27,6 +27,7 @@ import {
   onlyHandoffsSwitch,
   rosterNotes,
 } from '../components/booth-handoff.js';
+import { candidateSummary } from '../components/candidate-summary.js';
 import { LivePage } from '../components/live-page.js';
 import { boothTabs } from '../components/queue-stats.js';
 import { formatInstant } from '../components/when.js';
@@ -39,6 +40,9 @@ import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
+// Whom the roster may call by name: anyone in line (audited), or an interrupted
+// interview again.
+const CALLABLE = new Set(['waiting', 'notified', 'interrupted']);
 // Where the two columns start: the same width as .console-desk's in styles/shell.css.
 const WIDE = '(min-width: 60rem)';
 const PRIORITY = { reservation: 0, handoff: 1, walk_in: 2 };
@@ -86,6 +90,7 @@ class BoothConsolePage extends LivePage {
       skew: 0, // server clock minus this browser's, from the snapshot
       hand: handoffModel(),
       removal: null, // { id, reason } while a removal's reason is being written
+      summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
     };
     if (staff) {
       this.#wide = window.matchMedia(WIDE);
@@ -181,6 +186,11 @@ class BoothConsolePage extends LivePage {
   }
 
   /** "Remove from the line" for a ticket of the roster: a button, then a reason. */
+  /** A candidate's profile on demand (getCandidate, audited: fetched when opened). */
+  #summary(model, candidateId, key) {
+    return candidateSummary(model.summaries, candidateId, { key, repaint: () => this.repaint() });
+  }
+
   #removal(model, x, current) {
     const removal = model.removal;
     if (removal?.id !== x.ticket_id) {
@@ -356,7 +366,12 @@ class BoothConsolePage extends LivePage {
               'dl',
               { class: 'facts', id: 'console-current' },
               row(t('queue.console.ticket'), h('code', {}, short(current.ticket_id))),
-              row(t('queue.console.candidate'), h('code', {}, short(current.candidate_id))),
+              row(
+                t('queue.console.candidate'),
+                h('code', {}, short(current.candidate_id)),
+                ' ',
+                this.#summary(model, current.candidate_id, 'current'),
+              ),
               row(
                 t('queue.ticket.state'),
                 h(
@@ -437,7 +452,12 @@ class BoothConsolePage extends LivePage {
               'dl',
               { class: 'card-facts' },
               row(t('queue.console.ticket'), h('code', {}, short(x.ticket_id))),
-              row(t('queue.console.candidate'), h('code', {}, short(x.candidate_id))),
+              row(
+                t('queue.console.candidate'),
+                h('code', {}, short(x.candidate_id)),
+                ' ',
+                this.#summary(model, x.candidate_id, 'roster'),
+              ),
               row(t('queue.ticket.state'), tCode('queue.state.', x.state, 'queue.state.unknown')),
               rosterNotes(model, x).length > 0
                 ? row(
@@ -469,7 +489,7 @@ class BoothConsolePage extends LivePage {
                     .join(' · ') || t('queue.console.flag_none'),
                 ),
               ),
-              x.state === 'interrupted'
+              CALLABLE.has(x.state)
                 ? h(
                     'div',
                     {},
@@ -482,7 +502,8 @@ class BoothConsolePage extends LivePage {
                         {
                           type: 'button',
                           class: 'button button-secondary',
-                          disabled: !ready || model.busy || Boolean(current),
+                          id: `console-call-${x.ticket_id}`,
+                          disabled: !ready || model.busy || Boolean(current) || x.busy_elsewhere,
                           onclick: () =>
                             this.#act(
                               `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,
@@ -490,7 +511,9 @@ class BoothConsolePage extends LivePage {
                               '#console-call-title',
                             ),
                         },
-                        t('queue.console.call_again'),
+                        x.state === 'interrupted'
+                          ? t('queue.console.call_again')
+                          : t('queue.console.call_this'),
                       ),
                     ),
                   )

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
 from tests.e2e.test_identity_pages import text
-from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
+from tests.e2e.test_queue_pages import (
+    RECRUITER,
+    join_by_keyboard,
+    log_in,
+    q,
+    staffed_booth,
+    two_in_line,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator
@@ -208,3 +215,67 @@ def test_the_console_shows_the_roster_beside_the_call_when_wide_and_one_column_o
     stops = tab_stops(recruiter, "#console-call-next", "#console-line-open")
     assert [stop for stop in stops if stop.startswith("console-remove-")], stops
     recruiter.screenshot()
+
+
+def test_staff_read_a_waiting_candidates_profile_and_call_them_by_name(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    """From the roster, by keyboard: open the second candidate's profile (what
+    getCandidate gives, written to their audit log) and call them ahead of the first."""
+    recruiter = ui
+    me = log_in(recruiter, RECRUITER)
+    booth = staffed_booth(recruiter, me)
+    open_line(recruiter, booth["id"])
+    recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
+    recruiter.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    first, second = two_in_line(another_ui, booth["id"])
+    profile = {
+        "name": "王小明",
+        "phone": "",
+        "email": "",
+        "region_code": None,
+        "education": "bachelor",
+        "graduation_year": 2020,
+        "desired_jobs": ["会计"],
+        "key_groups": [],
+        "key_groups_consent": False,
+        "visibility": {"show_contact": False, "share_key_groups": False},
+    }
+    saved = second.page.evaluate(
+        """async (body) => (await (await import('/api.js')).api('/api/me/profile',
+             { method: 'PUT', body })).name""",
+        profile,
+    )
+    assert saved == "王小明"
+    who = second.page.evaluate("async () => (await import('/session.js')).me()")["id"]
+
+    toggle = f"#roster-profile-{who}"
+    # The second candidate's row (earlier tests of this module may leave others in line).
+    row = recruiter.page.locator("#console-roster > li", has=recruiter.page.locator(toggle))
+    row.wait_for()
+    assert recruiter.page.locator(toggle).get_attribute("aria-expanded") == "false"
+    recruiter.tab_to(toggle)
+    recruiter.page.keyboard.press("Enter")
+    panel = recruiter.page.locator(f"#roster-profile-{who}-panel")
+    panel.get_by_text("王小明").wait_for()
+    assert "会计" in panel.inner_text()
+    assert recruiter.page.locator(toggle).get_attribute("aria-expanded") == "true"
+    recruiter.check_accessibility()
+    recruiter.screenshot()
+    audit = second.page.evaluate(
+        "async () => (await (await fetch('/api/me/audit')).json()).items.map((e) => e.action)"
+    )
+    assert audit == ["profile.viewed"], audit
+
+    # Call the second candidate by name, ahead of the first.
+    call = row.get_by_role("button", name=q("zh-CN", "queue.console.call_this"))
+    recruiter.tab_to(f"#{call.get_attribute('id')}")
+    recruiter.page.keyboard.press("Enter")
+    second.goto("/me/lines")
+    second.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).wait_for()
+    recruiter.page.locator("#console-current-state").filter(
+        has_text=q("zh-CN", "queue.state.called")
+    ).wait_for()
+    first.goto("/me/lines")  # still in line, and not called
+    first.page.locator(".ticket-position").wait_for()
+    assert first.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).count() == 0
