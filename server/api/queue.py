@@ -19,7 +19,7 @@ from server.domain.queue import QueueStatus, StaffStatus, ticket_version
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
-from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, QueueService
+from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, STAFF_AWAY_KIND, QueueService
 from server.store import fairs as fairs_store
 from server.store.db import Connection
 from server.timers import LatePolicy, Timer, TimerRegistry
@@ -431,7 +431,11 @@ def register_timers(timers: TimerRegistry, queue: Any) -> None:
     async def day_close(conn: Connection, timer: Timer) -> None:
         await queue().on_day_close(conn, timer)
 
+    async def staff_away(conn: Connection, timer: Timer) -> None:
+        await queue().on_staff_away(conn, timer)
+
     timers.register(GRACE_KIND, grace, late_policy=LatePolicy.FIRE)
+    timers.register(STAFF_AWAY_KIND, staff_away, late_policy=LatePolicy.FIRE)
     # After downtime the day is still over: expire late rather than never.
     timers.register(
         DAY_CLOSE_KIND, day_close, late_policy=LatePolicy.FIRE, max_lateness=timedelta(days=1)

@@ -74,6 +74,7 @@ CALL_ATTEMPTS = 3
 
 NOTIFY_KIND = "queue.notify"
 GRACE_KIND = "queue.grace"
+STAFF_AWAY_KIND = "queue.staff_away"
 DAY_CLOSE_KIND = "queue.day_close"
 LENGTH_ONLY = "length_only"
 # What a venue that hides places and waits keeps off its public booth topics.
@@ -92,6 +93,9 @@ class QueueSettings:
     # Away (no "me" connection) longer than this: passed over when their turn comes, and
     # an interview in progress is interrupted.
     grace_s: float = 120.0
+    # A recruiter whose booth console is gone (closed, reloaded, another tab of the booth,
+    # a network blip) this long goes offline; coming back sooner keeps their status.
+    staff_grace_s: float = 60.0
 
 
 def ticket_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -716,20 +720,54 @@ class QueueService:
             await self._refresh(tx, booth)
 
     async def staff_gone(self, booth_id: UUID, account_id: UUID) -> None:
-        """The staff member's booth console disconnected: available or paused become
-        offline (a call in progress keeps its status until it ends), so wait estimates
-        and "get ready" notices stop counting someone who is not there."""
-        async with self._outbox.transaction() as tx:
-            booth = await self._lock_booth(tx.conn, booth_id)
-            status = await tx.conn.fetchval(
+        """The staff member's booth console disconnected here: if they are available or
+        paused, a durable ``queue.staff_away`` timer checks after ``staff_grace_s``
+        whether they came back (on any node); if not, they go offline
+        (:meth:`on_staff_away`). A reload or a look at the booth's statistics keeps the
+        status; a recruiter who left stops counting in wait estimates soon after."""
+        async with self._pool.acquire() as conn:
+            status = await conn.fetchval(
                 "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
                 booth_id,
                 account_id,
             )
             if status not in (StaffStatus.AVAILABLE, StaffStatus.PAUSED):
                 return
-            await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
-            await self._refresh(tx, booth)
+            await schedule(
+                conn,
+                STAFF_AWAY_KIND,
+                f"{STAFF_AWAY_KIND}:{booth_id}:{account_id}",
+                self._clock.now() + timedelta(seconds=self.settings.staff_grace_s),
+                {"booth": str(booth_id), "account": str(account_id)},
+            )
+
+    async def on_staff_away(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.staff_away``: a console closed ``staff_grace_s`` ago.
+        Still not on ``booth:<id>:staff`` here or on another node: available or paused
+        become offline (a call in progress keeps its status until it ends), so wait
+        estimates and "get ready" notices stop counting someone who is not there."""
+        booth_id = UUID(str(timer.payload["booth"]))
+        account_id = UUID(str(timer.payload["account"]))
+        topic, member = f"booth:{booth_id}:staff", str(account_id)
+        if self._presence.is_present(topic, member):
+            return
+        try:
+            if await self._presence.present_elsewhere(topic, member):
+                return
+        except Exception:  # the shared store is down: offline is the safe side
+            log.exception("presence of %s at booth %s on other nodes unknown", member, booth_id)
+        tx = OutboxTransaction(conn)
+        booth = await self._lock_booth(conn, booth_id)
+        status = await conn.fetchval(
+            "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
+            booth_id,
+            account_id,
+        )
+        if status not in (StaffStatus.AVAILABLE, StaffStatus.PAUSED):
+            return
+        await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
+        await self._refresh(tx, booth)
+        await self._outbox.append_in_timer(conn, tx.take())
 
     async def set_queue_status(
         self,

@@ -278,24 +278,45 @@ async def test_a_watcher_is_told_when_a_full_line_has_room(client: Client) -> No
     assert inbox["items"][0]["data"] == {"booth_id": str(booth)}
 
 
-async def test_closing_the_console_takes_the_recruiter_offline(client: Client) -> None:
+async def test_a_recruiter_who_closes_the_console_goes_offline_after_the_grace_only(
+    client: Client, clock: FakeClock
+) -> None:
+    """A reload or a look at another tab keeps a recruiter's status; a console closed
+    for longer than the staff grace period (60 s) takes them offline."""
     recruiter = await person(client, "r8@example.org")
     booth = await booth_with(client, [recruiter])
     await open_line(recruiter, booth)
-    async with on_duty(client, recruiter, booth):
-        pass  # the console closes here
     app = client.app
     assert app is not None
-    status = None
-    for _ in range(50):
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+
+    async def status_after_timers(seconds: float) -> str:
+        clock.advance(timedelta(seconds=seconds))
+        await runner.run_due()
         async with app[POOL].acquire() as conn:
-            status = await conn.fetchval(
+            found: str = await conn.fetchval(
                 "SELECT status FROM staff_status WHERE booth_id = $1", booth
             )
-        if status == "offline":
-            break
-        await asyncio.sleep(0.05)
-    assert status == "offline"
+        return found
+
+    async def closed_console_waits() -> None:  # the gateway tells the service in a task
+        for _ in range(100):
+            async with app[POOL].acquire() as conn:
+                if await conn.fetchval("SELECT 1 FROM timers WHERE kind = 'queue.staff_away'"):
+                    return
+            await asyncio.sleep(0.02)
+        raise AssertionError("closing the console scheduled no check")
+
+    async with on_duty(client, recruiter, booth):
+        pass  # the console closes here (a reload, say)
+    await closed_console_waits()
+    async with StreamClient(ws_url(client), token=recruiter.token) as console:
+        await console.subscribe(f"booth:{booth}:staff")
+        await console.next_op("subscribed")  # back within the grace period
+        assert await status_after_timers(61) == "available"
+    await closed_console_waits()
+    assert await status_after_timers(59) == "available"  # still within the grace
+    assert await status_after_timers(2) == "offline"
     refused = await recruiter.post(f"/api/booths/{booth}/call-next")
     assert await problem_code(refused, 409) == "queue.wrong_state"
 
