@@ -719,6 +719,15 @@ class QueueService:
             await self._set_staff(tx, booth_id, account_id, status)
             await self._refresh(tx, booth)
 
+    async def _on_duty(self, conn: Connection, booth_id: UUID, account_id: UUID) -> bool:
+        """Available or paused: a status that needs the console (a call keeps its own)."""
+        status = await conn.fetchval(
+            "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
+            booth_id,
+            account_id,
+        )
+        return status in (StaffStatus.AVAILABLE, StaffStatus.PAUSED)
+
     async def staff_gone(self, booth_id: UUID, account_id: UUID) -> None:
         """The staff member's booth console disconnected here: if they are available or
         paused, a durable ``queue.staff_away`` timer checks after ``staff_grace_s``
@@ -726,12 +735,7 @@ class QueueService:
         (:meth:`on_staff_away`). A reload or a look at the booth's statistics keeps the
         status; a recruiter who left stops counting in wait estimates soon after."""
         async with self._pool.acquire() as conn:
-            status = await conn.fetchval(
-                "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
-                booth_id,
-                account_id,
-            )
-            if status not in (StaffStatus.AVAILABLE, StaffStatus.PAUSED):
+            if not await self._on_duty(conn, booth_id, account_id):
                 return
             await schedule(
                 conn,
@@ -758,12 +762,7 @@ class QueueService:
             log.exception("presence of %s at booth %s on other nodes unknown", member, booth_id)
         tx = OutboxTransaction(conn)
         booth = await self._lock_booth(conn, booth_id)
-        status = await conn.fetchval(
-            "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
-            booth_id,
-            account_id,
-        )
-        if status not in (StaffStatus.AVAILABLE, StaffStatus.PAUSED):
+        if not await self._on_duty(conn, booth_id, account_id):
             return
         await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
         await self._refresh(tx, booth)
