@@ -317,6 +317,16 @@ class MyLinesPanel extends HTMLElement {
             tCode('queue.state.', ticket.state, 'queue.state.unknown'),
           ),
         ),
+        ticket.kind && ticket.kind !== 'walk_in'
+          ? row(
+              t('queue.ticket.kind'),
+              h(
+                'span',
+                { class: 'ticket-kind' },
+                tCode('queue.ticket.kind_', ticket.kind, 'queue.ticket.kind_unknown'),
+              ),
+            )
+          : null,
         inLine && position !== null
           ? row(
               t('queue.ticket.position'),

@@ -32,6 +32,10 @@ class MyTicket(Model):
     booth_id: UUID
     token: str
     state: str
+    kind: str = Field(
+        description="walk_in (joined the line), reservation (a booked slot that started)"
+        " or handoff (handed over by a recruiter after an interview)"
+    )
     passes: int
     joined_at: datetime
     ring_until: datetime | None = None
@@ -89,6 +93,7 @@ def _mine(row: dict[str, Any]) -> MyTicket:
         booth_id=row["booth_id"],
         token=row["token"],
         state=row["state"],
+        kind=row["kind"],
         passes=row["passes"],
         joined_at=row["joined_at"],
         ring_until=row.get("ring_until") if called else None,

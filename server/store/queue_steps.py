@@ -39,7 +39,7 @@ from server.store.db import Connection
 # place and wait.
 _HOLDER = """jsonb_build_object('ticket', jsonb_build_object(
     'id', {t}.id, 'booth_id', {t}.booth_id, 'token', {t}.token, 'state', {t}.state,
-    'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring},
+    'kind', {t}.kind, 'passes', {t}.passes, 'joined_at', {t}.joined_at, 'ring_until', {ring},
     'version', (extract(epoch FROM {t}.changed_at) * 1000000)::bigint))"""
 # The staff's view (``roster.ticket``), as ``roster_view``.
 _ROSTER = """jsonb_build_object('ticket', jsonb_build_object(

@@ -14,7 +14,7 @@ RING_PREFIX = "queue.ring_timeout:"
 # makes from the public topic: tickets in line before this one whose candidate is not in
 # a call elsewhere). ``ring_until``: the ring timer's due time while the ticket is called.
 HOLDER_TICKETS = f"""
-SELECT t.id, t.booth_id, t.token, t.state, t.passes, t.joined_at, t.changed_at,
+SELECT t.id, t.booth_id, t.token, t.state, t.passes, t.joined_at, t.changed_at, t.kind,
        CASE WHEN t.state = 'called'
             THEN (SELECT due_at FROM timers WHERE key = '{RING_PREFIX}' || t.id::text) END
          AS ring_until,
@@ -60,6 +60,7 @@ def holder_view(row: dict[str, Any]) -> dict[str, Any]:
         "booth_id": str(row["booth_id"]),
         "token": row["token"],
         "state": row["state"],
+        "kind": row["kind"],
         "passes": row["passes"],
         "joined_at": row["joined_at"].isoformat(),
         "ring_until": ring_until.isoformat() if ring_until else None,

@@ -117,10 +117,14 @@ def test_a_booked_candidate_is_called_ahead_of_walk_ins_when_the_slot_starts(
     booker.page.locator(".ticket-position").filter(
         has_text=q("zh-CN", "queue.position.first")
     ).wait_for(timeout=15_000)
+    # The card says why: the booked slot, called ahead of the walk-in line.
+    kind = booker.page.locator(".ticket-kind").inner_text()
+    assert kind == q("zh-CN", "queue.ticket.kind_reservation"), kind
     walker.goto("/me/lines")
     walker.page.locator(".ticket-position").filter(
         has_text=q("zh-CN", "queue.position.ahead", count=1)
     ).wait_for()
+    assert walker.page.locator(".ticket-kind").count() == 0  # a walk-in's says nothing
 
     # The recruiter becomes available and calls next: the booked candidate is called.
     recruiter.goto(f"/booths/{booth['id']}/console")

@@ -249,6 +249,11 @@ async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_i
     mine = await (await ann.get("/api/me/bookings")).json()
     assert mine["items"][0]["state"] == "admitted"
     assert mine["items"][0]["ticket_id"] in {str(t["id"]) for t in line}
+    # Each holder's own view says how they came (the "my lines" card shows it).
+    ann_tickets = (await (await ann.get("/api/me/tickets")).json())["items"]
+    assert [t["kind"] for t in ann_tickets] == ["reservation"]
+    walker_tickets = (await (await walker.get("/api/me/tickets")).json())["items"]
+    assert [t["kind"] for t in walker_tickets] == ["walk_in"]
     async with on_duty(client, staff, booth):
         called = await staff.post(f"/api/booths/{booth}/call-next")
         assert called.status == 200, await called.text()
