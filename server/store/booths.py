@@ -203,20 +203,3 @@ async def set_staff(
         assigned_by,
         now,
     )
-
-
-async def venue_roles(
-    conn: Connection, venue_id: UUID, account_ids: Sequence[UUID]
-) -> dict[UUID, set[str]]:
-    rows = await conn.fetch(
-        """
-        SELECT account_id, role FROM grants
-         WHERE scope_type = 'venue' AND scope_id = $1 AND account_id = ANY($2::uuid[])
-        """,
-        venue_id,
-        list(account_ids),
-    )
-    found: dict[UUID, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["account_id"], set()).add(row["role"])
-    return found

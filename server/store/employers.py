@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -328,21 +327,3 @@ async def pending_invitations(
         now,
     )
     return [dict(row) for row in rows]
-
-
-async def roles_at(
-    conn: Connection, employer_id: UUID, account_ids: Sequence[UUID]
-) -> dict[UUID, set[str]]:
-    """Which of ``account_ids`` hold which roles on the employer."""
-    rows = await conn.fetch(
-        """
-        SELECT account_id, role FROM grants
-         WHERE scope_type = 'employer' AND scope_id = $1 AND account_id = ANY($2::uuid[])
-        """,
-        employer_id,
-        list(account_ids),
-    )
-    found: dict[UUID, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["account_id"], set()).add(row["role"])
-    return found
