@@ -48,8 +48,9 @@ from server.domain.booths import (
     status_change,
 )
 from server.domain.permissions import Action, Resource, allowed
-from server.domain.principal import Principal, Role
+from server.domain.principal import Principal, Role, ScopeType
 from server.errors import FieldError, Problem
+from server.store import accounts as accounts_store
 from server.store import booths as store
 from server.store import employers as employers_store
 from server.store import fairs as fairs_store
@@ -564,11 +565,15 @@ def register(api: Api) -> None:
             row, staff = await visible_booth(conn, principal, call.path("booth"), for_update=True)
             authorize(principal, Action.SET_BOOTH_STAFF, booth_resource(row, staff))
             if row["employer_id"] is not None:
-                roles = await employers_store.roles_at(conn, row["employer_id"], wanted)
+                roles = await accounts_store.roles_at(
+                    conn, ScopeType.EMPLOYER, row["employer_id"], wanted
+                )
                 eligible = {Role.RECRUITER.value, Role.EMPLOYER_ADMIN.value}
                 reason = "not a recruiter of this employer"
             else:
-                roles = await store.venue_roles(conn, row["venue_id"], wanted)
+                roles = await accounts_store.roles_at(
+                    conn, ScopeType.VENUE, row["venue_id"], wanted
+                )
                 eligible = {Role.COUNSELLOR.value}
                 reason = "not a counsellor of this venue"
             refused = [

@@ -9,7 +9,7 @@ itself). Closing a job hides it from the public; its staff still read and reopen
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Generic, Self, TypeVar
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
@@ -151,6 +151,26 @@ class Page(Query):
     page: int = Field(default=1, ge=1, le=PAGE_MAX)
     per_page: int = Field(default=20, ge=1, le=PER_PAGE_MAX)
 
+    @property
+    def offset(self) -> int:
+        """How many rows come before this page."""
+        return (self.page - 1) * self.per_page
+
+
+T = TypeVar("T", bound=Model)
+
+
+class Paged(Model, Generic[T]):
+    # A page of a listing (jobs, policies, search hits): its items out of ``total``.
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, items: list[T], total: int, query: Page) -> Self:
+        return cls(items=items, total=total, page=query.page, per_page=query.per_page)
+
 
 Keyword = Annotated[str, Field(min_length=1, max_length=50)]
 
@@ -170,11 +190,8 @@ class JobQuery(Page):
     mine: bool = Field(default=False, description="Every job of the employers you work for.")
 
 
-class JobList(Model):
-    items: list[JobOut]
-    total: int
-    page: int
-    per_page: int
+class JobList(Paged[JobOut]):
+    pass
 
 
 # -- helpers shared with search and policies -----------------------------------------------
@@ -301,18 +318,9 @@ def register(api: Api) -> None:
         )
         async with call.app[POOL].acquire() as conn:
             rows, total = await store.list_jobs(
-                conn,
-                filters,
-                terms,
-                offset=(query.page - 1) * query.per_page,
-                limit=query.per_page,
+                conn, filters, terms, offset=query.offset, limit=query.per_page
             )
-        return JobList(
-            items=[render(row, terms) for row in rows],
-            total=total,
-            page=query.page,
-            per_page=query.per_page,
-        )
+        return JobList.of([render(row, terms) for row in rows], total, query)
 
     @api.route(
         "GET",

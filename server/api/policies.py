@@ -16,7 +16,15 @@ from pydantic import Field
 
 from server.api.auth import authorize, principal_of, signed_in
 from server.api.employers import RegionCode, Stripped, no_nulls
-from server.api.jobs import Highlight, Keyword, Page, field_problem, highlight_of, keyword_terms
+from server.api.jobs import (
+    Highlight,
+    Keyword,
+    Page,
+    Paged,
+    field_problem,
+    highlight_of,
+    keyword_terms,
+)
 from server.api.routing import Api, Call, Model
 from server.appkeys import CLOCK, POOL
 from server.domain.permissions import Action, Resource, allowed
@@ -94,11 +102,8 @@ class PolicyQuery(Page):
     q: Keyword | None = None
 
 
-class PolicyList(Model):
-    items: list[PolicyOut]
-    total: int
-    page: int
-    per_page: int
+class PolicyList(Paged[PolicyOut]):
+    pass
 
 
 def render(row: dict[str, Any], terms: list[str] | None = None) -> PolicyOut:
@@ -166,18 +171,9 @@ def register(api: Api) -> None:
         )
         async with call.app[POOL].acquire() as conn:
             rows, total = await store.list_policies(
-                conn,
-                filters,
-                terms,
-                offset=(query.page - 1) * query.per_page,
-                limit=query.per_page,
+                conn, filters, terms, offset=query.offset, limit=query.per_page
             )
-        return PolicyList(
-            items=[render(row, terms) for row in rows],
-            total=total,
-            page=query.page,
-            per_page=query.per_page,
-        )
+        return PolicyList.of([render(row, terms) for row in rows], total, query)
 
     @api.route(
         "GET",

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from server.api.jobs import Highlight, Keyword, Page, highlight_of, keyword_terms
+from server.api.jobs import Highlight, Keyword, Page, Paged, highlight_of, keyword_terms
 from server.api.routing import Api, Call, Model
 from server.appkeys import POOL
 from server.domain.industries import Industry
@@ -44,11 +44,7 @@ class SearchHit(Model):
     highlight: Highlight | None
 
 
-class SearchResults(Model):
-    items: list[SearchHit]
-    total: int
-    page: int
-    per_page: int
+class SearchResults(Paged[SearchHit]):
     counts: dict[ResultType, int]
 
 
@@ -76,11 +72,7 @@ def register(api: Api) -> None:
         )
         async with call.app[POOL].acquire() as conn:
             rows, counts = await store.search_all(
-                conn,
-                filters,
-                terms,
-                offset=(query.page - 1) * query.per_page,
-                limit=query.per_page,
+                conn, filters, terms, offset=query.offset, limit=query.per_page
             )
         return SearchResults(
             items=[

@@ -229,42 +229,61 @@ class SessionsLive:
                 headers={"Retry-After": seconds},
             )
 
-    async def _may_post(
-        self, conn: Connection, row: Mapping[str, Any], principal: Principal
+    async def _author(
+        self,
+        conn: Connection,
+        principal: Principal,
+        session_id: UUID,
+        kind: str,
+        rule: tuple[int, int],
     ) -> UUID:
-        """The author's id, if they may post in this session now (chat or a question)."""
+        """The author's id, if they may post in this session now (``kind``: chat or a
+        question) and within ``rule``'s rate."""
+        row = await self._session(conn, principal, session_id)
         if principal.account_id is None:
             raise Problem("auth.required", "sign in to take part")
         self._require_talking(row)
-        if chat.may_moderate(principal, roles_of(row)):
-            return principal.account_id
-        found = await self._restrictions(conn, row["id"], principal.account_id)
-        if found.banned:
-            raise Problem("session.banned", "you are banned from this session")
-        if found.muted:
-            raise Problem(
-                "chat.muted",
-                "a moderator muted you in this session",
-                extra={"until": _iso(found.muted_until)},
-            )
+        if not chat.may_moderate(principal, roles_of(row)):
+            found = await self._restrictions(conn, row["id"], principal.account_id)
+            if found.banned:
+                raise Problem("session.banned", "you are banned from this session")
+            if found.muted:
+                raise Problem(
+                    "chat.muted",
+                    "a moderator muted you in this session",
+                    extra={"until": _iso(found.muted_until)},
+                )
+        await self._rate(kind, session_id, principal.account_id, rule)
         return principal.account_id
+
+    async def _append(
+        self, conn: Connection, session_id: UUID, type_: str, data: dict[str, Any]
+    ) -> list[events_store.Event]:
+        """Append one event to the session's topic, in the caller's transaction."""
+        return await self._outbox.append(
+            conn, [events_store.NewEvent(topic(session_id), type_, data)]
+        )
+
+    @staticmethod
+    async def _question(
+        conn: Connection, session_id: UUID, question_id: UUID, *, for_update: bool = False
+    ) -> dict[str, Any]:
+        question = await store.get_question(conn, session_id, question_id, for_update=for_update)
+        if question is None:
+            raise Problem("question.not_found", "no such question")
+        return question
 
     async def post_message(
         self, principal: Principal, session_id: UUID, text: str
     ) -> dict[str, Any]:
         cleaned = _text(text, chat.CHAT_MAX)
         async with self._pool.acquire() as conn:
-            row = await self._session(conn, principal, session_id)
-            author = await self._may_post(conn, row, principal)
-            await self._rate("chat", session_id, author, chat.CHAT_RATE)
+            author = await self._author(conn, principal, session_id, "chat", chat.CHAT_RATE)
             async with conn.transaction():
                 message = await store.insert_message(
                     conn, uuid7(), session_id, author, cleaned, self._clock.now()
                 )
-                out = message_out(message)
-                written = await self._outbox.append(
-                    conn, [events_store.NewEvent(topic(session_id), "chat.message", out)]
-                )
+                written = await self._append(conn, session_id, "chat.message", message_out(message))
                 await store.set_message_seq(conn, message["id"], written[0].seq)
         await self._outbox.publish(written)
         return message
@@ -296,9 +315,7 @@ class SessionsLive:
                 if seq is not None:
                     await events_store.redact(conn, topic(session_id), seq)
                     data[events_store.REDACTS] = seq
-                written = await self._outbox.append(
-                    conn, [events_store.NewEvent(topic(session_id), "chat.deleted", data)]
-                )
+                written = await self._append(conn, session_id, "chat.deleted", data)
         await self._outbox.publish(written)
 
     async def erase_author(self, conn: Connection, account_id: UUID) -> list[events_store.Event]:
@@ -355,9 +372,7 @@ class SessionsLive:
                 data: dict[str, Any] = {"account_id": str(account_id)}
                 if kind is chat.RestrictionKind.MUTE:
                     data["until"] = _iso(until)
-                written = await self._outbox.append(
-                    conn, [events_store.NewEvent(topic(session_id), f"chat.{kind.past}", data)]
-                )
+                written = await self._append(conn, session_id, f"chat.{kind.past}", data)
         await self._outbox.publish(written)
         return {"account_id": account_id, "kind": kind.value, "until": until}
 
@@ -370,15 +385,8 @@ class SessionsLive:
             self._require_moderator(principal, row)
             async with conn.transaction():
                 if await store.delete_restriction(conn, session_id, account_id, kind.value):
-                    written = await self._outbox.append(
-                        conn,
-                        [
-                            events_store.NewEvent(
-                                topic(session_id),
-                                f"chat.un{kind.past}",
-                                {"account_id": str(account_id)},
-                            )
-                        ],
+                    written = await self._append(
+                        conn, session_id, f"chat.un{kind.past}", {"account_id": str(account_id)}
                     )
         await self._outbox.publish(written)
 
@@ -387,20 +395,13 @@ class SessionsLive:
     async def ask(self, principal: Principal, session_id: UUID, text: str) -> dict[str, Any]:
         cleaned = _text(text, chat.QUESTION_MAX)
         async with self._pool.acquire() as conn:
-            row = await self._session(conn, principal, session_id)
-            author = await self._may_post(conn, row, principal)
-            await self._rate("question", session_id, author, chat.QUESTION_RATE)
+            author = await self._author(conn, principal, session_id, "question", chat.QUESTION_RATE)
             async with conn.transaction():
                 question = await store.insert_question(
                     conn, uuid7(), session_id, author, cleaned, self._clock.now()
                 )
-                written = await self._outbox.append(
-                    conn,
-                    [
-                        events_store.NewEvent(
-                            topic(session_id), "question.asked", question_out(question, False)
-                        )
-                    ],
+                written = await self._append(
+                    conn, session_id, "question.asked", question_out(question, False)
                 )
         await self._outbox.publish(written)
         return question_out(question, False)
@@ -429,21 +430,14 @@ class SessionsLive:
             if found.banned and not chat.may_moderate(principal, roles_of(row)):
                 raise Problem("session.banned", "you are banned from this session")
             async with conn.transaction():
-                question = await store.get_question(conn, session_id, question_id, for_update=True)
-                if question is None:
-                    raise Problem("question.not_found", "no such question")
+                question = await self._question(conn, session_id, question_id, for_update=True)
                 if await store.add_vote(conn, question_id, voter, self._clock.now()):
-                    question = await store.get_question(conn, session_id, question_id)
-                    assert question is not None
-                    written = await self._outbox.append(
+                    question = await self._question(conn, session_id, question_id)
+                    written = await self._append(
                         conn,
-                        [
-                            events_store.NewEvent(
-                                topic(session_id),
-                                "question.voted",
-                                {"id": str(question_id), "votes": question["votes"]},
-                            )
-                        ],
+                        session_id,
+                        "question.voted",
+                        {"id": str(question_id), "votes": question["votes"]},
                     )
         await self._outbox.publish(written)
         return question_out(question, True)
@@ -456,22 +450,15 @@ class SessionsLive:
             row = await self._session(conn, principal, session_id)
             moderator = self._require_moderator(principal, row)
             async with conn.transaction():
-                question = await store.get_question(conn, session_id, question_id, for_update=True)
-                if question is None:
-                    raise Problem("question.not_found", "no such question")
+                question = await self._question(conn, session_id, question_id, for_update=True)
                 now = self._clock.now()
                 if await store.mark_answered(conn, question_id, moderator, now):
-                    question = await store.get_question(conn, session_id, question_id)
-                    assert question is not None
-                    written = await self._outbox.append(
+                    question = await self._question(conn, session_id, question_id)
+                    written = await self._append(
                         conn,
-                        [
-                            events_store.NewEvent(
-                                topic(session_id),
-                                "question.answered",
-                                {"id": str(question_id), "answered_at": now.isoformat()},
-                            )
-                        ],
+                        session_id,
+                        "question.answered",
+                        {"id": str(question_id), "answered_at": now.isoformat()},
                     )
                 voted = question_id in await store.voted(conn, session_id, moderator)
         await self._outbox.publish(written)

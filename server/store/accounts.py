@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -105,6 +106,25 @@ async def load_grants(conn: Connection, account_id: UUID) -> frozenset[Grant]:
         )
         for row in rows
     )
+
+
+async def roles_at(
+    conn: Connection, scope_type: ScopeType, scope_id: UUID, account_ids: Sequence[UUID]
+) -> dict[UUID, set[str]]:
+    """Which of ``account_ids`` hold which roles on the scope (an employer, a venue …)."""
+    rows = await conn.fetch(
+        """
+        SELECT account_id, role FROM grants
+         WHERE scope_type = $1 AND scope_id = $2 AND account_id = ANY($3::uuid[])
+        """,
+        scope_type.value,
+        scope_id,
+        list(account_ids),
+    )
+    found: dict[UUID, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["account_id"], set()).add(row["role"])
+    return found
 
 
 async def insert_session(

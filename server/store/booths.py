@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from server.ids import uuid7
-from server.store.db import Connection
+from server.store.db import Connection, Params
 from server.store.employers import Viewer
 
 BOOTH_COLUMNS = """
@@ -110,37 +110,31 @@ async def list_booths(
             OR EXISTS (SELECT 1 FROM booth_staff s
                         WHERE s.booth_id = b.id AND s.account_id = $6))"""
     ]
-    args: list[Any] = [
-        viewer.everything,
-        list(viewer.employer_ids),
-        list(viewer.regions),
-        list(viewer.venue_ids),
-        list(viewer.fair_ids),
-        viewer.account_id,
-    ]
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if fair is not None:
-        clauses.append(f"b.fair_id = {arg(fair)}")
-    if venue is not None:
-        clauses.append(f"b.venue_id = {arg(venue)}")
-    if kind is not None:
-        clauses.append(f"b.kind = {arg(kind)}")
-    if employer is not None:
-        clauses.append(f"b.employer_id = {arg(employer)}")
-    if status is not None:
-        clauses.append(f"b.status = {arg(status)}")
+    params = Params(
+        [
+            viewer.everything,
+            list(viewer.employer_ids),
+            list(viewer.regions),
+            list(viewer.venue_ids),
+            list(viewer.fair_ids),
+            viewer.account_id,
+        ]
+    )
+    clauses += params.equal(
+        ("b.fair_id", fair),
+        ("b.venue_id", venue),
+        ("b.kind", kind),
+        ("b.employer_id", employer),
+        ("b.status", status),
+    )
     rows = await conn.fetch(
         f"""
         SELECT {BOOTH_COLUMNS} FROM {BOOTH_FROM}
          WHERE {" AND ".join(clauses)}
          ORDER BY v.position, b.kind <> 'employer', b.kind, b.id
-         OFFSET {arg(offset)} LIMIT {arg(limit)}
+         OFFSET {params.add(offset)} LIMIT {params.add(limit)}
         """,
-        *args,
+        *params,
     )
     return [dict(row) for row in rows]
 
@@ -209,20 +203,3 @@ async def set_staff(
         assigned_by,
         now,
     )
-
-
-async def venue_roles(
-    conn: Connection, venue_id: UUID, account_ids: Sequence[UUID]
-) -> dict[UUID, set[str]]:
-    rows = await conn.fetch(
-        """
-        SELECT account_id, role FROM grants
-         WHERE scope_type = 'venue' AND scope_id = $1 AND account_id = ANY($2::uuid[])
-        """,
-        venue_id,
-        list(account_ids),
-    )
-    found: dict[UUID, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["account_id"], set()).add(row["role"])
-    return found

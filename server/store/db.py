@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import asyncpg
@@ -10,6 +11,43 @@ from asyncpg.pool import PoolConnectionProxy
 
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 """A connection, whether from the pool or made alone: what repositories take."""
+
+
+class Params(list[Any]):
+    """The positional parameters of a query being built: :meth:`add` keeps a value and
+    returns its placeholder; pass the whole list (``*params``) with the query."""
+
+    def add(self, value: Any) -> str:
+        self.append(value)
+        return f"${len(self)}"
+
+    def equal(self, *pairs: tuple[str, Any]) -> list[str]:
+        """``column = $n`` for each (column, value) whose value is not None, in order."""
+        return [f"{column} = {self.add(value)}" for column, value in pairs if value is not None]
+
+
+async def fetch_page(
+    conn: Connection,
+    columns: str,
+    from_: str,
+    clauses: Sequence[str],
+    order: str,
+    params: Params,
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """``SELECT columns FROM from_ WHERE clauses`` (all of them) in ``order``: the rows of
+    one page and how many match in all. ``columns``, ``from_`` and ``order`` are the
+    caller's own SQL, never input."""
+    where = " AND ".join(clauses)
+    total = await conn.fetchval(f"SELECT count(*) FROM {from_} WHERE {where}", *params)
+    rows = await conn.fetch(
+        f"SELECT {columns} FROM {from_} WHERE {where} ORDER BY {order}"
+        f" LIMIT {params.add(limit)} OFFSET {params.add(offset)}",
+        *params,
+    )
+    return [dict(row) for row in rows], int(total)
 
 
 def _encode_json(value: Any) -> str:

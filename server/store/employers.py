@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,7 @@ from uuid import UUID
 
 from server.ids import uuid7
 from server.store import search as search_store
-from server.store.db import Connection
+from server.store.db import Connection, Params
 
 EMPLOYER_COLUMNS = """
     e.id, e.name, e.credit_code, e.type, e.industry, e.region_code, e.size, e.description,
@@ -103,34 +102,25 @@ async def list_employers(
         """(e.verified_at IS NOT NULL OR e.id = ANY($1::uuid[]) OR e.region_code = ANY($2::text[])
             OR $3::boolean)"""
     ]
-    args: list[Any] = [list(viewer.employer_ids), list(viewer.regions), viewer.everything]
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    params = Params([list(viewer.employer_ids), list(viewer.regions), viewer.everything])
     if mine:
         clauses.append("e.id = ANY($1::uuid[])")
-    if region is not None:
-        clauses.append(f"e.region_code = {arg(region)}")
-    if type_ is not None:
-        clauses.append(f"e.type = {arg(type_)}")
-    if industry is not None:
-        clauses.append(f"e.industry = {arg(industry)}")
+    clauses += params.equal(("e.region_code", region), ("e.type", type_), ("e.industry", industry))
     if verified is not None:
         clauses.append("e.verified_at IS NOT NULL" if verified else "e.verified_at IS NULL")
     if text:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(f"(e.name ILIKE {arg('%' + escaped + '%')} OR e.credit_code = {arg(text)})")
+        pattern = params.add("%" + escaped + "%")
+        clauses.append(f"(e.name ILIKE {pattern} OR e.credit_code = {params.add(text)})")
     if after is not None:
-        clauses.append(f"e.id > {arg(after)}")
+        clauses.append(f"e.id > {params.add(after)}")
     rows = await conn.fetch(
         f"""
         SELECT {EMPLOYER_COLUMNS} FROM {EMPLOYER_FROM}
          WHERE {" AND ".join(clauses)}
-         ORDER BY e.id LIMIT {arg(limit)}
+         ORDER BY e.id LIMIT {params.add(limit)}
         """,
-        *args,
+        *params,
     )
     return [dict(row) for row in rows]
 
@@ -337,21 +327,3 @@ async def pending_invitations(
         now,
     )
     return [dict(row) for row in rows]
-
-
-async def roles_at(
-    conn: Connection, employer_id: UUID, account_ids: Sequence[UUID]
-) -> dict[UUID, set[str]]:
-    """Which of ``account_ids`` hold which roles on the employer."""
-    rows = await conn.fetch(
-        """
-        SELECT account_id, role FROM grants
-         WHERE scope_type = 'employer' AND scope_id = $1 AND account_id = ANY($2::uuid[])
-        """,
-        employer_id,
-        list(account_ids),
-    )
-    found: dict[UUID, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["account_id"], set()).add(row["role"])
-    return found

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from server.ids import uuid7
 from server.store import search as search_store
-from server.store.db import Connection
+from server.store.db import Connection, Params, fetch_page
 
 JOB_COLUMNS = """
     j.id, j.fair_id, j.employer_id, j.title, j.openings, j.salary_min, j.salary_max,
@@ -102,41 +102,24 @@ async def list_jobs(
     limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of jobs (best match first with ``terms``, else newest) and the total."""
-    args: list[Any] = []
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    params = Params()
     clauses = [
-        PUBLIC if filters.mine is None else f"j.employer_id = ANY({arg(list(filters.mine))})"
+        PUBLIC if filters.mine is None else f"j.employer_id = ANY({params.add(list(filters.mine))})"
     ]
-    order = "j.updated_at DESC, j.id DESC"
-    if terms:
-        query = arg(search_store.tsquery(terms)) + "::text::tsquery"
-        clauses.append(f"j.search @@ {query}")
-        order = f"ts_rank(j.search, {query}) DESC, {order}"
-    if filters.fair_id is not None:
-        clauses.append(f"j.fair_id = {arg(filters.fair_id)}")
-    if filters.employer_id is not None:
-        clauses.append(f"j.employer_id = {arg(filters.employer_id)}")
-    if filters.region is not None:
-        clauses.append(f"j.region_code = {arg(filters.region)}")
-    if filters.industry is not None:
-        clauses.append(f"j.industry = {arg(filters.industry)}")
-    if filters.category is not None:
-        clauses.append(f"j.category = {arg(filters.category)}")
-    if filters.urgent_shortage is not None:
-        clauses.append(f"j.urgent_shortage = {arg(filters.urgent_shortage)}")
-    if filters.educations is not None:
-        clauses.append(f"j.education = ANY({arg(list(filters.educations))}::text[])")
-    if filters.key_group is not None:
-        clauses.append(f"{arg(filters.key_group)} = ANY(j.key_groups)")
-    where = " AND ".join(clauses)
-    total = await conn.fetchval(f"SELECT count(*) FROM {JOB_FROM} WHERE {where}", *args)
-    rows = await conn.fetch(
-        f"SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE {where} ORDER BY {order}"
-        f" LIMIT {arg(limit)} OFFSET {arg(offset)}",
-        *args,
+    matched, order = search_store.ranked(params, "j.search", terms, "j.updated_at DESC, j.id DESC")
+    clauses += matched
+    clauses += params.equal(
+        ("j.fair_id", filters.fair_id),
+        ("j.employer_id", filters.employer_id),
+        ("j.region_code", filters.region),
+        ("j.industry", filters.industry),
+        ("j.category", filters.category),
+        ("j.urgent_shortage", filters.urgent_shortage),
     )
-    return [dict(row) for row in rows], int(total)
+    if filters.educations is not None:
+        clauses.append(f"j.education = ANY({params.add(list(filters.educations))}::text[])")
+    if filters.key_group is not None:
+        clauses.append(f"{params.add(filters.key_group)} = ANY(j.key_groups)")
+    return await fetch_page(
+        conn, JOB_COLUMNS, JOB_FROM, clauses, order, params, offset=offset, limit=limit
+    )

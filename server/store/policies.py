@@ -11,7 +11,7 @@ from uuid import UUID
 from server.domain.policies import FIELD_NAMES
 from server.ids import uuid7
 from server.store import search as search_store
-from server.store.db import Connection
+from server.store.db import Connection, Params, fetch_page
 
 POLICY_COLUMNS = f"""
     p.id, p.fair_id, p.region_code, p.kind, p.title, {", ".join(f"p.{n}" for n in FIELD_NAMES)},
@@ -102,39 +102,24 @@ async def list_policies(
     offset: int,
     limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
-    args: list[Any] = []
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    params = Params()
     if filters.drafts_of_fairs is None:
         clauses = ["p.status = 'published'"]
     else:
         clauses = [
             "p.status = 'draft'",
-            f"""(p.fair_id = ANY({arg(list(filters.drafts_of_fairs))}::uuid[])
+            f"""(p.fair_id = ANY({params.add(list(filters.drafts_of_fairs))}::uuid[])
                  OR p.fair_id::text || ':' || p.region_code
-                    = ANY({arg(list(filters.drafts_of_regions))}::text[]))""",
+                    = ANY({params.add(list(filters.drafts_of_regions))}::text[]))""",
         ]
-    order = "p.updated_at DESC, p.id DESC"
-    if terms:
-        query = arg(search_store.tsquery(terms)) + "::text::tsquery"
-        clauses.append(f"p.search @@ {query}")
-        order = f"ts_rank(p.search, {query}) DESC, {order}"
-    if filters.fair_id is not None:
-        clauses.append(f"p.fair_id = {arg(filters.fair_id)}")
+    matched, order = search_store.ranked(params, "p.search", terms, "p.updated_at DESC, p.id DESC")
+    clauses += matched
+    clauses += params.equal(("p.fair_id", filters.fair_id))
     if filters.region == "national":
         clauses.append("p.region_code IS NULL")
-    elif filters.region is not None:
-        clauses.append(f"p.region_code = {arg(filters.region)}")
-    if filters.kind is not None:
-        clauses.append(f"p.kind = {arg(filters.kind)}")
-    where = " AND ".join(clauses)
-    total = await conn.fetchval(f"SELECT count(*) FROM policies p WHERE {where}", *args)
-    rows = await conn.fetch(
-        f"SELECT {POLICY_COLUMNS} FROM policies p WHERE {where} ORDER BY {order}"
-        f" LIMIT {arg(limit)} OFFSET {arg(offset)}",
-        *args,
+    else:
+        clauses += params.equal(("p.region_code", filters.region))
+    clauses += params.equal(("p.kind", filters.kind))
+    return await fetch_page(
+        conn, POLICY_COLUMNS, "policies p", clauses, order, params, offset=offset, limit=limit
     )
-    return [dict(row) for row in rows], int(total)

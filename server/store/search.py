@@ -32,7 +32,7 @@ from server.domain.jobs import (
 )
 from server.domain.policies import FIELD_NAMES, KIND_NAMES, PolicyKind
 from server.domain.regions import is_region_code, region_by_code
-from server.store.db import Connection
+from server.store.db import Connection, Params
 
 KEY_GROUP_NAMES = {
     KeyGroup.GRADUATES: "高校毕业生",
@@ -191,6 +191,18 @@ def tsquery(terms: Sequence[str]) -> str:
     return search.tsquery_literal(terms)
 
 
+def ranked(
+    params: Params, document: str, terms: Sequence[str] | None, order: str
+) -> tuple[list[str], str]:
+    """A listing's keyword search over ``document`` (a row's tsvector column): with
+    ``terms``, the clause that it matches and ``order`` behind the best match first;
+    without, no clause and ``order`` as it is."""
+    if not terms:
+        return [], order
+    query = params.add(tsquery(terms)) + "::text::tsquery"
+    return [f"{document} @@ {query}"], f"ts_rank({document}, {query}) DESC, {order}"
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """Filters of ``searchAll``; each applies to the types that have the field and
@@ -204,28 +216,21 @@ class Filters:
     types: frozenset[str] = frozenset({"job", "employer", "policy"})
 
 
-def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str:
+def _hits(filters: Filters, terms: Sequence[str] | None, params: Params) -> str:
     """A UNION of the public rows of each wanted type that match, with their rank."""
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    query = arg(tsquery(terms)) + "::text::tsquery" if terms else None
+    query = params.add(tsquery(terms)) + "::text::tsquery" if terms else None
     rank = "ts_rank({col}, " + query + ")" if query else "0::real"
     parts: list[str] = []
     if "job" in filters.types and filters.kind is None:
         where = [PUBLIC_JOB]
         if query:
             where.append(f"j.search @@ {query}")
-        if filters.fair_id is not None:
-            where.append(f"j.fair_id = {arg(filters.fair_id)}")
-        if filters.region is not None:
-            where.append(f"j.region_code = {arg(filters.region)}")
-        if filters.industry is not None:
-            where.append(f"j.industry = {arg(filters.industry)}")
-        if filters.category is not None:
-            where.append(f"j.category = {arg(filters.category)}")
+        where += params.equal(
+            ("j.fair_id", filters.fair_id),
+            ("j.region_code", filters.region),
+            ("j.industry", filters.industry),
+            ("j.category", filters.category),
+        )
         parts.append(
             f"""SELECT 'job' AS type, j.id, j.title, j.region_code, e.name AS subtitle,
                        {rank.format(col="j.search")} AS rank, j.updated_at,
@@ -237,13 +242,10 @@ def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str
         where = ["e.verified_at IS NOT NULL"]
         if query:
             where.append(f"e.search @@ {query}")
-        if filters.region is not None:
-            where.append(f"e.region_code = {arg(filters.region)}")
-        if filters.industry is not None:
-            where.append(f"e.industry = {arg(filters.industry)}")
+        where += params.equal(("e.region_code", filters.region), ("e.industry", filters.industry))
         if filters.fair_id is not None:
             # Employers are global; within a fair, those with a job or a booth there.
-            fair = arg(filters.fair_id)
+            fair = params.add(filters.fair_id)
             where.append(
                 f"""(EXISTS (SELECT 1 FROM jobs x WHERE x.employer_id = e.id AND x.fair_id = {fair})
                      OR EXISTS (SELECT 1 FROM booths b WHERE b.employer_id = e.id
@@ -260,14 +262,12 @@ def _hits(filters: Filters, terms: Sequence[str] | None, args: list[Any]) -> str
         where = ["p.status = 'published'"]
         if query:
             where.append(f"p.search @@ {query}")
-        if filters.fair_id is not None:
-            where.append(f"p.fair_id = {arg(filters.fair_id)}")
+        where += params.equal(("p.fair_id", filters.fair_id))
         if filters.region == "national":
             where.append("p.region_code IS NULL")
-        elif filters.region is not None:
-            where.append(f"p.region_code = {arg(filters.region)}")
-        if filters.kind is not None:
-            where.append(f"p.kind = {arg(filters.kind)}")
+        else:
+            where += params.equal(("p.region_code", filters.region))
+        where += params.equal(("p.kind", filters.kind))
         parts.append(
             f"""SELECT 'policy' AS type, p.id, p.title, p.region_code, p.kind AS subtitle,
                        {rank.format(col="p.search")} AS rank, p.updated_at,
@@ -289,21 +289,20 @@ async def search_all(
     limit: int,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """One page of hits, best first (then newest, then id), and the count per type."""
-    args: list[Any] = []
-    hits = _hits(filters, terms, args)
+    params = Params()
+    hits = _hits(filters, terms, params)
     counts = {
         row["type"]: row["n"]
         for row in await conn.fetch(
-            f"SELECT type, count(*) AS n FROM ({hits}) h GROUP BY type", *args
+            f"SELECT type, count(*) AS n FROM ({hits}) h GROUP BY type", *params
         )
     }
     if not counts:
         return [], {}
-    args.extend((limit, offset))
     rows = await conn.fetch(
         f"""SELECT * FROM ({hits}) h
              ORDER BY rank DESC, updated_at DESC, id DESC
-             LIMIT ${len(args) - 1} OFFSET ${len(args)}""",
-        *args,
+             LIMIT {params.add(limit)} OFFSET {params.add(offset)}""",
+        *params,
     )
     return [dict(row) for row in rows], counts

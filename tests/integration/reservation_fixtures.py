@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from server.appkeys import POOL, TIMERS
 from server.timers import FakeClock, TimerRunner
-from tests.helpers import Person, a_booth
+from tests.helpers import Person, a_booth, quick_person
 
 Client = TestClient[Any, Any]
 TUESDAY = date(2020, 7, 7)  # inside the test fair (July 2020, Asia/Shanghai)
@@ -53,6 +53,16 @@ async def slotted_booth(
     response = await staff.put(f"/api/booths/{booth_id}/slot-settings", {**SETTINGS, **settings})
     assert response.status == 200, await response.text()
     return booth_id
+
+
+async def booth_at_nine(
+    client: Client, staff_email: str, **settings: Any
+) -> tuple[Person, UUID, str]:
+    """Staff signed up as ``staff_email``, their :func:`slotted_booth` (``settings`` as
+    there), and when its first Tuesday slot starts (09:00, as the API writes it)."""
+    staff = await quick_person(client, staff_email)
+    booth = await slotted_booth(client, staff, **settings)
+    return staff, booth, (await slots(staff, booth))[0]["starts_at"]
 
 
 async def run_timers_at(client: Client, clock: FakeClock, at: datetime) -> int:

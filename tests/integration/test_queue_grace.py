@@ -5,6 +5,8 @@ stays away is interrupted, and the same booth may call them again."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -35,11 +37,48 @@ async def away(client: Client, who: Person, expected: bool) -> None:
     raise AssertionError(f"{who.account_id} never {'left' if expected else 'came back'}")
 
 
-async def visit(client: Client, who: Person) -> None:
-    """Open and close a page: one "me" connection that ends."""
+async def open_booth(client: Client, recruiter_email: str) -> tuple[Person, UUID]:
+    """A recruiter signed up as ``recruiter_email`` and their booth, its line open."""
+    recruiter = await person(client, recruiter_email)
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    return recruiter, booth
+
+
+@asynccontextmanager
+async def present(client: Client, who: Person) -> AsyncIterator[StreamClient]:
+    """A page of theirs open: one "me" connection, subscribed, until the block ends."""
     async with StreamClient(ws_url(client), token=who.token) as stream:
         await stream.subscribe("me")
         await stream.next_op("subscribed")
+        yield stream
+
+
+async def gone_away(client: Client, who: Person) -> None:
+    """Open and close a page, and wait until the server has recorded them away."""
+    async with present(client, who):
+        pass
+    await away(client, who, True)
+
+
+@asynccontextmanager
+async def dropped_interview(
+    client: Client, recruiter: Person, booth: UUID, candidate: Person, ticket_id: str
+) -> AsyncIterator[None]:
+    """With ``recruiter`` on duty for the block: the candidate, first in line, is called
+    and accepts, then their page closes and the server records them away."""
+    async with on_duty(client, recruiter, booth):
+        await recruiter.post(f"/api/booths/{booth}/call-next")
+        assert (await candidate.post(f"/api/tickets/{ticket_id}/accept")).status == 200
+        await gone_away(client, candidate)
+        yield
+
+
+def timer_runner(client: Client, clock: FakeClock) -> TimerRunner:
+    """Runs the app's due timers at ``clock``'s time, as a node's runner does."""
+    app = client.app
+    assert app is not None
+    return TimerRunner(app[POOL], app[TIMERS], clock)
 
 
 async def flags(console: StreamClient, ticket_id: str) -> dict[str, Any]:
@@ -51,13 +90,10 @@ async def flags(console: StreamClient, ticket_id: str) -> dict[str, Any]:
 
 
 async def test_staff_see_waits_and_who_is_reconnecting(client: Client, clock: FakeClock) -> None:
-    recruiter = await person(client, "gr1@example.org")
-    booth = await booth_with(client, [recruiter])
-    await open_line(recruiter, booth)
+    recruiter, booth = await open_booth(client, "gr1@example.org")
     candidate = await person(client, "gc1@example.org")
     ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
-    await visit(client, candidate)
-    await away(client, candidate, True)
+    await gone_away(client, candidate)
     clock.advance(timedelta(seconds=90))
     async with StreamClient(ws_url(client), token=recruiter.token) as console:
         await console.subscribe(f"booth:{booth}:staff")
@@ -70,9 +106,7 @@ async def test_staff_see_waits_and_who_is_reconnecting(client: Client, clock: Fa
             0,
         )
         assert snapshot["now"] > entry["joined_at"]  # the console counts the wait from these
-        async with StreamClient(ws_url(client), token=candidate.token) as back:
-            await back.subscribe("me")
-            await back.next_op("subscribed")
+        async with present(client, candidate):
             assert (await flags(console, ticket["id"]))["reconnecting"] is False
         assert (await flags(console, ticket["id"]))["reconnecting"] is True
 
@@ -80,15 +114,12 @@ async def test_staff_see_waits_and_who_is_reconnecting(client: Client, clock: Fa
 async def test_a_short_absence_costs_nothing_a_long_one_is_a_pass(
     client: Client, clock: FakeClock
 ) -> None:
-    recruiter = await person(client, "gr2@example.org")
-    booth = await booth_with(client, [recruiter])
-    await open_line(recruiter, booth)
+    recruiter, booth = await open_booth(client, "gr2@example.org")
     gone = await person(client, "gc2@example.org")
     present = await person(client, "gc3@example.org")
     first = await (await gone.post(f"/api/booths/{booth}/tickets")).json()
     second = await (await present.post(f"/api/booths/{booth}/tickets")).json()
-    await visit(client, gone)
-    await away(client, gone, True)
+    await gone_away(client, gone)
     async with on_duty(client, recruiter, booth):
         clock.advance(timedelta(seconds=119))  # within the grace period: called as usual
         called = await (await recruiter.post(f"/api/booths/{booth}/call-next")).json()
@@ -109,15 +140,12 @@ async def test_a_short_absence_costs_nothing_a_long_one_is_a_pass(
 
 
 async def test_one_pass_for_being_away_keeps_the_place(client: Client, clock: FakeClock) -> None:
-    recruiter = await person(client, "gr3@example.org")
-    booth = await booth_with(client, [recruiter])
-    await open_line(recruiter, booth)
+    recruiter, booth = await open_booth(client, "gr3@example.org")
     gone = await person(client, "gc4@example.org")
     present = await person(client, "gc5@example.org")
     first = await (await gone.post(f"/api/booths/{booth}/tickets")).json()
     await present.post(f"/api/booths/{booth}/tickets")
-    await visit(client, gone)
-    await away(client, gone, True)
+    await gone_away(client, gone)
     clock.advance(timedelta(seconds=121))
     async with on_duty(client, recruiter, booth):
         await recruiter.post(f"/api/booths/{booth}/call-next")  # the second candidate
@@ -130,19 +158,11 @@ async def test_one_pass_for_being_away_keeps_the_place(client: Client, clock: Fa
 async def test_an_interview_whose_candidate_stays_away_is_interrupted_then_called_again(
     client: Client, clock: FakeClock
 ) -> None:
-    recruiter = await person(client, "gr4@example.org")
-    booth = await booth_with(client, [recruiter])
-    await open_line(recruiter, booth)
+    recruiter, booth = await open_booth(client, "gr4@example.org")
     candidate = await person(client, "gc6@example.org")
     ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
-    app = client.app
-    assert app is not None
-    runner = TimerRunner(app[POOL], app[TIMERS], clock)
-    async with on_duty(client, recruiter, booth):
-        await recruiter.post(f"/api/booths/{booth}/call-next")
-        assert (await candidate.post(f"/api/tickets/{ticket['id']}/accept")).status == 200
-        await visit(client, candidate)  # the network drops mid-interview
-        await away(client, candidate, True)
+    runner = timer_runner(client, clock)
+    async with dropped_interview(client, recruiter, booth, candidate, ticket["id"]):
         clock.advance(timedelta(seconds=119))
         await runner.run_due()
         mine = (await (await candidate.get("/api/me/tickets")).json())["items"]
@@ -154,9 +174,7 @@ async def test_an_interview_whose_candidate_stays_away_is_interrupted_then_calle
         assert mine[0]["state"] == "interrupted"
         next_one = await recruiter.post(f"/api/booths/{booth}/call-next")
         assert await problem_code(next_one, 409) == "queue.empty"  # free again, line empty
-        async with StreamClient(ws_url(client), token=candidate.token) as back:
-            await back.subscribe("me")
-            await back.next_op("subscribed")
+        async with present(client, candidate):
             await away(client, candidate, False)
             again = await recruiter.post(f"/api/tickets/{ticket['id']}/call")
             assert again.status == 200, await again.text()
@@ -171,23 +189,13 @@ async def test_an_interview_whose_candidate_stays_away_is_interrupted_then_calle
 async def test_coming_back_before_the_grace_period_keeps_the_interview(
     client: Client, clock: FakeClock
 ) -> None:
-    recruiter = await person(client, "gr6@example.org")
-    booth = await booth_with(client, [recruiter])
-    await open_line(recruiter, booth)
+    recruiter, booth = await open_booth(client, "gr6@example.org")
     candidate = await person(client, "gc7@example.org")
     ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
-    app = client.app
-    assert app is not None
-    runner = TimerRunner(app[POOL], app[TIMERS], clock)
-    async with on_duty(client, recruiter, booth):
-        await recruiter.post(f"/api/booths/{booth}/call-next")
-        await candidate.post(f"/api/tickets/{ticket['id']}/accept")
-        await visit(client, candidate)
-        await away(client, candidate, True)
+    runner = timer_runner(client, clock)
+    async with dropped_interview(client, recruiter, booth, candidate, ticket["id"]):
         clock.advance(timedelta(seconds=60))
-        async with StreamClient(ws_url(client), token=candidate.token) as back:
-            await back.subscribe("me")
-            await back.next_op("subscribed")
+        async with present(client, candidate):
             await away(client, candidate, False)
             clock.advance(timedelta(seconds=120))
             while await runner.run_due():

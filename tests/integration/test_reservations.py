@@ -15,6 +15,7 @@ from tests.helpers import quick_person
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
+    booth_at_nine,
     clock,
     cst,
     run_timers_at,
@@ -171,9 +172,9 @@ async def test_the_per_day_quota_counts_bookings_at_every_booth(client: Client) 
 async def test_a_lottery_draws_at_the_windows_close_and_its_wait_list_moves_up(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "res-staff5@example.org")
-    booth = await slotted_booth(client, staff, mode="lottery", capacity=2)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(
+        client, "res-staff5@example.org", mode="lottery", capacity=2
+    )
     people = [await quick_person(client, f"res-l{i}@example.org") for i in range(6)]
     bookings = {}
     for who in people:
@@ -231,9 +232,7 @@ async def tickets_of(client: Client, booth: Any) -> list[dict[str, Any]]:
 async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_ins(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "res-staff6@example.org")
-    booth = await slotted_booth(client, staff, capacity=2)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(client, "res-staff6@example.org", capacity=2)
     ann = await quick_person(client, "res-ann6@example.org")
     bob = await quick_person(client, "res-bob6@example.org")
     walker = await quick_person(client, "res-walk6@example.org")
@@ -263,9 +262,9 @@ async def test_at_the_slots_start_bookings_become_tickets_called_ahead_of_walk_i
 async def test_a_no_show_releases_the_place_to_the_wait_list(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "res-staff7@example.org")
-    booth = await slotted_booth(client, staff, mode="lottery", capacity=1)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(
+        client, "res-staff7@example.org", mode="lottery", capacity=1
+    )
     ann = await quick_person(client, "res-ann7@example.org")
     bob = await quick_person(client, "res-bob7@example.org")
     ids = {}

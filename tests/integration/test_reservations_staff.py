@@ -4,6 +4,8 @@ live (``booking.staff`` on ``booth:<id>:staff``); the booth page's counts follow
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -18,6 +20,7 @@ from tests.helpers import Person, quick_person, ws_url
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
+    booth_at_nine,
     clock,
     cst,
     run_timers_at,
@@ -52,6 +55,23 @@ async def next_event(stream: StreamClient, type_: str) -> dict[str, Any]:
         frame = await stream.next_op("event")
         if frame["type"] == type_:
             return frame
+
+
+@asynccontextmanager
+async def watching(
+    client: Client, staff: Person, booth: UUID
+) -> AsyncIterator[tuple[StreamClient, StreamClient]]:
+    """The booth's console (``booth:<id>:staff``, as ``staff``) and its public page
+    (``booth:<id>``, signed out), both subscribed."""
+    async with (
+        StreamClient(ws_url(client), token=staff.token) as console,
+        StreamClient(ws_url(client)) as public,
+    ):
+        await console.subscribe(f"booth:{booth}:staff")
+        await console.next_op("subscribed")
+        await public.subscribe(f"booth:{booth}")
+        await public.next_op("subscribed")
+        yield console, public
 
 
 async def test_staff_see_first_come_bookings_by_booking_time_and_cancellations_last(
@@ -100,9 +120,9 @@ async def test_staff_see_first_come_bookings_by_booking_time_and_cancellations_l
 async def test_staff_see_a_lotterys_requests_then_its_winners_and_wait_list_in_draw_order(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "rs-staff2@example.org")
-    booth = await slotted_booth(client, staff, mode="lottery", capacity=1)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(
+        client, "rs-staff2@example.org", mode="lottery", capacity=1
+    )
     people = [await quick_person(client, f"rs-l{i}@example.org") for i in range(3)]
     requests = []
     for person in people:
@@ -171,19 +191,9 @@ async def test_only_the_booths_staff_list_its_bookings_and_refusals_change_nothi
 async def test_a_booking_and_a_cancellation_reach_the_staff_topic_and_the_public_counts(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "rs-staff4@example.org")
-    booth = await slotted_booth(client, staff, capacity=2)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(client, "rs-staff4@example.org", capacity=2)
     ann = await quick_person(client, "rs-ann4@example.org")
-    async with (
-        StreamClient(ws_url(client), token=staff.token) as console,
-        StreamClient(ws_url(client)) as public,
-    ):
-        await console.subscribe(f"booth:{booth}:staff")
-        await console.next_op("subscribed")
-        await public.subscribe(f"booth:{booth}")
-        await public.next_op("subscribed")
-
+    async with watching(client, staff, booth) as (console, public):
         booked = await (await book(ann, booth, nine)).json()
         staff_event = await next_event(console, "booking.staff")
         told = staff_event["data"]["booking"]
@@ -238,20 +248,13 @@ async def test_a_booking_and_a_cancellation_reach_the_staff_topic_and_the_public
 async def test_the_draw_tells_the_staff_each_booking_and_the_public_the_slots_counts(
     client: Client, clock: FakeClock
 ) -> None:
-    staff = await quick_person(client, "rs-staff5@example.org")
-    booth = await slotted_booth(client, staff, mode="lottery", capacity=1)
-    nine = (await slots(staff, booth))[0]["starts_at"]
+    staff, booth, nine = await booth_at_nine(
+        client, "rs-staff5@example.org", mode="lottery", capacity=1
+    )
     people = [await quick_person(client, f"rs-d{i}@example.org") for i in range(3)]
     for person in people:
         assert (await book(person, booth, nine)).status == 201
-    async with (
-        StreamClient(ws_url(client), token=staff.token) as console,
-        StreamClient(ws_url(client)) as public,
-    ):
-        await console.subscribe(f"booth:{booth}:staff")
-        await console.next_op("subscribed")
-        await public.subscribe(f"booth:{booth}")
-        await public.next_op("subscribed")
+    async with watching(client, staff, booth) as (console, public):
         await run_timers_at(client, clock, cst(TUESDAY, 8, 30))
         told = [(await next_event(console, "booking.staff"))["data"]["booking"] for _ in people]
         assert sorted((b["state"], b["waitlist_place"]) for b in told) == [
