@@ -1,8 +1,8 @@
 // What the pages that manage booths share — the employer's booths (its admins) and the
 // venue's booths and desks (its admins, organisers): who staffs a booth
-// (setBoothStaff), and a change to a booth (approve, close) whose failure shows on the
-// page. The staff forms' drafts live in the LivePage's model.staffForms (booth id →
-// FormModel), so repaints keep what was ticked.
+// (setBoothStaff), closing a booth, and any change to a booth (approve, close) whose
+// failure shows on the page. The staff forms' drafts live in the LivePage's
+// model.staffForms (booth id → FormModel), so repaints keep what was ticked.
 
 import { api, errorMessage } from '../api.js';
 import { t } from '../lib/i18n.js';
@@ -51,12 +51,19 @@ export function staffFormNode(page, booth, { name, options, empty, actions = [] 
   });
 }
 
-/** updateBooth to closed. */
-export function closeBooth(booth) {
-  return api(`/api/booths/${encodeURIComponent(booth.id)}`, {
-    method: 'PATCH',
-    body: { status: 'closed' },
-  });
+/** Close a booth (updateBooth) or withdraw its request; focus goes to `focus` after. */
+export function closeBooth(page, booth, focus) {
+  return changeBooth(
+    page,
+    booth,
+    () =>
+      api(`/api/booths/${encodeURIComponent(booth.id)}`, {
+        method: 'PATCH',
+        body: { status: 'closed' },
+      }),
+    (b) => t('structure.employer_booths.closed', { booth: boothName(b) }),
+    focus,
+  );
 }
 
 /**

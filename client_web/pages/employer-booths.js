@@ -4,7 +4,7 @@
 // booth (a verified employer only; the venue's admins approve it).
 
 import { api } from '../api.js';
-import { changeBooth, closeBooth, staffForm, staffFormNode } from '../components/booth-admin.js';
+import { closeBooth, staffForm, staffFormNode } from '../components/booth-admin.js';
 import { boothEditor } from '../components/booth-edit.js';
 import { boothBody, boothFields, boothValues } from '../components/booth-form.js';
 import { employerTabs, loadEmployerAdmin } from '../components/employer-admin.js';
@@ -125,7 +125,7 @@ class EmployerBoothsPage extends LivePage {
                   class: 'button button-secondary',
                   id: `close-${booth.id}`,
                   'aria-describedby': titleId,
-                  onclick: () => this.#close(booth),
+                  onclick: () => closeBooth(this, booth, '#booths-title'),
                 },
                 booth.status === 'requested'
                   ? t('structure.employer_booths.withdraw')
@@ -140,16 +140,6 @@ class EmployerBoothsPage extends LivePage {
             lang,
             titleHint: t('structure.booth_form.title_hint_employer'),
           }),
-    );
-  }
-
-  #close(booth) {
-    return changeBooth(
-      this,
-      booth,
-      () => closeBooth(booth),
-      (b) => t('structure.employer_booths.closed', { booth: boothName(b) }),
-      '#booths-title',
     );
   }
 

@@ -553,13 +553,7 @@ class ManageBoothsPage extends LivePage {
   }
 
   #close(booth) {
-    return changeBooth(
-      this,
-      booth,
-      () => closeBooth(booth),
-      (b) => t('structure.employer_booths.closed', { booth: boothName(b) }),
-      booth.kind === 'employer' ? '#open-title' : '#desks-title',
-    );
+    return closeBooth(this, booth, booth.kind === 'employer' ? '#open-title' : '#desks-title');
   }
 }
 
