@@ -1,8 +1,8 @@
 // What the two pages of a featured session share — the viewer's
 // (pages/session-watch.js) and the host studio (pages/session-studio.js): loading the
-// session with the fair and the visitor, the page's one SessionFeed, the layout (the
-// stage and what goes under it, the session's booths, the chat and the Q&A beside) and
-// the line of facts (state, start in the fair's zone, viewers while open).
+// session with the fair's time zone and the visitor, the page's one SessionFeed, the
+// layout (the stage and what goes under it, the session's booths, the chat and the Q&A
+// beside) and the line of facts (state, start in the fair's zone, viewers while open).
 
 import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
@@ -16,14 +16,14 @@ import './session-booths.js';
 import './session-chat.js';
 import './session-questions.js';
 
-/** getSessionLive, the current fair and who is signed in (null for a visitor). */
+/** getSessionLive, the fair's time zone and who is signed in (null for a visitor). */
 export async function loadLive(id, signal) {
   const [live, fair, account] = await Promise.all([
     actions.live(id, signal),
     currentFair(),
     me().catch(() => null),
   ]);
-  return { live, fair, account };
+  return { live, zone: fair?.time_zone ?? 'Asia/Shanghai', account };
 }
 
 /** The page's feed, starting from what getSessionLive said (not started yet). */
@@ -35,11 +35,11 @@ export function liveFeed(live) {
 }
 
 /**
- * The page's layout: `head` (the facts and the status line), `main` (the stage and what
- * goes under it), the session's booths (`joinable`: with "join the line"), and beside
- * them the chat and the Q&A on `feed`.
+ * The page's layout, from what loadLive() gave: `head` (the facts and the status line),
+ * `main` (the stage and what goes under it), the session's booths (`joinable`: with
+ * "join the line"), and beside them the chat and the Q&A on `feed`.
  */
-export function liveLayout(feed, { live, account, zone, joinable, head, main }) {
+export function liveLayout(feed, { live, account, zone }, { joinable, head, main }) {
   const chat = document.createElement('lf-session-chat');
   const questions = document.createElement('lf-session-questions');
   const booths = document.createElement('lf-session-booths');

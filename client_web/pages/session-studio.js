@@ -22,7 +22,7 @@ const CONNECT_TIMEOUT_MS = 20000;
 class SessionStudioPage extends Page {
   feed = null;
   #nodes = null;
-  #fair = null;
+  #zone = 'Asia/Shanghai';
   #source = 'camera'; // camera | screen | encoder
   #microphone = true;
   #stream = null; // the captured MediaStream (preview)
@@ -50,7 +50,7 @@ class SessionStudioPage extends Page {
   }
 
   render(data) {
-    this.#fair = data.fair;
+    this.#zone = data.zone;
     if (!data.live.me?.host && !data.live.me?.moderator) {
       return [
         h('p', { class: 'notice', id: 'studio-not-host' }, t('live.studio.not_host')),
@@ -67,12 +67,8 @@ class SessionStudioPage extends Page {
     return this.#nodes.root;
   }
 
-  get #zone() {
-    return this.#fair?.time_zone ?? 'Asia/Shanghai';
-  }
-
-  #build({ live, account }) {
-    const feed = liveFeed(live);
+  #build(data) {
+    const feed = liveFeed(data.live);
     this.feed = feed;
     const preview = h('video', {
       id: 'studio-preview',
@@ -88,10 +84,7 @@ class SessionStudioPage extends Page {
     const facts = h('p', { class: 'live-facts', id: 'studio-facts' });
     const status = h('p', { id: 'studio-status', role: 'status', class: 'live-status' });
     const controls = h('div', { class: 'studio-controls', id: 'studio-controls' });
-    const root = liveLayout(feed, {
-      live,
-      account,
-      zone: this.#zone,
+    const root = liveLayout(feed, data, {
       joinable: false,
       head: [facts, status],
       main: [stage, controls],

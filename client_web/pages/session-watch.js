@@ -45,7 +45,7 @@ class SessionWatchPage extends Page {
   #retry = null;
   #heartbeat = null;
   #stopFeed = null;
-  #fair = null;
+  #zone = 'Asia/Shanghai';
 
   /** The viewer's peer connection (tests read its getStats()). */
   get peer() {
@@ -61,18 +61,15 @@ class SessionWatchPage extends Page {
   }
 
   render(data) {
-    this.#fair = data.fair;
+    this.#zone = data.zone;
     if (!this.#nodes) this.#build(data);
     this.#paint();
     queueMicrotask(() => this.#nodes?.video.play().catch(() => {}));
     return this.#nodes.root;
   }
 
-  get #zone() {
-    return this.#fair?.time_zone ?? 'Asia/Shanghai';
-  }
-
-  #build({ live, account }) {
+  #build(data) {
+    const { live } = data;
     const feed = liveFeed(live);
     this.feed = feed;
     const video = h('video', {
@@ -96,10 +93,7 @@ class SessionWatchPage extends Page {
       'aria-live': 'polite',
     });
     const stage = h('div', { class: 'live-stage', dataset: { state: live.state } }, video, stageText);
-    const root = liveLayout(feed, {
-      live,
-      account,
-      zone: this.#zone,
+    const root = liveLayout(feed, data, {
       joinable: true,
       head: [facts, status],
       main: [stage, captions, studio],
