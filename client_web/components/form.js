@@ -104,6 +104,29 @@ export function field(model, { name, pointer = `/${name}`, label, hint = null, c
   );
 }
 
+/** One checkbox bound to a boolean model value; `onchange` runs after the model changed. */
+export function checkbox(model, name, label, hint = null, onchange = null) {
+  const id = `${model.id}-${name}`;
+  const box = h('input', {
+    type: 'checkbox',
+    id,
+    name,
+    'aria-describedby': hint ? `${id}-hint` : null,
+  });
+  box.checked = Boolean(model.values[name]);
+  box.addEventListener('change', () => {
+    model.values[name] = box.checked;
+    onchange?.();
+  });
+  return h(
+    'div',
+    { class: 'check' },
+    box,
+    h('label', { for: id }, label),
+    hint ? h('p', { id: `${id}-hint`, class: 'hint' }, hint) : null,
+  );
+}
+
 /**
  * Checkboxes for a set of ids (model.values[name] is an array), in a fieldset.
  * options: [{ value, label, hint? }]. Empty options show `empty` instead.

@@ -1,46 +1,30 @@
 // <lf-session-chat>: a featured session's chat — the messages (a role="log" that
 // screen readers follow politely), a form to send one (≤ 500 characters, signed in),
 // and for moderators (feed.me.moderator) each message's delete / mute / ban. Set `feed`
-// (SessionFeed), `account` (GET /api/me or null) and `zone` before connecting it.
-// The form is built once, so a draft survives every new message and language change.
-// Strings: the "live" catalogue.
+// (SessionFeed), `account` (GET /api/me or null) and `zone` before connecting it
+// (components/session-panel.js). The draft survives every new message and language
+// change. Strings: the "live" catalogue.
 
-import { errorMessage } from '../api.js';
-import { h } from '../lib/dom.js';
+import { h, replaceKeepingFocus } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { actions } from './session-feed.js';
+import { SessionPanel, errorNotice, signInLink } from './session-panel.js';
 import { clockTime } from './session-text.js';
 
 export const MAX_MESSAGE = 500;
 
-class SessionChat extends HTMLElement {
-  feed = null;
-  account = null;
-  zone = 'Asia/Shanghai';
-  #stop = null;
+class SessionChat extends SessionPanel {
   #log = null;
   #form = null;
   #status = null;
-  #error = null;
-  #sending = false;
-  #onLanguage = () => this.#build();
 
-  connectedCallback() {
-    this.#stop = this.feed.onChange((kind) => {
-      if (kind === 'chat' || kind === 'snapshot') this.#paintLog();
-      if (kind === 'state' || kind === 'me') this.#paintForm();
-      if (kind === 'snapshot') this.#paintForm();
-    });
-    window.addEventListener('languagechange', this.#onLanguage);
-    this.#build();
+  changed(kind) {
+    if (kind === 'chat' || kind === 'snapshot') this.#paintLog();
+    if (kind === 'state' || kind === 'me') this.paintForm();
+    if (kind === 'snapshot') this.paintForm();
   }
 
-  disconnectedCallback() {
-    this.#stop?.();
-    window.removeEventListener('languagechange', this.#onLanguage);
-  }
-
-  #build() {
+  build() {
     const draft = this.#form?.querySelector('textarea')?.value ?? '';
     this.#log = h('ol', { class: 'chat-messages' });
     // A scrolling log: focusable, so keyboard users can scroll it too.
@@ -69,7 +53,7 @@ class SessionChat extends HTMLElement {
       ),
     );
     this.#paintLog();
-    this.#paintForm(draft);
+    this.paintForm(draft);
   }
 
   #paintLog() {
@@ -77,8 +61,6 @@ class SessionChat extends HTMLElement {
     const box = this.#log.parentElement;
     const atBottom = !box || box.scrollHeight - box.scrollTop - box.clientHeight < 24;
     const lang = language();
-    const active = document.activeElement;
-    const activeId = active && this.#log.contains(active) ? active.id : '';
     const items = [...this.feed.messages.values()].map((message) =>
       h(
         'li',
@@ -94,10 +76,10 @@ class SessionChat extends HTMLElement {
         this.feed.me?.moderator ? this.#tools(message) : null,
       ),
     );
-    this.#log.replaceChildren(
-      ...(items.length ? items : [h('li', { class: 'hint' }, t('live.chat.empty'))]),
+    replaceKeepingFocus(
+      this.#log,
+      items.length ? items : [h('li', { class: 'hint' }, t('live.chat.empty'))],
     );
-    if (activeId) this.#log.querySelector(`#${CSS.escape(activeId)}`)?.focus();
     if (atBottom && box) box.scrollTop = box.scrollHeight;
   }
 
@@ -136,17 +118,13 @@ class SessionChat extends HTMLElement {
     );
   }
 
-  async #moderate(run, verb) {
-    try {
+  #moderate(run, verb) {
+    return this.act(async () => {
       await run();
       if (verb === 'delete') this.#say(t('live.moderate.deleted'));
       if (verb === 'mute') this.#say(t('live.moderate.muted'));
       if (verb === 'ban') this.#say(t('live.moderate.banned'));
-      this.#error = null;
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#paintForm();
+    });
   }
 
   #say(text) {
@@ -154,26 +132,12 @@ class SessionChat extends HTMLElement {
     this.#status.textContent = text;
   }
 
-  #paintForm(draft = null) {
+  paintForm(draft = null) {
     if (!this.#form) return;
     const keep = draft ?? this.#form.querySelector('textarea')?.value ?? '';
-    const focused = this.#form.contains(document.activeElement) ? document.activeElement.id : '';
     const nodes = [];
     if (!this.account) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h(
-            'a',
-            {
-              href: `/login?next=${encodeURIComponent(location.pathname)}`,
-              class: 'button button-secondary',
-            },
-            t('live.chat.sign_in'),
-          ),
-        ),
-      );
+      nodes.push(signInLink(t('live.chat.sign_in')));
     } else if (this.feed.state === 'ended') {
       nodes.push(h('p', { class: 'hint' }, t('live.chat.closed')));
     } else if (this.feed.state !== 'lobby' && this.feed.state !== 'live') {
@@ -203,7 +167,12 @@ class SessionChat extends HTMLElement {
       });
       const form = h(
         'form',
-        { class: 'form form-compact', novalidate: true, onsubmit: (e) => this.#send(e, area) },
+        {
+          class: 'form form-compact',
+          novalidate: true,
+          onsubmit: (event) =>
+            this.send(event, area, (text) => actions.postMessage(this.feed.sessionId, text)),
+        },
         h(
           'div',
           { class: 'field' },
@@ -222,41 +191,15 @@ class SessionChat extends HTMLElement {
           { class: 'actions' },
           h(
             'button',
-            { type: 'submit', class: 'button', id: 'chat-send', disabled: this.#sending },
+            { type: 'submit', class: 'button', id: 'chat-send', disabled: this.sending },
             t('live.chat.send'),
           ),
         ),
       );
       nodes.push(form);
     }
-    if (this.#error) {
-      nodes.push(
-        h(
-          'div',
-          { class: 'notice notice-error', role: 'alert', id: 'chat-error' },
-          h('p', {}, errorMessage(this.#error)),
-        ),
-      );
-    }
-    this.#form.replaceChildren(...nodes);
-    if (focused) this.#form.querySelector(`#${CSS.escape(focused)}`)?.focus();
-  }
-
-  async #send(event, area) {
-    event.preventDefault();
-    const text = area.value.trim();
-    if (!text || this.#sending) return;
-    this.#sending = true;
-    this.#error = null;
-    try {
-      await actions.postMessage(this.feed.sessionId, text);
-      area.value = '';
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#sending = false;
-    this.#paintForm();
-    this.querySelector('#chat-input')?.focus();
+    nodes.push(errorNotice(this.error, 'chat-error'));
+    replaceKeepingFocus(this.#form, nodes);
   }
 }
 

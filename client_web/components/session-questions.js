@@ -1,44 +1,28 @@
 // <lf-session-questions>: a featured session's Q&A — questions ordered by votes, then
 // the earliest; answered ones last. Signed-in viewers ask (≤ 300 characters) and upvote
 // (one vote per account: the button says when one's vote is in); moderators mark a
-// question answered. Set `feed` (SessionFeed), `account` and `zone` before connecting.
-// Strings: the "live" catalogue.
+// question answered. Set `feed` (SessionFeed), `account` and `zone` before connecting
+// (components/session-panel.js). Strings: the "live" catalogue.
 
-import { errorMessage } from '../api.js';
-import { h } from '../lib/dom.js';
+import { h, replaceKeepingFocus } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { actions } from './session-feed.js';
+import { SessionPanel, errorNotice, signInLink } from './session-panel.js';
 import { clockTime } from './session-text.js';
 
 export const MAX_QUESTION = 300;
 
-class SessionQuestions extends HTMLElement {
-  feed = null;
-  account = null;
-  zone = 'Asia/Shanghai';
-  #stop = null;
+class SessionQuestions extends SessionPanel {
   #list = null;
   #form = null;
   #status = null;
-  #error = null;
-  #sending = false;
-  #onLanguage = () => this.#build();
 
-  connectedCallback() {
-    this.#stop = this.feed.onChange((kind) => {
-      if (kind === 'questions' || kind === 'snapshot' || kind === 'me') this.#paintList();
-      if (kind === 'state' || kind === 'me' || kind === 'snapshot') this.#paintForm();
-    });
-    window.addEventListener('languagechange', this.#onLanguage);
-    this.#build();
+  changed(kind) {
+    if (kind === 'questions' || kind === 'snapshot' || kind === 'me') this.#paintList();
+    if (kind === 'state' || kind === 'me' || kind === 'snapshot') this.paintForm();
   }
 
-  disconnectedCallback() {
-    this.#stop?.();
-    window.removeEventListener('languagechange', this.#onLanguage);
-  }
-
-  #build() {
+  build() {
     const draft = this.#form?.querySelector('textarea')?.value ?? '';
     this.#list = h('ol', { class: 'question-list', id: 'question-list' });
     this.#form = h('div', { class: 'question-compose' });
@@ -53,7 +37,7 @@ class SessionQuestions extends HTMLElement {
         this.#status,
       ),
     );
-    this.#paintForm(draft);
+    this.paintForm(draft);
     this.#paintList();
   }
 
@@ -64,8 +48,6 @@ class SessionQuestions extends HTMLElement {
   #paintList() {
     if (!this.#list) return;
     const lang = language();
-    const active = document.activeElement;
-    const activeId = active && this.#list.contains(active) ? active.id : '';
     const moderator = Boolean(this.feed.me?.moderator);
     const items = this.feed.orderedQuestions().map((question) => {
       const mine = question.author_id && question.author_id === this.account?.id;
@@ -130,56 +112,34 @@ class SessionQuestions extends HTMLElement {
         ),
       );
     });
-    this.#list.replaceChildren(
-      ...(items.length ? items : [h('li', { class: 'hint' }, t('live.questions.empty'))]),
+    replaceKeepingFocus(
+      this.#list,
+      items.length ? items : [h('li', { class: 'hint' }, t('live.questions.empty'))],
     );
-    if (activeId) this.#list.querySelector(`#${CSS.escape(activeId)}`)?.focus();
   }
 
   async #vote(question) {
-    try {
+    await this.act(async () => {
       this.feed.putQuestion(await actions.upvote(this.feed.sessionId, question.id));
       this.#say(t('live.questions.vote_done'));
-      this.#error = null;
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#paintForm();
+    });
     this.#list.querySelector(`#question-vote-${CSS.escape(question.id)}`)?.focus();
   }
 
-  async #answer(question) {
-    try {
+  #answer(question) {
+    return this.act(async () => {
       this.feed.putQuestion(await actions.answer(this.feed.sessionId, question.id));
       this.#say(t('live.questions.answer_done'));
-      this.#error = null;
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#paintForm();
+    });
   }
 
-  #paintForm(draft = null) {
+  paintForm(draft = null) {
     if (!this.#form) return;
     const keep = draft ?? this.#form.querySelector('textarea')?.value ?? '';
-    const focused = this.#form.contains(document.activeElement) ? document.activeElement.id : '';
     const nodes = [];
     const state = this.feed.state;
     if (!this.account) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h(
-            'a',
-            {
-              href: `/login?next=${encodeURIComponent(location.pathname)}`,
-              class: 'button button-secondary',
-            },
-            t('live.questions.sign_in'),
-          ),
-        ),
-      );
+      nodes.push(signInLink(t('live.questions.sign_in')));
     } else if (state !== 'lobby' && state !== 'live') {
       if (state === 'ended') nodes.push(h('p', { class: 'hint' }, t('live.questions.closed')));
     } else if (this.feed.me?.banned) {
@@ -199,7 +159,11 @@ class SessionQuestions extends HTMLElement {
           {
             class: 'form form-compact',
             novalidate: true,
-            onsubmit: (event) => this.#ask(event, area),
+            onsubmit: (event) =>
+              this.send(event, area, async (text) => {
+                this.feed.putQuestion(await actions.ask(this.feed.sessionId, text));
+                this.#say(t('live.questions.asked'));
+              }),
           },
           h(
             'div',
@@ -213,42 +177,15 @@ class SessionQuestions extends HTMLElement {
             { class: 'actions' },
             h(
               'button',
-              { type: 'submit', class: 'button', id: 'question-send', disabled: this.#sending },
+              { type: 'submit', class: 'button', id: 'question-send', disabled: this.sending },
               t('live.questions.ask'),
             ),
           ),
         ),
       );
     }
-    if (this.#error) {
-      nodes.push(
-        h(
-          'div',
-          { class: 'notice notice-error', role: 'alert', id: 'question-error' },
-          h('p', {}, errorMessage(this.#error)),
-        ),
-      );
-    }
-    this.#form.replaceChildren(...nodes);
-    if (focused) this.#form.querySelector(`#${CSS.escape(focused)}`)?.focus();
-  }
-
-  async #ask(event, area) {
-    event.preventDefault();
-    const text = area.value.trim();
-    if (!text || this.#sending) return;
-    this.#sending = true;
-    this.#error = null;
-    try {
-      this.feed.putQuestion(await actions.ask(this.feed.sessionId, text));
-      area.value = '';
-      this.#say(t('live.questions.asked'));
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#sending = false;
-    this.#paintForm();
-    this.querySelector('#question-input')?.focus();
+    nodes.push(errorNotice(this.error, 'question-error'));
+    replaceKeepingFocus(this.#form, nodes);
   }
 }
 

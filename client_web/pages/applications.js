@@ -3,6 +3,7 @@
 // sent, and withdrawing one that is still open.
 
 import { api, errorMessage } from '../api.js';
+import { confirmButton } from '../components/confirm.js';
 import { applicationBadge } from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
 import { peopleTabs, resumeLabel, signedIn, when } from '../components/people.js';
@@ -63,7 +64,6 @@ class ApplicationsPage extends LivePage {
 
   #item(model, application) {
     const titleId = `application-${application.id}-title`;
-    const confirming = model.confirming === application.id;
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
     return h(
       'li',
@@ -96,46 +96,15 @@ class ApplicationsPage extends LivePage {
         : h(
             'p',
             { class: 'actions' },
-            confirming
-              ? [
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'button button-danger',
-                      id: `withdraw-confirm-${application.id}`,
-                      onclick: () => this.#withdraw(application),
-                    },
-                    t('people.applications.withdraw_confirm', { title: application.job.title }),
-                  ),
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'button button-secondary',
-                      id: `withdraw-cancel-${application.id}`,
-                      onclick: () => {
-                        model.confirming = null;
-                        this.repaint({ focus: `#withdraw-${application.id}` });
-                      },
-                    },
-                    t('people.form.cancel'),
-                  ),
-                ]
-              : h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'button button-secondary',
-                    id: `withdraw-${application.id}`,
-                    'aria-describedby': titleId,
-                    onclick: () => {
-                      model.confirming = application.id;
-                      this.repaint({ focus: `#withdraw-confirm-${application.id}` });
-                    },
-                  },
-                  t('people.applications.withdraw'),
-                ),
+            confirmButton(this, {
+              verb: 'withdraw',
+              key: application.id,
+              describedBy: titleId,
+              label: t('people.applications.withdraw'),
+              confirm: t('people.applications.withdraw_confirm', { title: application.job.title }),
+              cancel: t('people.form.cancel'),
+              run: () => this.#withdraw(application),
+            }),
           ),
     );
   }

@@ -3,12 +3,13 @@
 // and admins), withdrawing a request or closing a booth; and asking a venue for a new
 // booth (a verified employer only; the venue's admins approve it).
 
-import { api, errorMessage } from '../api.js';
+import { api } from '../api.js';
+import { closeBooth, staffForm, staffFormNode } from '../components/booth-admin.js';
 import { boothEditor } from '../components/booth-edit.js';
 import { boothBody, boothFields, boothValues } from '../components/booth-form.js';
 import { employerTabs, loadEmployerAdmin } from '../components/employer-admin.js';
 import { verificationNote } from '../components/employer-form.js';
-import { FormModel, checkboxes, field, formNode, missing, select } from '../components/form.js';
+import { FormModel, field, formNode, missing, select } from '../components/form.js';
 import { hoursRows } from '../components/hours.js';
 import { LivePage } from '../components/live-page.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -18,11 +19,7 @@ import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { announce } from '../notices.js';
 
-function staffForm(booth) {
-  return new FormModel(`staff-${booth.id}`, {
-    account_ids: booth.staff.map((member) => member.account_id),
-  });
-}
+const STAFF_FORM = 'staff';
 
 class EmployerBoothsPage extends LivePage {
   async load(signal) {
@@ -41,7 +38,7 @@ class EmployerBoothsPage extends LivePage {
     return Object.assign(model, {
       booths: booths.items,
       people: people.items,
-      staffForms: new Map(booths.items.map((booth) => [booth.id, staffForm(booth)])),
+      staffForms: new Map(booths.items.map((booth) => [booth.id, staffForm(STAFF_FORM, booth)])),
       request: new FormModel('booth-request', boothValues({ venue_id: home?.id ?? '' })),
       failure: null,
     });
@@ -95,7 +92,6 @@ class EmployerBoothsPage extends LivePage {
   }
 
   #booth(model, booth, lang) {
-    const form = model.staffForms.get(booth.id);
     const titleId = `booth-${booth.id}-title`;
     return h(
       'li',
@@ -113,34 +109,14 @@ class EmployerBoothsPage extends LivePage {
         : null,
       booth.status === 'closed'
         ? null
-        : formNode(form, {
-            label: t('structure.staff.save'),
-            className: 'form-compact',
-            repaint: (options) => this.repaint(options),
-            content: () => [
-              checkboxes(form, {
-                name: 'account_ids',
-                legend: t('structure.staff.legend', { booth: boothName(booth) }),
-                options: model.people.map((person) => ({
-                  value: person.account_id,
-                  label: person.display_name,
-                  hint: roleText(person.role),
-                })),
-                empty: t('structure.staff.no_recruiters'),
-              }),
-            ],
-            submit: async (values) => {
-              const staff = await api(`/api/booths/${encodeURIComponent(booth.id)}/staff`, {
-                method: 'PUT',
-                body: { account_ids: values.account_ids },
-              });
-              booth.staff = staff.items;
-              model.staffForms.set(booth.id, staffForm(booth));
-              this.repaint();
-              announce(
-                t('structure.staff.saved', { booth: boothName(booth), count: staff.items.length }),
-              );
-            },
+        : staffFormNode(this, booth, {
+            name: STAFF_FORM,
+            options: model.people.map((person) => ({
+              value: person.account_id,
+              label: person.display_name,
+              hint: roleText(person.role),
+            })),
+            empty: t('structure.staff.no_recruiters'),
             actions: [
               h(
                 'button',
@@ -149,7 +125,7 @@ class EmployerBoothsPage extends LivePage {
                   class: 'button button-secondary',
                   id: `close-${booth.id}`,
                   'aria-describedby': titleId,
-                  onclick: () => this.#close(booth),
+                  onclick: () => closeBooth(this, booth, '#booths-title'),
                 },
                 booth.status === 'requested'
                   ? t('structure.employer_booths.withdraw')
@@ -165,23 +141,6 @@ class EmployerBoothsPage extends LivePage {
             titleHint: t('structure.booth_form.title_hint_employer'),
           }),
     );
-  }
-
-  async #close(booth) {
-    const model = this.model;
-    try {
-      const changed = await api(`/api/booths/${encodeURIComponent(booth.id)}`, {
-        method: 'PATCH',
-        body: { status: 'closed' },
-      });
-      Object.assign(booth, changed);
-      model.failure = null;
-      this.repaint({ focus: '#booths-title' });
-      announce(t('structure.employer_booths.closed', { booth: boothName(booth) }));
-    } catch (error) {
-      model.failure = () => errorMessage(error);
-      this.repaint({ focus: '#booths-title' });
-    }
   }
 
   #request(model, lang) {
@@ -227,7 +186,7 @@ class EmployerBoothsPage extends LivePage {
             { method: 'POST', body },
           );
           model.booths = [...model.booths, booth];
-          model.staffForms.set(booth.id, staffForm(booth));
+          model.staffForms.set(booth.id, staffForm(STAFF_FORM, booth));
           model.request = new FormModel(
             'booth-request',
             boothValues({ venue_id: '', hours: hoursRows([]) }),

@@ -4,6 +4,7 @@
 // them off the employer's booths).
 
 import { api, errorMessage } from '../api.js';
+import { confirmButton } from '../components/confirm.js';
 import { employerTabs, loadEmployerAdmin } from '../components/employer-admin.js';
 import { FormModel, field, formNode, input } from '../components/form.js';
 import { LivePage } from '../components/live-page.js';
@@ -153,7 +154,6 @@ class EmployerRecruitersPage extends LivePage {
         model.people.map((person) => {
           const self = person.account_id === model.account.id;
           const removable = person.role === 'recruiter';
-          const confirming = model.confirming === person.account_id;
           return h(
             'li',
             { class: 'card', dataset: { account: person.account_id, role: person.role } },
@@ -185,46 +185,17 @@ class EmployerRecruitersPage extends LivePage {
               ? h(
                   'p',
                   { class: 'actions' },
-                  confirming
-                    ? [
-                        h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'button button-danger',
-                            id: `remove-confirm-${person.account_id}`,
-                            onclick: () => this.#remove(person),
-                          },
-                          t('structure.recruiters.remove_confirm', { name: person.display_name }),
-                        ),
-                        h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'button button-secondary',
-                            id: `remove-cancel-${person.account_id}`,
-                            onclick: () => {
-                              model.confirming = null;
-                              this.repaint({ focus: `#remove-${person.account_id}` });
-                            },
-                          },
-                          t('structure.form.cancel'),
-                        ),
-                      ]
-                    : h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'button button-secondary',
-                          id: `remove-${person.account_id}`,
-                          'aria-describedby': `person-${person.account_id}`,
-                          onclick: () => {
-                            model.confirming = person.account_id;
-                            this.repaint({ focus: `#remove-confirm-${person.account_id}` });
-                          },
-                        },
-                        t('structure.recruiters.remove'),
-                      ),
+                  confirmButton(this, {
+                    verb: 'remove',
+                    key: person.account_id,
+                    describedBy: `person-${person.account_id}`,
+                    label: t('structure.recruiters.remove'),
+                    confirm: t('structure.recruiters.remove_confirm', {
+                      name: person.display_name,
+                    }),
+                    cancel: t('structure.form.cancel'),
+                    run: () => this.#remove(person),
+                  }),
                 )
               : null,
           );

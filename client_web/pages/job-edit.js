@@ -5,6 +5,7 @@
 import { api } from '../api.js';
 import {
   FormModel,
+  checkbox,
   checkboxes,
   field,
   formNode,
@@ -72,28 +73,6 @@ function body(form) {
     key_groups: form.key_groups,
     description: form.description.trim(),
   };
-}
-
-function toggle(model, name, label, hint, onchange = null) {
-  const id = `${model.id}-${name}`;
-  const box = h('input', {
-    type: 'checkbox',
-    id,
-    name,
-    'aria-describedby': hint ? `${id}-hint` : null,
-  });
-  box.checked = Boolean(model.values[name]);
-  box.addEventListener('change', () => {
-    model.values[name] = box.checked;
-    onchange?.();
-  });
-  return h(
-    'div',
-    { class: 'check' },
-    box,
-    h('label', { for: id }, label),
-    hint ? h('p', { id: `${id}-hint`, class: 'hint' }, hint) : null,
-  );
 }
 
 class JobEditPage extends LivePage {
@@ -246,7 +225,7 @@ class JobEditPage extends LivePage {
         'fieldset',
         { class: 'fieldset fieldset-stack' },
         h('legend', {}, t('jobs.editor.salary')),
-        toggle(
+        checkbox(
           form,
           'negotiable',
           t('jobs.salary.negotiable'),
@@ -299,7 +278,7 @@ class JobEditPage extends LivePage {
           ...CATEGORIES.map((category) => ({ value: category, label: categoryText(category) })),
         ]),
       }),
-      toggle(form, 'urgent_shortage', t('jobs.job.urgent_shortage'), t('jobs.editor.urgent_hint')),
+      checkbox(form, 'urgent_shortage', t('jobs.job.urgent_shortage'), t('jobs.editor.urgent_hint')),
       field(form, {
         name: 'industry',
         label: t('jobs.editor.industry'),

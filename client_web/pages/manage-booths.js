@@ -4,17 +4,10 @@
 // entrepreneurship, legal advice) and choosing its counsellors; closing and reopening.
 
 import { api, describeField, errorMessage } from '../api.js';
+import { changeBooth, closeBooth, staffForm, staffFormNode } from '../components/booth-admin.js';
 import { boothEditor } from '../components/booth-edit.js';
 import { boothBody, boothFields, boothValues } from '../components/booth-form.js';
-import {
-  FormModel,
-  checkboxes,
-  field,
-  fieldError,
-  formNode,
-  missing,
-  select,
-} from '../components/form.js';
+import { FormModel, field, fieldError, formNode, missing, select } from '../components/form.js';
 import { hoursNode } from '../components/hours.js';
 import { LivePage } from '../components/live-page.js';
 import { regionName } from '../components/regions.js';
@@ -31,11 +24,10 @@ import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { announce } from '../notices.js';
 
-function staffForm(booth) {
-  return new FormModel(`desk-staff-${booth.id}`, {
-    account_ids: booth.staff.map((member) => member.account_id),
-  });
-}
+const STAFF_FORM = 'desk-staff';
+const boothForm = () => new FormModel('booth-new', boothValues({ employer_id: '' }));
+const deskForm = () =>
+  new FormModel('desk-new', boothValues({ kind: DESK_KINDS[0], capacity: '20' }));
 
 class ManageBoothsPage extends LivePage {
   async load(signal) {
@@ -52,12 +44,12 @@ class ManageBoothsPage extends LivePage {
     return Object.assign(model, {
       booths,
       counsellors: staff.items.filter((member) => member.role === 'counsellor'),
-      staffForms: new Map(booths.map((booth) => [booth.id, staffForm(booth)])),
+      staffForms: new Map(booths.map((booth) => [booth.id, staffForm(STAFF_FORM, booth)])),
       candidates: local.items, // employers offered for a new booth (search replaces them)
       search: '',
       searched: false,
-      booth: new FormModel('booth-new', boothValues({ employer_id: '' })),
-      desk: new FormModel('desk-new', boothValues({ kind: DESK_KINDS[0], capacity: '20' })),
+      booth: boothForm(),
+      desk: deskForm(),
       failure: null,
     });
   }
@@ -289,40 +281,19 @@ class ManageBoothsPage extends LivePage {
   }
 
   #desk(model, booth) {
-    const form = model.staffForms.get(booth.id);
     const titleId = `booth-${booth.id}-title`;
     return h(
       'li',
       { class: 'card', dataset: { booth: booth.id, kind: booth.kind } },
       this.#title(booth),
       booth.title ? h('p', { class: 'card-sub' }, boothKindText(booth.kind)) : null,
-      formNode(form, {
-        label: t('structure.staff.save'),
-        className: 'form-compact',
-        repaint: (options) => this.repaint(options),
-        content: () => [
-          checkboxes(form, {
-            name: 'account_ids',
-            legend: t('structure.staff.legend', { booth: boothName(booth) }),
-            options: model.counsellors.map((person) => ({
-              value: person.account_id,
-              label: person.display_name,
-            })),
-            empty: t('structure.staff.no_counsellors'),
-          }),
-        ],
-        submit: async (values) => {
-          const staff = await api(`/api/booths/${encodeURIComponent(booth.id)}/staff`, {
-            method: 'PUT',
-            body: { account_ids: values.account_ids },
-          });
-          booth.staff = staff.items;
-          model.staffForms.set(booth.id, staffForm(booth));
-          this.repaint();
-          announce(
-            t('structure.staff.saved', { booth: boothName(booth), count: staff.items.length }),
-          );
-        },
+      staffFormNode(this, booth, {
+        name: STAFF_FORM,
+        options: model.counsellors.map((person) => ({
+          value: person.account_id,
+          label: person.display_name,
+        })),
+        empty: t('structure.staff.no_counsellors'),
         actions: [
           this.#button(
             `close-${booth.id}`,
@@ -495,17 +466,14 @@ class ManageBoothsPage extends LivePage {
             titleHint: t('structure.booth_form.title_hint_employer'),
           }),
         ],
-        submit: async (values) => {
-          const booth = await api(`/api/venues/${encodeURIComponent(model.venue.id)}/booths`, {
-            method: 'POST',
-            body: { kind: 'employer', employer_id: values.employer_id, ...boothBody(values) },
-          });
-          model.booths = [...model.booths, booth];
-          model.staffForms.set(booth.id, staffForm(booth));
-          model.booth = new FormModel('booth-new', boothValues({ employer_id: '' }));
-          this.repaint({ focus: '#open-title' });
-          announce(t('structure.venue_booths.opened', { booth: boothName(booth) }));
-        },
+        submit: (values) =>
+          this.#create(
+            { kind: 'employer', employer_id: values.employer_id, ...boothBody(values) },
+            () => {
+              model.booth = boothForm();
+            },
+            '#open-title',
+          ),
       }),
     );
   }
@@ -537,41 +505,36 @@ class ManageBoothsPage extends LivePage {
             titleHint: t('structure.booth_form.title_hint_desk'),
           }),
         ],
-        submit: async (values) => {
-          const booth = await api(`/api/venues/${encodeURIComponent(model.venue.id)}/booths`, {
-            method: 'POST',
-            body: { kind: values.kind, ...boothBody(values) },
-          });
-          model.booths = [...model.booths, booth];
-          model.staffForms.set(booth.id, staffForm(booth));
-          model.desk = new FormModel(
-            'desk-new',
-            boothValues({ kind: DESK_KINDS[0], capacity: '20' }),
-          );
-          this.repaint({ focus: '#desks-title' });
-          announce(t('structure.venue_booths.opened', { booth: boothName(booth) }));
-        },
+        submit: (values) =>
+          this.#create(
+            { kind: values.kind, ...boothBody(values) },
+            () => {
+              model.desk = deskForm();
+            },
+            '#desks-title',
+          ),
       }),
     );
   }
 
-  async #change(booth, request, done, focus) {
+  /** createBooth: the new booth joins its list, and `reset` empties the form that sent it. */
+  async #create(body, reset, focus) {
     const model = this.model;
-    try {
-      const changed = await request();
-      Object.assign(booth, changed);
-      model.failure = null;
-      this.repaint({ focus });
-      announce(done(booth));
-    } catch (error) {
-      model.failure = () => errorMessage(error);
-      this.repaint({ focus });
-    }
+    const booth = await api(`/api/venues/${encodeURIComponent(model.venue.id)}/booths`, {
+      method: 'POST',
+      body,
+    });
+    model.booths = [...model.booths, booth];
+    model.staffForms.set(booth.id, staffForm(STAFF_FORM, booth));
+    reset();
+    this.repaint({ focus });
+    announce(t('structure.venue_booths.opened', { booth: boothName(booth) }));
   }
 
   #approve(booth, approved) {
     const was = booth.status;
-    return this.#change(
+    return changeBooth(
+      this,
       booth,
       () =>
         api(`/api/booths/${encodeURIComponent(booth.id)}/approval`, {
@@ -590,16 +553,7 @@ class ManageBoothsPage extends LivePage {
   }
 
   #close(booth) {
-    return this.#change(
-      booth,
-      () =>
-        api(`/api/booths/${encodeURIComponent(booth.id)}`, {
-          method: 'PATCH',
-          body: { status: 'closed' },
-        }),
-      (b) => t('structure.employer_booths.closed', { booth: boothName(b) }),
-      booth.kind === 'employer' ? '#open-title' : '#desks-title',
-    );
+    return closeBooth(this, booth, booth.kind === 'employer' ? '#open-title' : '#desks-title');
   }
 }
 

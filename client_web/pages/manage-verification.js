@@ -4,6 +4,7 @@
 // running the main venue see the waiting employers of every region.
 
 import { api, errorMessage } from '../api.js';
+import { confirmButton } from '../components/confirm.js';
 import { LivePage } from '../components/live-page.js';
 import { regionName } from '../components/regions.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -117,10 +118,8 @@ class ManageVerificationPage extends LivePage {
   }
 
   #card(employer, zone, lang, waiting) {
-    const model = this.model;
     const titleId = `employer-${employer.id}-name`;
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
-    const confirming = model.confirming === employer.id;
     return h(
       'li',
       { class: 'card', dataset: { employer: employer.id } },
@@ -182,46 +181,15 @@ class ManageVerificationPage extends LivePage {
               },
               t('structure.verify.verify'),
             )
-          : confirming
-            ? [
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'button button-danger',
-                    id: `withdraw-confirm-${employer.id}`,
-                    onclick: () => this.#verify(employer, false),
-                  },
-                  t('structure.verify.withdraw_confirm', { name: employer.name }),
-                ),
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'button button-secondary',
-                    id: `withdraw-cancel-${employer.id}`,
-                    onclick: () => {
-                      model.confirming = null;
-                      this.repaint({ focus: `#withdraw-${employer.id}` });
-                    },
-                  },
-                  t('structure.form.cancel'),
-                ),
-              ]
-            : h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'button button-secondary',
-                  id: `withdraw-${employer.id}`,
-                  'aria-describedby': titleId,
-                  onclick: () => {
-                    model.confirming = employer.id;
-                    this.repaint({ focus: `#withdraw-confirm-${employer.id}` });
-                  },
-                },
-                t('structure.verify.withdraw'),
-              ),
+          : confirmButton(this, {
+              verb: 'withdraw',
+              key: employer.id,
+              describedBy: titleId,
+              label: t('structure.verify.withdraw'),
+              confirm: t('structure.verify.withdraw_confirm', { name: employer.name }),
+              cancel: t('structure.form.cancel'),
+              run: () => this.#verify(employer, false),
+            }),
       ),
     );
   }

@@ -6,6 +6,7 @@
 import { api } from '../api.js';
 import {
   FormModel,
+  checkbox,
   checkboxes,
   field,
   formNode,
@@ -64,29 +65,6 @@ function body(form) {
       share_key_groups: consent && form.share_key_groups,
     },
   };
-}
-
-/** One checkbox bound to a boolean model value. */
-function toggle(model, name, label, hint = null, onchange = null) {
-  const id = `${model.id}-${name}`;
-  const box = h('input', {
-    type: 'checkbox',
-    id,
-    name,
-    'aria-describedby': hint ? `${id}-hint` : null,
-  });
-  box.checked = Boolean(model.values[name]);
-  box.addEventListener('change', () => {
-    model.values[name] = box.checked;
-    onchange?.();
-  });
-  return h(
-    'div',
-    { class: 'check' },
-    box,
-    h('label', { for: id }, label),
-    hint ? h('p', { id: `${id}-hint`, class: 'hint' }, hint) : null,
-  );
 }
 
 class ProfilePage extends LivePage {
@@ -195,7 +173,7 @@ class ProfilePage extends LivePage {
           label: t('people.profile.email'),
           control: input(form, 'email', { type: 'email', autocomplete: 'email', maxlength: 120 }),
         }),
-        toggle(
+        checkbox(
           form,
           'show_contact',
           t('people.profile.show_contact'),
@@ -207,7 +185,7 @@ class ProfilePage extends LivePage {
         { class: 'fieldset fieldset-stack sensitive', id: 'key-groups' },
         h('legend', {}, t('people.profile.key_groups_title')),
         h('p', { class: 'hint' }, t('people.profile.key_groups_why')),
-        toggle(
+        checkbox(
           form,
           'key_groups_consent',
           t('people.profile.consent'),
@@ -231,7 +209,7 @@ class ProfilePage extends LivePage {
                   label: keyGroupText(group),
                 })),
               }),
-              toggle(
+              checkbox(
                 form,
                 'share_key_groups',
                 t('people.profile.share_key_groups'),

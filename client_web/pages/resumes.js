@@ -4,6 +4,7 @@
 // a zip bomb is refused there) and the page explains its answer the same way.
 
 import { api, errorMessage } from '../api.js';
+import { confirmButton } from '../components/confirm.js';
 import { LivePage } from '../components/live-page.js';
 import { peopleTabs, resumeLabel, signedIn, when } from '../components/people.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -152,7 +153,6 @@ class ResumesPage extends LivePage {
 
   #item(model, resume) {
     const nameId = `resume-${resume.id}-name`;
-    const confirming = model.confirming === resume.id;
     return h(
       'li',
       { class: 'card', dataset: { resume: resume.id } },
@@ -175,46 +175,15 @@ class ResumesPage extends LivePage {
       h(
         'p',
         { class: 'actions' },
-        confirming
-          ? [
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'button button-danger',
-                  id: `resume-delete-confirm-${resume.id}`,
-                  onclick: () => this.#delete(resume),
-                },
-                t('people.resumes.delete_confirm', { name: resume.filename }),
-              ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'button button-secondary',
-                  id: `resume-delete-cancel-${resume.id}`,
-                  onclick: () => {
-                    model.confirming = null;
-                    this.repaint({ focus: `#resume-delete-${resume.id}` });
-                  },
-                },
-                t('people.form.cancel'),
-              ),
-            ]
-          : h(
-              'button',
-              {
-                type: 'button',
-                class: 'button button-secondary',
-                id: `resume-delete-${resume.id}`,
-                'aria-describedby': nameId,
-                onclick: () => {
-                  model.confirming = resume.id;
-                  this.repaint({ focus: `#resume-delete-confirm-${resume.id}` });
-                },
-              },
-              t('people.resumes.delete'),
-            ),
+        confirmButton(this, {
+          verb: 'resume-delete',
+          key: resume.id,
+          describedBy: nameId,
+          label: t('people.resumes.delete'),
+          confirm: t('people.resumes.delete_confirm', { name: resume.filename }),
+          cancel: t('people.form.cancel'),
+          run: () => this.#delete(resume),
+        }),
       ),
     );
   }

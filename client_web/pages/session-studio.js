@@ -10,26 +10,19 @@
 // Nodes are built once and kept across language changes (the preview keeps playing).
 
 import { errorMessage } from '../api.js';
-import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
-import { language, t } from '../lib/i18n.js';
+import { t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
-import { zoneLabel } from '../lib/time.js';
-import { me } from '../session.js';
 import { capture, publish, stopStream } from '../components/live-media.js';
-import { SessionFeed, actions } from '../components/session-feed.js';
-import { stateBadge, viewersText } from '../components/session-text.js';
-import { formatInstant } from '../components/when.js';
-import '../components/session-booths.js';
-import '../components/session-chat.js';
-import '../components/session-questions.js';
+import { actions } from '../components/session-feed.js';
+import { liveFacts, liveFeed, liveLayout, loadLive } from '../components/session-page.js';
 
 const CONNECT_TIMEOUT_MS = 20000;
 
 class SessionStudioPage extends Page {
   feed = null;
   #nodes = null;
-  #fair = null;
+  #zone = 'Asia/Shanghai';
   #source = 'camera'; // camera | screen | encoder
   #microphone = true;
   #stream = null; // the captured MediaStream (preview)
@@ -44,13 +37,8 @@ class SessionStudioPage extends Page {
     return this.#publisher?.pc ?? null;
   }
 
-  async load(signal) {
-    const [live, fair, account] = await Promise.all([
-      actions.live(this.params.id, signal),
-      currentFair(),
-      me().catch(() => null),
-    ]);
-    return { live, fair, account };
+  load(signal) {
+    return loadLive(this.params.id, signal);
   }
 
   heading({ live }) {
@@ -62,7 +50,7 @@ class SessionStudioPage extends Page {
   }
 
   render(data) {
-    this.#fair = data.fair;
+    this.#zone = data.zone;
     if (!data.live.me?.host && !data.live.me?.moderator) {
       return [
         h('p', { class: 'notice', id: 'studio-not-host' }, t('live.studio.not_host')),
@@ -79,14 +67,8 @@ class SessionStudioPage extends Page {
     return this.#nodes.root;
   }
 
-  get #zone() {
-    return this.#fair?.time_zone ?? 'Asia/Shanghai';
-  }
-
-  #build({ live, account }) {
-    const feed = new SessionFeed(live.session_id);
-    feed.session = live;
-    feed.me = live.me;
+  #build(data) {
+    const feed = liveFeed(data.live);
     this.feed = feed;
     const preview = h('video', {
       id: 'studio-preview',
@@ -102,30 +84,11 @@ class SessionStudioPage extends Page {
     const facts = h('p', { class: 'live-facts', id: 'studio-facts' });
     const status = h('p', { id: 'studio-status', role: 'status', class: 'live-status' });
     const controls = h('div', { class: 'studio-controls', id: 'studio-controls' });
-    const chat = document.createElement('lf-session-chat');
-    const questions = document.createElement('lf-session-questions');
-    const booths = document.createElement('lf-session-booths');
-    for (const part of [chat, questions]) {
-      part.feed = feed;
-      part.account = account;
-      part.zone = this.#zone;
-    }
-    booths.boothIds = live.booths ?? [];
-    booths.account = account;
-    booths.joinable = false;
-    const root = h(
-      'div',
-      { class: 'live-layout' },
-      h(
-        'div',
-        { class: 'live-main' },
-        h('div', { class: 'live-head' }, facts, status),
-        stage,
-        controls,
-        booths,
-      ),
-      h('div', { class: 'live-side' }, chat, questions),
-    );
+    const root = liveLayout(feed, data, {
+      joinable: false,
+      head: [facts, status],
+      main: [stage, controls],
+    });
     this.#nodes = { root, preview, stage, stageText, facts, status, controls };
     this.#stopFeed = feed.onChange((kind) => {
       if (kind === 'state' && feed.state === 'ended') this.#stopPublishing({ remote: false });
@@ -220,11 +183,8 @@ class SessionStudioPage extends Page {
 
   #paint() {
     if (!this.#nodes) return;
-    const lang = language();
-    const zone = this.#zone;
     const { stage, stageText, facts, status, controls } = this.#nodes;
     const state = this.feed.state;
-    const session = this.feed.session;
     stage.dataset.state = state ?? 'unknown';
     let text = '';
     if (state === 'ended') text = t('live.stage.ended');
@@ -232,22 +192,7 @@ class SessionStudioPage extends Page {
     else if (this.#source === 'encoder' && !this.#stream) text = t('live.studio.encoder_preview');
     stageText.textContent = text;
     stageText.hidden = !text;
-    facts.replaceChildren(
-      stateBadge(state, 'session-state'),
-      ' ',
-      h(
-        'span',
-        {},
-        t('live.when', {
-          start: formatInstant(session.starts_at, zone, lang),
-          zone: zoneLabel(zone, lang),
-        }),
-      ),
-      state === 'live' || state === 'lobby' ? ' · ' : '',
-      state === 'live' || state === 'lobby'
-        ? h('span', { id: 'studio-viewers' }, viewersText(this.feed.viewers))
-        : '',
-    );
+    facts.replaceChildren(...liveFacts(this.feed, this.#zone, 'studio-viewers'));
     const said = {
       going_live: t('live.studio.step.going_live'),
       ending: t('live.studio.step.ending'),

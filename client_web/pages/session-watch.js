@@ -9,19 +9,14 @@
 // would drop the stream and a re-created form its draft); only their texts change.
 
 import { ApiError } from '../api.js';
-import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import { zoneLabel } from '../lib/time.js';
-import { me } from '../session.js';
 import { watch } from '../components/live-media.js';
-import { SessionFeed, actions } from '../components/session-feed.js';
-import { stateBadge, viewersText } from '../components/session-text.js';
+import { actions } from '../components/session-feed.js';
+import { liveFacts, liveFeed, liveLayout, loadLive } from '../components/session-page.js';
 import { formatInstant } from '../components/when.js';
-import '../components/session-booths.js';
-import '../components/session-chat.js';
-import '../components/session-questions.js';
 
 const RETRY_MS = 3000; // a viewer early or between publishers asks again after this
 const HEARTBEAT_MS = 30000; // recordViewing while the stream plays
@@ -50,20 +45,15 @@ class SessionWatchPage extends Page {
   #retry = null;
   #heartbeat = null;
   #stopFeed = null;
-  #fair = null;
+  #zone = 'Asia/Shanghai';
 
   /** The viewer's peer connection (tests read its getStats()). */
   get peer() {
     return this.#media?.pc ?? null;
   }
 
-  async load(signal) {
-    const [live, fair, account] = await Promise.all([
-      actions.live(this.params.id, signal),
-      currentFair(),
-      me().catch(() => null),
-    ]);
-    return { live, fair, account };
+  load(signal) {
+    return loadLive(this.params.id, signal);
   }
 
   heading({ live }) {
@@ -71,21 +61,16 @@ class SessionWatchPage extends Page {
   }
 
   render(data) {
-    this.#fair = data.fair;
+    this.#zone = data.zone;
     if (!this.#nodes) this.#build(data);
     this.#paint();
     queueMicrotask(() => this.#nodes?.video.play().catch(() => {}));
     return this.#nodes.root;
   }
 
-  get #zone() {
-    return this.#fair?.time_zone ?? 'Asia/Shanghai';
-  }
-
-  #build({ live, account }) {
-    const feed = new SessionFeed(live.session_id);
-    feed.session = live;
-    feed.me = live.me;
+  #build(data) {
+    const { live } = data;
+    const feed = liveFeed(live);
     this.feed = feed;
     const video = h('video', {
       id: 'live-video',
@@ -107,32 +92,12 @@ class SessionWatchPage extends Page {
       'aria-labelledby': 'live-captions-title',
       'aria-live': 'polite',
     });
-    const chat = document.createElement('lf-session-chat');
-    const questions = document.createElement('lf-session-questions');
-    const booths = document.createElement('lf-session-booths');
-    for (const part of [chat, questions]) {
-      part.feed = feed;
-      part.account = account;
-      part.zone = this.#zone;
-    }
-    booths.boothIds = live.booths ?? [];
-    booths.account = account;
-    booths.joinable = true;
     const stage = h('div', { class: 'live-stage', dataset: { state: live.state } }, video, stageText);
-    const root = h(
-      'div',
-      { class: 'live-layout' },
-      h(
-        'div',
-        { class: 'live-main' },
-        h('div', { class: 'live-head' }, facts, status),
-        stage,
-        captions,
-        studio,
-        booths,
-      ),
-      h('div', { class: 'live-side' }, chat, questions),
-    );
+    const root = liveLayout(feed, data, {
+      joinable: true,
+      head: [facts, status],
+      main: [stage, captions, studio],
+    });
     this.#nodes = { root, video, stage, stageText, status, facts, studio, captions };
     this.#stopFeed = feed.onChange((kind) => this.#onFeed(kind));
     feed.start();
@@ -254,22 +219,7 @@ class SessionWatchPage extends Page {
     };
     const said = words[state] ?? '';
     if (status.textContent !== said) status.textContent = said;
-    facts.replaceChildren(
-      stateBadge(state, 'session-state'),
-      ' ',
-      h(
-        'span',
-        {},
-        t('live.when', {
-          start: formatInstant(session.starts_at, zone, lang),
-          zone: zoneLabel(zone, lang),
-        }),
-      ),
-      state === 'live' || state === 'lobby' ? ' · ' : '',
-      state === 'live' || state === 'lobby'
-        ? h('span', { id: 'live-viewers' }, viewersText(this.feed.viewers))
-        : '',
-    );
+    facts.replaceChildren(...liveFacts(this.feed, zone, 'live-viewers'));
     const mine = this.feed.me;
     studio.replaceChildren(
       mine?.host || mine?.moderator
