@@ -493,7 +493,7 @@ class BoothConsolePage extends LivePage {
                 ? h(
                     'div',
                     {},
-                    h('dt', {}, t('queue.console.call_title')),
+                    h('dt', {}, t('queue.console.call_by_name')),
                     h(
                       'dd',
                       {},
