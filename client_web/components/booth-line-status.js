@@ -62,39 +62,32 @@ class BoothLineStatus extends HTMLElement {
     this.#paint();
   }
 
-  async #setFollow(follow) {
-    this.#busy = true;
-    this.#error = null;
-    this.#paint();
-    try {
-      await api(`/api/booths/${encodeURIComponent(this.boothId)}/follow-hours`, {
-        method: 'PUT',
-        body: { follow_hours: follow },
-      });
+  #setFollow(follow) {
+    const body = { follow_hours: follow };
+    this.#put('follow-hours', body, '#console-line-follow', () => {
       this.#follow = follow; // the event confirms it
-    } catch (error) {
-      this.#error = error;
-    }
-    this.#busy = false;
-    this.#paint();
-    this.querySelector(this.#error ? '#console-line-error' : '#console-line-follow')?.focus();
+    });
   }
 
-  async #set(status) {
+  #set(status) {
+    this.#put('queue-status', { status }, `#console-line-${status}`);
+  }
+
+  /** PUT one of the line's settings; then focus `focus`, or the error if refused. */
+  async #put(path, body, focus, then = null) {
     this.#busy = true;
     this.#error = null;
     this.#paint();
     try {
-      await api(`/api/booths/${encodeURIComponent(this.boothId)}/queue-status`, {
-        method: 'PUT',
-        body: { status },
-      });
+      const booth = encodeURIComponent(this.boothId);
+      await api(`/api/booths/${booth}/${path}`, { method: 'PUT', body });
+      then?.();
     } catch (error) {
       this.#error = error;
     }
     this.#busy = false;
     this.#paint();
-    this.querySelector(this.#error ? '#console-line-error' : `#console-line-${status}`)?.focus();
+    this.querySelector(this.#error ? '#console-line-error' : focus)?.focus();
   }
 
   #paint() {

@@ -39,6 +39,16 @@ async def follow(who: Person, booth: UUID, on: bool = True) -> Any:
     return await who.put(f"/api/booths/{booth}/follow-hours", {"follow_hours": on})
 
 
+async def open_at_nine(client: Client, clock: FakeClock, email: str) -> tuple[Person, UUID]:
+    """Staff signed up as ``email`` and their :func:`hours_booth`, following its hours
+    since 08:00 Monday, and the clock at 09:00: the line opened by itself."""
+    recruiter = await person(client, email)
+    booth = await hours_booth(client, recruiter)
+    assert (await follow(recruiter, booth)).status == 204
+    await run_timers_at(client, clock, cst(MONDAY, 9))
+    return recruiter, booth
+
+
 async def line(client: Client, booth: UUID) -> tuple[str | None, bool | None]:
     """The line's status and whether it follows the hours (None: no row yet)."""
     app = client.app
@@ -88,10 +98,7 @@ async def test_the_line_opens_at_nine_and_closes_at_noon(client: Client, clock: 
 async def test_staff_may_pause_between_boundaries_and_the_next_one_decides(
     client: Client, clock: FakeClock
 ) -> None:
-    recruiter = await person(client, "hr2@example.org")
-    booth = await hours_booth(client, recruiter)
-    await follow(recruiter, booth)
-    await run_timers_at(client, clock, cst(MONDAY, 9))
+    recruiter, booth = await open_at_nine(client, clock, "hr2@example.org")
     paused = await recruiter.put(f"/api/booths/{booth}/queue-status", {"status": "paused"})
     assert paused.status == 204
     await run_timers_at(client, clock, cst(MONDAY, 11))
@@ -123,10 +130,7 @@ async def test_changing_the_hours_applies_them_at_once(client: Client, clock: Fa
 async def test_turning_it_off_cancels_the_timer_and_keeps_the_status(
     client: Client, clock: FakeClock
 ) -> None:
-    recruiter = await person(client, "hr4@example.org")
-    booth = await hours_booth(client, recruiter)
-    await follow(recruiter, booth)
-    await run_timers_at(client, clock, cst(MONDAY, 9))
+    recruiter, booth = await open_at_nine(client, clock, "hr4@example.org")
     assert (await follow(recruiter, booth, False)).status == 204
     assert await hours_timer(client, booth) is None
     await run_timers_at(client, clock, cst(MONDAY, 12))
