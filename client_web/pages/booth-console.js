@@ -116,6 +116,7 @@ class BoothConsolePage extends LivePage {
 
   #onFrame(model, frame) {
     this.#bookings(model).onStaffFrame(frame); // it repaints itself
+    this.#lineStatus(model).onStaffFrame(frame); // so does the line's status
     if (onStaffFrame(model, frame, model.account.id)) {
       this.repaint();
       return;
@@ -181,6 +182,8 @@ class BoothConsolePage extends LivePage {
     if (!model.lineStatus) {
       model.lineStatus = document.createElement('lf-booth-line-status');
       model.lineStatus.boothId = model.booth.id;
+      model.lineStatus.hours = model.booth.hours ?? [];
+      model.lineStatus.zone = model.fair?.time_zone ?? 'Asia/Shanghai';
     }
     return model.lineStatus;
   }

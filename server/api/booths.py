@@ -30,7 +30,7 @@ from server.api.employers import (
 )
 from server.api.grants import venue_resource
 from server.api.routing import Api, Call, Model, Query
-from server.appkeys import CLOCK, POOL
+from server.appkeys import CLOCK, POOL, QUEUE
 from server.domain.booths import (
     CAPACITY_MAX,
     CAPACITY_MIN,
@@ -469,6 +469,8 @@ def register(api: Api) -> None:
                     await store.update_booth(
                         conn, row["id"], changes, actor=principal.account_id, now=now
                     )
+                if "hours" in changes:  # a line following them takes the new hours
+                    await call.app[QUEUE].hours_changed(conn, row["id"])
                 return await load(conn, row["id"])
         except asyncpg.UniqueViolationError:  # reopening next to another open booth
             raise booth_exists() from None

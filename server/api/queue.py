@@ -19,7 +19,13 @@ from server.domain.queue import QueueStatus, StaffStatus, ticket_version
 from server.errors import Problem
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import TopicFamily, TopicRegistry
-from server.services.queue import DAY_CLOSE_KIND, GRACE_KIND, STAFF_AWAY_KIND, QueueService
+from server.services.queue import (
+    DAY_CLOSE_KIND,
+    GRACE_KIND,
+    HOURS_KIND,
+    STAFF_AWAY_KIND,
+    QueueService,
+)
 from server.store import fairs as fairs_store
 from server.store.db import Connection
 from server.timers import LatePolicy, Timer, TimerRegistry
@@ -77,6 +83,13 @@ class StaffStatusIn(Model):
 
 class QueueStatusIn(Model):
     status: QueueStatus
+
+
+class FollowHoursIn(Model):
+    follow_hours: bool = Field(
+        description="open and close the line at the booth's opening hours (its staff may"
+        " still pause or close it between them)"
+    )
 
 
 class VisibilityIn(Model):
@@ -309,6 +322,23 @@ def register(api: Api) -> None:
         )
         return web.Response(status=204)
 
+    @api.route(
+        "PUT",
+        "/api/booths/{booth}/follow-hours",
+        operation_id="setFollowHours",
+        summary="Open and close the booth's line by its opening hours, or stop (booth staff)",
+        body=FollowHoursIn,
+        response=None,
+        status=204,
+        tags=tags,
+    )
+    async def follow_hours(call: Call[FollowHoursIn, None]) -> web.StreamResponse:
+        me = await account_id(call)
+        await call.app[QUEUE].set_follow_hours(
+            call.path_id("booth", "booth.not_found"), me, call.body.follow_hours
+        )
+        return web.Response(status=204)
+
 
 def register_visibility(api: Api) -> None:
     @api.route(
@@ -439,7 +469,12 @@ def register_timers(timers: TimerRegistry, queue: Any) -> None:
     async def staff_away(conn: Connection, timer: Timer) -> None:
         await queue().on_staff_away(conn, timer)
 
+    async def hours(conn: Connection, timer: Timer) -> None:
+        await queue().on_hours(conn, timer)
+
     timers.register(GRACE_KIND, grace, late_policy=LatePolicy.FIRE)
+    # Late after downtime: the handler sets what the hours say by then.
+    timers.register(HOURS_KIND, hours, late_policy=LatePolicy.FIRE)
     timers.register(STAFF_AWAY_KIND, staff_away, late_policy=LatePolicy.FIRE)
     # After downtime the day is still over: expire late rather than never.
     timers.register(

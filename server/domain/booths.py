@@ -14,11 +14,12 @@ date" other than giving that date hours elsewhere in the day; close the booth in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 
 class BoothKind(StrEnum):
@@ -148,6 +149,19 @@ def hours_on(entries: Sequence[Hours], day: date) -> list[tuple[time, time]]:
     return sorted((e.start, e.end) for e in entries if e.weekday == day.isoweekday())
 
 
+def hours_of(raw: Sequence[Mapping[str, Any]]) -> list[Hours]:
+    """A booth's stored hours (validated when they were saved) as domain values."""
+    return [
+        Hours(
+            parse_hhmm(e["start"]),
+            parse_hhmm(e["end"]),
+            on_date=date.fromisoformat(e["date"]) if e.get("date") else None,
+            weekday=e.get("weekday"),
+        )
+        for e in raw
+    ]
+
+
 def is_open(entries: Sequence[Hours], local: datetime, starts_on: date, ends_on: date) -> bool:
     """Whether the booth is open at ``local`` (a wall-clock time in the fair's zone)."""
     day = local.date()
@@ -155,6 +169,52 @@ def is_open(entries: Sequence[Hours], local: datetime, starts_on: date, ends_on:
         return False
     moment = local.time().replace(tzinfo=None)
     return any(start <= moment < end for start, end in hours_on(entries, day))
+
+
+@dataclass(frozen=True, slots=True)
+class HoursNow:
+    """What the hours say at one instant: open or not, and when that next changes
+    (``None``: never again — the fair's last opening is over)."""
+
+    open: bool
+    changes_at: datetime | None
+
+
+def hours_now(
+    entries: Sequence[Hours], time_zone: str, starts_on: date, ends_on: date, now: datetime
+) -> HoursNow:
+    """Whether the hours have the booth open at the aware instant ``now``, and the next
+    instant that answer flips: the start or end of an opening, in UTC.
+
+    Entries that touch (09:00–10:00 and 10:00–11:00) are one opening: nothing changes
+    at 10:00. Wall-clock times go through ``zoneinfo``: a time that occurs twice (the
+    autumn hour) is its first occurrence, a time that does not exist (the spring gap)
+    takes the offset from before the gap, so 02:30 in Berlin's gap is 03:30 summer
+    time; an opening that this leaves empty is no opening."""
+    zone = ZoneInfo(time_zone)
+    first = max(starts_on, now.astimezone(zone).date())
+    spans = sorted(
+        (
+            datetime.combine(day, start, tzinfo=zone).astimezone(UTC),
+            datetime.combine(day, end, tzinfo=zone).astimezone(UTC),
+        )
+        for day in (fair_dates(first, ends_on) if first <= ends_on else [])
+        for start, end in hours_on(entries, day)
+    )
+    openings: list[tuple[datetime, datetime]] = []
+    for begins, ends in spans:
+        if begins >= ends:
+            continue
+        if openings and begins <= openings[-1][1]:
+            openings[-1] = (openings[-1][0], max(openings[-1][1], ends))
+        else:
+            openings.append((begins, ends))
+    for begins, ends in openings:
+        if now < begins:
+            return HoursNow(False, begins)
+        if now < ends:
+            return HoursNow(True, ends)
+    return HoursNow(False, None)
 
 
 # -- status ------------------------------------------------------------------------------

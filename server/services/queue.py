@@ -17,7 +17,7 @@ Events (ids and opaque tokens only):
   hides places only ``queue.length {length}`` and the status events;
 * ``booth:<id>:staff``: ``roster.ticket {ticket}`` (ids, state, passes, join time),
   ``roster.flags {ticket_id, reconnecting?, away_since?, busy_elsewhere?}``,
-  ``staff.status {account_id, status}``;
+  ``staff.status {account_id, status}``, ``queue.follow_hours {follow}``;
 * ``me`` (``user:<id>``): ``ticket.updated {ticket}`` — with the holder's own token —
   and, where the venue hides places, ``ticket.position {ticket_id, booth_id, position,
   wait}``.
@@ -37,6 +37,7 @@ from uuid import UUID
 
 import asyncpg
 
+from server.domain.booths import hours_now, hours_of
 from server.domain.queue import (
     ACTIVE,
     IN_LINE,
@@ -76,6 +77,7 @@ NOTIFY_KIND = "queue.notify"
 GRACE_KIND = "queue.grace"
 STAFF_AWAY_KIND = "queue.staff_away"
 DAY_CLOSE_KIND = "queue.day_close"
+HOURS_KIND = "queue.hours"
 LENGTH_ONLY = "length_only"
 # What a venue that hides places and waits keeps off its public booth topics.
 TOKEN_EVENTS = frozenset(
@@ -780,26 +782,108 @@ class QueueService:
             booth = await self._lock_booth(tx.conn, booth_id)
             if not by_system:
                 await self._require_staff(tx.conn, booth_id, account_id)
-            if booth["queue_status"] == status:
-                return
-            await tx.conn.execute(
-                "UPDATE booth_queues SET status = $2, changed_at = $3 WHERE booth_id = $1",
-                booth_id,
-                status.value,
-                self._clock.now(),
+            await self._change_status(tx, booth, status)
+
+    async def _change_status(
+        self, tx: OutboxTransaction, booth: dict[str, Any], status: QueueStatus
+    ) -> None:
+        """The one way a line's status changes (staff, or its hours), under the booth lock."""
+        if booth["queue_status"] == status:
+            return
+        booth_id = booth["id"]
+        await tx.conn.execute(
+            "UPDATE booth_queues SET status = $2, changed_at = $3 WHERE booth_id = $1",
+            booth_id,
+            status.value,
+            self._clock.now(),
+        )
+        tx.emit(f"booth:{booth_id}", "queue.status", {"status": status.value})
+        booth["queue_status"] = status
+        if status is QueueStatus.OPEN:
+            # The fair day ends at 24:00 in the fair's zone, open or not by then.
+            await schedule(
+                tx.conn,
+                DAY_CLOSE_KIND,
+                f"{DAY_CLOSE_KIND}:{booth_id}",
+                day_end(self._clock.now(), booth["time_zone"]),
+                {"booth": str(booth_id)},
             )
-            tx.emit(f"booth:{booth_id}", "queue.status", {"status": status.value})
-            booth["queue_status"] = status
-            if status is QueueStatus.OPEN:
-                # The fair day ends at 24:00 in the fair's zone, open or not by then.
-                await schedule(
-                    tx.conn,
-                    DAY_CLOSE_KIND,
-                    f"{DAY_CLOSE_KIND}:{booth_id}",
-                    day_end(self._clock.now(), booth["time_zone"]),
-                    {"booth": str(booth_id)},
-                )
-                await self._room_freed(tx, booth)
+            await self._room_freed(tx, booth)
+
+    # -- following the opening hours ---------------------------------------------------
+    #
+    # A line that follows its booth's hours is set open or closed by them at every
+    # boundary (an opening's start or end), by one durable ``queue.hours`` timer per
+    # booth. Between boundaries staff may still pause, close or open it by hand; the
+    # next boundary sets it to what the hours say again. Closing by the hours is the
+    # same as closing by hand: no one new joins, those in line are still served, and
+    # 24:00 fair time expires who is left.
+
+    async def set_follow_hours(self, booth_id: UUID, staff_id: UUID | None, follow: bool) -> None:
+        """Turn following the hours on (the line takes the status the hours give now,
+        and a timer waits for the next boundary) or off (the timer goes; the line keeps
+        its status). Emits ``queue.follow_hours {follow}`` on ``booth:<id>:staff``."""
+        async with self._outbox.transaction() as tx:
+            booth = await self._lock_booth(tx.conn, booth_id)
+            await self._require_staff(tx.conn, booth_id, staff_id)
+            changed = await tx.conn.fetchval(
+                "UPDATE booth_queues SET follow_hours = $2"
+                " WHERE booth_id = $1 AND follow_hours <> $2 RETURNING booth_id",
+                booth_id,
+                follow,
+            )
+            if changed is None:
+                return
+            tx.emit(f"booth:{booth_id}:staff", "queue.follow_hours", {"follow": follow})
+            if follow:
+                await self._follow_hours(tx, booth)
+            else:
+                await cancel(tx.conn, f"{HOURS_KIND}:{booth_id}")
+
+    async def _follow_hours(self, tx: OutboxTransaction, booth: dict[str, Any]) -> None:
+        """If the line follows its hours: the status they give now, and the timer for the
+        next boundary (none after the fair's last opening)."""
+        row = await tx.conn.fetchrow(
+            "SELECT q.follow_hours, b.hours, f.starts_on, f.ends_on FROM booth_queues q"
+            " JOIN booths b ON b.id = q.booth_id JOIN fairs f ON f.id = b.fair_id"
+            " WHERE q.booth_id = $1",
+            booth["id"],
+        )
+        if row is None or not row["follow_hours"]:
+            return
+        hours = hours_now(
+            hours_of(row["hours"]),
+            booth["time_zone"],
+            row["starts_on"],
+            row["ends_on"],
+            self._clock.now(),
+        )
+        await self._change_status(tx, booth, QueueStatus.OPEN if hours.open else QueueStatus.CLOSED)
+        key = f"{HOURS_KIND}:{booth['id']}"
+        if hours.changes_at is None:
+            await cancel(tx.conn, key)
+        else:
+            await schedule(tx.conn, HOURS_KIND, key, hours.changes_at, {"booth": str(booth["id"])})
+
+    async def hours_changed(self, conn: Connection, booth_id: UUID) -> None:
+        """A booth's hours were edited (in ``conn``'s transaction): a line following them
+        takes the new hours at once — its timer is moved to now, and firing it sets the
+        status and finds the next boundary."""
+        following = await conn.fetchval(
+            "SELECT follow_hours FROM booth_queues WHERE booth_id = $1", booth_id
+        )
+        if following:
+            key = f"{HOURS_KIND}:{booth_id}"
+            await schedule(conn, HOURS_KIND, key, self._clock.now(), {"booth": str(booth_id)})
+
+    async def on_hours(self, conn: Connection, timer: Timer) -> None:
+        """Registered for ``queue.hours``: a boundary of the booth's hours (or an edit of
+        them). The status is what the hours say at the runner's clock — after downtime
+        that is now, not the missed boundary."""
+        tx = OutboxTransaction(conn)
+        booth = await self._lock_booth(conn, UUID(str(timer.payload["booth"])))
+        await self._follow_hours(tx, booth)
+        await self._outbox.append_in_timer(conn, tx.take())
 
     async def call(
         self, booth_id: UUID, staff_id: UUID, ticket_id: UUID | None = None
@@ -1183,8 +1267,12 @@ class QueueService:
             " WHERE s.booth_id = $1 ORDER BY s.account_id",
             booth_id,
         )
+        follow_hours = await conn.fetchval(
+            "SELECT follow_hours FROM booth_queues WHERE booth_id = $1", booth_id
+        )
         return {
             "now": self._clock.now().isoformat(),  # waits are counted from join times
+            "follow_hours": bool(follow_hours),
             "roster": [roster_view(dict(r)) for r in rows],
             "staff": [
                 {

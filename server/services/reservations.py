@@ -35,7 +35,7 @@ from uuid import UUID
 
 import asyncpg
 
-from server.domain.booths import Hours, fair_dates, parse_hhmm
+from server.domain.booths import fair_dates, hours_of
 from server.domain.queue import TicketKind, TicketState
 from server.domain.slots import (
     CANCELLABLE,
@@ -79,19 +79,6 @@ PLACE_TAKEN = {
 
 def slot_id(booth_id: UUID, starts_at: datetime) -> UUID:
     return uuid.uuid5(SLOT_NAMESPACE, f"{booth_id}/{starts_at.timestamp():.0f}")
-
-
-def hours_of(raw: list[dict[str, Any]]) -> list[Hours]:
-    """A booth's stored hours (validated when they were saved) as domain values."""
-    return [
-        Hours(
-            parse_hhmm(e["start"]),
-            parse_hhmm(e["end"]),
-            on_date=date.fromisoformat(e["date"]) if e.get("date") else None,
-            weekday=e.get("weekday"),
-        )
-        for e in raw
-    ]
 
 
 def booking_view(row: dict[str, Any]) -> dict[str, Any]:

@@ -279,3 +279,28 @@ def test_staff_read_a_waiting_candidates_profile_and_call_them_by_name(
     first.goto("/me/lines")  # still in line, and not called
     first.page.locator(".ticket-position").wait_for()
     assert first.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).count() == 0
+
+
+def test_a_recruiter_lets_the_line_follow_the_booths_hours_by_keyboard_and_it_is_kept(
+    ui: Ui,
+) -> None:
+    recruiter = ui
+    me = log_in(recruiter, RECRUITER)
+    booth = staffed_booth(recruiter, me)
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    page = recruiter.page
+    page.locator("#console-line-follow:not([disabled])").wait_for()
+    assert not page.locator("#console-line-follow").is_checked()
+    page.get_by_label(q("zh-CN", "queue.line.follow_hours")).wait_for()
+
+    recruiter.tab_to("#console-line-follow")
+    page.keyboard.press("Space")
+    page.locator("#console-line-follow:checked:not([disabled])").wait_for()
+    page.reload()
+    page.locator("#console-line-follow:checked:not([disabled])").wait_for()
+
+    # Back to running the line by hand, open, as the other tests expect the demo's.
+    recruiter.tab_to("#console-line-follow")
+    page.keyboard.press("Space")
+    page.locator("#console-line-follow:not(:checked):not([disabled])").wait_for()
+    open_line(recruiter, booth["id"])
