@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-# Test worker processes (pytest-xdist); a test file stays in one worker (--dist loadfile)
-# so its module fixtures (a served demo fair, a browser) start once. 0 runs serially.
+# Test worker processes (pytest-xdist); a test file stays in one worker (--dist loadgroup,
+# each file its own group: tests/conftest.py) so its module fixtures (a served demo fair,
+# a browser) start once, and the files that time real media share one group, so they
+# never run side by side. 0 runs serially.
 PYTEST_WORKERS ?= 3
 
 .PHONY: run test lint typecheck pytest bench clean
@@ -33,7 +35,7 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy server signaling scheduler
 
 pytest: $(VENV)/.dev
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

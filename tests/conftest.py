@@ -271,3 +271,30 @@ async def client(
     test_client: TestClient[Any, Any] = await aiohttp_client(app)
     yield test_client
     await test_client.close()  # before the test database is dropped
+
+
+# Test files that time real media (WebRTC in Chromium, aiortc): under pytest-xdist
+# they run one after another in a single worker, so two of them never compete for
+# the CPU (a two-node interview once decoded no frame in 30 s while a broadcast test
+# ran beside it). Every other file is a group of its own (``--dist loadgroup`` then
+# hands out whole files, as ``loadfile`` does, and module fixtures start once).
+MEDIA_FILES = frozenset(
+    {
+        "tests/e2e/test_broadcast.py",
+        "tests/e2e/test_interview.py",
+        "tests/e2e/test_session_live.py",
+        "tests/e2e/test_session_live_nodes.py",
+        "tests/integration/test_broadcast.py",
+        "tests/integration/test_broadcast_nodes.py",
+        "tests/integration/test_session_live.py",
+        "tests/integration/test_bench_smoke.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group("media" if path in MEDIA_FILES else path))
