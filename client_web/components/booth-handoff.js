@@ -16,13 +16,43 @@ import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 
 /** The console's handoff state, kept in the page's model. */
-export function handoffModel() {
+/** Where the interview to hand off and the form's choices wait out a reload (this tab). */
+function storageKey(boothId) {
+  return `livefair.console.${boothId}.handoff`;
+}
+
+function restored(boothId) {
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(storageKey(boothId)) ?? 'null');
+    return saved?.finished?.ticket_id ? saved : null;
+  } catch {
+    return null; // storage disabled or garbled: start empty
+  }
+}
+
+/** Keep the interview to hand off and the draft in sessionStorage (or forget them). */
+function remember(hand) {
+  try {
+    if (hand.finished) {
+      const kept = { finished: hand.finished, draft: hand.draft };
+      window.sessionStorage.setItem(storageKey(hand.boothId), JSON.stringify(kept));
+    } else {
+      window.sessionStorage.removeItem(storageKey(hand.boothId));
+    }
+  } catch {
+    // storage disabled: the form simply does not survive a reload
+  }
+}
+
+export function handoffModel(boothId) {
+  const saved = restored(boothId);
   return {
-    finished: null, // the last interview's ticket I completed: {ticket_id, candidate_id}
+    boothId,
+    finished: saved?.finished ?? null, // the last interview I completed: {ticket_id, candidate_id}
     handoffs: new Map(), // handoff id → handoff (from this booth, this session)
     targets: null, // booths of the fair one may hand to, once loaded
     loadingTargets: false,
-    draft: { booth_id: '', colleague_id: '' },
+    draft: saved?.draft ?? { booth_id: '', colleague_id: '' },
     onlyHandoffs: new Map(), // account id → bool
   };
 }
@@ -55,6 +85,7 @@ export function onStaffFrame(model, frame, me) {
         const { ticket_id: id, candidate_id: candidate } = data.ticket;
         hand.finished = { ticket_id: id, candidate_id: candidate };
         hand.draft = { booth_id: '', colleague_id: '' };
+        remember(hand);
       }
       return false; // the roster itself is the page's
     case 'handoff.updated':
@@ -109,6 +140,7 @@ export function handoffSection(model, { act, repaint }) {
               '#handoff-title',
               () => {
                 hand.finished = null;
+                remember(hand);
               },
             );
           },
@@ -122,6 +154,7 @@ export function handoffSection(model, { act, repaint }) {
             required: true,
             onchange: (event) => {
               hand.draft = { booth_id: event.currentTarget.value, colleague_id: '' };
+              remember(hand);
               repaint({ focus: '#handoff-booth' });
             },
           },
@@ -142,6 +175,7 @@ export function handoffSection(model, { act, repaint }) {
             required: hand.draft.booth_id === booth.id,
             onchange: (event) => {
               hand.draft.colleague_id = event.currentTarget.value;
+              remember(hand);
             },
           },
           h('option', { value: '' }, t('queue.handoff.anyone')),

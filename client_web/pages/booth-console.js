@@ -88,7 +88,7 @@ class BoothConsolePage extends LivePage {
       error: null,
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
-      hand: handoffModel(),
+      hand: handoffModel(booth.id),
       removal: null, // { id, reason } while a removal's reason is being written
       summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
     };

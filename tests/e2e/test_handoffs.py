@@ -56,8 +56,13 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
     candidate.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
     page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
 
-    # After the interview: hand the candidate to the other employer's booth.
+    # After the interview: hand the candidate to the other employer's booth. The form
+    # and its choice wait out a reload of the console.
     page.locator("#handoff-booth").select_option(target["id"])
+    page.get_by_text(q("zh-CN", "queue.handoff.needs_accept")).wait_for()
+    recruiter.reload()
+    page.locator(f"#handoff-booth option[value='{target['id']}']").wait_for(state="attached")
+    assert page.locator("#handoff-booth").input_value() == target["id"]
     page.get_by_text(q("zh-CN", "queue.handoff.needs_accept")).wait_for()
     recruiter.settle()
     recruiter.tab_to("#handoff-submit")
