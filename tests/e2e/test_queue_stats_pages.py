@@ -1,7 +1,10 @@
 """Queue statistics in the browser: the booth's statistics tab and the venue's page.
 
 Queue history is made through QueueService on the live server's database, on a fake
-clock set to 10:00 (北京时间) on the demo fair's first day: three candidates join the
+clock set to 10:00 (北京时间) on the demo fair's last day but one — in the future, so the
+live server's own timer runner (on the real clock) cannot fire the history's ring
+timeouts between a call and its accept, as it could when the history lay in the
+fair's first days, already past: three candidates join the
 demo recruiter's booth; two are served, one leaves. The recruiter's statistics tab and
 the venue admin's page must show those figures, in Chinese and in English, at 390 px,
 by keyboard.
@@ -79,8 +82,10 @@ async def _history(database_url: str, day: date, booth: UUID, recruiter: UUID) -
 
 
 def make_history(ui: Ui, booth: str, recruiter: str) -> str:
-    """The history on the fair's first day (returned as YYYY-MM-DD)."""
-    day = date.fromisoformat(ui.server.fair()["starts_on"])
+    """The history on the fair's last day but one (returned as YYYY-MM-DD): a day still
+    to come, whose timers the live server leaves alone while the history is made."""
+    day = date.fromisoformat(ui.server.fair()["ends_on"]) - timedelta(days=1)
+    assert day > datetime.now(UTC).date() + timedelta(days=1), "the demo fair ends too soon"
     url = ui.server.database_url
     in_thread(lambda: asyncio.run(_history(url, day, UUID(booth), UUID(recruiter))))
     return day.isoformat()
