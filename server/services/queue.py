@@ -1260,19 +1260,19 @@ class QueueService:
             booth_id,
             [s.value for s in ACTIVE],
         )
+        # The booth's own flag rides along (an uncorrelated subquery: evaluated once).
         staff = await conn.fetch(
-            "SELECT s.account_id, coalesce(ss.status, 'offline') AS status, s.only_handoffs"
+            "SELECT s.account_id, coalesce(ss.status, 'offline') AS status, s.only_handoffs,"
+            " (SELECT q.follow_hours FROM booth_queues q WHERE q.booth_id = $1) AS follow_hours"
             " FROM booth_staff s LEFT JOIN staff_status ss"
             " ON ss.booth_id = s.booth_id AND ss.account_id = s.account_id"
             " WHERE s.booth_id = $1 ORDER BY s.account_id",
             booth_id,
         )
-        follow_hours = await conn.fetchval(
-            "SELECT follow_hours FROM booth_queues WHERE booth_id = $1", booth_id
-        )
+        follow_hours = bool(staff) and bool(staff[0]["follow_hours"])
         return {
             "now": self._clock.now().isoformat(),  # waits are counted from join times
-            "follow_hours": bool(follow_hours),
+            "follow_hours": follow_hours,
             "roster": [roster_view(dict(r)) for r in rows],
             "staff": [
                 {
