@@ -170,7 +170,7 @@ async def raw_rate(
                 assert joined is not None
                 assert joined["id"] is not None
                 called = await conn.fetchrow(
-                    steps.CALL,
+                    steps.CALL_NEXT,
                     booth,
                     recruiter,
                     now,

@@ -890,7 +890,7 @@ class QueueService:
     ) -> dict[str, Any]:
         """Call the next callable candidate (or one chosen ticket): exactly one wins.
 
-        One statement (``server.store.queue_steps.CALL``): the claim follows
+        One statement (``server.store.queue_steps.CALL_NEXT`` or ``CALL_CHOSEN``): the claim follows
         ``call_order``, skipping candidates busy elsewhere; candidates away longer than
         the grace period on the way get a pass. If another booth calls the same
         candidate in the same instant, the unique index on calls per candidate refuses

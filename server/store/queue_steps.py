@@ -243,18 +243,24 @@ _STAFF_EVENT = """
 # until ``held_until``; a recruiter taking only handoffs calls next only among due
 # reservations and handoffs (``server.domain.lanes.claimable``). A walk-in called next
 # moves the line's virtual time (``lane_vtime``) up to its key.
+#
+# Two statements, not one with a CASE on $6: a generic plan cannot prove the partial
+# call-order index's predicate from a CASE, and without it the claim scans every ticket
+# the booth ever had (its history grows all day).
 _CALLABLE = """
   t.booth_id = $1 AND EXISTS (SELECT 1 FROM me)
-  AND CASE WHEN $6::uuid IS NULL THEN t.state IN ('waiting', 'notified')
-           ELSE t.id = $6 AND t.state IN ('waiting', 'notified', 'interrupted') END
+  AND {which}
   AND NOT EXISTS (SELECT 1 FROM tickets o WHERE o.candidate_id = t.candidate_id
                      AND o.state IN ('called', 'in_interview'))
   AND (t.held_for IS NULL OR t.held_for = $2 OR t.held_until <= $3)
-  AND ($6::uuid IS NOT NULL OR t.priority < 2 OR NOT (SELECT only_handoffs FROM me))"""
+  AND {only_handoffs}"""
 _AWAY = """EXISTS (SELECT 1 FROM queue_absences a WHERE a.candidate_id = t.candidate_id
                      AND a.since < $4)"""
 
-CALL = f"""
+
+def _call(which: str, only_handoffs: str) -> str:
+    callable_ = _CALLABLE.format(which=which, only_handoffs=only_handoffs)
+    return f"""
 WITH {_BOOTH_LOCK.format(booth="$1")},
 me AS (
   SELECT s.only_handoffs FROM booth_staff s
@@ -265,7 +271,7 @@ me AS (
                         AND state IN ('called', 'in_interview'))),
 chosen AS (
   SELECT t.id, t.state AS was, t.priority, t.call_key FROM tickets t
-   WHERE {_CALLABLE} AND NOT {_AWAY}
+   WHERE {callable_} AND NOT {_AWAY}
    ORDER BY t.priority, t.call_key, t.id LIMIT 1
    FOR UPDATE SKIP LOCKED),
 passed AS (
@@ -273,7 +279,7 @@ passed AS (
      SET passes = t.passes + 1, changed_at = $3,
          state = CASE WHEN t.passes + 1 >= $7 THEN 'expired' ELSE t.state END,
          ended_at = CASE WHEN t.passes + 1 >= $7 THEN $3::timestamptz END
-   WHERE {_CALLABLE} AND {_AWAY}
+   WHERE {callable_} AND {_AWAY}
      AND NOT EXISTS (SELECT 1 FROM chosen c
                       WHERE (c.priority, c.call_key, c.id) < (t.priority, t.call_key, t.id))
   RETURNING {TICKET_RETURNING}),
@@ -319,6 +325,15 @@ ev (topic, type, data, ord) AS (
 {EVENTS}
 {RESULT.format(changed="changed")}
 """
+
+
+# The next in call order ($6 NULL).
+CALL_NEXT = _call(
+    "t.state IN ('waiting', 'notified')",
+    "(t.priority < 2 OR NOT (SELECT only_handoffs FROM me))",
+)
+# One waiting or interrupted ticket chosen by staff ($6).
+CALL_CHOSEN = _call("t.id = $6 AND t.state IN ('waiting', 'notified', 'interrupted')", "true")
 
 # $1 ticket, $2 candidate, $3 now.
 ACCEPT = f"""
@@ -423,7 +438,7 @@ async def call(
     max_passes: int,
 ) -> StepResult:
     row = await conn.fetchrow(
-        CALL,
+        CALL_NEXT if ticket_id is None else CALL_CHOSEN,
         booth_id,
         staff_id,
         now,
