@@ -143,6 +143,35 @@ TICKET_COLUMNS = (
 T_TICKET_COLUMNS = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 
 
+# Why a call claimed nobody (``QueueService._call_refused``): $1 booth, $2 staff member,
+# $3 the chosen ticket or NULL, $4 away-since cutoff, $5 now. Two texts, as the call
+# itself (``server.store.queue_steps``): with the line's states literal, a generic plan
+# reads the line through its partial index, not the booth's whole history.
+_CALL_REFUSED = """
+SELECT EXISTS (SELECT 1 FROM booth_staff WHERE booth_id = $1 AND account_id = $2) AS staff,
+       (SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2) AS status,
+       EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
+                  AND state IN ('called', 'in_interview')) AS ringing,
+       EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1 AND {which}
+                  AND NOT EXISTS (SELECT 1 FROM tickets o
+                      WHERE o.candidate_id = t.candidate_id
+                        AND o.state IN ('called', 'in_interview'))
+                  AND NOT EXISTS (SELECT 1 FROM queue_absences a
+                      WHERE a.candidate_id = t.candidate_id AND a.since < $4)
+                  AND (t.held_for IS NULL OR t.held_for = $2 OR t.held_until <= $5)
+                  AND {only_handoffs}) AS callable
+"""
+_CALL_REFUSED_NEXT = _CALL_REFUSED.format(
+    which="$3::uuid IS NULL AND t.state IN ('waiting', 'notified')",
+    only_handoffs="""(t.priority < 2 OR NOT (SELECT s.only_handoffs FROM booth_staff s
+                                 WHERE s.booth_id = $1 AND s.account_id = $2))""",
+)
+_CALL_REFUSED_CHOSEN = _CALL_REFUSED.format(
+    which="t.id = $3 AND t.state IN ('waiting', 'notified', 'interrupted')",
+    only_handoffs="true",
+)
+
+
 class QueueService:
     def __init__(
         self,
@@ -930,30 +959,7 @@ class QueueService:
         """Why a call claimed nobody; True if someone became callable meanwhile (the
         statement's snapshot predates a join it waited for): then try again."""
         found = await conn.fetchrow(
-            """
-            SELECT EXISTS (SELECT 1 FROM booth_staff WHERE booth_id = $1 AND account_id = $2)
-                     AS staff,
-                   (SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2)
-                     AS status,
-                   EXISTS (SELECT 1 FROM tickets WHERE called_by = $2
-                              AND state IN ('called', 'in_interview')) AS ringing,
-                   EXISTS (SELECT 1 FROM tickets t WHERE t.booth_id = $1
-                              AND CASE WHEN $3::uuid IS NULL
-                                       THEN t.state IN ('waiting', 'notified')
-                                       ELSE t.id = $3 AND t.state IN
-                                            ('waiting', 'notified', 'interrupted') END
-                              AND NOT EXISTS (SELECT 1 FROM tickets o
-                                  WHERE o.candidate_id = t.candidate_id
-                                    AND o.state IN ('called', 'in_interview'))
-                              AND NOT EXISTS (SELECT 1 FROM queue_absences a
-                                  WHERE a.candidate_id = t.candidate_id AND a.since < $4)
-                              AND (t.held_for IS NULL OR t.held_for = $2
-                                   OR t.held_until <= $5)
-                              AND ($3::uuid IS NOT NULL OR t.priority < 2
-                                   OR NOT (SELECT s.only_handoffs FROM booth_staff s
-                                            WHERE s.booth_id = $1 AND s.account_id = $2)))
-                     AS callable
-            """,
+            _CALL_REFUSED_NEXT if ticket_id is None else _CALL_REFUSED_CHOSEN,
             booth_id,
             staff_id,
             ticket_id,
@@ -1254,11 +1260,10 @@ class QueueService:
                    a.since IS NOT NULL AS reconnecting, a.since AS away_since,
                    t.held_for, t.held_until
               FROM tickets t LEFT JOIN queue_absences a ON a.candidate_id = t.candidate_id
-             WHERE t.booth_id = $1 AND t.state = ANY($2::text[])
+             WHERE t.booth_id = $1 AND t.state IN {tickets_store.ACTIVE_IN}
              ORDER BY t.priority, t.call_key, t.id
             """,
             booth_id,
-            [s.value for s in ACTIVE],
         )
         # The booth's own flag rides along (an uncorrelated subquery: evaluated once).
         staff = await conn.fetch(

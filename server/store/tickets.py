@@ -10,6 +10,11 @@ from server.store.db import Connection
 
 RING_PREFIX = "queue.ring_timeout:"
 
+# The active states as a literal list for a statement on one booth's tickets: a generic
+# plan proves a partial index's predicate from literals, not from ``= ANY($n)``, and
+# without it reads every ticket the booth ever had.
+ACTIVE_IN = "(" + ", ".join(f"'{s.value}'" for s in sorted(ACTIVE)) + ")"
+
 # ``position``: callable tickets ahead in the booth's line (the same count the client
 # makes from the public topic: tickets in line before this one whose candidate is not in
 # a call elsewhere). ``ring_until``: the ring timer's due time while the ticket is called.
