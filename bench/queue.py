@@ -10,6 +10,11 @@ Arms, in one process and one run, on the same database (durability settings unto
 * ``service``: livefair's ``QueueService`` doing the same cycles through its public
   methods (the same statements, plus refusal handling, publication on the bus and the
   debounced wait-table and "get ready" refresh, at most once a second per booth);
+* ``--ceiling`` adds two raw arms that measure what a different event store could buy:
+  ``raw, outbox as one WAL message`` writes each step's events as one transactional
+  logical-decoding message (``pg_logical_emit_message``: WAL only, no rows, no topic
+  seqs) instead of rows of ``events`` and ``topics``; ``raw, no outbox`` writes no
+  events at all (an upper bound on any outbox). Neither is a design livefair runs.
 * ``skeleton``: the floor of any design in which each of the cycle's four steps is a
   durable transaction of its own — one prepared single-row write per step (insert a
   row, then three updates of its state) on a bare table: no checks, no events, no
@@ -44,6 +49,34 @@ from server.store import queue_steps as steps
 from server.timers import FakeClock
 
 BOOTHS = 8
+
+# The ceiling arms' replacements for ``queue_steps.EVENTS`` (which must leave ``written``
+# with the columns RESULT reads).
+OUTBOXES = {
+    "table": None,
+    "wal": """
+bumped AS (SELECT 1),
+emitted AS (
+  SELECT pg_logical_emit_message(true, 'livefair', (SELECT jsonb_agg(jsonb_build_object(
+           'topic', topic, 'type', type, 'data', data)) FROM ev)::text) AS lsn
+   WHERE EXISTS (SELECT 1 FROM ev)),
+written AS (SELECT ev.topic, 0::bigint AS seq, ev.type, ev.data FROM ev, emitted)
+""",
+    "none": """
+bumped AS (SELECT 1),
+written AS (SELECT NULL::text AS topic, 0::bigint AS seq, ''::text AS type,
+                   '{}'::jsonb AS data WHERE false)
+""",
+}
+
+
+def statement(sql: str, outbox: str) -> str:
+    """One of the steps' statements with its outbox written as ``outbox`` says."""
+    replacement = OUTBOXES[outbox]
+    if replacement is None:
+        return sql
+    assert steps.EVENTS in sql
+    return sql.replace(steps.EVENTS, replacement)
 
 
 async def setup(
@@ -120,6 +153,7 @@ async def raw_rate(
     booths: list[UUID],
     recruiters: list[UUID],
     candidates: list[UUID],
+    outbox: str = "table",
 ) -> float:
     """The service's own statements, sent straight through asyncpg: a join (its lock with
     BEGIN, the one-statement join, COMMIT), then call, accept and complete as one
@@ -129,6 +163,10 @@ async def raw_rate(
     deadline = time.perf_counter() + seconds
     per_booth = len(candidates) // len(booths)
     active = [s.value for s in ACTIVE]
+    join, call, accept, complete = (
+        statement(sql, outbox)
+        for sql in (steps.JOIN, steps.CALL_NEXT, steps.ACCEPT, steps.COMPLETE)
+    )
 
     async def work(i: int) -> None:
         nonlocal cycles
@@ -156,7 +194,7 @@ async def raw_rate(
                 now = datetime.now(UTC)
                 await conn.execute(steps.JOIN_LOCK.format(candidate=candidate, booth=booth))
                 joined = await conn.fetchrow(
-                    steps.JOIN,
+                    join,
                     booth,
                     candidate,
                     now,
@@ -170,7 +208,7 @@ async def raw_rate(
                 assert joined is not None
                 assert joined["id"] is not None
                 called = await conn.fetchrow(
-                    steps.CALL_NEXT,
+                    call,
                     booth,
                     recruiter,
                     now,
@@ -182,8 +220,8 @@ async def raw_rate(
                 )
                 assert called is not None
                 assert called["id"] is not None
-                await conn.fetchrow(steps.ACCEPT, called["id"], candidate, now)
-                await conn.fetchrow(steps.COMPLETE, called["id"], recruiter, now)
+                await conn.fetchrow(accept, called["id"], candidate, now)
+                await conn.fetchrow(complete, called["id"], recruiter, now)
                 cycles += 1
 
     start = time.perf_counter()
@@ -223,7 +261,7 @@ async def skeleton_rate(pool: asyncpg.Pool, seconds: float) -> float:
     return cycles / (time.perf_counter() - start)
 
 
-async def main(smoke: bool) -> None:
+async def main(smoke: bool, ceiling: bool) -> None:
     seconds = 0.5 if smoke else 10.0
     async with bench_database() as dsn:
         setup_conn = await db.connect(dsn)
@@ -237,6 +275,12 @@ async def main(smoke: bool) -> None:
             raw = await raw_rate(pool, seconds, booths, recruiters, candidates)
             ours, cycles = await service_rate(pool, seconds, booths, recruiters, candidates)
             skeleton = await skeleton_rate(pool, seconds)
+            ceilings = {}
+            if ceiling:
+                for outbox in ("wal", "none"):
+                    ceilings[outbox] = await raw_rate(
+                        pool, seconds, booths, recruiters, candidates, outbox
+                    )
         finally:
             await pool.close()
     print(f"queue bench ({'smoke' if smoke else 'full'}; {machine()}; {BOOTHS} booths)")
@@ -244,6 +288,11 @@ async def main(smoke: bool) -> None:
     print(f"  raw SQL       {raw:9.1f} cycles/s (the service's statements, sent directly)")
     print(f"  QueueService  {ours:9.1f} cycles/s ({cycles} join+call+accept+complete)")
     print(f"  skeleton      {skeleton:9.1f} cycles/s (4 single-row autocommit writes)")
+    labels = {"wal": "raw, outbox as one WAL message", "none": "raw, no outbox"}
+    for outbox, rate in ceilings.items():
+        print(
+            f"  {labels[outbox]:30s} {rate:9.1f} cycles/s  ratio to select1 {rate / baseline:6.4f}"
+        )
     print(f"  ratio service/select1 {ours / baseline:6.4f}  (target >= 0.04, goal >= 0.08)")
     print(f"  ratio service/raw     {ours / raw:6.2f}  (target >= 0.6)")
     print(f"  ratio skeleton/select1 {skeleton / baseline:6.4f}  (the floor of 4 commits a cycle)")
@@ -252,5 +301,8 @@ async def main(smoke: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a run of about a second")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="also the raw arms with other outboxes"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.smoke))
+    asyncio.run(main(args.smoke, args.ceiling))
