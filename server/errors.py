@@ -82,6 +82,7 @@ STATUS: Mapping[str, int] = {
     "employer.logo_not_found": 404,
     "booth.not_found": 404,
     "booth.exists": 409,
+    "booth.closed": 409,
     # the weekly programme (scheduler/, server/api/programme.py, docs/programme.md)
     "featured_session.not_found": 404,
     "featured_session.main_venue": 422,

@@ -469,7 +469,9 @@ def register(api: Api) -> None:
                     await store.update_booth(
                         conn, row["id"], changes, actor=principal.account_id, now=now
                     )
-                if "hours" in changes:  # a line following them takes the new hours
+                if "status" in changes:  # a closed booth's line closes with it
+                    await call.app[QUEUE].booth_changed(conn, row["id"])
+                elif "hours" in changes:  # a line following them takes the new hours
                     await call.app[QUEUE].hours_changed(conn, row["id"])
                 return await load(conn, row["id"])
         except asyncpg.UniqueViolationError:  # reopening next to another open booth

@@ -172,6 +172,12 @@ _CALL_REFUSED_CHOSEN = _CALL_REFUSED.format(
 )
 
 
+def _may_open(booth: dict[str, Any]) -> bool:
+    """A line may open only at an approved booth the public can see (its employer
+    verified): what the join statement itself requires."""
+    return bool(booth["booth_status"] == "approved" and booth["public"])
+
+
 class QueueService:
     def __init__(
         self,
@@ -811,6 +817,12 @@ class QueueService:
             booth = await self._lock_booth(tx.conn, booth_id)
             if not by_system:
                 await self._require_staff(tx.conn, booth_id, account_id)
+            if status is not QueueStatus.CLOSED and not _may_open(booth):
+                raise Problem(
+                    "booth.closed",
+                    "this booth is closed (or not approved), so its line stays closed",
+                    extra={"booth_status": booth["booth_status"]},
+                )
             await self._change_status(tx, booth, status)
 
     async def _change_status(
@@ -887,7 +899,8 @@ class QueueService:
             row["ends_on"],
             self._clock.now(),
         )
-        await self._change_status(tx, booth, QueueStatus.OPEN if hours.open else QueueStatus.CLOSED)
+        opens = hours.open and _may_open(booth)
+        await self._change_status(tx, booth, QueueStatus.OPEN if opens else QueueStatus.CLOSED)
         key = f"{HOURS_KIND}:{booth['id']}"
         if hours.changes_at is None:
             await cancel(tx.conn, key)
@@ -905,12 +918,23 @@ class QueueService:
             key = f"{HOURS_KIND}:{booth_id}"
             await schedule(conn, HOURS_KIND, key, self._clock.now(), {"booth": str(booth_id)})
 
+    async def booth_changed(self, conn: Connection, booth_id: UUID) -> None:
+        """A booth was closed, declined, withdrawn or reopened (in ``conn``'s
+        transaction): its ``queue.hours`` timer fires at once, so a closed booth's line
+        closes and a reopened one following its hours takes them again."""
+        key = f"{HOURS_KIND}:{booth_id}"
+        await schedule(conn, HOURS_KIND, key, self._clock.now(), {"booth": str(booth_id)})
+
     async def on_hours(self, conn: Connection, timer: Timer) -> None:
-        """Registered for ``queue.hours``: a boundary of the booth's hours (or an edit of
-        them). The status is what the hours say at the runner's clock — after downtime
+        """Registered for ``queue.hours``: a boundary of the booth's hours, an edit of
+        them, or a change of the booth's own status. A booth that is not open to the
+        public (closed, or its employer unverified) has its line closed; otherwise a line
+        following its hours takes what they say at the runner's clock — after downtime
         that is now, not the missed boundary."""
         tx = OutboxTransaction(conn)
         booth = await self._lock_booth(conn, UUID(str(timer.payload["booth"])))
+        if not _may_open(booth):
+            await self._change_status(tx, booth, QueueStatus.CLOSED)
         await self._follow_hours(tx, booth)
         await self._outbox.append_in_timer(conn, tx.take())
 

@@ -60,6 +60,15 @@ async def line(client: Client, booth: UUID) -> tuple[str | None, bool | None]:
     return (row["status"], row["follow_hours"]) if row else (None, None)
 
 
+async def booth_of(client: Client, booth: UUID) -> tuple[UUID, UUID]:
+    """The booth's employer and venue."""
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        row = await conn.fetchrow("SELECT employer_id, venue_id FROM booths WHERE id = $1", booth)
+    return row["employer_id"], row["venue_id"]
+
+
 async def hours_timer(client: Client, booth: UUID) -> datetime | None:
     app = client.app
     assert app is not None
@@ -166,3 +175,32 @@ async def test_refusals_change_nothing(client: Client) -> None:
     assert await problem_code(missing, 404) == "booth.not_found"
     assert await line(client, booth) in ((None, None), ("closed", False))
     assert await hours_timer(client, booth) is None
+
+
+async def test_a_closed_booths_line_closes_and_nothing_opens_it(
+    client: Client, clock: FakeClock
+) -> None:
+    """Withdrawing a booth closes its line at once; while the booth is closed neither its
+    hours nor its staff open it; reopened by the venue, the line takes its hours again."""
+    recruiter, booth = await open_at_nine(client, clock, "closing@example.org")
+    assert await line(client, booth) == ("open", True)
+    employer, venue = await booth_of(client, booth)
+    await recruiter.grant(Role.EMPLOYER_ADMIN, employer)
+    closed = await recruiter.patch(f"/api/booths/{booth}", {"status": "closed"})
+    assert closed.status == 200, await closed.text()
+    await run_timers_at(client, clock, cst(MONDAY, 9, 1))
+    assert await line(client, booth) == ("closed", True)
+
+    await run_timers_at(client, clock, cst(TUESDAY, 9, 30))  # within Tuesday's opening
+    assert await line(client, booth) == ("closed", True)
+    for status in ("open", "paused"):
+        refused = await recruiter.put(f"/api/booths/{booth}/queue-status", json={"status": status})
+        assert await problem_code(refused, 409) == "booth.closed"
+    assert await line(client, booth) == ("closed", True)
+
+    venue_admin = await person(client, "venue-admin@example.org")
+    await venue_admin.grant(Role.VENUE_ADMIN, venue)
+    reopened = await venue_admin.post(f"/api/booths/{booth}/approval", {"approved": True})
+    assert reopened.status == 200, await reopened.text()
+    await run_timers_at(client, clock, cst(TUESDAY, 9, 31))
+    assert await line(client, booth) == ("open", True)
