@@ -12,7 +12,7 @@ export const routes = [
     name: 'home',
     path: '/',
     tag: 'lf-home-page',
-    features: ['fairs'],
+    features: ['fairs', 'live'],
     load: () => import('./pages/home.js'),
   },
   {

@@ -1,6 +1,9 @@
 // Home: the current fair — title, theme, dates in the fair's zone, organisers, where
-// the fair is in its weeks, the main venue and the partner platforms.
+// the fair is in its weeks, the featured sessions live now and coming up, the main venue
+// and the partner platforms.
 
+import { api } from '../api.js';
+import { byStart, sessionList } from '../components/session-list.js';
 import { currentFair, pick } from '../fair.js';
 import { h, urlText } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
@@ -30,9 +33,30 @@ function progress(fair, lang) {
   });
 }
 
+// How many sessions "live now and coming up" shows.
+const UPCOMING = 4;
+
+/** Sessions open now (lobby, live), then those still to come, by start time. */
+function upcoming(sessions, now) {
+  const open = sessions.filter((s) => s.state === 'lobby' || s.state === 'live');
+  const later = sessions.filter(
+    (s) => s.state === 'scheduled' && s.starts_at && new Date(s.starts_at) > now,
+  );
+  return [...byStart(open), ...byStart(later)].slice(0, UPCOMING);
+}
+
 class HomePage extends Page {
-  async load() {
-    return currentFair();
+  async load(signal) {
+    const fair = await currentFair();
+    if (!fair) return null;
+    // The home page stands without its sessions: a failed programme read leaves them out.
+    const programme = await api(`/api/fairs/${encodeURIComponent(fair.id)}/programme`, {
+      signal,
+    }).catch((error) => {
+      if (signal?.aborted) throw error;
+      return null;
+    });
+    return { ...fair, sessions: programme ? programme.sessions : null };
   }
 
   heading(fair) {
@@ -88,6 +112,16 @@ class HomePage extends Page {
         h('p', {}, progress(fair, lang)),
         h('p', {}, h('a', { href: '/programme' }, t('fairs.home.programme_link'))),
       ),
+      fair.sessions
+        ? h(
+            'section',
+            { 'aria-labelledby': 'home-sessions' },
+            h('h2', { id: 'home-sessions' }, t('fairs.home.sessions')),
+            sessionList(upcoming(fair.sessions, new Date()), zone, lang, t('fairs.home.sessions')) ??
+              h('p', {}, t('fairs.home.sessions_none')),
+            h('p', {}, h('a', { href: '/programme' }, t('fairs.home.sessions_all'))),
+          )
+        : null,
       h(
         'section',
         { 'aria-labelledby': 'home-venues' },

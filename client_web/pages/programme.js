@@ -9,9 +9,8 @@
 
 import { api } from '../api.js';
 import { currentFair } from '../fair.js';
-import { stateBadge } from '../components/session-text.js';
-import { formatInstant } from '../components/when.js';
-import { h, inLanguage } from '../lib/dom.js';
+import { byStart, sessionList } from '../components/session-list.js';
+import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import {
@@ -43,28 +42,6 @@ function deadline(dayIso, zone, lang, now) {
       ? [' ', h('span', { class: 'badge badge-muted' }, t('programme.passed'))]
       : null,
   ];
-}
-
-/** A week's published featured sessions, each a link to its live page. */
-function sessionList(sessions, zone, lang) {
-  if (sessions.length === 0) return null;
-  const sorted = [...sessions].sort((a, b) => String(a.starts_at).localeCompare(b.starts_at));
-  return h(
-    'ul',
-    { class: 'link-list programme-sessions', 'aria-label': t('programme.sessions') },
-    sorted.map((session) =>
-      h(
-        'li',
-        {},
-        h('a', { href: `/sessions/${session.id}` }, inLanguage(session.title, 'zh-CN', lang)),
-        ' ',
-        session.starts_at
-          ? h('span', { class: 'hint' }, formatInstant(session.starts_at, zone, lang))
-          : null,
-        ['lobby', 'live', 'ended'].includes(session.state) ? [' ', stateBadge(session.state)] : null,
-      ),
-    ),
-  );
 }
 
 class ProgrammePage extends Page {
@@ -170,9 +147,10 @@ class ProgrammePage extends Page {
                   : null,
               ),
               sessionList(
-                fair.programmeSessions.filter((session) => session.week === week.number),
+                byStart(fair.programmeSessions.filter((session) => session.week === week.number)),
                 zone,
                 lang,
+                t('programme.sessions'),
               ),
             );
           }),

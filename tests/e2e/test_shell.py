@@ -215,6 +215,33 @@ def test_venue_filter_narrows_the_list_and_survives_a_reload(ui: Ui) -> None:
     assert "no such place" in ui.page.locator("#venue-count").inner_text()
 
 
+def test_home_lists_the_featured_sessions_coming_up_with_links_to_them(
+    ui: Ui, live_server: LiveServer, fair: dict[str, Any]
+) -> None:
+    programme = live_server.get_json(f"/api/fairs/{fair['id']}/programme")
+    now = datetime.now(UTC)
+    coming = sorted(
+        (
+            s
+            for s in programme["sessions"]
+            if s["state"] in ("lobby", "live")
+            or (s["state"] == "scheduled" and datetime.fromisoformat(s["starts_at"]) > now)
+        ),
+        key=lambda s: (s["state"] not in ("lobby", "live"), s["starts_at"]),
+    )[:4]
+    assert coming, "the demo fair publishes next week's featured sessions"
+    ui.goto("/")
+
+    listed = ui.page.get_by_role("list", name=text("fairs", "zh-CN", "fairs.home.sessions"))
+    links = listed.get_by_role("link")
+    assert links.evaluate_all("(els) => els.map((a) => a.getAttribute('href'))") == [
+        f"/sessions/{s['id']}" for s in coming
+    ]
+    assert [link.strip() for link in links.all_inner_texts()] == [s["title"] for s in coming]
+    links.first.click()
+    ui.page.wait_for_url(f"**/sessions/{coming[0]['id']}")
+
+
 def test_programme_shows_fair_weeks_and_wednesday_deadlines_in_fair_time(
     ui: Ui, fair: dict[str, Any]
 ) -> None:
