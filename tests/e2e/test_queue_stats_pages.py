@@ -139,6 +139,7 @@ def test_the_recruiter_and_the_venue_admin_see_the_days_figures(ui: Ui, another_
     mine = ui.page.locator(f"#stats-by-recruiter tr[data-key='{me['id']}'] th")
     assert mine.inner_text().strip() == me["display_name"]
     assert figure(ui, "stats-by-recruiter", me["id"], "served") == "2"
+    ui.resize(PHONE)  # checked again: the wide tables scroll in their frames, not the page
     joins = ui.page.locator(
         f"#stats-by-recruiter tr[data-key='{me['id']}'] td[data-figure='joins']"
     ).text_content()
