@@ -259,23 +259,27 @@ async def mark_slot(conn: Connection, slot_id: UUID, column: str, now: datetime)
     await conn.execute(f"UPDATE reservation_slots SET {column} = $2 WHERE id = $1", slot_id, now)
 
 
+# $1 candidate, $2 the first fair day. Through bookings_candidate_day_idx (0022).
+CANDIDATE_BOOKINGS = f"""
+SELECT {", ".join(f"k.{c.strip()}" for c in BOOKING_COLUMNS.split(","))},
+       s.mode, coalesce(nullif(b.title, ''), e.name, '') AS booth_name,
+       CASE WHEN k.state = 'waitlisted' THEN (
+         SELECT count(*) + 1 FROM bookings o WHERE o.slot_id = k.slot_id
+            AND o.state = 'waitlisted' AND o.draw_rank < k.draw_rank) END AS place
+  FROM bookings k JOIN reservation_slots s ON s.id = k.slot_id
+  JOIN booths b ON b.id = k.booth_id LEFT JOIN employers e ON e.id = b.employer_id
+ WHERE k.candidate_id = $1 AND k.fair_day >= $2
+ ORDER BY k.starts_at, k.id
+"""
+
+
 async def candidate_bookings(
     conn: Connection, candidate_id: UUID, since: date
 ) -> list[dict[str, Any]]:
     """The candidate's bookings of slots on fair days from ``since`` on, with the
     booth's name and their wait-list place."""
     rows = await conn.fetch(
-        f"""
-        SELECT {", ".join(f"k.{c.strip()}" for c in BOOKING_COLUMNS.split(","))},
-               s.mode, coalesce(nullif(b.title, ''), e.name, '') AS booth_name,
-               CASE WHEN k.state = 'waitlisted' THEN (
-                 SELECT count(*) + 1 FROM bookings o WHERE o.slot_id = k.slot_id
-                    AND o.state = 'waitlisted' AND o.draw_rank < k.draw_rank) END AS place
-          FROM bookings k JOIN reservation_slots s ON s.id = k.slot_id
-          JOIN booths b ON b.id = k.booth_id LEFT JOIN employers e ON e.id = b.employer_id
-         WHERE k.candidate_id = $1 AND k.fair_day >= $2
-         ORDER BY k.starts_at, k.id
-        """,
+        CANDIDATE_BOOKINGS,
         candidate_id,
         since,
     )

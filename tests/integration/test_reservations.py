@@ -308,3 +308,16 @@ async def test_a_booking_reads_the_candidates_live_bookings_not_the_fairs(
     assert len(await store.held_by(conn, candidate)) == 3
     read = rows_read(await generic_plan(conn, store.HELD_BY, candidate), "bookings")
     assert read < 50, f"the quota check read {read:.0f} bookings for 3 live ones"
+
+
+async def test_my_bookings_read_the_candidates_bookings_not_the_fairs(
+    conn: db.Connection,
+) -> None:
+    """A candidate's bookings page reads their bookings from yesterday on, not every
+    booking of the fair (as the service runs it: a cached generic plan)."""
+    _, candidate = await booking_history(conn)
+    since = TUESDAY - timedelta(days=1)
+    assert len(await store.candidate_bookings(conn, candidate, since)) == 5
+    plan = await generic_plan(conn, store.CANDIDATE_BOOKINGS, candidate, since)
+    read = rows_read(plan, "bookings")
+    assert read < 50, f"'my bookings' read {read:.0f} bookings for 5"
