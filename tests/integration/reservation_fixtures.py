@@ -89,12 +89,12 @@ async def book(who: Person, booth_id: UUID, starts_at: str) -> Any:
     return await who.post(f"/api/booths/{booth_id}/bookings", {"starts_at": starts_at})
 
 
-async def booking_history(conn: Any) -> tuple[UUID, UUID]:
-    """A booth whose slots of the twenty days before :data:`TUESDAY` were booked by 100
-    candidates (2,000 bookings, all ended), and one candidate with three live bookings
-    of its slots that Tuesday and two ended ones; (booth, candidate). Statistics are
-    fresh (``ANALYZE``), as after a day of bookings."""
-    booth = await a_booth(conn, [], slot_minutes=15)
+async def booking_history(conn: Any, staff: list[UUID] | None = None) -> tuple[UUID, UUID]:
+    """A booth (staffed by ``staff``) whose slots of the twenty days before
+    :data:`TUESDAY` were booked by 100 candidates (2,000 bookings, all ended), and one
+    candidate with three live bookings of its slots that Tuesday and two ended ones;
+    (booth, candidate). Statistics are fresh (``ANALYZE``), as after a day of bookings."""
+    booth = await a_booth(conn, staff or [], slot_minutes=15)
     await conn.execute(
         "INSERT INTO accounts (id, email, password_hash, created_at)"
         " SELECT gen_random_uuid(), 'booker' || g || '@example.org', 'x', $1"
