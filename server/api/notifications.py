@@ -9,10 +9,11 @@ from uuid import UUID
 from aiohttp import web
 from pydantic import Field
 
-from server.api.auth import signed_in
+from server.api.auth import account_id, signed_in
 from server.api.routing import Api, Call, Model, Query
 from server.appkeys import CLOCK, OUTBOX, POOL
 from server.errors import Problem
+from server.store import notifications as notifications_store
 
 
 class Notification(Model):
@@ -45,7 +46,7 @@ def register(api: Api) -> None:
         tags=("notifications",),
     )
     async def list_notifications(call: Call[None, NotificationQuery]) -> NotificationList:
-        principal = await signed_in(call)
+        me = await account_id(call)
         q = call.query
         async with call.app[POOL].acquire() as conn:
             rows = await conn.fetch(
@@ -56,15 +57,12 @@ def register(api: Api) -> None:
                    AND ($3::timestamptz IS NULL OR created_at < $3)
                  ORDER BY created_at DESC, id DESC LIMIT $4
                 """,
-                principal.account_id,
+                me,
                 q.unread_only,
                 q.before,
                 q.limit,
             )
-            unread = await conn.fetchval(
-                "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
-                principal.account_id,
-            )
+            unread = await notifications_store.unread(conn, me)
         return NotificationList(items=[Notification(**dict(r)) for r in rows], unread=unread)
 
     @api.route(

@@ -9,6 +9,7 @@ from server.domain.principal import Principal
 from server.realtime.protocol import ProtocolError
 from server.realtime.topics import Gone, TopicFamily, TopicRegistry
 from server.store import fairs as fairs_store
+from server.store import notifications as notifications_store
 from server.store import tickets as tickets_store
 from server.store.db import Connection
 
@@ -65,10 +66,7 @@ async def me_snapshot(conn: Connection, ident: str, principal: Principal) -> dic
         principal.account_id,
         RECENT_NOTIFICATIONS,
     )
-    unread = await conn.fetchval(
-        "SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL",
-        principal.account_id,
-    )
+    unread = await notifications_store.unread(conn, UUID(ident))
     # A reconnecting candidate gets their lines, places and waits with the snapshot.
     tickets = await tickets_store.holder_tickets(conn, UUID(ident))
     return {

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from server.domain.slots import LIVE, SlotMode, SlotSettings
-from server.store.db import Connection, set_state
+from server.store.db import Connection, literal_in, set_state
 
 SETTINGS_COLUMNS = (
     "enabled, mode, capacity, buffer_minutes, opens_hours, closes_minutes, grace_minutes"
@@ -26,6 +26,14 @@ BOOKING_COLUMNS = (
     " draw_rank, ticket_id, requested_at, confirmed_at, changed_at"
 )
 LIVE_STATES = [s.value for s in LIVE]
+
+# The candidate's live bookings, through the partial index on them (with
+# ``state = ANY($2)`` a generic plan finds no index on the candidate and reads every
+# booking of the fair).
+HELD_BY = (
+    f"SELECT {BOOKING_COLUMNS} FROM bookings"
+    f" WHERE candidate_id = $1 AND state IN {literal_in(LIVE)}"
+)
 
 
 def settings_of(row: Any) -> SlotSettings:
@@ -164,12 +172,7 @@ async def create_slot(conn: Connection, values: dict[str, Any]) -> bool:
 
 async def held_by(conn: Connection, candidate_id: UUID) -> list[dict[str, Any]]:
     """The candidate's live bookings (for quotas and overlaps)."""
-    rows = await conn.fetch(
-        f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE candidate_id = $1"
-        " AND state = ANY($2::text[])",
-        candidate_id,
-        LIVE_STATES,
-    )
+    rows = await conn.fetch(HELD_BY, candidate_id)
     return [dict(r) for r in rows]
 
 
@@ -256,23 +259,27 @@ async def mark_slot(conn: Connection, slot_id: UUID, column: str, now: datetime)
     await conn.execute(f"UPDATE reservation_slots SET {column} = $2 WHERE id = $1", slot_id, now)
 
 
+# $1 candidate, $2 the first fair day. Through bookings_candidate_day_idx (0022).
+CANDIDATE_BOOKINGS = f"""
+SELECT {", ".join(f"k.{c.strip()}" for c in BOOKING_COLUMNS.split(","))},
+       s.mode, coalesce(nullif(b.title, ''), e.name, '') AS booth_name,
+       CASE WHEN k.state = 'waitlisted' THEN (
+         SELECT count(*) + 1 FROM bookings o WHERE o.slot_id = k.slot_id
+            AND o.state = 'waitlisted' AND o.draw_rank < k.draw_rank) END AS place
+  FROM bookings k JOIN reservation_slots s ON s.id = k.slot_id
+  JOIN booths b ON b.id = k.booth_id LEFT JOIN employers e ON e.id = b.employer_id
+ WHERE k.candidate_id = $1 AND k.fair_day >= $2
+ ORDER BY k.starts_at, k.id
+"""
+
+
 async def candidate_bookings(
     conn: Connection, candidate_id: UUID, since: date
 ) -> list[dict[str, Any]]:
     """The candidate's bookings of slots on fair days from ``since`` on, with the
     booth's name and their wait-list place."""
     rows = await conn.fetch(
-        f"""
-        SELECT {", ".join(f"k.{c.strip()}" for c in BOOKING_COLUMNS.split(","))},
-               s.mode, coalesce(nullif(b.title, ''), e.name, '') AS booth_name,
-               CASE WHEN k.state = 'waitlisted' THEN (
-                 SELECT count(*) + 1 FROM bookings o WHERE o.slot_id = k.slot_id
-                    AND o.state = 'waitlisted' AND o.draw_rank < k.draw_rank) END AS place
-          FROM bookings k JOIN reservation_slots s ON s.id = k.slot_id
-          JOIN booths b ON b.id = k.booth_id LEFT JOIN employers e ON e.id = b.employer_id
-         WHERE k.candidate_id = $1 AND k.fair_day >= $2
-         ORDER BY k.starts_at, k.id
-        """,
+        CANDIDATE_BOOKINGS,
         candidate_id,
         since,
     )

@@ -19,6 +19,20 @@ OPEN_TICKET_STATES = ("waiting", "notified", "called", "in_interview", "interrup
 LIVE_BOOKING_STATES = ("requested", "confirmed", "waitlisted", "admitted")
 
 
+# A booking of a slot at a booth the reader ($1) staffs: the candidate ($2) chose to
+# come, as by joining its line (a live booking, $3, is open; an ended one closed when it
+# changed). The booking's own booth_id is its slot's: joining the slots instead made the
+# generic plan read every slot (and booking) the reader's booth ever had.
+BOOKING_GROUNDS = """
+SELECT k.booth_id, b.employer_id,
+       CASE WHEN k.state = ANY($3::text[]) THEN NULL ELSE k.changed_at END AS closed_at
+  FROM bookings k
+  JOIN booth_staff s ON s.booth_id = k.booth_id AND s.account_id = $1
+  JOIN booths b ON b.id = k.booth_id
+ WHERE k.candidate_id = $2
+"""
+
+
 async def count(conn: Connection, account_id: UUID) -> int:
     value = await conn.fetchval("SELECT count(*) FROM resumes WHERE account_id = $1", account_id)
     return int(value)
@@ -97,18 +111,8 @@ async def grounds(
         candidate_id,
         list(OPEN_TICKET_STATES),
     )
-    # A booking of a slot at a booth the reader staffs: the candidate chose to come, as
-    # by joining its line (a live booking is open; an ended one closed when it changed).
     bookings = await conn.fetch(
-        """
-        SELECT sl.booth_id, b.employer_id,
-               CASE WHEN k.state = ANY($3::text[]) THEN NULL ELSE k.changed_at END AS closed_at
-          FROM bookings k
-          JOIN reservation_slots sl ON sl.id = k.slot_id
-          JOIN booth_staff s ON s.booth_id = sl.booth_id AND s.account_id = $1
-          JOIN booths b ON b.id = sl.booth_id
-         WHERE k.candidate_id = $2
-        """,
+        BOOKING_GROUNDS,
         reader_id,
         candidate_id,
         list(LIVE_BOOKING_STATES),

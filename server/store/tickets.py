@@ -6,14 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from server.domain.queue import ACTIVE, ticket_version
-from server.store.db import Connection
+from server.store.db import Connection, literal_in
 
 RING_PREFIX = "queue.ring_timeout:"
 
-# The active states as a literal list for a statement on one booth's tickets: a generic
-# plan proves a partial index's predicate from literals, not from ``= ANY($n)``, and
-# without it reads every ticket the booth ever had.
-ACTIVE_IN = "(" + ", ".join(f"'{s.value}'" for s in sorted(ACTIVE)) + ")"
+# The active states as a literal list for a statement on one booth's tickets (with
+# ``= ANY($n)`` a generic plan reads every ticket the booth ever had).
+ACTIVE_IN = literal_in(ACTIVE)
 
 # ``position``: callable tickets ahead in the booth's line (the same count the client
 # makes from the public topic: tickets in line before this one whose candidate is not in

@@ -1,5 +1,5 @@
 """What the reservation tests share: a July 2020 clock, booths with hours and slot
-settings, and running the timers that are due."""
+settings, running the timers that are due, and a booth with a long booking history."""
 
 from __future__ import annotations
 
@@ -87,3 +87,62 @@ async def slots(who: Person, booth_id: UUID, day: date = TUESDAY) -> list[dict[s
 
 async def book(who: Person, booth_id: UUID, starts_at: str) -> Any:
     return await who.post(f"/api/booths/{booth_id}/bookings", {"starts_at": starts_at})
+
+
+async def booking_history(conn: Any, staff: list[UUID] | None = None) -> tuple[UUID, UUID]:
+    """A booth (staffed by ``staff``) whose slots of the twenty days before
+    :data:`TUESDAY` were booked by 100 candidates (2,000 bookings, all ended), and one
+    candidate with three live bookings of its slots that Tuesday and two ended ones;
+    (booth, candidate). Statistics are fresh (``ANALYZE``), as after a day of bookings."""
+    booth = await a_booth(conn, staff or [], slot_minutes=15)
+    await conn.execute(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " SELECT gen_random_uuid(), 'booker' || g || '@example.org', 'x', $1"
+        "   FROM generate_series(0, 100) g",
+        cst(TUESDAY, 8),
+    )
+    # 200 slots, one every 2.5 hours back from Tuesday 09:00; the last three that day.
+    await conn.execute(
+        """
+        INSERT INTO reservation_slots (id, fair_id, booth_id, starts_at, ends_at, mode,
+                                       capacity, opens_at, closes_at, grace_minutes, seed,
+                                       seed_sha256, created_at)
+        SELECT gen_random_uuid(), b.fair_id, b.id, s.at, s.at + interval '15 minutes',
+               'first_come', 10, s.at - interval '3 days', s.at - interval '30 minutes', 10,
+               'seed', 'sha', s.at - interval '3 days'
+          FROM booths b,
+               LATERAL (SELECT $2::timestamptz + (g - 198) * interval '150 minutes' AS at
+                          FROM generate_series(1, 200) g) s
+         WHERE b.id = $1
+        """,
+        booth,
+        cst(TUESDAY, 9),
+    )
+    # Each slot booked by ten of the 100 (the candidate, booker0, only as said above).
+    await conn.execute(
+        """
+        INSERT INTO bookings (id, slot_id, fair_id, booth_id, candidate_id, starts_at,
+                              ends_at, fair_day, state, requested_at, changed_at)
+        SELECT gen_random_uuid(), s.id, s.fair_id, s.booth_id, a.id, s.starts_at,
+               s.ends_at, (s.starts_at AT TIME ZONE 'Asia/Shanghai')::date,
+               CASE WHEN a.email = 'booker0@example.org' AND s.starts_at >= $2
+                    THEN 'confirmed'
+                    ELSE (ARRAY['cancelled', 'no_show', 'expired'])[1 + k % 3] END,
+               s.opens_at, s.opens_at
+          FROM (SELECT *, row_number() OVER (ORDER BY starts_at) AS n FROM reservation_slots
+                 WHERE booth_id = $1) s,
+               generate_series(1, 10) k,
+               accounts a
+         WHERE a.email = CASE WHEN s.n > 195 AND k = 1 THEN 'booker0@example.org'
+                              ELSE 'booker' || 1 + (s.n * 7 + k * 13) % 100 || '@example.org'
+                         END
+        """,
+        booth,
+        cst(TUESDAY, 9),
+    )
+    await conn.execute("ANALYZE reservation_slots")
+    await conn.execute("ANALYZE bookings")
+    candidate: UUID = await conn.fetchval(
+        "SELECT id FROM accounts WHERE email = 'booker0@example.org'"
+    )
+    return booth, candidate

@@ -15,9 +15,12 @@ from aiohttp.test_utils import TestClient
 
 from server.appkeys import OUTBOX, POOL
 from server.realtime.client import StreamClient
+from server.store import db
 from server.store import events as events_store
+from server.store import notifications as notifications_store
 from server.timers import FakeClock
 from tests.helpers import a_fair_and_venue, person, ws_url
+from tests.plans import generic_plan, rows_read
 
 Client = TestClient[Any, Any]
 
@@ -295,6 +298,39 @@ async def test_me_carries_notifications_as_they_are_read(client: Client) -> None
         assert read.status == 204
         assert (await stream.next_op("event"))["type"] == "notification.read"
     assert (await (await someone.get("/api/me/notifications")).json())["unread"] == 0
+
+
+async def test_the_unread_count_reads_the_unread_notifications_not_the_inbox(
+    conn: db.Connection,
+) -> None:
+    """Every "me" snapshot (each page a signed-in person opens) counts their unread
+    notifications: it reads those, not every notification the account ever had (as the
+    server runs it: a cached generic plan)."""
+    someone = await conn.fetchval(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " VALUES (gen_random_uuid(), 'inbox@example.org', 'x', now()) RETURNING id"
+    )
+    await conn.execute(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " SELECT gen_random_uuid(), 'other' || g || '@example.org', 'x', now()"
+        "   FROM generate_series(1, 20) g"
+    )
+    # A month of notices, read, for them and 20 others; then 2 unread.
+    await conn.execute(
+        "INSERT INTO notifications (id, account_id, kind, created_at, read_at)"
+        " SELECT gen_random_uuid(), a.id, 'queue.room', now() - g * interval '1 hour', now()"
+        "   FROM accounts a, generate_series(1, 500) g"
+    )
+    await conn.execute(
+        "INSERT INTO notifications (id, account_id, kind, created_at)"
+        " SELECT gen_random_uuid(), $1, 'queue.room', now() FROM generate_series(1, 2)",
+        someone,
+    )
+    await conn.execute("ANALYZE notifications")
+    assert await notifications_store.unread(conn, someone) == 2
+    plan = await generic_plan(conn, notifications_store.UNREAD, someone)
+    read = rows_read(plan, "notifications")
+    assert read < 50, f"the unread count read {read:.0f} notifications for 2 unread"
 
 
 async def test_events_older_than_a_day_are_pruned_by_the_hourly_timer(

@@ -27,6 +27,7 @@ from server.domain.queue import (
 from server.store import db
 from server.store import queue_steps as steps
 from tests.helpers import a_booth
+from tests.plans import generic_plan, rows_read
 
 NOW = datetime(2020, 7, 1, 2, 0, tzinfo=UTC)
 GRACE = timedelta(seconds=120)
@@ -206,17 +207,6 @@ def test_the_sql_claim_follows_call_order(database_url: str) -> None:
     check(database_url)
 
 
-def _tickets_rows_read(plan: dict[str, Any]) -> float:
-    """Rows of ``tickets`` a plan node (and those under it) read: returned plus filtered
-    out, over all its loops."""
-    own = 0.0
-    if plan.get("Relation Name") == "tickets":
-        own = (plan.get("Actual Rows", 0) + plan.get("Rows Removed by Filter", 0)) * plan.get(
-            "Actual Loops", 1
-        )
-    return own + sum(_tickets_rows_read(child) for child in plan.get("Plans", []))
-
-
 async def test_a_call_reads_the_line_not_the_booth_history(conn: db.Connection) -> None:
     """A busy booth ends its day with hundreds of finished tickets: calling the next
     candidate must read the line (a handful of rows), not all of them. The statement is
@@ -276,20 +266,21 @@ async def test_a_call_reads_the_line_not_the_booth_history(conn: db.Connection) 
         NOW,
     )
     await conn.execute("ANALYZE tickets")
-    await conn.execute("SET plan_cache_mode = force_generic_plan")
-    await conn.execute(
-        "PREPARE call_next (uuid, uuid, timestamptz, timestamptz, timestamptz, uuid, int, text)"
-        f" AS {steps.CALL_NEXT}"
-    )
-    args = (booth, recruiter, NOW, NOW - GRACE, NOW + timedelta(seconds=45))
-    literals = ", ".join(f"'{a}'" for a in args)
-    plan = await conn.fetchval(
-        "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE call_next"
-        f" ({literals}, NULL, {MAX_PASSES}, '{NOW.isoformat()}')"
+    plan = await generic_plan(
+        conn,
+        steps.CALL_NEXT,
+        booth,
+        recruiter,
+        NOW,
+        NOW - GRACE,
+        NOW + timedelta(seconds=45),
+        None,
+        MAX_PASSES,
+        NOW.isoformat(),
     )
     called = await conn.fetchval(
         "SELECT count(*) FROM tickets WHERE booth_id = $1 AND state = 'called'", booth
     )
     assert called == 1
-    read = _tickets_rows_read(plan[0]["Plan"])
+    read = rows_read(plan, "tickets")
     assert read < 100, f"the call read {read:.0f} ticket rows for a line of 3"

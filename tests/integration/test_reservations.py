@@ -10,11 +10,14 @@ from aiohttp.test_utils import TestClient
 
 from server.appkeys import POOL
 from server.domain.slots import draw, seed_hash
+from server.store import db
+from server.store import reservations as store
 from server.timers import FakeClock
 from tests.helpers import quick_person
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
+    booking_history,
     booth_at_nine,
     clock,
     cst,
@@ -23,6 +26,7 @@ from tests.integration.reservation_fixtures import (
     slotted_booth,
 )
 from tests.integration.test_queue import on_duty, open_line
+from tests.plans import generic_plan, rows_read
 
 Client = TestClient[Any, Any]
 __all__ = ["clock"]  # Monday 6 July 2020, 08:00 Beijing time
@@ -292,3 +296,28 @@ async def test_a_no_show_releases_the_place_to_the_wait_list(
         for b in (await (await who.get("/api/me/bookings")).json())["items"]
     }
     assert sorted(states.values()) == ["admitted", "no_show"]
+
+
+async def test_a_booking_reads_the_candidates_live_bookings_not_the_fairs(
+    conn: db.Connection,
+) -> None:
+    """Every booking checks the candidate's quotas and overlaps against their live
+    bookings: it reads those, not every booking the fair ever had. The statement runs
+    as the service runs it, from a cached generic plan (asyncpg prepares it)."""
+    _, candidate = await booking_history(conn)
+    assert len(await store.held_by(conn, candidate)) == 3
+    read = rows_read(await generic_plan(conn, store.HELD_BY, candidate), "bookings")
+    assert read < 50, f"the quota check read {read:.0f} bookings for 3 live ones"
+
+
+async def test_my_bookings_read_the_candidates_bookings_not_the_fairs(
+    conn: db.Connection,
+) -> None:
+    """A candidate's bookings page reads their bookings from yesterday on, not every
+    booking of the fair (as the service runs it: a cached generic plan)."""
+    _, candidate = await booking_history(conn)
+    since = TUESDAY - timedelta(days=1)
+    assert len(await store.candidate_bookings(conn, candidate, since)) == 5
+    plan = await generic_plan(conn, store.CANDIDATE_BOOKINGS, candidate, since)
+    read = rows_read(plan, "bookings")
+    assert read < 50, f"'my bookings' read {read:.0f} bookings for 5"

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from server.domain.resumes import DOCX, MAX_BYTES, PDF
+from server.store import db
+from server.store import resumes as store
 from server.timers import FakeClock
 from tests.helpers import quick_person
 from tests.integration.people_fixtures import (
@@ -20,6 +22,8 @@ from tests.integration.people_fixtures import (
     problem,
     upload,
 )
+from tests.integration.reservation_fixtures import booking_history
+from tests.plans import generic_plan, rows_read
 
 Client = Any
 
@@ -192,3 +196,23 @@ async def test_booth_staff_see_the_waiting_candidates_card_and_resumes_others_do
     assert await problem(await employer.recruiter.get("/api/candidates/nope"), 404) == (
         "account.not_found"
     )
+
+
+async def test_whether_a_recruiter_may_read_a_candidate_reads_the_candidates_bookings(
+    conn: db.Connection,
+) -> None:
+    """Opening a candidate's profile from the console checks their bookings at the
+    reader's booths: it reads the candidate's bookings, not every slot and booking the
+    booth ever had (as the server runs it: a cached generic plan)."""
+    reader = await conn.fetchval(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " VALUES (gen_random_uuid(), 'reader@example.org', 'x', now()) RETURNING id"
+    )
+    _, candidate = await booking_history(conn, [reader])
+    grounds = await store.grounds(conn, reader, candidate, None)
+    assert sum(g.closed_at is None for g in grounds) == 3  # their live bookings
+    plan = await generic_plan(
+        conn, store.BOOKING_GROUNDS, reader, candidate, list(store.LIVE_BOOKING_STATES)
+    )
+    read = rows_read(plan, "bookings") + rows_read(plan, "reservation_slots")
+    assert read < 50, f"the check read {read:.0f} bookings and slots for 5 bookings"
