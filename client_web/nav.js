@@ -44,7 +44,7 @@ export const NAV = {
     { id: 'inbox', href: '/manage/applications', label: 'shell.nav.inbox' },
   ],
   counsellor: [],
-  host: [],
+  host: [{ id: 'my-sessions', href: '/me/sessions', label: 'shell.nav.my_sessions' }],
   venue_admin: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],
   organiser: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],
 };

@@ -205,7 +205,7 @@ export const routes = [
     features: ['fairs', 'structure', 'stats'],
     load: () => import('./pages/venue-stats.js'),
   },
-  // featured sessions live: the audience's page and the host studio
+  // featured sessions live: the audience's page, the host studio and the host's sessions
   {
     name: 'session-watch',
     path: '/sessions/:id',
@@ -219,6 +219,13 @@ export const routes = [
     tag: 'lf-session-studio-page',
     features: ['live', 'queue', 'structure'],
     load: () => import('./pages/session-studio.js'),
+  },
+  {
+    name: 'my-sessions',
+    path: '/me/sessions',
+    tag: 'lf-my-sessions-page',
+    features: ['live'],
+    load: () => import('./pages/my-sessions.js'),
   },
   // jobs, search and the policy catalogue (public), and the recruiter's side
   {

@@ -68,6 +68,8 @@ from scheduler.sessions import (
     EDITABLE,
     ENDABLE,
     MOVABLE,
+    OPEN,
+    OVER,
     PLACED,
     RETURNABLE,
     STATE_RANK,
@@ -1144,6 +1146,16 @@ class ProgrammeService:
                 published=None if include_unpublished else True,
             )
         return fair, rows
+
+    async def hosted(self, account_id: UUID) -> list[dict[str, Any]]:
+        """The sessions the account hosts, of every fair: open now, to come, over."""
+        async with self._pool.acquire() as conn:
+            return await store.hosted_sessions(
+                conn,
+                account_id,
+                open_states=[s.value for s in OPEN],
+                over_states=[s.value for s in OVER],
+            )
 
     async def follow(self, principal: Principal, session_id: UUID, on: bool) -> None:
         assert principal.account_id is not None

@@ -64,6 +64,9 @@ CANCELLABLE = frozenset(
 ENDABLE = frozenset({SessionState.SCHEDULED, SessionState.LOBBY, SessionState.LIVE})
 MOVABLE = frozenset({SessionState.APPROVED, SessionState.SCHEDULED})
 RETURNABLE = frozenset({SessionState.SUBMITTED, SessionState.APPROVED})
+# A host's own list (getMySessions): those open now come first, those over last.
+OPEN = frozenset({SessionState.LOBBY, SessionState.LIVE})
+OVER = frozenset({SessionState.ENDED, SessionState.CANCELLED})
 
 
 class BoardStatus(StrEnum):

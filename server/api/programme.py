@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from scheduler.deadlines import FairWeek
 from scheduler.service import END_KIND, TIMER_KINDS, Fair, ProgrammeService
 from scheduler.sessions import Category, KeyGroup, SessionState, StaffingFocus
-from server.api.auth import principal_of, signed_in
+from server.api.auth import account_id, principal_of, signed_in
 from server.api.routing import Api, Call, Model, Query
 from server.appkeys import BUS, CLOCK, OUTBOX, POOL, QUEUE, SETTINGS, TIMERS
 from server.errors import FieldError, Problem
@@ -120,6 +120,26 @@ class FeaturedSession(Model):
     booths: list[UUID]
     published_at: datetime | None
     private: SessionPrivate | None = None
+
+
+class HostedSession(Model):
+    """A featured session the caller hosts, with where and when it takes place."""
+
+    id: UUID
+    fair_id: UUID
+    venue_id: UUID
+    venue_name_zh: str
+    venue_name_en: str
+    time_zone: str = Field(description="The fair's zone: show the times in it.")
+    title: str
+    state: SessionState = Field(description="lobby, live and ended are the broadcast's too.")
+    starts_at: datetime | None
+    ends_at: datetime | None
+    duration_minutes: int
+
+
+class HostedSessionList(Model):
+    items: list[HostedSession]
 
 
 class Week(Model):
@@ -517,6 +537,20 @@ def register(api: Api) -> None:
             principal, call.path_id("session", "featured_session.not_found"), False
         )
         return web.Response(status=204)
+
+    @api.route(
+        "GET",
+        "/api/me/featured-sessions",
+        operation_id="getMySessions",
+        summary="The featured sessions I host, of every fair: open now, to come, then over",
+        response=HostedSessionList,
+        tags=TAGS,
+    )
+    async def my_sessions(call: Call[None, None]) -> HostedSessionList:
+        rows = await service(call).hosted(await account_id(call))
+        return HostedSessionList(
+            items=[HostedSession.model_validate(r, strict=False) for r in rows]
+        )
 
     @api.route(
         "GET",

@@ -347,6 +347,35 @@ async def followed_sessions(conn: Connection, account_id: UUID) -> list[dict[str
     return [dict(r) for r in rows]
 
 
+async def hosted_sessions(
+    conn: Connection, account_id: UUID, *, open_states: Sequence[str], over_states: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The sessions an account hosts, of every fair, with their venue's names and fair's
+    zone: open ones (``open_states``) first, then the rest by start (unplaced last), then
+    those over (``over_states``), the latest first."""
+    rows = await conn.fetch(
+        """
+        SELECT s.id, s.fair_id, s.venue_id, v.name_zh AS venue_name_zh,
+               v.name_en AS venue_name_en, fa.time_zone, s.title, s.state, s.starts_at,
+               s.ends_at, s.duration_minutes
+          FROM featured_session_hosts h
+          JOIN featured_sessions s ON s.id = h.session_id
+          JOIN venues v ON v.id = s.venue_id
+          JOIN fairs fa ON fa.id = s.fair_id
+         WHERE h.account_id = $1
+         ORDER BY s.state = ANY($2::text[]) DESC, s.state = ANY($3::text[]),
+                  CASE WHEN s.state = ANY($3::text[]) THEN NULL ELSE s.starts_at END NULLS LAST,
+                  CASE WHEN s.state = ANY($3::text[])
+                       THEN COALESCE(s.starts_at, s.cancelled_at, s.updated_at) END DESC,
+                  s.week, s.created_at, s.id
+        """,
+        account_id,
+        list(open_states),
+        list(over_states),
+    )
+    return [dict(r) for r in rows]
+
+
 async def put_calendar_token(
     conn: Connection, account_id: UUID, token_hash: bytes, now: datetime
 ) -> None:
