@@ -111,21 +111,25 @@ async def person(client: TestClient[Any, Any], contact: str, name: str = "测试
     return Person(client, UUID(body["account"]["id"]), body["token"])
 
 
-async def a_fair_and_venue(conn: Any, region_code: str = "110000") -> tuple[UUID, UUID]:
-    """One fair with one sub-venue, inserted directly (for tests that need a topic)."""
+async def a_fair_and_venue(
+    conn: Any, region_code: str = "110000", *, slug: str = "test-fair", year: int = 2020
+) -> tuple[UUID, UUID]:
+    """A sub-venue of the fair ``slug`` (held in July of ``year``; made if missing),
+    inserted directly (for tests that need a topic)."""
     from datetime import date
 
     from server.ids import uuid7
 
-    fair_id = await conn.fetchval("SELECT id FROM fairs WHERE slug = 'test-fair'")
+    fair_id = await conn.fetchval("SELECT id FROM fairs WHERE slug = $1", slug)
     if fair_id is None:
         fair_id = uuid7()
         await conn.execute(
             "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
-            " VALUES ($1, 'test-fair', '测试招聘会', 'Test fair', $2, $3, 'Asia/Shanghai')",
+            " VALUES ($1, $2, '测试招聘会', 'Test fair', $3, $4, 'Asia/Shanghai')",
             fair_id,
-            date(2020, 7, 1),
-            date(2020, 7, 31),
+            slug,
+            date(year, 7, 1),
+            date(year, 7, 31),
         )
     venue_id = uuid7()
     await conn.execute(
