@@ -33,7 +33,9 @@ export const NAV = {
     { id: 'my-lines', href: '/me/lines', label: 'shell.nav.my_lines' },
     { id: 'my-profile', href: '/me/profile', label: 'shell.nav.my_profile' },
   ],
+  // Staff land on their booths (and from there the console) in one click.
   recruiter: [
+    { id: 'my-booths', href: '/me/booths', label: 'shell.nav.my_booths' },
     { id: 'my-employers', href: '/manage/employers', label: 'shell.nav.my_employers' },
     { id: 'our-jobs', href: '/manage/jobs', label: 'shell.nav.our_jobs' },
     { id: 'inbox', href: '/manage/applications', label: 'shell.nav.inbox' },
@@ -43,7 +45,7 @@ export const NAV = {
     { id: 'our-jobs', href: '/manage/jobs', label: 'shell.nav.our_jobs' },
     { id: 'inbox', href: '/manage/applications', label: 'shell.nav.inbox' },
   ],
-  counsellor: [],
+  counsellor: [{ id: 'my-booths', href: '/me/booths', label: 'shell.nav.my_booths' }],
   host: [{ id: 'my-sessions', href: '/me/sessions', label: 'shell.nav.my_sessions' }],
   venue_admin: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],
   organiser: [{ id: 'manage-venues', href: '/manage/venues', label: 'shell.nav.manage_venues' }],

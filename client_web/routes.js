@@ -81,13 +81,20 @@ export const routes = [
     features: ['structure', 'queue', 'reservations', 'jobs'],
     load: () => import('./pages/booth.js'),
   },
-  // booth queues: the candidate's lines and the staff's booth console
+  // booth queues: the candidate's lines, the staff's booths and their booth console
   {
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
     features: ['structure', 'queue', 'reservations', 'stats', 'interview'],
     load: () => import('./pages/booth-console.js'),
+  },
+  {
+    name: 'my-booths',
+    path: '/me/booths',
+    tag: 'lf-my-booths-page',
+    features: ['structure', 'queue'],
+    load: () => import('./pages/my-booths.js'),
   },
   {
     name: 'booth-settings',

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -110,21 +111,25 @@ async def person(client: TestClient[Any, Any], contact: str, name: str = "测试
     return Person(client, UUID(body["account"]["id"]), body["token"])
 
 
-async def a_fair_and_venue(conn: Any, region_code: str = "110000") -> tuple[UUID, UUID]:
-    """One fair with one sub-venue, inserted directly (for tests that need a topic)."""
+async def a_fair_and_venue(
+    conn: Any, region_code: str = "110000", *, slug: str = "test-fair", year: int = 2020
+) -> tuple[UUID, UUID]:
+    """A sub-venue of the fair ``slug`` (held in July of ``year``; made if missing),
+    inserted directly (for tests that need a topic)."""
     from datetime import date
 
     from server.ids import uuid7
 
-    fair_id = await conn.fetchval("SELECT id FROM fairs WHERE slug = 'test-fair'")
+    fair_id = await conn.fetchval("SELECT id FROM fairs WHERE slug = $1", slug)
     if fair_id is None:
         fair_id = uuid7()
         await conn.execute(
             "INSERT INTO fairs (id, slug, title_zh, title_en, starts_on, ends_on, time_zone)"
-            " VALUES ($1, 'test-fair', '测试招聘会', 'Test fair', $2, $3, 'Asia/Shanghai')",
+            " VALUES ($1, $2, '测试招聘会', 'Test fair', $3, $4, 'Asia/Shanghai')",
             fair_id,
-            date(2020, 7, 1),
-            date(2020, 7, 31),
+            slug,
+            date(year, 7, 1),
+            date(year, 7, 31),
         )
     venue_id = uuid7()
     await conn.execute(
@@ -181,3 +186,65 @@ async def a_booth(
             now,
         )
     return booth_id
+
+
+async def a_long_day(conn: Any, now: datetime) -> tuple[UUID, UUID]:
+    """A booth at the end of a busy day, as ``(booth, recruiter)``: its line open, its one
+    recruiter available, 2,000 finished tickets of 200 candidates and 3 waiting (analysed,
+    so plans see the real proportions)."""
+    recruiter = await conn.fetchval(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " VALUES (gen_random_uuid(), 'r@example.org', 'x', $1) RETURNING id",
+        now,
+    )
+    booth = await a_booth(conn, [recruiter])
+    await conn.execute(
+        "INSERT INTO booth_queues (booth_id, status, changed_at) VALUES ($1, 'open', $2)",
+        booth,
+        now,
+    )
+    await conn.execute(
+        "INSERT INTO staff_status (booth_id, account_id, status, changed_at)"
+        " VALUES ($1, $2, 'available', $3)",
+        booth,
+        recruiter,
+        now,
+    )
+    # 2,000 finished tickets of 200 candidates, then 3 waiting.
+    await conn.execute(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " SELECT gen_random_uuid(), 'c' || g || '@example.org', 'x', $1"
+        "   FROM generate_series(1, 203) g",
+        now,
+    )
+    await conn.execute(
+        """
+        INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state, joined_at,
+                             changed_at, call_key, called_by, called_at, started_at, ended_at)
+        SELECT gen_random_uuid(), b.fair_id, b.id, a.id, 'h' || g || a.id, 'done',
+               $2::timestamptz - interval '8 hours' + g * interval '10 seconds', $2,
+               g, $3, $2, $2, $2
+          FROM booths b, generate_series(1, 10) g,
+               (SELECT id FROM accounts WHERE email LIKE 'c%' ORDER BY email LIMIT 200) a
+         WHERE b.id = $1
+        """,
+        booth,
+        now,
+        recruiter,
+    )
+    await conn.execute(
+        """
+        INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state, joined_at,
+                             changed_at, call_key)
+        SELECT gen_random_uuid(), b.fair_id, b.id, a.id, 'w' || a.id, 'waiting', $2, $2,
+               1e6 + row_number() OVER (ORDER BY a.email)
+          FROM booths b,
+               (SELECT id, email FROM accounts WHERE email LIKE 'c%'
+                 ORDER BY email DESC LIMIT 3) a
+         WHERE b.id = $1
+        """,
+        booth,
+        now,
+    )
+    await conn.execute("ANALYZE tickets")
+    return booth, recruiter

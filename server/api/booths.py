@@ -17,7 +17,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import Field
 
-from server.api.auth import authorize, principal_of
+from server.api.auth import account_id, authorize, principal_of
 from server.api.employers import (
     EmployerSummary,
     Stripped,
@@ -49,6 +49,7 @@ from server.domain.booths import (
 )
 from server.domain.permissions import Action, Resource, allowed
 from server.domain.principal import Principal, Role, ScopeType
+from server.domain.queue import QueueStatus, StaffStatus
 from server.errors import FieldError, Problem
 from server.store import accounts as accounts_store
 from server.store import booths as store
@@ -159,6 +160,39 @@ class BoothList(Model):
     next_offset: int | None = Field(description="Pass as ?offset= for the next page.")
 
 
+class FairRef(Model):
+    id: UUID
+    slug: str
+    title_zh: str
+    title_en: str
+
+
+class VenueRef(Model):
+    id: UUID
+    name_zh: str
+    name_en: str
+
+
+class MyBooth(Model):
+    """A booth the caller staffs. Its name is shown as on its page: ``title``, else the
+    employer's name, else (a desk) its kind."""
+
+    id: UUID
+    kind: Kind
+    status: Status
+    title: str
+    employer: EmployerSummary | None
+    fair: FairRef
+    venue: VenueRef
+    line_status: QueueStatus = Field(description="the booth's line (closed if never opened)")
+    waiting: int = Field(description="candidates in the line now (waiting or notified)")
+    my_status: StaffStatus = Field(description="the caller's own status at this booth")
+
+
+class MyBooths(Model):
+    items: list[MyBooth]
+
+
 class BoothQuery(Query):
     fair: UUID | None = None
     venue: UUID | None = None
@@ -267,6 +301,28 @@ def render(row: dict[str, Any], staff: list[dict[str, Any]]) -> BoothOut:
         closed_at=row["closed_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+    )
+
+
+def render_mine(row: dict[str, Any]) -> MyBooth:
+    return MyBooth(
+        id=row["id"],
+        kind=row["kind"],
+        status=row["status"],
+        title=row["title"],
+        employer=summary(row, "employer_") if row["employer_id"] is not None else None,
+        fair=FairRef(
+            id=row["fair_id"],
+            slug=row["fair_slug"],
+            title_zh=row["fair_title_zh"],
+            title_en=row["fair_title_en"],
+        ),
+        venue=VenueRef(
+            id=row["venue_id"], name_zh=row["venue_name_zh"], name_en=row["venue_name_en"]
+        ),
+        line_status=QueueStatus(row["line_status"]),
+        waiting=row["waiting"],
+        my_status=StaffStatus(row["my_status"]),
     )
 
 
@@ -550,6 +606,21 @@ def register(api: Api) -> None:
         async with call.app[POOL].acquire() as conn, conn.transaction(readonly=True):
             row, staff = await visible_booth(conn, principal, call.path("booth"))
         return render(row, staff)
+
+    @api.route(
+        "GET",
+        "/api/me/booths",
+        operation_id="getMyBooths",
+        summary="The booths and guidance desks I staff, in every fair (newest first), with"
+        " their lines and my status at each",
+        response=MyBooths,
+        tags=tags,
+    )
+    async def my_booths(call: Call[None, None]) -> MyBooths:
+        me = await account_id(call)
+        async with call.app[POOL].acquire() as conn:
+            rows = await store.staffed_by(conn, me)
+        return MyBooths(items=[render_mine(row) for row in rows])
 
     @api.route(
         "PUT",

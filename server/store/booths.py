@@ -203,3 +203,29 @@ async def set_staff(
         assigned_by,
         now,
     )
+
+
+# The line's state in literals (not ``= ANY($n)``): the planner proves the partial index
+# ``tickets_call_order_idx`` (WHERE state IN ('waiting', 'notified')) only from literals,
+# and without it counts through every ticket the booth ever had (see tickets.ACTIVE_IN).
+STAFFED_BY = f"""
+SELECT {BOOTH_COLUMNS},
+       f.slug AS fair_slug, f.title_zh AS fair_title_zh, f.title_en AS fair_title_en,
+       v.name_zh AS venue_name_zh, v.name_en AS venue_name_en,
+       coalesce(q.status, 'closed') AS line_status,
+       (SELECT count(*) FROM tickets t
+         WHERE t.booth_id = b.id AND t.state IN ('waiting', 'notified')) AS waiting,
+       coalesce(ss.status, 'offline') AS my_status
+  FROM {BOOTH_FROM}
+  JOIN booth_staff s ON s.booth_id = b.id AND s.account_id = $1
+  LEFT JOIN booth_queues q ON q.booth_id = b.id
+  LEFT JOIN staff_status ss ON ss.booth_id = b.id AND ss.account_id = s.account_id
+ ORDER BY f.starts_on DESC, f.id DESC, v.position, b.kind <> 'employer', b.kind, b.id
+"""
+
+
+async def staffed_by(conn: Connection, account_id: UUID) -> list[dict[str, Any]]:
+    """The booths ``account_id`` staffs, in every fair and status (newest fair first),
+    each with its line's status, how many wait in it and the account's own status there —
+    one round trip."""
+    return [dict(row) for row in await conn.fetch(STAFFED_BY, account_id)]

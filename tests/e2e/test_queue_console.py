@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
-from tests.e2e.test_identity_pages import text
+from tests.e2e.test_identity_pages import text, wait_for_path
+from tests.e2e.test_jobs_pages import nav_to
 from tests.e2e.test_queue_pages import (
     RECRUITER,
     join_by_keyboard,
@@ -84,6 +85,37 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
     recruiter.resize(PHONE)
     recruiter.screenshot()
+
+
+def test_a_recruiter_goes_from_the_navigation_to_their_booth_and_its_console_by_keyboard(
+    ui: Ui,
+) -> None:
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
+    name = booth["title"] or booth["employer"]["name"]
+
+    nav_to(recruiter, text("shell", "zh-CN", "shell.nav.my_booths"), "/me/booths")
+
+    page = recruiter.page
+    assert page.locator("main h1").inner_text() == q("zh-CN", "queue.my_booths.title")
+    card = page.locator(f"#my-booths > li[data-booth='{booth['id']}']")
+    assert card.get_by_role("heading", level=2).inner_text() == name
+    assert card.get_by_role("link", name=name).get_attribute("href") == f"/booths/{booth['id']}"
+    facts = card.locator("dl").inner_text()
+    assert q("zh-CN", "queue.status.open") in facts  # the demo's lines are open
+    assert q("zh-CN", "queue.staff.offline") in facts  # not at the console yet
+    for width in (DESKTOP, PHONE):
+        recruiter.resize(width)
+        recruiter.screenshot()
+
+    # At 390 px, by keyboard: "open the console" leads to this booth's console.
+    console = card.get_by_role("link", name=q("zh-CN", "queue.my_booths.open_console"))
+    recruiter.tab_to(f"#my-booths > li[data-booth='{booth['id']}'] a[href$='/console']")
+    assert recruiter.focused()["text"] == console.inner_text()
+    page.keyboard.press("Enter")
+    wait_for_path(recruiter, f"/booths/{booth['id']}/console")
+    assert recruiter.focused()["tag"] == "h1"
+    assert page.locator("main h1").inner_text() == q("zh-CN", "queue.console.title", booth=name)
 
 
 def section(ui: Ui, title_id: str) -> Locator:

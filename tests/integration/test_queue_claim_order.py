@@ -26,7 +26,7 @@ from server.domain.queue import (
 )
 from server.store import db
 from server.store import queue_steps as steps
-from tests.helpers import a_booth
+from tests.helpers import a_booth, a_long_day
 from tests.plans import generic_plan, rows_read
 
 NOW = datetime(2020, 7, 1, 2, 0, tzinfo=UTC)
@@ -211,61 +211,7 @@ async def test_a_call_reads_the_line_not_the_booth_history(conn: db.Connection) 
     """A busy booth ends its day with hundreds of finished tickets: calling the next
     candidate must read the line (a handful of rows), not all of them. The statement is
     run as the service runs it, from a cached generic plan (asyncpg prepares it)."""
-    recruiter = await conn.fetchval(
-        "INSERT INTO accounts (id, email, password_hash, created_at)"
-        " VALUES (gen_random_uuid(), 'r@example.org', 'x', $1) RETURNING id",
-        NOW,
-    )
-    booth = await a_booth(conn, [recruiter])
-    await conn.execute(
-        "INSERT INTO booth_queues (booth_id, status, changed_at) VALUES ($1, 'open', $2)",
-        booth,
-        NOW,
-    )
-    await conn.execute(
-        "INSERT INTO staff_status (booth_id, account_id, status, changed_at)"
-        " VALUES ($1, $2, 'available', $3)",
-        booth,
-        recruiter,
-        NOW,
-    )
-    # 2,000 finished tickets of 200 candidates, then 3 waiting.
-    await conn.execute(
-        "INSERT INTO accounts (id, email, password_hash, created_at)"
-        " SELECT gen_random_uuid(), 'c' || g || '@example.org', 'x', $1"
-        "   FROM generate_series(1, 203) g",
-        NOW,
-    )
-    await conn.execute(
-        """
-        INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state, joined_at,
-                             changed_at, call_key, called_by, called_at, started_at, ended_at)
-        SELECT gen_random_uuid(), b.fair_id, b.id, a.id, 'h' || g || a.id, 'done',
-               $2::timestamptz - interval '8 hours' + g * interval '10 seconds', $2,
-               g, $3, $2, $2, $2
-          FROM booths b, generate_series(1, 10) g,
-               (SELECT id FROM accounts WHERE email LIKE 'c%' ORDER BY email LIMIT 200) a
-         WHERE b.id = $1
-        """,
-        booth,
-        NOW,
-        recruiter,
-    )
-    await conn.execute(
-        """
-        INSERT INTO tickets (id, fair_id, booth_id, candidate_id, token, state, joined_at,
-                             changed_at, call_key)
-        SELECT gen_random_uuid(), b.fair_id, b.id, a.id, 'w' || a.id, 'waiting', $2, $2,
-               1e6 + row_number() OVER (ORDER BY a.email)
-          FROM booths b,
-               (SELECT id, email FROM accounts WHERE email LIKE 'c%'
-                 ORDER BY email DESC LIMIT 3) a
-         WHERE b.id = $1
-        """,
-        booth,
-        NOW,
-    )
-    await conn.execute("ANALYZE tickets")
+    booth, recruiter = await a_long_day(conn, NOW)
     plan = await generic_plan(
         conn,
         steps.CALL_NEXT,
