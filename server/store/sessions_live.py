@@ -194,16 +194,17 @@ async def add_vote(conn: Connection, question_id: UUID, account_id: UUID, at: da
     return added is True
 
 
+# $1 session, $2 account: through session_question_votes_account_idx (0023).
+VOTED = """
+SELECT v.question_id FROM session_question_votes v
+  JOIN session_questions q ON q.id = v.question_id
+ WHERE q.session_id = $1 AND v.account_id = $2
+"""
+
+
 async def voted(conn: Connection, session_id: UUID, account_id: UUID) -> set[UUID]:
-    rows = await conn.fetch(
-        """
-        SELECT v.question_id FROM session_question_votes v
-          JOIN session_questions q ON q.id = v.question_id
-         WHERE q.session_id = $1 AND v.account_id = $2
-        """,
-        session_id,
-        account_id,
-    )
+    """The session's questions the account voted for."""
+    rows = await conn.fetch(VOTED, session_id, account_id)
     return {r["question_id"] for r in rows}
 
 

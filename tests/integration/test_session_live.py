@@ -13,17 +13,21 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from server.api.broadcast import MEDIA_EDGE
+from server.appkeys import POOL
 from server.realtime.client import StreamClient
+from server.store import sessions_live as sessions_store
 from server.timers import FakeClock
 from signaling.client import Publisher, Viewer, WhipError
 from tests.helpers import Person, quick_person, ws_url
 from tests.integration.test_programme import July, clock, cst, july_fair
 from tests.integration.test_programme_timers import published, run_at
+from tests.plans import generic_plan, rows_read
 
 Client = TestClient[Any, Any]
 __all__ = ["clock"]  # the programme's FakeClock: 15 June 2020
@@ -287,3 +291,44 @@ async def test_the_live_operations_are_in_the_openapi_document(client: Client) -
     } <= operations
     me = document["components"]["schemas"]["LiveMe"]
     assert "moderator" in me["properties"]
+
+
+async def test_a_viewers_votes_are_read_from_their_own_not_every_vote(
+    client: Client, clock: FakeClock
+) -> None:
+    """Each viewer who opens a session gets the questions they voted for: read from their
+    own votes (or the session's questions), never from every vote (from a cached generic
+    plan)."""
+    live = await a_session(client, clock)
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        # 300 questions, 300 viewers voting for 3 each; the viewer for 2.
+        await conn.execute(
+            "INSERT INTO accounts (id, email, password_hash, created_at)"
+            " SELECT gen_random_uuid(), 'voter' || g || '@example.org', 'x', now()"
+            "   FROM generate_series(1, 300) g"
+        )
+        await conn.execute(
+            "INSERT INTO session_questions (id, session_id, text, asked_at)"
+            " SELECT gen_random_uuid(), $1, '问题' || g, now() FROM generate_series(1, 300) g",
+            UUID(live.id),
+        )
+        await conn.execute(
+            "INSERT INTO session_question_votes (question_id, account_id, at)"
+            " SELECT q.id, a.id, now()"
+            "   FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM session_questions) q,"
+            "        (SELECT id, row_number() OVER (ORDER BY id) AS n FROM accounts"
+            "          WHERE email LIKE 'voter%') a"
+            "  WHERE (q.n - a.n + 300) % 300 < 3"
+        )
+        await conn.execute(
+            "INSERT INTO session_question_votes (question_id, account_id, at)"
+            " SELECT id, $1, now() FROM session_questions ORDER BY id LIMIT 2",
+            live.viewer.account_id,
+        )
+        await conn.execute("ANALYZE session_questions, session_question_votes")
+        plan = await generic_plan(conn, sessions_store.VOTED, live.id, live.viewer.account_id)
+        assert len(await sessions_store.voted(conn, UUID(live.id), live.viewer.account_id)) == 2
+    read = rows_read(plan, "session_question_votes")
+    assert read < 50, f"a viewer's 2 votes read {read:.0f} votes"
