@@ -2,7 +2,7 @@
 //
 // - after an interview the recruiter hands the candidate to a colleague at this booth or
 //   to another booth of the fair (handoffTicket); how each handoff went arrives as
-//   handoff.updated on booth:<id>:staff;
+//   handoff.updated on booth:<id>:staff, and the last day's come with its snapshot;
 // - the recruiter's own "only handoffs" switch (setOnlyHandoffs): call next then takes
 //   only handoffs and due reservations;
 // - what the roster notes of a ticket: its kind, its lane and who it is held for.
@@ -49,7 +49,7 @@ export function handoffModel(boothId) {
   return {
     boothId,
     finished: saved?.finished ?? null, // the last interview I completed: {ticket_id, candidate_id}
-    handoffs: new Map(), // handoff id → handoff (from this booth, this session)
+    handoffs: new Map(), // handoff id → handoff (from this booth, the last day)
     targets: null, // booths of the fair one may hand to, once loaded
     loadingTargets: false,
     draft: saved?.draft ?? { booth_id: '', colleague_id: '' },
@@ -75,6 +75,8 @@ export function onStaffFrame(model, frame, me) {
     for (const s of frame.data.staff) {
       hand.onlyHandoffs.set(s.account_id, Boolean(s.only_handoffs));
     }
+    // The booth's handoffs of the last day, so a reload keeps how each went.
+    hand.handoffs = new Map((frame.data.handoffs ?? []).map((x) => [x.id, x]));
     return false;
   }
   if (frame.op !== 'event') return false;

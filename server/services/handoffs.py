@@ -53,30 +53,6 @@ REFUSALS = {
 }
 
 
-def handoff_view(row: dict[str, Any]) -> dict[str, Any]:
-    """What the candidate and the handing booth's staff see of a handoff (ids only)."""
-
-    def text(value: Any) -> str | None:
-        return None if value is None else str(value)
-
-    def instant(value: datetime | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-    return {
-        "id": str(row["id"]),
-        "state": row["state"],
-        "from_ticket_id": str(row["from_ticket"]),
-        "from_booth_id": str(row["from_booth"]),
-        "to_booth_id": str(row["to_booth"]),
-        "candidate_id": str(row["candidate_id"]),
-        "colleague_id": text(row["colleague_id"]),
-        "ticket_id": text(row["ticket_id"]),
-        "created_at": instant(row["created_at"]),
-        "expires_at": instant(row["expires_at"]),
-        "answered_at": instant(row["answered_at"]),
-    }
-
-
 def lanes_view(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "key_groups": list(row["key_groups"]),
@@ -94,7 +70,7 @@ class HandoffService:
     # -- handoffs ---------------------------------------------------------------------
 
     def _told(self, tx: OutboxTransaction, row: dict[str, Any]) -> None:
-        view = {"handoff": handoff_view(row)}
+        view = {"handoff": store.handoff_view(row)}
         tx.emit(f"user:{row['candidate_id']}", "handoff.updated", view)
         tx.emit(f"booth:{row['from_booth']}:staff", "handoff.updated", view)
 
@@ -162,9 +138,9 @@ class HandoffService:
                     {"handoff": str(row["id"])},
                 )
                 self._told(tx, row)
-                return handoff_view(row)
+                return store.handoff_view(row)
             row = await self._admit(tx, row, source["joined_at"], now)
-        return handoff_view(row)
+        return store.handoff_view(row)
 
     @staticmethod
     def _require_open(target: dict[str, Any]) -> None:
@@ -231,7 +207,7 @@ class HandoffService:
             assert source is not None
             row = await self._admit(tx, row, source["joined_at"], now)
             await cancel(tx.conn, f"{EXPIRE_KIND}:{handoff_id}")
-        return handoff_view(row)
+        return store.handoff_view(row)
 
     async def decline(self, handoff_id: UUID, candidate_id: UUID) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
@@ -241,7 +217,7 @@ class HandoffService:
             )
             await cancel(tx.conn, f"{EXPIRE_KIND}:{handoff_id}")
             self._told(tx, row)
-        return handoff_view(row)
+        return store.handoff_view(row)
 
     async def on_expire(self, conn: Connection, timer: Timer) -> None:
         """Registered for ``handoff.expire``: the candidate did not answer in time."""
@@ -256,7 +232,7 @@ class HandoffService:
     async def pending_for(self, candidate_id: UUID) -> list[dict[str, Any]]:
         async with self._pool.acquire() as conn:
             rows = await store.pending_for(conn, candidate_id, self._clock.now())
-        return [handoff_view(r) for r in rows]
+        return [store.handoff_view(r) for r in rows]
 
     # -- lanes and "only handoffs" ----------------------------------------------------
 

@@ -62,6 +62,7 @@ from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
 from server.realtime.presence import Presence
 from server.services.notifications import notify
+from server.store import handoffs as handoffs_store
 from server.store import queue_steps as steps
 from server.store import tickets as tickets_store
 from server.store.db import Connection, set_state
@@ -78,6 +79,9 @@ GRACE_KIND = "queue.grace"
 STAFF_AWAY_KIND = "queue.staff_away"
 DAY_CLOSE_KIND = "queue.day_close"
 HOURS_KIND = "queue.hours"
+# The staff snapshot's handoffs made from the booth: those of the last day (the
+# console shows how each went).
+HANDOFFS_SHOWN = timedelta(hours=24)
 LENGTH_ONLY = "length_only"
 # What a venue that hides places and waits keeps off its public booth topics.
 TOKEN_EVENTS = frozenset(
@@ -1299,10 +1303,14 @@ class QueueService:
             booth_id,
         )
         follow_hours = bool(staff) and bool(staff[0]["follow_hours"])
+        handoffs = await handoffs_store.from_booth(
+            conn, booth_id, self._clock.now() - HANDOFFS_SHOWN
+        )
         return {
             "now": self._clock.now().isoformat(),  # waits are counted from join times
             "follow_hours": follow_hours,
             "roster": [roster_view(dict(r)) for r in rows],
+            "handoffs": [handoffs_store.handoff_view(r) for r in handoffs],
             "staff": [
                 {
                     "account_id": str(r["account_id"]),

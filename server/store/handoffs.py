@@ -164,7 +164,8 @@ async def pending_for(conn: Connection, candidate_id: UUID, now: datetime) -> li
 
 
 async def from_booth(conn: Connection, booth_id: UUID, since: datetime) -> list[dict[str, Any]]:
-    """Handoffs made from a booth since ``since`` (its console shows how they went)."""
+    """Handoffs made from a booth since ``since``, oldest first (the staff snapshot: its
+    console shows how they went)."""
     rows = await conn.fetch(
         f"SELECT {HANDOFF_COLUMNS} FROM queue_handoffs h"
         " WHERE h.from_booth = $1 AND h.created_at >= $2 ORDER BY h.created_at, h.id",
@@ -172,3 +173,27 @@ async def from_booth(conn: Connection, booth_id: UUID, since: datetime) -> list[
         since,
     )
     return [dict(r) for r in rows]
+
+
+def handoff_view(row: dict[str, Any]) -> dict[str, Any]:
+    """What the candidate and the handing booth's staff see of a handoff (ids only)."""
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def instant(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "id": str(row["id"]),
+        "state": row["state"],
+        "from_ticket_id": str(row["from_ticket"]),
+        "from_booth_id": str(row["from_booth"]),
+        "to_booth_id": str(row["to_booth"]),
+        "candidate_id": str(row["candidate_id"]),
+        "colleague_id": text(row["colleague_id"]),
+        "ticket_id": text(row["ticket_id"]),
+        "created_at": instant(row["created_at"]),
+        "expires_at": instant(row["expires_at"]),
+        "answered_at": instant(row["answered_at"]),
+    }

@@ -79,6 +79,8 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
     assert offer.count() == 0
     admitted = q("zh-CN", "queue.handoff.state.admitted")
     page.locator("#handoff-list li").filter(has_text=admitted).wait_for()
+    recruiter.reload()  # how it went is still there (the staff snapshot's handoffs)
+    page.locator("#handoff-list li").filter(has_text=admitted).wait_for()
 
     # "Only handoffs" for me: call next then skips walk-ins.
     only = page.get_by_label(q("zh-CN", "queue.console.only_handoffs"))

@@ -171,6 +171,11 @@ async def test_another_employers_booth_waits_for_the_candidates_accept(client: C
 
     accepted = await (await candidate.post(f"/api/handoffs/{handoff['id']}/accept")).json()
     assert accepted["state"] == "admitted"
+    async with StreamClient(ws_url(client), token=first.token) as console:  # a reload
+        await console.subscribe(f"booth:{booth}:staff")
+        snapshot = await console.next_op("snapshot")
+    shown = [(h["id"], h["state"], h["ticket_id"]) for h in snapshot["data"]["handoffs"]]
+    assert shown == [(handoff["id"], "admitted", accepted["ticket_id"])]
     ticket = await ticket_row(client, accepted["ticket_id"])
     assert (ticket["booth_id"], ticket["kind"], ticket["state"]) == (other, "handoff", "waiting")
     again = await candidate.post(f"/api/handoffs/{handoff['id']}/decline")
