@@ -29,6 +29,10 @@ const RESTART_RETRY_MS = 10000;
 // An offer or answer lost on the way leaves a connection half negotiated (or never
 // started) for good; after this long it is rolled back and offered afresh.
 const STUCK_MS = 6000;
+// The longest a polite side waits for its first offer to gather before rolling it back
+// (host candidates come within milliseconds; this only bounds a connection that never
+// gathers, so that the signals queued behind it still flow).
+const FIRST_GATHER_WAIT_MS = 2000;
 
 export const RUNGS = ['video', 'audio', 'text'];
 
@@ -47,6 +51,8 @@ class Peer {
   stuckSince = null;
   rescues = 0;
   closed = false;
+  #gathered = null;
+  #onGathered = null;
 
   constructor(call, { id, role, session, polite }) {
     this.call = call;
@@ -55,6 +61,9 @@ class Peer {
     this.session = session;
     this.polite = Boolean(polite);
     this.pc = new RTCPeerConnection({ iceServers: call.iceServers });
+    this.#gathered = new Promise((resolve) => {
+      this.#onGathered = resolve;
+    });
     this.#wire();
     for (const track of call.sendableTracks()) this.pc.addTrack(track, call.localStream);
   }
@@ -83,6 +92,7 @@ class Peer {
       }
     });
     pc.addEventListener('icecandidate', ({ candidate }) => {
+      this.#onGathered();
       // null marks the end of this generation; the contract's end-of-candidates is "".
       const init = candidate ? candidate.toJSON() : { candidate: '' };
       if (!candidate && pc.remoteDescription === null) return;
@@ -119,8 +129,8 @@ class Peer {
 
   /**
    * Called every few seconds: recover from a lost offer or answer, and from a connection
-   * that negotiated but never began ICE (seen in Chromium after a glare whose local offer
-   * was rolled back while it was being set: the answer gathers no candidates).
+   * that negotiated but never began ICE (seen in Chromium after a glare that rolled back
+   * a connection's first offer before it had gathered: onDescription now waits for it).
    */
   async watch(now) {
     const pc = this.pc;
@@ -174,16 +184,31 @@ class Peer {
     this.ignoreOffer = !this.polite && collision;
     if (this.ignoreOffer) return;
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
-    if (collision && pc.signalingState === 'have-local-offer') {
-      await pc.setLocalDescription({ type: 'rollback' });
+    if (collision && (this.makingOffer || pc.signalingState === 'have-local-offer')) {
+      // Chromium: a connection whose first offer is rolled back before it has gathered
+      // a candidate may never gather again, for the answer or for any ICE restart
+      // (both ends stay "new"; only a new connection helps). Glare on a fresh
+      // connection is the rule when two people join at once, so let our offer gather
+      // first; the rollback itself is setRemoteDescription's (no stable moment in
+      // between for negotiationneeded to make yet another offer).
+      await this.#firstGathering();
     }
-    await pc.setRemoteDescription(description); // rolls back a pending offer if needed
+    await pc.setRemoteDescription(description); // rolls back a pending offer
     for (const candidate of this.pendingCandidates.splice(0)) await this.#addCandidate(candidate);
     if (description.type === 'offer') {
       this.call.applyRung(this);
       await pc.setLocalDescription();
       this.#send({ type: 'answer', sdp: pc.localDescription.sdp });
     }
+  }
+
+  /** Once this connection has gathered a candidate (or finished, or closed), or after a bound. */
+  #firstGathering() {
+    let timer = null;
+    const bound = new Promise((resolve) => {
+      timer = window.setTimeout(resolve, FIRST_GATHER_WAIT_MS);
+    });
+    return Promise.race([this.#gathered, bound]).finally(() => window.clearTimeout(timer));
   }
 
   async onCandidate(candidate) {
@@ -240,6 +265,7 @@ class Peer {
 
   close() {
     this.closed = true;
+    this.#onGathered();
     window.clearTimeout(this.restartTimer);
     this.pc.close();
     for (const track of this.remoteStream.getTracks()) track.stop();
