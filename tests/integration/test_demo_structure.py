@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -21,10 +20,7 @@ GUIDANCE = {"hiring_guidance", "career_guidance", "entrepreneurship", "legal_adv
 
 
 async def test_every_province_has_a_verified_employer_of_every_type(conn: Connection) -> None:
-    started = time.perf_counter()
     await load_demo(conn, clock=SystemClock())
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, f"the demo took {elapsed:.1f} s to load"
     employers = await conn.fetch("SELECT * FROM employers")
     by_region: dict[str, set[str]] = {}
     for employer in employers:
