@@ -206,6 +206,13 @@ export const routes = [
     load: () => import('./pages/manage-staff.js'),
   },
   {
+    name: 'manage-venue-sessions',
+    path: '/manage/venues/:id/sessions',
+    tag: 'lf-manage-venue-sessions-page',
+    features: ['structure', 'programme', 'jobs'],
+    load: () => import('./pages/manage-venue-sessions.js'),
+  },
+  {
     name: 'venue-stats',
     path: '/manage/venues/:id/stats',
     tag: 'lf-venue-stats-page',

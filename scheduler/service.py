@@ -1115,6 +1115,15 @@ class ProgrammeService:
             raise Problem("featured_session.not_found", "no such featured session")
         return row
 
+    async def venue_sessions(self, principal: Principal, venue_id: UUID) -> list[dict[str, Any]]:
+        """Every session of a sub-venue, in every state and week (its admins, organisers)."""
+        async with self._pool.acquire() as conn, conn.transaction(readonly=True):
+            venue = await self._venue(conn, venue_id)
+            if not self._manages(principal, venue["fair_id"], venue_id):
+                raise Problem("auth.forbidden", "only this venue's admins or the organisers")
+            rows = await store.list_sessions(conn, venue["fair_id"], venue_id=venue_id)
+        return sorted(rows, key=lambda r: (r["week"], r["created_at"], r["id"]))
+
     async def programme(
         self,
         principal: Principal,

@@ -29,9 +29,12 @@ export function venueTabs(venue, current) {
       { id: 'employers', href: `${base}/employers`, label: t('structure.manage_venue.employers') },
       { id: 'booths', href: `${base}/booths`, label: t('structure.manage_venue.booths') },
       { id: 'staff', href: `${base}/staff`, label: t('structure.manage_venue.staff') },
+      venue.kind === 'sub'
+        ? { id: 'sessions', href: `${base}/sessions`, label: t('structure.manage_venue.sessions') }
+        : null,
       { id: 'stats', href: `${base}/stats`, label: t('structure.manage_venue.stats') },
       { id: 'public', href: `/venues/${venue.id}`, label: t('structure.manage_venue.public') },
-    ],
+    ].filter(Boolean),
     current,
   );
 }

@@ -156,3 +156,27 @@ export function zoneLabel(zone, lang) {
     return zone;
   }
 }
+
+/**
+ * A wall time typed in a datetime-local input ("2020-07-08T10:00"), read in `zone`, as
+ * an ISO instant with that zone's UTC offset ("2020-07-08T10:00:00+08:00"), or null if
+ * the text is no such time. A wall time that never occurs (clocks going forward) comes
+ * out as the instant of the jump, one that occurs twice as its first occurrence.
+ */
+export function wallToInstant(wall, zone) {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(String(wall).trim());
+  if (!match) return null;
+  const [, day, hours, minutes] = match;
+  const at = instantAt(day, zone, Number(hours) + Number(minutes) / 60);
+  const offset = Math.round(offsetMs(zone, at.getTime()) / 60000);
+  const sign = offset < 0 ? '-' : '+';
+  const pad = (n) => String(Math.floor(n)).padStart(2, '0');
+  const local = new Date(at.getTime() + offset * 60000).toISOString().slice(0, 19);
+  return `${local}${sign}${pad(Math.abs(offset) / 60)}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/** An instant as the wall time a datetime-local input shows in `zone` ("2020-07-08T10:00"). */
+export function instantToWall(iso, zone) {
+  const p = zoneParts(zone, new Date(iso).getTime());
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}

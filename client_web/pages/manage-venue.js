@@ -15,7 +15,9 @@ import {
   venueTitle,
 } from '../components/venue-admin.js';
 import { FormModel, formNode } from '../components/form.js';
+import { formatInstant } from '../components/when.js';
 import { h, urlText } from '../lib/dom.js';
+import { zoneLabel } from '../lib/time.js';
 import { language, t } from '../lib/i18n.js';
 
 class ManageVenuePage extends LivePage {
@@ -25,13 +27,16 @@ class ManageVenuePage extends LivePage {
     const model = await loadVenueAdmin(this.params.id);
     if (!model.account) return model;
     const region = model.venue.region_code;
-    const [booths, waiting] = await Promise.all([
+    const [booths, waiting, weeks] = await Promise.all([
       allBooths(`venue=${encodeURIComponent(model.venue.id)}`, signal),
       region
         ? api(`/api/employers?verified=false&region=${region}&limit=200`, { signal })
         : { items: [] },
+      model.venue.kind === 'sub'
+        ? api(`/api/fairs/${encodeURIComponent(model.fair.id)}/weeks`, { signal })
+        : null,
     ]);
-    return Object.assign(model, { booths, waiting: waiting.items });
+    return Object.assign(model, { booths, waiting: waiting.items, weeks });
   }
 
   heading(model) {
@@ -83,6 +88,7 @@ class ManageVenuePage extends LivePage {
                 ),
               )
             : null,
+          this.#sessionsItem(model, base, lang),
           h(
             'li',
             {},
@@ -119,6 +125,26 @@ class ManageVenuePage extends LivePage {
       ),
       this.#linesSection(venue),
     ];
+  }
+
+  /** The featured session owed for the week now open, and its deadline (sub-venues). */
+  #sessionsItem(model, base, lang) {
+    const weeks = model.weeks;
+    const open = weeks?.weeks.find((w) => w.number === weeks.open_for_submission);
+    if (!open) return null;
+    return h(
+      'li',
+      {},
+      h(
+        'a',
+        { href: `${base}/sessions`, id: 'todo-sessions' },
+        t('structure.manage_venue.todo_sessions', {
+          number: open.number,
+          due: formatInstant(open.due_at, weeks.time_zone, lang),
+          zone: zoneLabel(weeks.time_zone, lang),
+        }),
+      ),
+    );
   }
 
   /** What the venue's booth lines show candidates: places and waits, or only the length

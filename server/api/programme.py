@@ -122,6 +122,10 @@ class FeaturedSession(Model):
     private: SessionPrivate | None = None
 
 
+class FeaturedSessionList(Model):
+    items: list[FeaturedSession]
+
+
 class HostedSession(Model):
     """A featured session the caller hosts, with where and when it takes place."""
 
@@ -383,6 +387,21 @@ def register(api: Api) -> None:
         venue_id = call.path_id("venue", "venue.not_found")
         row = await service(call).create(principal, venue_id, _fields(call.body))
         return session_out(row, private=True)
+
+    @api.route(
+        "GET",
+        "/api/venues/{venue}/featured-sessions",
+        operation_id="listVenueSessions",
+        summary="A sub-venue's sessions of every week and state (the venue's admins, organisers)",
+        response=FeaturedSessionList,
+        tags=TAGS,
+    )
+    async def venue_sessions(call: Call[None, None]) -> FeaturedSessionList:
+        principal = await signed_in(call)
+        rows = await service(call).venue_sessions(
+            principal, call.path_id("venue", "venue.not_found")
+        )
+        return FeaturedSessionList(items=[session_out(r, private=True) for r in rows])
 
     @api.route(
         "GET",

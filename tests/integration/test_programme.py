@@ -516,3 +516,33 @@ async def test_the_demo_fair_has_a_published_week_and_a_board_to_chase(client: C
     statuses = [r["status"] for r in board["rows"]]
     assert (statuses.count("approved"), statuses.count("submitted")) == (4, 8)
     assert (statuses.count("draft"), statuses.count("missing")) == (4, 16)
+
+
+async def test_a_venue_admin_lists_their_venues_sessions_of_every_week_and_state(
+    client: Client,
+) -> None:
+    july = await july_fair(client)
+    later = await july.draft("110000", week=3)
+    sent = await july.submitted("110000", week=2)
+    await july.draft("120000", week=2)
+    admin = july.admins["110000"]
+    listed = await (
+        await admin.get(f"/api/venues/{july.venues['110000']}/featured-sessions")
+    ).json()
+    assert [(s["id"], s["week"], s["state"]) for s in listed["items"]] == [
+        (sent["id"], 2, "submitted"),
+        (later["id"], 3, "draft"),
+    ]
+    assert listed["items"][0]["private"]["first_submitted_at"] is not None
+    organiser = await july.organiser.get(f"/api/venues/{july.venues['120000']}/featured-sessions")
+    assert [s["venue_id"] for s in (await organiser.json())["items"]] == [
+        str(july.venues["120000"])
+    ]
+    other = await problem(
+        await admin.get(f"/api/venues/{july.venues['120000']}/featured-sessions"), 403
+    )
+    assert other["code"] == "auth.forbidden"
+    anonymous = await problem(
+        await client.get(f"/api/venues/{july.venues['110000']}/featured-sessions"), 401
+    )
+    assert anonymous["code"] == "auth.required"

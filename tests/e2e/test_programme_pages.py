@@ -1,0 +1,115 @@
+"""The weekly programme in real Chromium: a province's venue admin submits next week's
+featured session before the Wednesday deadline (docs/programme.md).
+
+Every page is also checked by the harness (conftest.py): axe-core, raw keys, console.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.domain.principal import Role
+from tests.e2e.conftest import LiveServer, Ui
+from tests.e2e.test_identity_pages import screenshots, text
+
+pytestmark = pytest.mark.chromium
+
+FAIR_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def zh(key: str, **params: object) -> str:
+    return text("programme", "zh-CN", key, **params)
+
+
+def session_items(ui: Ui, venue_id: str) -> list[dict[str, Any]]:
+    """The venue's sessions as its signed-in admin reads them (listVenueSessions)."""
+    items: list[dict[str, Any]] = ui.page.evaluate(
+        """async (venue) => {
+             const r = await fetch(`/api/venues/${venue}/featured-sessions`);
+             return (await r.json()).items;
+           }""",
+        venue_id,
+    )
+    return items
+
+
+def test_a_province_submits_next_weeks_session_after_fixing_a_time_outside_the_hours(
+    ui: Ui, live_server: LiveServer
+) -> None:
+    fair = live_server.fair()
+    weeks = live_server.get_json(f"/api/fairs/{fair['id']}/weeks")
+    open_week = weeks["open_for_submission"]
+    week = weeks["weeks"][open_week - 1]
+    # The demo leaves the last provinces without any session (docs/programme.md "Demo").
+    venue_id = [v["id"] for v in fair["venues"] if v["kind"] == "sub"][-1]
+    ui.sign_in(Role.VENUE_ADMIN, UUID(venue_id))
+    assert session_items(ui, venue_id) == []
+
+    ui.goto(f"/manage/venues/{venue_id}")
+    ui.page.locator("#todo-sessions").click()
+    ui.settle()
+    assert ui.path == f"/manage/venues/{venue_id}/sessions"
+    countdown = ui.page.locator("#countdown").inner_text()
+    assert f"第{open_week}周" in countdown
+    assert zh("programme.countdown.missing") in countdown
+    assert ui.page.locator("#countdown-left").inner_text().strip() != ""
+    assert ui.page.locator("#session-form-week").input_value() == str(open_week)
+
+    # By keyboard: a title, the category 暖心送岗 with a target group, a host, a time.
+    title = "云南“暖心送岗”高校毕业生专场"
+    ui.tab_to("#session-form-title")
+    ui.page.keyboard.type(title)
+    ui.tab_to("#session-form-category")
+    ui.page.keyboard.press("ArrowDown")
+    ui.page.keyboard.press("ArrowDown")
+    assert ui.page.locator("#session-form-category").input_value() == "key_groups"
+    ui.tab_to("#session-form-target_groups-0")
+    ui.page.keyboard.press("Space")
+    ui.tab_to("#session-form-hosts-0")
+    ui.page.keyboard.press("Space")
+    day = week["programme_days"][0]
+    ui.tab_to("#session-form-time-0")
+    ui.page.locator("#session-form-time-0").fill(f"{day}T07:00")  # before the daily hours
+    ui.tab_to("#session-form-send", limit=80)  # each time has 6 parts
+    ui.page.keyboard.press("Enter")
+
+    ui.page.wait_for_selector("#session-form-summary:focus")
+    ui.settle()
+    assert ui.page.locator("#session-form-time-0-error").inner_text() == text(
+        "errors", "zh-CN", "errors.field.schedule.outside_hours"
+    )
+    assert session_items(ui, venue_id) == []  # nothing was written
+
+    ui.page.locator("#session-form-summary a").first.press("Enter")
+    assert ui.focused()["id"] == "session-form-time-0"
+    ui.page.locator("#session-form-time-0").fill(f"{day}T10:00")
+    ui.tab_to("#session-form-send", limit=80)  # each time has 6 parts
+    ui.page.keyboard.press("Enter")
+
+    card = ui.page.locator('li.card[data-state="submitted"]')
+    card.wait_for()
+    ui.settle()
+    assert title in card.inner_text()
+    assert zh("programme.state.submitted") in card.inner_text()
+    assert (
+        zh("programme.countdown.yours", title=title) in ui.page.locator("#countdown").inner_text()
+    )
+    [session] = session_items(ui, venue_id)
+    assert (session["state"], session["week"], session["category"]) == (
+        "submitted",
+        open_week,
+        "key_groups",
+    )
+    assert session["target_groups"] == ["graduates"]
+    assert len(session["private"]["hosts"]) == 1
+    ten = datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=FAIR_ZONE)
+    assert [
+        datetime.fromisoformat(t.replace("Z", "+00:00"))
+        for t in session["private"]["preferred_times"]
+    ] == [ten.astimezone(UTC)]
+    screenshots(ui, "submitted")
