@@ -487,11 +487,13 @@ class SubmissionBoardPage extends LivePage {
       model.published
         ? h(
             'p',
-            { id: 'publish-result', class: 'callout' },
-            t('programme.board.published', {
-              number: model.published.week.number,
-              count: model.published.sessions.length,
-            }),
+            { id: 'publish-result', class: 'callout', tabindex: '-1' },
+            model.published.sessions.length === 0
+              ? t('programme.board.nothing_to_publish', { number: model.published.week.number })
+              : t('programme.board.published', {
+                  number: model.published.week.number,
+                  count: model.published.sessions.length,
+                }),
           )
         : null,
     );

@@ -4,7 +4,8 @@ The demo's week 3 has twelve sessions submitted (the first four approved), four 
 and the rest missing; week 1's deadline is past with nothing submitted. The organiser
 reaches the board from the venues page, returns one province's session with a reason
 and approves another by keyboard, previews the timetable, places and publishes the
-week, and opens a late window for a province that missed week 1.
+week, and opens a late window for a province that missed week 1 (whose publication,
+with nothing placed, is refused in words).
 
 This module's server is its own (``live_server`` is per module), so publishing week 3
 here changes nothing that tests/e2e/test_shell.py sees of the demo's published week 2.
@@ -171,6 +172,15 @@ def test_organiser_opens_a_late_window_on_a_phone_in_english(ui: Ui) -> None:
     assert after["late_until"] is not None
     assert not after["overdue"]
     assert "Late window until" in row.inner_text()
+
+    # Publishing a week with nothing placed says so (and changes nothing).
+    press(ui, "#publish-week-1")
+    ui.page.keyboard.press("Enter")
+    ui.page.locator("#publish-result").wait_for()
+    assert ui.focused()["id"] == "publish-result"
+    assert ui.page.locator("#publish-result").inner_text() == p(
+        "en", "programme.board.nothing_to_publish", number=1
+    )
 
     # The report, both formats, for the week shown.
     for fmt in ("csv", "xlsx"):
