@@ -4,8 +4,9 @@ The demo's week 3 has twelve sessions submitted (the first four approved), four 
 and the rest missing; week 1's deadline is past with nothing submitted. The organiser
 reaches the board from the venues page, returns one province's session with a reason
 and approves another by keyboard, previews the timetable, places and publishes the
-week, and opens a late window for a province that missed week 1 (whose publication,
-with nothing placed, is refused in words).
+week, sees the API's refusal of a stale approval, and opens a late window for a
+province that missed week 1 (whose publication, with nothing placed, is refused in
+words).
 
 This module's server is its own (``live_server`` is per module), so publishing week 3
 here changes nothing that tests/e2e/test_shell.py sees of the demo's published week 2.
@@ -147,6 +148,21 @@ def test_organiser_returns_approves_previews_places_and_publishes_week_three(ui:
     )
     programme = ui.server.get_json(f"/api/fairs/{fair_id}/programme?week=3")
     assert len(programme["sessions"]) == 5
+
+    # A refusal is shown as text: someone else approved this one since the board loaded.
+    stale = submitted[2]
+    ui.page.evaluate(
+        "async (id) => (await import('/api.js')).api("
+        "`/api/featured-sessions/${id}/approve`, { method: 'POST' })",
+        stale["session_id"],
+    )
+    press(ui, f"#approve-{stale['venue_id']}")
+    failure = ui.page.locator("#board-failure")
+    failure.wait_for()
+    assert ui.focused()["id"] == "board-failure"
+    assert failure.inner_text() == text(
+        "errors", "zh-CN", "errors.code.featured_session.wrong_state"
+    )
     ui.settle()
 
 
