@@ -174,8 +174,16 @@ export const routes = [
     name: 'manage-venues',
     path: '/manage/venues',
     tag: 'lf-manage-venues-page',
-    features: ['structure'],
+    features: ['structure', 'programme'],
     load: () => import('./pages/manage-venues.js'),
+  },
+  {
+    // the organisers' weekly cycle: submissions, approval, placement, publication
+    name: 'submission-board',
+    path: '/manage/fairs/:id/submissions',
+    tag: 'lf-submission-board-page',
+    features: ['programme'],
+    load: () => import('./pages/submission-board.js'),
   },
   {
     name: 'manage-venue',

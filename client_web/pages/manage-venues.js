@@ -1,6 +1,7 @@
 // Venues to run (/manage/venues): an organiser sees every venue of the fair, a venue
 // admin the venues they run; each with its open booths, requests waiting for approval,
-// guidance desks and employers of its region waiting for verification.
+// guidance desks and employers of its region waiting for verification. Organisers get
+// a link to the weekly submissions board (pages/submission-board.js).
 
 import { api } from '../api.js';
 import { currentFair, pick } from '../fair.js';
@@ -78,6 +79,21 @@ class ManageVenuesPage extends LivePage {
           ? t('structure.manage_venues.intro_organiser', { count: model.venues.length })
           : t('structure.manage_venues.intro_admin'),
       ),
+      model.organiser
+        ? h(
+            'p',
+            { class: 'actions' },
+            h(
+              'a',
+              {
+                href: `/manage/fairs/${encodeURIComponent(model.fair.id)}/submissions`,
+                class: 'button button-secondary',
+                id: 'submission-board-link',
+              },
+              t('programme.board.link'),
+            ),
+          )
+        : null,
       h(
         'ul',
         { class: 'cards', id: 'manage-venue-list' },
