@@ -1,5 +1,6 @@
 """The weekly submission report: per week and province, what was submitted when, on
-time or late (pure: lines in, file bytes out).
+time or late (pure: lines in, file bytes out). The writers (:func:`table_csv`,
+:func:`table_xlsx`) take any header and rows: the campaign's statistics table uses them too.
 
 * **CSV** is UTF-8 with a byte-order mark and CRLF line ends: that is what makes Excel
   on a Chinese-language Windows read UTF-8 instead of GBK and split rows correctly.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -73,7 +74,7 @@ def _when(value: datetime | None, zone: ZoneInfo) -> str:
     return "" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _text(value: str) -> str:
+def text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -82,10 +83,10 @@ def cells(line: ReportLine, zone: ZoneInfo) -> list[str | int]:
     return [
         line.week,
         line.region_code,
-        _text(line.province_zh),
-        _text(line.province_en),
+        text(line.province_zh),
+        text(line.province_en),
         STATUS_TEXT.get(line.status, line.status),
-        _text(line.title),
+        text(line.title),
         _when(line.first_submitted_at, zone),
         _when(line.submitted_at, zone),
         _when(line.due_at, zone),
@@ -96,13 +97,22 @@ def cells(line: ReportLine, zone: ZoneInfo) -> list[str | int]:
     ]
 
 
-def to_csv(lines: Sequence[ReportLine], zone: ZoneInfo) -> bytes:
+Cell = str | int | float | None
+
+
+def table_csv(head: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """A header and rows as CSV: UTF-8 with a BOM, CRLF; ``None`` is an empty cell.
+    Text cells are written as given (escape formula-looking text with :func:`text`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header(zone))
-    for line in lines:
-        writer.writerow(cells(line, zone))
+    writer.writerow(head)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def to_csv(lines: Sequence[ReportLine], zone: ZoneInfo) -> bytes:
+    return table_csv(header(zone), (cells(line, zone) for line in lines))
 
 
 def _column(index: int) -> str:
@@ -114,11 +124,11 @@ def _column(index: int) -> str:
     return name
 
 
-def _row(number: int, values: Sequence[str | int]) -> str:
+def _row(number: int, values: Sequence[Cell]) -> str:
     out = [f'<row r="{number}">']
     for i, value in enumerate(values):
         ref = f"{_column(i)}{number}"
-        if isinstance(value, int):
+        if isinstance(value, int | float):
             out.append(f'<c r="{ref}"><v>{value}</v></c>')
         elif value:
             text = escape(value)
@@ -136,8 +146,14 @@ XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def to_xlsx(lines: Sequence[ReportLine], zone: ZoneInfo) -> bytes:
-    rows = [_row(1, header(zone))]
-    rows += [_row(n, cells(line, zone)) for n, line in enumerate(lines, start=2)]
+    return table_xlsx(header(zone), (cells(line, zone) for line in lines), "submissions")
+
+
+def table_xlsx(head: Sequence[str], lines: Iterable[Sequence[Cell]], sheet: str) -> bytes:
+    """A header and rows as a one-sheet workbook named ``sheet`` (numbers as numbers,
+    ``None`` and "" as empty cells)."""
+    rows = [_row(1, head)]
+    rows += [_row(n, line) for n, line in enumerate(lines, start=2)]
     parts = {
         "[Content_Types].xml": (
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -156,7 +172,7 @@ def to_xlsx(lines: Sequence[ReportLine], zone: ZoneInfo) -> bytes:
         ),
         "xl/workbook.xml": (
             f'<workbook xmlns="{MAIN}" xmlns:r="{DOC_RELS}"><sheets>'
-            '<sheet name="submissions" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            f'<sheet name="{escape(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" '

@@ -17,6 +17,7 @@ from server.api import (
     auth,
     booths,
     broadcast,
+    campaign_stats,
     employers,
     fairs,
     grants,
@@ -122,6 +123,7 @@ def create_app(
     queue.register(api)
     handoffs.register(api)
     queue_stats.register(api)
+    campaign_stats.register(api)
     reservations.register(api)
     programme.register(api)
     sessions_live.register(api)

@@ -9,6 +9,7 @@
 // the province's row heading after an action on a row, or to the section's heading.
 
 import { api, errorMessage } from '../api.js';
+import { campaignStatsLinks } from '../components/campaign-stats.js';
 import { confirmButton } from '../components/confirm.js';
 import { FormModel, field, formNode, input, missing, select } from '../components/form.js';
 import { LivePage } from '../components/live-page.js';
@@ -98,6 +99,7 @@ class SubmissionBoardPage extends LivePage {
       this.#board(model, zone, lang),
       this.#planning(model, zone, lang),
       this.#report(model),
+      campaignStatsLinks({ fairId: model.fairId }),
     ];
   }
 

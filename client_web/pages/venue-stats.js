@@ -2,6 +2,7 @@
 // (/manage/venues/<id>/stats): per booth (each linking to the booth's own statistics)
 // and per fair day, over a span of fair days (the whole fair by default).
 
+import { campaignStatsLinks } from '../components/campaign-stats.js';
 import { LivePage } from '../components/live-page.js';
 import {
   definitions,
@@ -87,6 +88,7 @@ class VenueStatsPage extends LivePage {
       }),
       dayTable(stats.day, lang),
       definitions(),
+      campaignStatsLinks({ fairId: model.fair.id, venueId: model.venue.id }),
     ];
   }
 }

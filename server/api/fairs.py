@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from server.api.auth import authorize, principal_of
-from server.api.routing import Api, Call, Model, Query
+from server.api.routing import Api, Call, Model, Query, id_or_slug
 from server.appkeys import OUTBOX, POOL
 from server.domain.permissions import Action, Resource
 from server.errors import Problem
@@ -128,13 +128,8 @@ def register(api: Api) -> None:
     )
     async def get_fair(call: Call[None, None]) -> FairDetail:
         ref = call.path("fair")
-        key: UUID | str
-        try:
-            key = UUID(ref)
-        except ValueError:
-            key = ref
         async with call.app[POOL].acquire() as conn, conn.transaction(readonly=True):
-            row = await store.get_fair(conn, key)
+            row = await store.get_fair(conn, id_or_slug(ref))
             if row is None:
                 raise Problem("fair.not_found", f"no fair {ref}")
             partners = await store.partner_platforms(conn, row["id"])

@@ -107,6 +107,9 @@ def _operation(op: Operation, keys: dict[Any, Any], schemas: dict[str, Any]) -> 
             "description": op.summary,
             "content": {"application/json": {"schema": _ref(keys, op.response, "serialization")}},
         }
+        if op.raw_response_type is not None:  # a download of the same (``format=``)
+            content = responses[str(op.status)]["content"]
+            content[op.raw_response_type] = {"schema": {"type": "string"}}
     elif op.raw_response_type is not None:
         responses[str(op.status)] = {
             "description": op.summary,

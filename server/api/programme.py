@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 from uuid import UUID
 
 from aiohttp import web
@@ -17,7 +16,7 @@ from scheduler.deadlines import FairWeek
 from scheduler.service import END_KIND, TIMER_KINDS, Fair, ProgrammeService
 from scheduler.sessions import Category, KeyGroup, SessionState, StaffingFocus
 from server.api.auth import account_id, principal_of, signed_in
-from server.api.routing import Api, Call, Model, Query
+from server.api.routing import Api, Call, Model, Query, download, id_or_slug
 from server.appkeys import BUS, CLOCK, OUTBOX, POOL, QUEUE, SETTINGS, TIMERS
 from server.errors import FieldError, Problem
 from server.services.sessions_live import MEDIA_END_CHANNEL
@@ -284,13 +283,6 @@ class CalendarQuery(Query):
 class CalendarToken(Model):
     token: str = Field(description="Shown once; the feed URL contains it.")
     url: str
-
-
-def _fair_ref(text: str) -> UUID | str:
-    try:
-        return UUID(text)
-    except ValueError:
-        return text
 
 
 def _week_number(text: str) -> int:
@@ -580,7 +572,7 @@ def register(api: Api) -> None:
         tags=TAGS,
     )
     async def weeks(call: Call[None, None]) -> WeekList:
-        fair = await service(call).fair(_fair_ref(call.path("fair")))
+        fair = await service(call).fair(id_or_slug(call.path("fair")))
         current = fair.calendar.open_for_submission(service(call).now())
         return WeekList(
             fair_id=fair.id,
@@ -605,7 +597,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         opened = await service(call).open_late_window(
             principal,
-            _fair_ref(call.path("fair")),
+            id_or_slug(call.path("fair")),
             _week_number(call.path("week")),
             call.body.venue_id,
             call.body.until,
@@ -625,7 +617,7 @@ def register(api: Api) -> None:
         principal = await signed_in(call)
         outcome = await service(call).plan(
             principal,
-            _fair_ref(call.path("fair")),
+            id_or_slug(call.path("fair")),
             _week_number(call.path("week")),
             move=call.body.move,
             dry_run=call.body.dry_run,
@@ -648,7 +640,7 @@ def register(api: Api) -> None:
     async def publish(call: Call[None, None]) -> Programme:
         principal = await signed_in(call)
         fair, week, rows = await service(call).publish(
-            principal, _fair_ref(call.path("fair")), _week_number(call.path("week"))
+            principal, id_or_slug(call.path("fair")), _week_number(call.path("week"))
         )
         return Programme(
             fair_id=fair.id,
@@ -670,7 +662,7 @@ def register(api: Api) -> None:
         principal = await principal_of(call.request)
         query = call.query
         fair, rows = await service(call).programme(
-            principal, _fair_ref(call.path("fair")), query.week, query.venue, query.unpublished
+            principal, id_or_slug(call.path("fair")), query.week, query.venue, query.unpublished
         )
         return Programme(
             fair_id=fair.id,
@@ -691,7 +683,7 @@ def register(api: Api) -> None:
     async def board(call: Call[None, BoardQuery]) -> Board:
         principal = await signed_in(call)
         fair, week, rows = await service(call).board(
-            principal, _fair_ref(call.path("fair")), call.query.week
+            principal, id_or_slug(call.path("fair")), call.query.week
         )
         return Board(
             fair_id=fair.id,
@@ -731,16 +723,9 @@ def register(api: Api) -> None:
     async def submission_report(call: Call[None, ReportQuery]) -> web.StreamResponse:
         principal = await signed_in(call)
         body, media_type, name = await service(call).report(
-            principal, _fair_ref(call.path("fair")), call.query.week, call.query.format
+            principal, id_or_slug(call.path("fair")), call.query.week, call.query.format
         )
-        return web.Response(
-            body=body,
-            headers={
-                "Content-Type": media_type,
-                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-                "Cache-Control": "no-store",
-            },
-        )
+        return download(body, media_type, name)
 
     @api.route(
         "GET",

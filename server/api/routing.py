@@ -25,6 +25,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 from uuid import UUID
 
 from aiohttp import web
@@ -270,3 +271,23 @@ def _invalid(errors: list[Any], prefix: str = "") -> Problem:
 def json_pointer(location: tuple[int | str, ...]) -> str:
     """RFC 6901 pointer for a pydantic error location."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location)
+
+
+def id_or_slug(text: str) -> UUID | str:
+    """A path's ``{fair}``: an id if it parses as one, else a slug."""
+    try:
+        return UUID(text)
+    except ValueError:
+        return text
+
+
+def download(body: bytes, media_type: str, filename: str) -> web.Response:
+    """A file to save (a report): not cached, named in UTF-8 (RFC 6266)."""
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": media_type,
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store",
+        },
+    )

@@ -102,9 +102,7 @@ async def queue_stats(
     total: dict[str, Any] | None = None
     groups: list[dict[str, Any]] = []
     for row in rows:
-        found = dict(row)
-        wait = found.pop("wait")
-        found["wait_median"], found["wait_p90"] = wait if wait is not None else (None, None)
+        found = _waits(dict(row))
         if found["key"] is not None:
             found["key"] = str(found["key"])  # an id, or a date as YYYY-MM-DD
         if found.pop("total"):
@@ -113,3 +111,31 @@ async def queue_stats(
             groups.append(found)
     assert total is not None  # the empty grouping set always yields one row
     return total, groups
+
+
+def _waits(found: dict[str, Any]) -> dict[str, Any]:
+    wait = found.pop("wait")
+    found["wait_median"], found["wait_p90"] = wait if wait is not None else (None, None)
+    return found
+
+
+async def by_venue_and_week(
+    conn: Connection, *, fair_id: UUID, start: datetime, end: datetime, time_zone: str
+) -> list[dict[str, Any]]:
+    """The figures of :func:`queue_stats` for each venue and fair week of a fair (the
+    statistics table's queue waits): ``venue_id``, ``monday`` (the week's Monday in
+    the fair's zone) and the figures; only groups with tickets. One round trip."""
+    rows = await conn.fetch(
+        f"""
+        SELECT b.venue_id, {KEYS[Grouping.WEEK]} AS monday, {FIGURES}
+          FROM tickets t JOIN booths b ON b.id = t.booth_id
+         WHERE t.joined_at >= $1 AND t.joined_at < $2 AND {SCOPES["fair"]}
+         GROUP BY b.venue_id, monday
+        """,
+        start,
+        end,
+        fair_id,
+        [s.value for s in ACTIVE],
+        time_zone,
+    )
+    return [_waits(dict(row)) for row in rows]
