@@ -182,7 +182,7 @@ export const routes = [
     name: 'submission-board',
     path: '/manage/fairs/:id/submissions',
     tag: 'lf-submission-board-page',
-    features: ['programme'],
+    features: ['programme', 'stats'],
     load: () => import('./pages/submission-board.js'),
   },
   {

@@ -206,5 +206,13 @@ def test_organiser_opens_a_late_window_on_a_phone_in_english(ui: Ui) -> None:
             "async (href) => (await fetch(href, { credentials: 'same-origin' })).status", href
         )
         assert status == 200
+    # The campaign's statistics table (every venue, every week), both formats.
+    for fmt in ("csv", "xlsx"):
+        href = ui.page.locator(f"#campaign-{fmt}").get_attribute("href")
+        assert href == f"/api/fairs/{fair_id}/campaign-statistics?format={fmt}"
+        status = ui.page.evaluate(
+            "async (href) => (await fetch(href, { credentials: 'same-origin' })).status", href
+        )
+        assert status == 200
     ui.settle()
     screenshots(ui, "late-window")
