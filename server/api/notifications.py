@@ -49,21 +49,11 @@ def register(api: Api) -> None:
         me = await account_id(call)
         q = call.query
         async with call.app[POOL].acquire() as conn:
-            rows = await conn.fetch(
-                """
-                SELECT id, kind, data, created_at, read_at IS NOT NULL AS read
-                  FROM notifications
-                 WHERE account_id = $1 AND (NOT $2 OR read_at IS NULL)
-                   AND ($3::timestamptz IS NULL OR created_at < $3)
-                 ORDER BY created_at DESC, id DESC LIMIT $4
-                """,
-                me,
-                q.unread_only,
-                q.before,
-                q.limit,
+            rows = await notifications_store.listed(
+                conn, me, unread_only=q.unread_only, before=q.before, limit=q.limit
             )
             unread = await notifications_store.unread(conn, me)
-        return NotificationList(items=[Notification(**dict(r)) for r in rows], unread=unread)
+        return NotificationList(items=[Notification(**r) for r in rows], unread=unread)
 
     @api.route(
         "POST",

@@ -331,6 +331,14 @@ async def test_the_unread_count_reads_the_unread_notifications_not_the_inbox(
     plan = await generic_plan(conn, notifications_store.UNREAD, someone)
     read = rows_read(plan, "notifications")
     assert read < 50, f"the unread count read {read:.0f} notifications for 2 unread"
+    # The inbox's "unread only" list, likewise.
+    listed = await notifications_store.listed(
+        conn, someone, unread_only=True, before=None, limit=20
+    )
+    assert [n["read"] for n in listed] == [False, False]
+    plan = await generic_plan(conn, notifications_store.LISTED_UNREAD, someone, None, 20)
+    read = rows_read(plan, "notifications")
+    assert read < 50, f"listing 2 unread notifications read {read:.0f}"
 
 
 async def test_events_older_than_a_day_are_pruned_by_the_hourly_timer(
