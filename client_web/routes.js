@@ -239,7 +239,7 @@ export const routes = [
     name: 'session-studio',
     path: '/sessions/:id/studio',
     tag: 'lf-session-studio-page',
-    features: ['live', 'queue', 'structure'],
+    features: ['live', 'queue', 'structure', 'stats'],
     load: () => import('./pages/session-studio.js'),
   },
   {

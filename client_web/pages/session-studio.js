@@ -1,8 +1,10 @@
 // The host studio of a featured session (/sessions/<id>/studio): choose what to send —
 // the camera, the screen, or an encoder such as OBS (the WHIP URL and token shown to
 // copy) — and the microphone; preview; go live; end. Beside it the viewer count, the
-// chat and the Q&A with their moderation (delete, mute, ban; mark answered) and the
-// session's booths with their line lengths. docs/sessions-live.md.
+// chat and the Q&A with their moderation (delete, mute, ban; mark answered), the
+// session's booths with their line lengths, and its figures (<lf-session-stats>:
+// viewers, watch time, messages, questions; final once it has ended).
+// docs/sessions-live.md.
 //
 // Going live from the browser: issueSessionIngest → WHIP publish → wait until the
 // connection is up → goLive (the server refuses goLive without an active ingest). From
@@ -16,6 +18,7 @@ import { Page } from '../lib/page.js';
 import { capture, publish, stopStream } from '../components/live-media.js';
 import { actions } from '../components/session-feed.js';
 import { liveFacts, liveFeed, liveLayout, loadLive } from '../components/session-page.js';
+import '../components/session-stats.js';
 
 const CONNECT_TIMEOUT_MS = 20000;
 
@@ -84,12 +87,16 @@ class SessionStudioPage extends Page {
     const facts = h('p', { class: 'live-facts', id: 'studio-facts' });
     const status = h('p', { id: 'studio-status', role: 'status', class: 'live-status' });
     const controls = h('div', { class: 'studio-controls', id: 'studio-controls' });
+    // The session's figures (getSessionStats): the element hides itself if refused.
+    const stats = document.createElement('lf-session-stats');
+    stats.sessionId = data.live.session_id;
+    stats.state = feed.state;
     const root = liveLayout(feed, data, {
       joinable: false,
       head: [facts, status],
-      main: [stage, controls],
+      main: [stage, controls, stats],
     });
-    this.#nodes = { root, preview, stage, stageText, facts, status, controls };
+    this.#nodes = { root, preview, stage, stageText, facts, status, controls, stats };
     this.#stopFeed = feed.onChange((kind) => {
       if (kind === 'state' && feed.state === 'ended') this.#stopPublishing({ remote: false });
       this.#paint();
@@ -183,8 +190,9 @@ class SessionStudioPage extends Page {
 
   #paint() {
     if (!this.#nodes) return;
-    const { stage, stageText, facts, status, controls } = this.#nodes;
+    const { stage, stageText, facts, status, controls, stats } = this.#nodes;
     const state = this.feed.state;
+    stats.state = state;
     stage.dataset.state = state ?? 'unknown';
     let text = '';
     if (state === 'ended') text = t('live.stage.ended');

@@ -258,6 +258,10 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     viewer.page.locator("li.question").filter(has_text=question).filter(
         has_text=live("zh-CN", "live.questions.answered")
     ).wait_for()
+    # While live, the studio's figures are "so far"; refreshing counts the question.
+    host.page.locator("#session-stats-note[data-final='false']").wait_for()
+    host.page.get_by_role("button", name=live("zh-CN", "live.stats.refresh")).click()
+    host.page.locator("#session-stats dd[data-figure='questions'][data-value='1']").wait_for()
 
     # Watching leads into a booth line: the viewer joins by keyboard, the studio sees it.
     booth_id = session["booths"][0]
@@ -348,6 +352,34 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     for width in (DESKTOP, PHONE):
         other.resize(width)
         other.screenshot()
+
+    # The host's studio shows the session's figures, final, as the API gives them: at
+    # least the five messages (the deleted one counts), the one question and the two
+    # viewers of this test.
+    figures = host.page.locator("#session-stats")
+    figures.get_by_text(live("zh-CN", "live.stats.final")).wait_for()
+    host.settle()
+    stats = host.page.evaluate(
+        "async (id) => (await fetch(`/api/featured-sessions/${id}/stats`)).json()", sid
+    )
+    assert stats["final"] is True
+    assert stats["messages"] >= 5
+    assert stats["questions"] >= 1
+    assert stats["unique_viewers"] >= 2
+    assert host.page.locator("#session-stats-refresh").count() == 0
+    shown = {
+        dd.get_attribute("data-figure"): dd.get_attribute("data-value")
+        for dd in figures.locator("dd").all()
+    }
+    for name in ("peak_viewers", "unique_viewers", "watch_seconds", "messages", "questions"):
+        assert shown[name] == str(stats[name]), name
+    messages = figures.locator("dd[data-figure='messages']").inner_text()
+    assert re.sub(r"\D", "", messages) == str(stats["messages"])
+    # A plain viewer sees no figures, on the session's page nor at the studio's address.
+    assert viewer.page.locator("#session-stats").count() == 0
+    viewer.goto(f"{watch_path}/studio")
+    viewer.page.locator("#studio-not-host").wait_for()
+    assert viewer.page.locator("#session-stats").count() == 0
 
 
 def test_the_studio_gives_obs_its_url_and_token_and_others_get_what_they_may(
