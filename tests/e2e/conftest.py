@@ -631,6 +631,21 @@ def _check(helper: Ui) -> None:
     assert not helper.problems, "\n".join(helper.problems)
 
 
+def _report_failure(helper: Ui) -> None:
+    """After a failed test: where each person's page was, what the browser reported
+    (console errors, failed requests) and the server's last log lines, printed so the CI
+    log shows them with the failure, and the page saved as a screenshot."""
+    try:
+        lines = [f"--- {helper.test_name}: the page was at {helper.page.url}"]
+        lines += helper.problems or ["(no console error or failed request)"]
+        server_log = helper.server.log.read_text(encoding="utf-8", errors="replace")
+        lines += ["--- the server's last lines:", *server_log.splitlines()[-40:]]
+        print("\n".join(lines))
+        helper.screenshot()
+    except Exception as error:  # the test's own failure is what the report is about
+        print(f"--- {helper.test_name}: could not record the page: {error!r}")
+
+
 def _passed(request: pytest.FixtureRequest) -> bool:
     report = getattr(request.node, "rep_call", None)
     return report is None or bool(report.passed)
@@ -643,6 +658,8 @@ def ui(browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
         yield helper
         if _passed(request):
             _check(helper)
+        else:
+            _report_failure(helper)
     finally:
         context.close()
 
@@ -662,9 +679,11 @@ def ui_on(
 
     try:
         yield make
-        if _passed(request):
-            for helper, _ in made:
+        for helper, _ in made:
+            if _passed(request):
                 _check(helper)
+            else:
+                _report_failure(helper)
     finally:
         for _, context in made:
             context.close()
