@@ -198,21 +198,20 @@ def test_organiser_opens_a_late_window_on_a_phone_in_english(ui: Ui) -> None:
         "en", "programme.board.nothing_to_publish", number=1
     )
 
-    # The report, both formats, for the week shown.
-    for fmt in ("csv", "xlsx"):
-        href = ui.page.locator(f"#report-{fmt}").get_attribute("href")
-        assert href == f"/api/fairs/{fair_id}/submissions/report?week=1&format={fmt}"
-        status = ui.page.evaluate(
-            "async (href) => (await fetch(href, { credentials: 'same-origin' })).status", href
-        )
-        assert status == 200
-    # The campaign's statistics table (every venue, every week), both formats.
-    for fmt in ("csv", "xlsx"):
-        href = ui.page.locator(f"#campaign-{fmt}").get_attribute("href")
-        assert href == f"/api/fairs/{fair_id}/campaign-statistics?format={fmt}"
-        status = ui.page.evaluate(
-            "async (href) => (await fetch(href, { credentials: 'same-origin' })).status", href
-        )
-        assert status == 200
+    # The week's report and the campaign's statistics table (every venue, every week),
+    # both formats each: the links are the API's and they download.
+    downloads = {
+        "report": f"/api/fairs/{fair_id}/submissions/report?week=1&format=",
+        "campaign": f"/api/fairs/{fair_id}/campaign-statistics?format=",
+    }
+    for name, prefix in downloads.items():
+        for fmt in ("csv", "xlsx"):
+            href = ui.page.locator(f"#{name}-{fmt}").get_attribute("href")
+            assert href == prefix + fmt
+            status = ui.page.evaluate(
+                "async (href) => (await fetch(href, { credentials: 'same-origin' })).status",
+                href,
+            )
+            assert status == 200, href
     ui.settle()
     screenshots(ui, "late-window")
