@@ -37,6 +37,7 @@ from aiortc.mediastreams import (
 )
 
 from signaling import encoded
+from signaling.peers import close_quietly
 
 if TYPE_CHECKING:
     from av.stream import Stream
@@ -282,7 +283,7 @@ class Publisher:
             answer, location, headers = await post_offer(http, url, offer_sdp or sdp, token)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
         except BaseException:
-            await pc.close()
+            await close_quietly(pc)
             raise
         return cls(pc, location, answer, headers)
 
@@ -292,7 +293,7 @@ class Publisher:
             return response.status
 
     async def close(self) -> None:
-        await self.pc.close()
+        await close_quietly(self.pc)
 
 
 @dataclass
@@ -338,7 +339,7 @@ class Viewer:
             for transceiver in pc.getTransceivers():
                 viewer._follow(transceiver.receiver)
         except BaseException:
-            await pc.close()
+            await close_quietly(pc)
             raise
         return viewer
 
@@ -406,4 +407,4 @@ class Viewer:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await self.pc.close()
+        await close_quietly(self.pc)

@@ -46,6 +46,7 @@ from signaling.errors import (
     SdpError,
     SessionNotFound,
 )
+from signaling.peers import CLOSE_TIMEOUT, close_quietly
 from signaling.relay import KEYFRAME_INTERVAL, BroadcastRelay, Viewer
 from signaling.sdp import (
     VideoChoice,
@@ -62,7 +63,6 @@ log = logging.getLogger(__name__)
 
 PUBLISHER_GRACE = 60.0
 RETRY_AFTER = 10
-CLOSE_TIMEOUT = 5.0
 
 GoneCallback = Callable[[str, str], Awaitable[None]]
 
@@ -226,7 +226,7 @@ class MediaEdge:
             receivers: dict[str, RTCRtpReceiver] = {k: t.receiver for k, t in kinds.items()}
             answer = await _answer(pc)
         except BaseException:
-            await _close_quietly(pc)
+            await close_quietly(pc)
             raise
         # From here on nothing awaits until the session is registered.
         entry = self._broadcasts.get(broadcast_id)
@@ -239,7 +239,7 @@ class MediaEdge:
             )
             entry = self._broadcasts[broadcast_id] = _Broadcast(relay)
         elif entry.relay.codec is not choice.codec:  # a concurrent first publish won
-            await _close_quietly(pc)
+            await close_quietly(pc)
             raise CodecMismatch(f"this broadcast's video is {entry.relay.codec.value}")
         if entry.grace is not None:
             entry.grace.cancel()
@@ -251,7 +251,7 @@ class MediaEdge:
         if previous is not None:
             log.info("broadcast %s: publisher %s replaced", broadcast_id, previous.id)
             entry.relay.detach(previous.feed)
-            self._spawn(_close_quietly(previous.pc))
+            self._spawn(close_quietly(previous.pc))
 
         @pc.on("connectionstatechange")
         def _state() -> None:
@@ -268,7 +268,7 @@ class MediaEdge:
         log.info("broadcast %s: publisher %s dropped", publisher.broadcast_id, publisher.id)
         entry.relay.detach(publisher.feed)
         entry.publisher = None
-        self._spawn(_close_quietly(publisher.pc))
+        self._spawn(close_quietly(publisher.pc))
         if self._on_publisher_gone is not None:
             self._spawn(self._on_publisher_gone(publisher.broadcast_id, publisher.id))
         loop = asyncio.get_running_loop()
@@ -303,7 +303,7 @@ class MediaEdge:
             connections.append(entry.publisher.pc)
         entry.viewings.clear()
         entry.publisher = None
-        await asyncio.gather(*(_close_quietly(pc) for pc in connections))
+        await asyncio.gather(*(close_quietly(pc) for pc in connections))
 
     # -- pulling from the owner node -------------------------------------------------
 
@@ -343,7 +343,7 @@ class MediaEdge:
                 answer = await exchange(pc.localDescription.sdp)
                 await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
             except BaseException:
-                await _close_quietly(pc)
+                await close_quietly(pc)
                 raise
             entry = self._broadcasts.get(broadcast_id)
             if entry is None:
@@ -404,13 +404,13 @@ class MediaEdge:
             answer = await _answer(pc)
         except BaseException:
             entry.relay.remove_viewer(viewing.id)
-            await _close_quietly(pc)
+            await close_quietly(pc)
             raise
         finally:
             self._reserved -= 1
         if self._broadcasts.get(broadcast_id) is not entry:  # ended meanwhile
             entry.relay.remove_viewer(viewing.id)
-            await _close_quietly(pc)
+            await close_quietly(pc)
             raise NotLive(f"broadcast {broadcast_id} ended")
         entry.viewings[viewing.id] = viewing
 
@@ -436,7 +436,7 @@ class MediaEdge:
         if viewing is None:
             return
         entry.relay.remove_viewer(session_id)
-        await _close_quietly(viewing.pc)
+        await close_quietly(viewing.pc)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -492,10 +492,3 @@ async def _answer(pc: RTCPeerConnection) -> str:
         raise RuntimeError("aiortc produced no local description")
     sdp: str = description.sdp
     return sdp
-
-
-async def _close_quietly(pc: RTCPeerConnection) -> None:
-    try:
-        await asyncio.wait_for(pc.close(), CLOSE_TIMEOUT)
-    except (TimeoutError, ConnectionError, OSError) as exc:
-        log.debug("closing a peer connection: %r", exc)

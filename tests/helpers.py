@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from aiohttp.test_utils import TestClient
@@ -14,6 +17,24 @@ from server.services.identity import Passwords
 from server.store import accounts as accounts_store
 
 PASSWORD = "Strong-pass-2020"
+
+
+T = TypeVar("T")
+
+
+async def within(seconds: float, step: Awaitable[T], what: str) -> T:
+    """Await ``step`` for at most ``seconds``; past that, fail naming ``what`` and showing
+    where every task of the loop stands (a teardown that hangs says where, at once,
+    instead of running into the test timeout)."""
+    try:
+        return await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        stacks = io.StringIO()
+        for task in asyncio.all_tasks():
+            task.print_stack(limit=8, file=stacks)
+        raise AssertionError(
+            f"{what} did not finish within {seconds:g} s; the loop's tasks:\n{stacks.getvalue()}"
+        ) from None
 
 
 def ws_url(client: TestClient[Any, Any]) -> str:

@@ -24,6 +24,7 @@ from signaling import client as media
 from signaling.client import Publisher, Viewer, WhipError
 from signaling.tokens import operator_token
 from tests.conftest import TEST_SECRET_KEY
+from tests.helpers import within
 
 ClientFactory = Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
 OPERATOR = {"Authorization": f"Bearer {operator_token(TEST_SECRET_KEY)}"}
@@ -91,7 +92,8 @@ async def peers() -> AsyncIterator[list[Publisher | Viewer]]:
     """Every aiortc client a test starts, closed at the end whatever happens."""
     started: list[Publisher | Viewer] = []
     yield started
-    await asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    closing = asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    await within(30, closing, "closing the test's peers")
 
 
 def sdp_with_video(fmtp: str | None, profile_note: str = "") -> str:

@@ -20,6 +20,7 @@ from server.timers import FakeClock
 from signaling.client import Publisher, Viewer
 from signaling.tokens import NODE_HEADER, node_token
 from tests.conftest import TEST_SECRET_KEY
+from tests.helpers import within
 from tests.integration.test_broadcast import NOW, create
 
 Client = TestClient[Any, Any]
@@ -39,15 +40,16 @@ async def nodes(
         assert node.app is not None
         node.app[CLUSTER].node_url = str(node.make_url("/")).rstrip("/")
     yield a, b
-    await a.close()
-    await b.close()
+    await within(40, a.close(), "shutting node A down")
+    await within(40, b.close(), "shutting node B down")
 
 
 @pytest.fixture
 async def peers() -> AsyncIterator[list[Publisher | Viewer]]:
     started: list[Publisher | Viewer] = []
     yield started
-    await asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    closing = asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    await within(30, closing, "closing the test's peers")
 
 
 def edge_viewers(node: Client) -> int:

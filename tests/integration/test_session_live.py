@@ -24,7 +24,7 @@ from server.realtime.client import StreamClient
 from server.store import sessions_live as sessions_store
 from server.timers import FakeClock
 from signaling.client import Publisher, Viewer, WhipError
-from tests.helpers import Person, quick_person, ws_url
+from tests.helpers import Person, quick_person, within, ws_url
 from tests.integration.test_programme import July, clock, cst, july_fair
 from tests.integration.test_programme_timers import published, run_at
 from tests.plans import generic_plan, rows_read
@@ -87,7 +87,8 @@ async def ingest(live: Live) -> dict[str, Any]:
 async def peers() -> AsyncIterator[list[Publisher | Viewer]]:
     started: list[Publisher | Viewer] = []
     yield started
-    await asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    closing = asyncio.gather(*(peer.close() for peer in started), return_exceptions=True)
+    await within(30, closing, "closing the test's peers")
 
 
 async def publish(live: Live, peers: list[Publisher | Viewer]) -> tuple[Publisher, str]:
