@@ -1,9 +1,19 @@
-// Links to the campaign's statistics table (情况统计表) as CSV and XLSX
-// (getCampaignStatistics, docs/campaign-stats.md): every venue for the organisers, one
-// venue for its admins.
+// The campaign's statistics table (情况统计表, getCampaignStatistics,
+// docs/campaign-stats.md): links to it as CSV and XLSX, and the table itself on the page
+// behind a disclosure — every venue for the organisers (one row per venue, over every
+// week or one), one venue's weeks for its admins. The table is read when first opened
+// and again when another week is chosen; the totals are the server's (a count of
+// distinct things has no total: "—").
+//
+// Pages re-render their body on every change; the table element is kept per fair and
+// venue (`tables` below) so a repaint moves it instead of reading the table again.
 
-import { h } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { api, errorMessage } from '../api.js';
+import { h, replaceKeepingFocus } from '../lib/dom.js';
+import { language, t } from '../lib/i18n.js';
+import { figureText } from './queue-stats.js';
+
+const tables = new Map();
 
 export function campaignStatsLinks({ fairId, venueId = null }) {
   const base = `/api/fairs/${encodeURIComponent(fairId)}/campaign-statistics`;
@@ -18,6 +28,12 @@ export function campaignStatsLinks({ fairId, venueId = null }) {
         label,
       ),
     );
+  const key = `${fairId}|${venueId ?? ''}`;
+  if (!tables.has(key)) {
+    const table = document.createElement('lf-campaign-table');
+    table.path = `${base}?format=json${venue}`;
+    tables.set(key, table);
+  }
   return h(
     'section',
     { 'aria-labelledby': 'campaign-title' },
@@ -29,5 +45,192 @@ export function campaignStatsLinks({ fairId, venueId = null }) {
       link('csv', t('stats.campaign.csv')),
       link('xlsx', t('stats.campaign.xlsx')),
     ),
+    tables.get(key),
   );
 }
+
+class CampaignTable extends HTMLElement {
+  path = '';
+  #week = ''; // '' every week, else a week's number as text
+  #data = null; // the last answer, for #week
+  #error = null;
+  #loads = 0; // reads started: only the latest one's answer is shown
+  #weeks = []; // the fair's weeks, from the answer for every week
+  #body = null; // what the disclosure shows under its summary
+
+  connectedCallback() {
+    if (this.#body) return; // moved by a repaint of the page: keep what it shows
+    this.#body = h('div', { class: 'campaign-table-body' });
+    // Built once: a <details> made anew with `open` would fire "toggle" again.
+    this.append(
+      h(
+        'details',
+        {
+          id: 'campaign-table',
+          class: 'campaign-table',
+          ontoggle: (event) => {
+            if (event.currentTarget.open && !this.#data && !this.#error) this.#load();
+          },
+        },
+        h('summary', {}, t('stats.campaign.show')),
+        this.#body,
+      ),
+    );
+  }
+
+  async #load(focus = null) {
+    const mine = ++this.#loads;
+    this.#error = null;
+    this.#data = null;
+    this.#paint(focus);
+    const week = this.#week ? `&week=${encodeURIComponent(this.#week)}` : '';
+    let data = null;
+    let error = null;
+    try {
+      data = await api(`${this.path}${week}`);
+    } catch (failure) {
+      error = failure;
+    }
+    if (mine !== this.#loads) return;
+    this.#data = data;
+    this.#error = error;
+    this.#paint(error ? '#campaign-table-error' : focus);
+  }
+
+  #paint(focus = null) {
+    replaceKeepingFocus(this.#body, this.#content(), focus);
+  }
+
+  #content() {
+    // The picker stays while another week is read, so the focus stays on it.
+    const picker = this.#weeks.length > 0 ? this.#weekPicker() : null;
+    if (this.#error) {
+      return [
+        picker,
+        h(
+          'div',
+          {
+            class: 'notice notice-error',
+            role: 'alert',
+            id: 'campaign-table-error',
+            tabindex: '-1',
+          },
+          h('p', {}, errorMessage(this.#error)),
+          h(
+            'button',
+            { type: 'button', onclick: () => this.#load('#campaign-table-week') },
+            t('stats.campaign.retry'),
+          ),
+        ),
+      ];
+    }
+    if (!this.#data) return [picker, h('p', { class: 'loading' }, t('shell.loading'))];
+    if (!this.#week) this.#weeks = this.#data.weeks; // an answer for one week lists one
+    return [picker ?? this.#weekPicker(), this.#table(this.#data)];
+  }
+
+  #weekPicker() {
+    return h(
+      'div',
+      { class: 'field campaign-week' },
+      h('label', { for: 'campaign-table-week' }, t('stats.campaign.week_label')),
+      h(
+        'select',
+        {
+          id: 'campaign-table-week',
+          onchange: (event) => {
+            this.#week = event.currentTarget.value;
+            this.#load('#campaign-table-week');
+          },
+        },
+        h('option', { value: '', selected: this.#week === '' }, t('stats.campaign.all_weeks')),
+        this.#weeks.map((n) =>
+          h(
+            'option',
+            { value: String(n), selected: this.#week === String(n) },
+            t('stats.campaign.week', { n }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  #table(data) {
+    const lang = language();
+    const label = (column) => (lang === 'zh-CN' ? column.zh : column.en);
+    const venueName = (row) => (lang === 'zh-CN' ? row.venue_name_zh : row.venue_name_en);
+    const oneVenue = data.venue_totals.length === 1;
+    // One venue: its weeks, then its total. Several: each venue in the week chosen, or
+    // over every week (where a count of distinct things has no total: "—").
+    const rows = oneVenue
+      ? data.rows.map((row) => ({
+          key: `week-${row.week}`,
+          name: t('stats.campaign.week', { n: row.week }),
+          row,
+        }))
+      : (this.#week ? data.rows : data.venue_totals).map((row) => ({
+          key: row.venue_id,
+          name: venueName(row),
+          row,
+        }));
+    const total = oneVenue ? data.venue_totals[0] : data.totals;
+    const cells = (figures) =>
+      data.columns.map((column) =>
+        h(
+          'td',
+          { class: 'number', dataset: { figure: column.key } },
+          figureText({ kind: column.seconds ? 'duration' : 'count' }, figures[column.key]),
+        ),
+      );
+    const caption = this.#week
+      ? t('stats.campaign.caption_week', { n: Number(this.#week) })
+      : t('stats.campaign.caption_all');
+    return h(
+      'div',
+      {
+        class: 'table-scroll',
+        role: 'region',
+        tabindex: '0',
+        'aria-labelledby': 'campaign-table-caption',
+      },
+      h(
+        'table',
+        { class: 'stats-table', id: 'campaign-table-figures' },
+        h('caption', { id: 'campaign-table-caption' }, caption),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h(
+              'th',
+              { scope: 'col' },
+              oneVenue ? t('stats.campaign.week_col') : t('stats.campaign.venue_col'),
+            ),
+            data.columns.map((column) => h('th', { scope: 'col' }, label(column))),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map(({ key, name, row }) =>
+            h('tr', { dataset: { key } }, h('th', { scope: 'row' }, name), cells(row)),
+          ),
+        ),
+        h(
+          'tfoot',
+          {},
+          h(
+            'tr',
+            { dataset: { key: 'total' } },
+            h('th', { scope: 'row' }, t('stats.queue.total')),
+            cells(total),
+          ),
+        ),
+      ),
+    );
+  }
+}
+
+customElements.define('lf-campaign-table', CampaignTable);

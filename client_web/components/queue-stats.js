@@ -105,7 +105,9 @@ export function durationText(seconds) {
   return t('stats.queue.seconds', { seconds: rest });
 }
 
-function cellText(column, value) {
+/** A figure as a cell shows it: `column.kind` is 'count', 'duration' or 'rate'; null is
+ * "—" with "no data" for screen readers. */
+export function figureText(column, value) {
   if (value === null || value === undefined) {
     return [
       h('span', { 'aria-hidden': 'true' }, '—'),
@@ -127,7 +129,7 @@ function cells(figures) {
     h(
       'td',
       { class: 'number', dataset: { figure: column.name } },
-      cellText(column, figures[column.name]),
+      figureText(column, figures[column.name]),
     ),
   );
 }

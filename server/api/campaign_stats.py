@@ -50,6 +50,7 @@ class CampaignColumn(Model):
     zh: str
     en: str
     additive: bool = Field(description="whether totals add it up (otherwise null there)")
+    seconds: bool = Field(description="a duration in seconds (null: no data), not a count")
 
 
 class CampaignStatistics(Model):
@@ -173,7 +174,9 @@ def register(api: Api) -> None:
                 time_zone=fair["time_zone"],
                 weeks=numbers,
                 columns=[
-                    CampaignColumn(key=c.key, zh=c.zh, en=c.en, additive=c.additive)
+                    CampaignColumn(
+                        key=c.key, zh=c.zh, en=c.en, additive=c.additive, seconds=c.seconds
+                    )
                     for c in table.COLUMNS
                 ],
                 rows=[_row(r.venue, r.week, r.figures) for r in lines],

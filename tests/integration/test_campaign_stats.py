@@ -307,6 +307,11 @@ async def test_the_organiser_reads_every_venue_and_week_with_exact_figures(
     assert body["weeks"] == [1, 2, 3, 4, 5]
     assert len(body["rows"]) == 3 * 5  # every venue and week, zeros included
     assert body["rows"][0]["venue_id"] == str(fair.main)  # venues in their order
+    # The page writes durations as minutes and seconds: the columns say which they are.
+    columns = {c["key"]: c for c in body["columns"]}
+    assert {k for k, c in columns.items() if c["seconds"]} == {"wait_median", "wait_p90"}
+    assert columns["employers"]["additive"] is False
+    assert columns["jobs"]["additive"] is True
     assert nonzero(row(body, fair.a, 1)) == {
         "employers": 1,
         "employers_private": 1,
