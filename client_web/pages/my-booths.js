@@ -1,14 +1,16 @@
 // My booths (/me/booths): the booths and guidance desks the signed-in recruiter or
 // counsellor staffs, in every fair (newest first, GET /api/me/booths), each a card with
 // its name (linking to the booth's page), venue and fair, the booth's status, its line
-// (open or not, how many wait, as the page loaded) and my own status there, and "open
-// the console" — the staff's way to their work in one click from the navigation.
+// (open or not, how many wait: live, components/line-count.js), my own status there (as
+// the page loaded) and "open the console" — the staff's way to their work in one click
+// from the navigation.
 // Anonymous visitors are asked to sign in.
 
 import { api } from '../api.js';
 import { pick } from '../fair.js';
 import { boothCardHead } from '../components/booth-card.js';
 import { fact } from '../components/job-text.js';
+import { lineCount } from '../components/line-count.js';
 import { signInPrompt } from '../components/signed-in.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
@@ -26,16 +28,7 @@ function boothCard(booth, lang) {
       { class: 'card-facts' },
       fact(t('queue.my_booths.venue'), pick(booth.venue, 'name', lang)),
       fact(t('queue.my_booths.fair'), pick(booth.fair, 'title', lang)),
-      fact(
-        t('queue.my_booths.line'),
-        h(
-          'span',
-          { class: `badge ${booth.line_status === 'open' ? 'badge-ok' : 'badge-muted'}` },
-          tCode('queue.status.', booth.line_status, 'queue.status.unknown'),
-        ),
-        ' ',
-        t('queue.booth.length', { count: booth.waiting }),
-      ),
+      fact(t('queue.my_booths.line'), lineCount(booth.id, booth.line_status, booth.waiting)),
       fact(
         t('queue.my_booths.my_status'),
         tCode('queue.staff.', booth.my_status, 'queue.staff.unknown'),

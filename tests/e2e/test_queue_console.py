@@ -88,7 +88,7 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
 
 
 def test_a_recruiter_goes_from_the_navigation_to_their_booth_and_its_console_by_keyboard(
-    ui: Ui,
+    ui: Ui, another_ui: Callable[[str], Ui]
 ) -> None:
     recruiter = ui
     booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
@@ -104,6 +104,14 @@ def test_a_recruiter_goes_from_the_navigation_to_their_booth_and_its_console_by_
     facts = card.locator("dl").inner_text()
     assert q("zh-CN", "queue.status.open") in facts  # the demo's lines are open
     assert q("zh-CN", "queue.staff.offline") in facts  # not at the console yet
+    # The line's count is live: someone joining shows without a reload.
+    count = card.locator("lf-line-count")
+    waiting = int(count.get_attribute("data-waiting") or "")
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    join_by_keyboard(candidate, booth["id"])
+    card.locator(f"lf-line-count[data-waiting='{waiting + 1}']").wait_for()
+    assert count.inner_text().endswith(q("zh-CN", "queue.booth.length", count=waiting + 1))
     for width in (DESKTOP, PHONE):
         recruiter.resize(width)
         recruiter.screenshot()
