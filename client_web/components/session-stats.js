@@ -1,9 +1,10 @@
 // <lf-session-stats>: a featured session's figures (getSessionStats) for its hosts and
 // moderators — peak and unique viewers (signed in / anonymous), total and average watch
 // time, chat messages, questions — as a definition list. While the session is open the
-// figures are as of the last load and a "refresh" button loads them again; once it has
-// ended they are final and say so. Someone the API refuses (403, 401) sees nothing: the
-// element stays empty and hidden. Set `sessionId` and `state` (the feed's); setting
+// figures are as of the last load and a "refresh" button loads them again (before the
+// lobby opens the note says nothing is counted yet); once it has ended they are final
+// and say so. Someone the API refuses (403, 401) sees nothing: the element stays empty
+// and hidden. Set `sessionId` and `state` (the feed's); setting
 // `state` to "ended" loads the final figures. Strings: the "live" catalogue; durations
 // with durationText() of components/queue-stats.js (the "stats" catalogue).
 // docs/sessions-live.md.
@@ -46,8 +47,10 @@ class SessionStats extends HTMLElement {
   set state(value) {
     const before = this.#state;
     this.#state = value;
+    if (!before || before === value || !this.isConnected) return;
     // The end freezes the figures: load them once more, final.
-    if (before && before !== value && value === 'ended' && this.isConnected) this.load();
+    if (value === 'ended') this.load();
+    else this.#paint(); // the note says whether anything is counted yet
   }
 
   connectedCallback() {
@@ -109,7 +112,7 @@ class SessionStats extends HTMLElement {
           ? h(
               'p',
               { class: 'hint', id: 'session-stats-note', dataset: { final: String(final) } },
-              final ? t('live.stats.final') : t('live.stats.so_far'),
+              final ? t('live.stats.final') : this.#note(),
             )
           : null,
         stats ? this.#list(stats) : h('p', { class: 'hint' }, t('live.stats.loading')),
@@ -137,6 +140,12 @@ class SessionStats extends HTMLElement {
       ),
     );
     if (focused) this.querySelector(`#${CSS.escape(focused)}`)?.focus();
+  }
+
+  // Not final: so far while the session is open; before, nothing is counted yet.
+  #note() {
+    const open = this.#state === 'lobby' || this.#state === 'live';
+    return open ? t('live.stats.so_far') : t('live.stats.not_started');
   }
 
   #list(stats) {

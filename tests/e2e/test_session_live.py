@@ -200,6 +200,8 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     host.settle()
     go_live = host.page.locator("#studio-go-live")
     assert go_live.is_disabled()  # not before the lobby
+    note = host.page.locator("#session-stats-note")
+    note.filter(has_text=live("zh-CN", "live.stats.not_started")).wait_for()  # nothing yet
 
     # The lobby opens on every page at once.
     bring_lobby_timer_to_now(live_server, sid)
@@ -259,7 +261,8 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
         has_text=live("zh-CN", "live.questions.answered")
     ).wait_for()
     # While live, the studio's figures are "so far"; refreshing counts the question.
-    host.page.locator("#session-stats-note[data-final='false']").wait_for()
+    note.filter(has_text=live("zh-CN", "live.stats.so_far")).wait_for()
+    assert note.get_attribute("data-final") == "false"
     host.page.get_by_role("button", name=live("zh-CN", "live.stats.refresh")).click()
     host.page.locator("#session-stats dd[data-figure='questions'][data-value='1']").wait_for()
 
