@@ -106,7 +106,7 @@ class ProgrammePage extends Page {
             h('summary', {}, t('programme.calendar.venues')),
             h(
               'ul',
-              { class: 'link-list' },
+              { class: 'plain-list', id: 'calendar-venue-list' },
               venues.map((venue) => {
                 const name = pick(venue, 'name', lang);
                 const path = venueFeedPath(venue.id);
@@ -115,11 +115,8 @@ class ProgrammePage extends Page {
                   { dataset: { venue: venue.id } },
                   h(
                     'a',
-                    {
-                      href: feedUrls(path).https,
-                      'aria-label': t('programme.calendar.venue_ics_label', { venue: name }),
-                    },
-                    name,
+                    { href: feedUrls(path).https },
+                    t('programme.calendar.venue_ics', { venue: name }),
                   ),
                   ' · ',
                   webcalLink(
