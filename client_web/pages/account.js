@@ -55,7 +55,11 @@ class AccountPage extends LivePage {
       account.grants.some((g) => g.scope_type === 'employer')
         ? api('/api/employers?mine=true&limit=200', { signal })
         : { items: [] },
-      api('/api/me/calendar-token', { signal }),
+      // A failed read leaves the rest of the page working; the section says what failed.
+      api('/api/me/calendar-token', { signal }).catch((error) => {
+        if (signal.aborted) throw error;
+        return { active: false, created_at: null, error };
+      }),
     ]);
     return {
       account,
@@ -69,7 +73,14 @@ class AccountPage extends LivePage {
       pendingRevoke: null,
       failure: null,
       // { active, created_at } (getCalendarToken), and the URL while this page made it.
-      calendar: { ...calendar, url: null, busy: false, failure: null },
+      calendar: {
+        active: calendar.active,
+        created_at: calendar.created_at,
+        url: null,
+        busy: false,
+        failure: calendar.error ? () => errorMessage(calendar.error) : null,
+        unknown: Boolean(calendar.error),
+      },
       confirming: null,
     };
   }
@@ -118,7 +129,7 @@ class AccountPage extends LivePage {
         instantNode(calendar.created_at, zone, lang),
         t('identity.calendar.active_hidden'),
       );
-    } else {
+    } else if (!calendar.unknown) {
       state = h('p', { id: 'calendar-state' }, t('identity.calendar.none'));
     }
     const busy = calendar.busy;
@@ -138,7 +149,7 @@ class AccountPage extends LivePage {
       h(
         'p',
         { class: 'actions' },
-        calendar.active
+        calendar.active || calendar.unknown // unknown: a URL may work, so ask first
           ? [
               confirmButton(this, {
                 verb: 'calendar',
@@ -182,7 +193,7 @@ class AccountPage extends LivePage {
     try {
       const made = await api('/api/me/calendar-token', { method: 'POST' });
       const now = new Date().toISOString();
-      Object.assign(calendar, { active: true, created_at: now, url: made.url });
+      Object.assign(calendar, { active: true, created_at: now, url: made.url, unknown: false });
       this.model.confirming = null;
       this.repaint({ focus: '#calendar-url' });
       announce(t('identity.calendar.made'));
@@ -201,7 +212,7 @@ class AccountPage extends LivePage {
     calendar.failure = null;
     try {
       await api('/api/me/calendar-token', { method: 'DELETE' });
-      Object.assign(calendar, { active: false, created_at: null, url: null });
+      Object.assign(calendar, { active: false, created_at: null, url: null, unknown: false });
       this.model.confirming = null;
       this.repaint({ focus: '#account-calendar' });
       announce(t('identity.calendar.revoked'));

@@ -163,3 +163,27 @@ def test_a_visitors_remind_me_leads_to_sign_in_and_back(ui: Ui, live_server: Liv
     wait_for_path(ui, "/programme")
     ui.page.wait_for_selector(f"button#follow-{sid}[aria-pressed='false']")
     ui.settle()
+
+
+def test_a_refused_follow_says_why_and_stays_off(ui: Ui, live_server: LiveServer) -> None:
+    """The API's refusal (here: the session ended or was cancelled since the page loaded,
+    stood in for by the network) is shown with the shared error text; nothing changes."""
+    session = next_session(live_server)
+    sid = session["id"]
+    ui.sign_in(Role.CANDIDATE)
+    ui.page.route(
+        f"**/api/featured-sessions/{sid}/follow",
+        lambda route: route.fulfill(
+            status=409,
+            content_type="application/problem+json",
+            body='{"code": "featured_session.wrong_state", "status": 409}',
+        ),
+    )
+    ui.goto(f"/sessions/{sid}")
+    ui.page.locator(f"#follow-{sid}").click()
+    alert = ui.page.locator(f"#follow-error-{sid}[role='alert']")
+    alert.wait_for()
+    ui.settle()
+    assert alert.inner_text() == text("errors", "zh-CN", "errors.code.featured_session.wrong_state")
+    assert ui.page.locator(f"#follow-{sid}").get_attribute("aria-pressed") == "false"
+    assert following(ui, sid) is False
