@@ -1166,6 +1166,15 @@ class ProgrammeService:
                 over_states=[s.value for s in OVER],
             )
 
+    async def followed(self, principal: Principal, session_ids: Sequence[UUID]) -> set[UUID] | None:
+        """Which of the sessions the signed-in caller follows; None for a visitor."""
+        if principal.account_id is None:
+            return None
+        if not session_ids:
+            return set()
+        async with self._pool.acquire() as conn:
+            return await store.followed_among(conn, principal.account_id, session_ids)
+
     async def follow(self, principal: Principal, session_id: UUID, on: bool) -> None:
         assert principal.account_id is not None
         async with self._pool.acquire() as conn, conn.transaction():
@@ -1277,6 +1286,10 @@ class ProgrammeService:
         async with self._pool.acquire() as conn:
             await store.put_calendar_token(conn, account_id, token_digest(token), self.now())
         return token, f"{self.public_url}/calendar/user-{token}.ics"
+
+    async def calendar_token_created(self, account_id: UUID) -> datetime | None:
+        async with self._pool.acquire() as conn:
+            return await store.calendar_token_created(conn, account_id)
 
     async def revoke_calendar_token(self, account_id: UUID) -> bool:
         async with self._pool.acquire() as conn:

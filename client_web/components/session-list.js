@@ -6,8 +6,11 @@ import { h, inLanguage } from '../lib/dom.js';
 import { stateBadge } from './session-text.js';
 import { formatInstant } from './when.js';
 
-/** Sessions (as ``getProgramme`` gives them) in the given order, or null for none. */
-export function sessionList(sessions, zone, lang, label) {
+/**
+ * Sessions (as ``getProgramme`` gives them) in the given order, or null for none.
+ * `extra(session)`: more nodes at the end of each item (the programme's "remind me").
+ */
+export function sessionList(sessions, zone, lang, label, extra = null) {
   if (sessions.length === 0) return null;
   return h(
     'ul',
@@ -22,6 +25,7 @@ export function sessionList(sessions, zone, lang, label) {
           ? h('span', { class: 'hint' }, formatInstant(session.starts_at, zone, lang))
           : null,
         ['lobby', 'live', 'ended'].includes(session.state) ? [' ', stateBadge(session.state)] : null,
+        extra ? extra(session) : null,
       ),
     ),
   );

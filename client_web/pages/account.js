@@ -1,9 +1,15 @@
 // My account (/account): who I am, the roles I hold and where, what I can do next
 // (register an employer, join one with an invitation code), and every session and API
-// token signed in as me, each of which I can revoke. Times are in the fair's zone.
+// token signed in as me, each of which I can revoke, and my calendar: a private feed
+// URL (getCalendarFeed user-<token>) with the sessions I follow and host, made, replaced
+// and turned off here (rotateCalendarToken, revokeCalendarToken; getCalendarToken says
+// whether one works — the URL itself is shown once, when made). Times are in the fair's
+// zone.
 
 import { api, errorMessage } from '../api.js';
 import { currentFair, pick } from '../fair.js';
+import { copyField, webcalLink } from '../components/calendar-links.js';
+import { confirmButton } from '../components/confirm.js';
 import { LivePage } from '../components/live-page.js';
 import { go } from '../components/navigate.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -43,12 +49,17 @@ class AccountPage extends LivePage {
   async load(signal) {
     const account = await me();
     if (!account) return { account: null };
-    const [sessions, fair, employers] = await Promise.all([
+    const [sessions, fair, employers, calendar] = await Promise.all([
       api('/api/me/sessions', { signal }),
       currentFair(),
       account.grants.some((g) => g.scope_type === 'employer')
         ? api('/api/employers?mine=true&limit=200', { signal })
         : { items: [] },
+      // A failed read leaves the rest of the page working; the section says what failed.
+      api('/api/me/calendar-token', { signal }).catch((error) => {
+        if (signal.aborted) throw error;
+        return { active: false, created_at: null, error };
+      }),
     ]);
     return {
       account,
@@ -61,6 +72,16 @@ class AccountPage extends LivePage {
       employers: employers.items,
       pendingRevoke: null,
       failure: null,
+      // { active, created_at } (getCalendarToken), and the URL while this page made it.
+      calendar: {
+        active: calendar.active,
+        created_at: calendar.created_at,
+        url: null,
+        busy: false,
+        failure: calendar.error ? () => errorMessage(calendar.error) : null,
+        unknown: Boolean(calendar.error),
+      },
+      confirming: null,
     };
   }
 
@@ -75,8 +96,132 @@ class AccountPage extends LivePage {
       this.#profile(model),
       this.#roles(model, lang),
       this.#next(),
+      this.#calendar(model, lang),
       this.#sessions(model, lang),
     ];
+  }
+
+  #calendar(model, lang) {
+    const zone = model.fair?.time_zone ?? 'Asia/Shanghai';
+    const calendar = model.calendar;
+    let state;
+    if (calendar.url) {
+      state = [
+        copyField('calendar-url', calendar.url, {
+          label: t('identity.calendar.url'),
+          copy: t('identity.calendar.copy'),
+          copyLabel: t('identity.calendar.copy_label'),
+          copied: t('identity.calendar.copied'),
+        }),
+        h('p', { class: 'hint' }, t('identity.calendar.once')),
+        h(
+          'p',
+          {},
+          webcalLink(calendar.url, t('identity.calendar.webcal'), null, 'calendar-webcal'),
+        ),
+      ];
+    } else if (calendar.active) {
+      state = h(
+        'p',
+        { id: 'calendar-state' },
+        t('identity.calendar.active_since'),
+        ' ',
+        instantNode(calendar.created_at, zone, lang),
+        t('identity.calendar.active_hidden'),
+      );
+    } else if (!calendar.unknown) {
+      state = h('p', { id: 'calendar-state' }, t('identity.calendar.none'));
+    }
+    const busy = calendar.busy;
+    return h(
+      'section',
+      { 'aria-labelledby': 'account-calendar' },
+      h('h2', { id: 'account-calendar', tabindex: '-1' }, t('identity.calendar.title')),
+      h('p', { class: 'intro' }, t('identity.calendar.intro')),
+      calendar.failure
+        ? h(
+            'div',
+            { class: 'notice notice-error', role: 'alert', id: 'calendar-error' },
+            h('p', {}, calendar.failure()),
+          )
+        : null,
+      state,
+      h(
+        'p',
+        { class: 'actions' },
+        calendar.active || calendar.unknown // unknown: a URL may work, so ask first
+          ? [
+              confirmButton(this, {
+                verb: 'calendar',
+                key: 'rotate',
+                describedBy: 'account-calendar',
+                label: t('identity.calendar.rotate'),
+                confirm: t('identity.calendar.rotate_confirm'),
+                cancel: t('identity.calendar.keep'),
+                run: () => this.#rotate(),
+              }),
+              confirmButton(this, {
+                verb: 'calendar',
+                key: 'revoke',
+                describedBy: 'account-calendar',
+                label: t('identity.calendar.revoke'),
+                confirm: t('identity.calendar.revoke_confirm'),
+                cancel: t('identity.calendar.keep'),
+                run: () => this.#revokeCalendar(),
+              }),
+            ]
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'button',
+                id: 'calendar-create',
+                disabled: busy,
+                onclick: () => this.#rotate(),
+              },
+              t('identity.calendar.create'),
+            ),
+      ),
+    );
+  }
+
+  async #rotate() {
+    const calendar = this.model.calendar;
+    if (calendar.busy) return;
+    calendar.busy = true;
+    calendar.failure = null;
+    try {
+      const made = await api('/api/me/calendar-token', { method: 'POST' });
+      const now = new Date().toISOString();
+      Object.assign(calendar, { active: true, created_at: now, url: made.url, unknown: false });
+      this.model.confirming = null;
+      this.repaint({ focus: '#calendar-url' });
+      announce(t('identity.calendar.made'));
+    } catch (error) {
+      calendar.failure = () => errorMessage(error);
+      this.repaint();
+    } finally {
+      calendar.busy = false;
+    }
+  }
+
+  async #revokeCalendar() {
+    const calendar = this.model.calendar;
+    if (calendar.busy) return;
+    calendar.busy = true;
+    calendar.failure = null;
+    try {
+      await api('/api/me/calendar-token', { method: 'DELETE' });
+      Object.assign(calendar, { active: false, created_at: null, url: null, unknown: false });
+      this.model.confirming = null;
+      this.repaint({ focus: '#account-calendar' });
+      announce(t('identity.calendar.revoked'));
+    } catch (error) {
+      calendar.failure = () => errorMessage(error);
+      this.repaint();
+    } finally {
+      calendar.busy = false;
+    }
   }
 
   #profile(model) {

@@ -4,15 +4,29 @@
 // programme issue; the published ones are listed under their week, each linking to its
 // live page (/sessions/<id>: lobby, stream, chat, questions, booths).
 //
+// Signed-in visitors get "提醒我 / Remind me" on each session still to come
+// (components/follow-toggle.js; signed out, it leads to /login and back), and everyone
+// gets calendar subscriptions: the whole fair and each sub-venue with sessions on the
+// programme (components/calendar-links.js), pointing at /account for the personal one.
+//
 // A deadline named by a date means "through that day" in fair time: its exclusive
 // instant is the next day's 00:00 (the programme issue stores it that way).
 
 import { api } from '../api.js';
-import { currentFair } from '../fair.js';
+import { currentFair, pick } from '../fair.js';
+import {
+  copyField,
+  fairFeedPath,
+  feedUrls,
+  venueFeedPath,
+  webcalLink,
+} from '../components/calendar-links.js';
+import { followToggle } from '../components/follow-toggle.js';
 import { byStart, sessionList } from '../components/session-list.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
+import { me } from '../session.js';
 import {
   addDays,
   fairWeeks,
@@ -46,10 +60,87 @@ function deadline(dayIso, zone, lang, now) {
 
 class ProgrammePage extends Page {
   async load(signal) {
-    const fair = await currentFair();
+    const [fair, account] = await Promise.all([currentFair(), me().catch(() => null)]);
     if (!fair) return null;
+    // Signed in, each session says whether this account follows it (`following`).
     const programme = await api(`/api/fairs/${encodeURIComponent(fair.id)}/programme`, { signal });
-    return { ...fair, programmeSessions: programme.sessions };
+    return { ...fair, programmeSessions: programme.sessions, signedIn: Boolean(account) };
+  }
+
+  #calendar(fair, lang) {
+    const fairPath = fairFeedPath(fair);
+    const withSessions = new Set(fair.programmeSessions.map((session) => session.venue_id));
+    const venues = (fair.venues ?? []).filter((v) => v.kind !== 'main' && withSessions.has(v.id));
+    const fairName = t('programme.calendar.fair_label');
+    return h(
+      'section',
+      { 'aria-labelledby': 'programme-calendar' },
+      h('h2', { id: 'programme-calendar' }, t('programme.calendar.title')),
+      h('p', { class: 'hint' }, t('programme.calendar.how')),
+      copyField('calendar-fair-url', feedUrls(fairPath).https, {
+        label: fairName,
+        copy: t('programme.calendar.copy'),
+        copyLabel: t('programme.calendar.copy_label', { what: fairName }),
+        copied: t('programme.calendar.copied'),
+      }),
+      h(
+        'p',
+        { class: 'actions' },
+        webcalLink(
+          fairPath,
+          t('programme.calendar.webcal'),
+          t('programme.calendar.webcal_label', { what: fairName }),
+          'calendar-fair-webcal',
+        ),
+        ' ',
+        h(
+          'a',
+          { href: fairPath, id: 'calendar-fair-ics', download: 'livefair.ics' },
+          t('programme.calendar.download'),
+        ),
+      ),
+      venues.length > 0
+        ? h(
+            'details',
+            { id: 'calendar-venues' },
+            h('summary', {}, t('programme.calendar.venues')),
+            h(
+              'ul',
+              { class: 'plain-list', id: 'calendar-venue-list' },
+              venues.map((venue) => {
+                const name = pick(venue, 'name', lang);
+                const path = venueFeedPath(venue.id);
+                return h(
+                  'li',
+                  { dataset: { venue: venue.id } },
+                  h(
+                    'a',
+                    { href: feedUrls(path).https },
+                    t('programme.calendar.venue_ics', { venue: name }),
+                  ),
+                  ' · ',
+                  webcalLink(
+                    path,
+                    t('programme.calendar.webcal'),
+                    t('programme.calendar.webcal_label', { what: name }),
+                  ),
+                );
+              }),
+            ),
+          )
+        : null,
+      h(
+        'p',
+        { class: 'hint' },
+        t('programme.calendar.mine'),
+        ' ',
+        h(
+          'a',
+          { href: '/account', id: 'calendar-mine-link' },
+          t('programme.calendar.mine_link'),
+        ),
+      ),
+    );
   }
 
   heading() {
@@ -99,6 +190,7 @@ class ProgrammePage extends Page {
             h('dl', { class: 'facts' }, keyDates),
           )
         : null,
+      this.#calendar(fair, lang),
       h(
         'section',
         { 'aria-labelledby': 'programme-weeks' },
@@ -151,6 +243,10 @@ class ProgrammePage extends Page {
                 zone,
                 lang,
                 t('programme.sessions'),
+                (session) => {
+                  const toggle = followToggle(session, fair.signedIn);
+                  return toggle ? [' ', toggle] : null;
+                },
               ),
             );
           }),

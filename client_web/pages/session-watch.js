@@ -5,14 +5,19 @@
 // from one subscription to session:<id> (components/session-feed.js); the stream starts
 // when the state turns live and stops when it ends. docs/sessions-live.md.
 //
+// Before the session starts, "提醒我 / Remind me" (components/follow-toggle.js) follows
+// it: reminders 1 day and 15 minutes before. It goes once the lobby opens (the last
+// reminder's time; the session is about to start on this very page).
+//
 // The nodes are built once and kept across language changes (a re-created <video>
 // would drop the stream and a re-created form its draft); only their texts change.
 
-import { ApiError } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import { zoneLabel } from '../lib/time.js';
+import { followToggle } from '../components/follow-toggle.js';
 import { watch } from '../components/live-media.js';
 import { actions } from '../components/session-feed.js';
 import { liveFacts, liveFeed, liveLayout, loadLive } from '../components/session-page.js';
@@ -52,8 +57,32 @@ class SessionWatchPage extends Page {
     return this.#media?.pc ?? null;
   }
 
-  load(signal) {
-    return loadLive(this.params.id, signal);
+  async load(signal) {
+    const data = await loadLive(this.params.id, signal);
+    const { live, account } = data;
+    // Signed in: whether this account follows it (getFeaturedSession's `following`);
+    // a visitor only sees published sessions here. Without that answer no toggle shows.
+    let following = null;
+    let published = !account;
+    if (account) {
+      const featured = await api(`/api/featured-sessions/${encodeURIComponent(live.session_id)}`, {
+        signal,
+      }).catch(() => null);
+      following = featured?.following ?? null;
+      published = Boolean(featured?.published_at);
+    }
+    return {
+      ...data,
+      followed: published
+        ? {
+            id: live.session_id,
+            title: live.title,
+            state: live.state,
+            starts_at: live.starts_at,
+            following,
+          }
+        : null,
+    };
   }
 
   heading({ live }) {
@@ -85,6 +114,8 @@ class SessionWatchPage extends Page {
     const status = h('p', { id: 'live-status', role: 'status', class: 'live-status' });
     const facts = h('p', { class: 'live-facts', id: 'live-facts' });
     const studio = h('p', { class: 'actions', id: 'live-studio-link' });
+    const follow = data.followed ? followToggle(data.followed, Boolean(data.account)) : null;
+    if (follow) follow.id = 'live-follow';
     const captions = h('div', {
       class: 'live-captions',
       id: 'live-captions',
@@ -95,10 +126,10 @@ class SessionWatchPage extends Page {
     const stage = h('div', { class: 'live-stage', dataset: { state: live.state } }, video, stageText);
     const root = liveLayout(feed, data, {
       joinable: true,
-      head: [facts, status],
+      head: [facts, follow, status],
       main: [stage, captions, studio],
     });
-    this.#nodes = { root, video, stage, stageText, status, facts, studio, captions };
+    this.#nodes = { root, video, stage, stageText, status, facts, studio, captions, follow };
     this.#stopFeed = feed.onChange((kind) => this.#onFeed(kind));
     feed.start();
     this.#follow();
@@ -220,6 +251,13 @@ class SessionWatchPage extends Page {
     const said = words[state] ?? '';
     if (status.textContent !== said) status.textContent = said;
     facts.replaceChildren(...liveFacts(this.feed, zone, 'live-viewers'));
+    const follow = this.#nodes.follow;
+    if (follow) {
+      // Moved or opened since the page loaded: the toggle follows (and goes at the lobby).
+      follow.session.state = state;
+      follow.session.starts_at = session.starts_at;
+      follow.paint();
+    }
     const mine = this.feed.me;
     studio.replaceChildren(
       mine?.host || mine?.moderator

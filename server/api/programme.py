@@ -119,6 +119,12 @@ class FeaturedSession(Model):
     booths: list[UUID]
     published_at: datetime | None
     private: SessionPrivate | None = None
+    following: bool | None = Field(
+        default=None,
+        description="Whether the signed-in caller follows the session (followSession);"
+        " null for a visitor, and where it is not read (getFeaturedSession and getProgramme"
+        " read it).",
+    )
 
 
 class FeaturedSessionList(Model):
@@ -285,6 +291,11 @@ class CalendarToken(Model):
     url: str
 
 
+class CalendarTokenState(Model):
+    active: bool = Field(description="The account has a personal calendar URL that works.")
+    created_at: datetime | None = Field(description="When that URL was made.")
+
+
 def _week_number(text: str) -> int:
     try:
         return int(text)
@@ -306,7 +317,10 @@ def week_out(fair: Fair, week: FairWeek) -> Week:
     )
 
 
-def session_out(row: Mapping[str, Any], *, private: bool) -> FeaturedSession:
+def session_out(
+    row: Mapping[str, Any], *, private: bool, followed: set[UUID] | None = None
+) -> FeaturedSession:
+    """``followed``: the sessions the caller follows (None: a visitor, or not read)."""
     return FeaturedSession(
         id=row["id"],
         fair_id=row["fair_id"],
@@ -343,6 +357,7 @@ def session_out(row: Mapping[str, Any], *, private: bool) -> FeaturedSession:
         )
         if private
         else None,
+        following=None if followed is None else row["id"] in followed,
     )
 
 
@@ -362,7 +377,10 @@ def register(api: Api) -> None:
 
     async def render(call: Call[Any, Any], row: Mapping[str, Any]) -> FeaturedSession:
         principal = await principal_of(call.request)
-        return session_out(row, private=service(call).sees_private(principal, row))
+        followed = await service(call).followed(principal, [row["id"]])
+        return session_out(
+            row, private=service(call).sees_private(principal, row), followed=followed
+        )
 
     @api.route(
         "POST",
@@ -664,11 +682,12 @@ def register(api: Api) -> None:
         fair, rows = await service(call).programme(
             principal, id_or_slug(call.path("fair")), query.week, query.venue, query.unpublished
         )
+        followed = await service(call).followed(principal, [r["id"] for r in rows])
         return Programme(
             fair_id=fair.id,
             time_zone=fair.calendar.zone.key,
             week=None if query.week is None else week_out(fair, fair.calendar.week(query.week)),
-            sessions=[session_out(r, private=query.unpublished) for r in rows],
+            sessions=[session_out(r, private=query.unpublished, followed=followed) for r in rows],
         )
 
     @api.route(
@@ -749,6 +768,18 @@ def register(api: Api) -> None:
                 "Referrer-Policy": "no-referrer",
             },
         )
+
+    @api.route(
+        "GET",
+        "/api/me/calendar-token",
+        operation_id="getCalendarToken",
+        summary="Whether I have a personal calendar URL (not the URL: it is shown once)",
+        response=CalendarTokenState,
+        tags=TAGS,
+    )
+    async def calendar_token(call: Call[None, None]) -> CalendarTokenState:
+        created = await service(call).calendar_token_created(await account_id(call))
+        return CalendarTokenState(active=created is not None, created_at=created)
 
     @api.route(
         "POST",

@@ -334,6 +334,19 @@ async def is_following(conn: Connection, session_id: UUID, account_id: UUID) -> 
     return found is not None
 
 
+async def followed_among(
+    conn: Connection, account_id: UUID, session_ids: Sequence[UUID]
+) -> set[UUID]:
+    """Which of ``session_ids`` the account follows."""
+    rows = await conn.fetch(
+        "SELECT session_id FROM session_followers"
+        " WHERE account_id = $1 AND session_id = ANY($2::uuid[])",
+        account_id,
+        list(session_ids),
+    )
+    return {r["session_id"] for r in rows}
+
+
 async def followed_sessions(conn: Connection, account_id: UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"""
@@ -389,6 +402,14 @@ async def put_calendar_token(
         token_hash,
         now,
     )
+
+
+async def calendar_token_created(conn: Connection, account_id: UUID) -> datetime | None:
+    """When the account's calendar URL was made; None if it has none."""
+    created: datetime | None = await conn.fetchval(
+        "SELECT created_at FROM calendar_tokens WHERE account_id = $1", account_id
+    )
+    return created
 
 
 async def delete_calendar_token(conn: Connection, account_id: UUID) -> bool:

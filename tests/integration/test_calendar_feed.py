@@ -137,3 +137,22 @@ async def test_unknown_calendars_are_not_found(client: Client) -> None:
         response = await client.get(f"/calendar/{scope}.ics")
         assert response.status == 404, scope
         assert (await response.json(content_type=None))["code"] == "calendar.not_found"
+
+
+async def test_the_account_page_can_tell_whether_a_personal_url_works(
+    client: Client, clock: Any
+) -> None:
+    fan = await quick_person(client, "fan5@example.org", "观众")
+    assert (await client.get("/api/me/calendar-token")).status == 401
+    assert await (await fan.get("/api/me/calendar-token")).json() == {
+        "active": False,
+        "created_at": None,
+    }
+    issued = await (await fan.post("/api/me/calendar-token")).json()
+    state = await (await fan.get("/api/me/calendar-token")).json()
+    assert state["active"] is True
+    assert datetime.fromisoformat(state["created_at"].replace("Z", "+00:00")) == clock.now()
+    assert "token" not in state
+    assert issued["token"] not in str(state)
+    assert (await fan.delete("/api/me/calendar-token")).status == 204
+    assert (await (await fan.get("/api/me/calendar-token")).json())["active"] is False

@@ -546,3 +546,32 @@ async def test_a_venue_admin_lists_their_venues_sessions_of_every_week_and_state
         await client.get(f"/api/venues/{july.venues['110000']}/featured-sessions"), 401
     )
     assert anonymous["code"] == "auth.required"
+
+
+async def test_a_signed_in_reader_sees_whether_they_follow_each_session(client: Client) -> None:
+    july = await july_fair(client)
+    session = await july.approved("110000", preferred_times=[cst(2020, 7, 8, 10).isoformat()])
+    other = await july.approved("120000", preferred_times=[cst(2020, 7, 8, 14).isoformat()])
+    await july.plan()
+    await july.publish()
+    fan = await quick_person(client, "fan3@example.org", "观众")
+    neighbour = await quick_person(client, "fan4@example.org", "邻座")
+    one = f"/api/featured-sessions/{session['id']}"
+    listing = f"/api/fairs/{july.fair}/programme"
+
+    async def following(person: Any) -> tuple[Any, dict[str, Any]]:
+        alone = await (await (person or client).get(one)).json()
+        programme = await (await (person or client).get(listing)).json()
+        return alone["following"], {s["id"]: s["following"] for s in programme["sessions"]}
+
+    assert await following(None) == (None, {session["id"]: None, other["id"]: None})
+    assert await following(fan) == (False, {session["id"]: False, other["id"]: False})
+
+    assert (await fan.put(f"{one}/follow")).status == 204
+    assert (await fan.put(f"{one}/follow")).status == 204  # again: still one follow
+    assert await following(fan) == (True, {session["id"]: True, other["id"]: False})
+    assert await following(neighbour) == (False, {session["id"]: False, other["id"]: False})
+    assert await following(None) == (None, {session["id"]: None, other["id"]: None})
+
+    assert (await fan.delete(f"{one}/follow")).status == 204
+    assert await following(fan) == (False, {session["id"]: False, other["id"]: False})
