@@ -154,10 +154,10 @@ class Week(Model):
     starts_at: datetime
     ends_at: datetime
     due_at: datetime = Field(description="Submissions for this week close at this instant.")
-    opens: str = Field(description="Programme days' hours open at this wall time (HH:MM).")
-    closes: str = Field(description="…and close at this one; a session fits inside.")
+    opens: str = Field(description="Sessions start from this wall time (HH:MM, fair zone).")
+    closes: str = Field(description="Sessions end by this wall time (HH:MM, fair zone).")
     stages: int = Field(description="Parallel streams: a session's stage is 1 … stages.")
-    step_minutes: int = Field(description="The planner's start grid (manual moves may differ).")
+    step_minutes: int = Field(description="The planner's start grid (a manual move may differ).")
 
 
 class WeekList(Model):
