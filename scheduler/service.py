@@ -751,6 +751,14 @@ class ProgrammeService:
                     f"a {row['state']} session cannot be moved",
                     extra={"state": row["state"]},
                 )
+            if starts_at < self.now():
+                # A start already past would open the lobby at once and, once published,
+                # end the session within minutes: refused.
+                raise Problem(
+                    "schedule.in_past",
+                    f"{starts_at.isoformat()} has already passed",
+                    extra={"now": self.now().isoformat()},
+                )
             week = fair.week(row["week"])
             window = fair.window(row["week"])
             fixed = await self._fixed(conn, fair, week, excluding=session_id)
@@ -793,6 +801,12 @@ class ProgrammeService:
                 await self._schedule_timers(conn, row)
                 await self._announce_change(tx, row, "moved")
                 await self._notify_followers(tx, row, "programme.session_moved")
+                # Its hosts were told when it was published; they are told of the move too
+                # (once: a host who follows it already had the followers' notice).
+                following = set(await store.followers(conn, session_id))
+                for host in row["hosts"]:
+                    if host not in following:
+                        await notify(tx, host, "programme.session_moved", self._notice(row), now)
             return row
 
     async def publish(

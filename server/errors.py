@@ -102,6 +102,7 @@ STATUS: Mapping[str, int] = {
     "schedule.stage_taken": 409,
     "schedule.no_such_stage": 422,
     "schedule.no_free_slot": 409,
+    "schedule.in_past": 409,
     # featured sessions live (docs/sessions-live.md)
     "session.no_ingest": 409,
     "session.banned": 403,

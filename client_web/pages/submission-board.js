@@ -3,6 +3,10 @@
 // week's featured session, approving or returning each, a late window for a province
 // that missed the deadline, placing the approved sessions in the week's timetable
 // (a preview first) and publishing the week, and the week's report to download.
+// Each approved or placed (not yet started) session can also be placed or moved by
+// hand (moveFeaturedSession): a day of the week's programme days, a start in fair
+// time and, when the fair has several, a stage; the server checks it as the planner
+// does and its refusal (a clash, outside the hours, in the past…) shows in the form.
 //
 // Every action reloads the board from the API (getSubmissionBoard) rather than
 // patching the row, so the counts and statuses are always the server's. Focus goes to
@@ -19,12 +23,25 @@ import { formatInstant, instantNode, wallClock } from '../components/when.js';
 import { pick } from '../fair.js';
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
-import { formatDateRange, instantAt, zoneLabel } from '../lib/time.js';
+import {
+  formatDate,
+  formatDateRange,
+  instantAt,
+  instantToWall,
+  todayIn,
+  wallToInstant,
+  zoneLabel,
+} from '../lib/time.js';
 import { announce } from '../notices.js';
 import { me, scopesOf } from '../session.js';
 
 // Statuses that count as "submitted" at the top: the province has done its part.
 const SUBMITTED = new Set(['submitted', 'approved', 'placed']);
+// Session states the API places or moves by hand (scheduler/sessions.py MOVABLE):
+// approved (not placed yet) and scheduled (placed, published or not, not yet open).
+const MOVABLE = new Set(['approved', 'scheduled']);
+// Which model slot holds each row form, for its cancel button.
+const ROW_FORMS = { return: 'returning', late: 'lateWindow', move: 'moving' };
 const STATUS_BADGE = {
   missing: 'badge-muted',
   draft: 'badge-muted',
@@ -43,6 +60,32 @@ function wallInstant(value, zone) {
   const [day, clock = '00:00'] = value.split('T');
   const [hours, minutes] = clock.split(':').map(Number);
   return new Date(instantAt(day, zone, hours).getTime() + (minutes || 0) * 60000);
+}
+
+/** "HH:MM" as minutes after midnight, and back. */
+function clockMinutes(text) {
+  const [hours, minutes] = String(text).split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+function clockText(minutes) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/**
+ * The starts a session of `duration` minutes may take on a programme day: the
+ * planner's grid from the week's opening time while it still ends by the closing time
+ * (the server checks the hours again), plus `current` if it is off the grid.
+ */
+function startTimes(week, duration, current) {
+  const opens = clockMinutes(week.opens);
+  const closes = clockMinutes(week.closes);
+  const step = Math.max(5, week.step_minutes || 30);
+  const times = [];
+  for (let at = opens; at + duration <= closes; at += step) times.push(clockText(at));
+  if (current && !times.includes(current)) times.push(current);
+  return times.sort();
 }
 
 class SubmissionBoardPage extends LivePage {
@@ -69,6 +112,7 @@ class SubmissionBoardPage extends LivePage {
       picker: new FormModel('week-picker', { week: String(week) }),
       returning: null, // { venue, form } while a return reason is being written
       lateWindow: null, // { venue, form } while a late window is being opened
+      moving: null, // { venue, form } while a session is being placed or moved by hand
       confirming: null,
       plan: null,
       published: null,
@@ -245,9 +289,40 @@ class SubmissionBoardPage extends LivePage {
         row.session_id
           ? h('a', { href: `/sessions/${row.session_id}` }, row.title)
           : h('span', { class: 'hint' }, t('programme.board.no_session')),
+        row.session_id && row.starts_at ? this.#placement(model, row, zone, lang) : null,
       ),
       h('td', { class: 'board-actions' }, this.#actions(model, row, nameId, zone)),
     );
+  }
+
+  /** Where a placed session is: its day and times in fair time, its stage, published. */
+  #placement(model, row, zone, lang) {
+    return h(
+      'p',
+      { class: 'board-slot', id: `slot-${row.venue_id}` },
+      this.#slotText(model, row, zone, lang),
+      row.published_at
+        ? [' ', h('span', { class: 'badge badge-ok' }, t('programme.board.is_published'))]
+        : null,
+    );
+  }
+
+  /** "2020年7月8日 10:00–11:30（北京时间），第 2 会场": anything with starts_at, ends_at, stage. */
+  #slotText(model, slot, zone, lang) {
+    const params = {
+      time: formatInstant(slot.starts_at, zone, lang),
+      end: new Intl.DateTimeFormat(lang, {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(slot.ends_at)),
+      zone: zoneLabel(zone, lang),
+      stage: slot.stage,
+    };
+    return model.board.week.stages === 1
+      ? t('programme.board.slot_single', params)
+      : t('programme.board.slot', params);
   }
 
   #timeliness(row, zone, lang) {
@@ -294,6 +369,7 @@ class SubmissionBoardPage extends LivePage {
             onclick: () => {
               model.returning = { venue: key, form: new FormModel(`return-${key}`, { reason: '' }) };
               model.lateWindow = null;
+              model.moving = null;
               this.repaint({ focus: `#return-${key}-reason` });
             },
           },
@@ -318,6 +394,7 @@ class SubmissionBoardPage extends LivePage {
               const until = `${wall.date}T${hour}:00`;
               model.lateWindow = { venue: key, form: new FormModel(`late-${key}`, { until }) };
               model.returning = null;
+              model.moving = null;
               this.repaint({ focus: `#late-${key}-until` });
             },
           },
@@ -325,7 +402,44 @@ class SubmissionBoardPage extends LivePage {
         ),
       );
     }
+    if (row.session_id && MOVABLE.has(row.state)) {
+      if (model.moving?.venue === key) return this.#moveForm(model, row, zone);
+      const placed = row.starts_at !== null;
+      buttons.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-secondary',
+            id: `move-${key}`,
+            'aria-describedby': nameId,
+            onclick: () => {
+              const form = new FormModel(`move-${key}`, this.#slotNow(row, zone));
+              model.moving = { venue: key, form };
+              model.returning = null;
+              model.lateWindow = null;
+              this.repaint({ focus: `#move-${key}-day` });
+            },
+          },
+          placed ? t('programme.board.move') : t('programme.board.place_one'),
+        ),
+      );
+    }
     return buttons.length > 0 ? h('div', { class: 'row-actions' }, buttons) : null;
+  }
+
+  /** The form's starting point: where the session is, else the first programme day
+   * from today on at the opening time, on whichever stage is free. */
+  #slotNow(row, zone) {
+    const week = this.model.board.week;
+    if (row.starts_at) {
+      const wall = instantToWall(row.starts_at, zone);
+      return { day: wall.slice(0, 10), time: wall.slice(11, 16), stage: String(row.stage ?? '') };
+    }
+    const today = todayIn(zone);
+    const days = week.programme_days;
+    const day = days.find((d) => d >= today) ?? days[0] ?? week.first_day;
+    return { day, time: week.opens, stage: '' };
   }
 
   #cancelButton(model, slot, key, back) {
@@ -336,7 +450,7 @@ class SubmissionBoardPage extends LivePage {
         class: 'button button-secondary',
         id: `${slot}-${key}-cancel`,
         onclick: () => {
-          model[slot === 'return' ? 'returning' : 'lateWindow'] = null;
+          model[ROW_FORMS[slot]] = null;
           this.repaint({ focus: back });
         },
       },
@@ -408,6 +522,93 @@ class SubmissionBoardPage extends LivePage {
             province: pick(row, 'name', lang),
             time: formatInstant(opened.until, zone, lang),
             zone: zoneLabel(zone, lang),
+          }),
+        );
+      },
+    });
+  }
+
+  #moveForm(model, row, zone) {
+    const { form } = model.moving;
+    const key = row.venue_id;
+    const lang = language();
+    const week = model.board.week;
+    const placed = row.starts_at !== null;
+    const province = pick(row, 'name', lang);
+    const days = week.programme_days.includes(form.values.day)
+      ? week.programme_days
+      : [...week.programme_days, form.values.day].sort();
+    const current = placed ? instantToWall(row.starts_at, zone).slice(11, 16) : null;
+    const times = startTimes(week, row.duration_minutes ?? 0, current);
+    const hints = [
+      t('programme.board.move_hint', {
+        opens: week.opens,
+        closes: week.closes,
+        zone: zoneLabel(zone, lang),
+      }),
+      row.published_at ? t('programme.board.move_published') : null,
+    ].filter(Boolean);
+    return formNode(form, {
+      label: placed ? t('programme.board.move_send') : t('programme.board.place_send'),
+      className: 'form-compact',
+      repaint: (options) => this.repaint(options),
+      check: (values) => missing(values, ['day', 'time']),
+      content: () => [
+        h(
+          'p',
+          { class: 'hint', id: `move-${key}-hint` },
+          placed
+            ? t('programme.board.move_title', { title: row.title, province })
+            : t('programme.board.place_title', { title: row.title, province }),
+          ' ',
+          hints.join(' '),
+        ),
+        field(form, {
+          name: 'day',
+          label: t('programme.board.move_day'),
+          control: select(
+            form,
+            'day',
+            days.map((day) => ({ value: day, label: formatDate(day, zone, lang, 'weekday') })),
+            { 'aria-describedby': `move-${key}-hint` },
+          ),
+        }),
+        field(form, {
+          name: 'time',
+          pointer: '/starts_at',
+          label: t('programme.board.move_time', { zone: zoneLabel(zone, lang) }),
+          control: select(form, 'time', times.map((time) => ({ value: time, label: time }))),
+        }),
+        week.stages > 1
+          ? field(form, {
+              name: 'stage',
+              label: t('programme.board.move_stage'),
+              control: select(form, 'stage', [
+                { value: '', label: t('programme.board.any_stage') },
+                ...Array.from({ length: week.stages }, (_, i) => ({
+                  value: String(i + 1),
+                  label: t('programme.board.stage_option', { stage: i + 1 }),
+                })),
+              ]),
+            })
+          : null,
+      ],
+      actions: [this.#cancelButton(model, 'move', key, `#move-${key}`)],
+      submit: async (values) => {
+        const path = `/api/featured-sessions/${encodeURIComponent(row.session_id)}/slot`;
+        const moved = await api(path, {
+          method: 'PUT',
+          body: {
+            starts_at: wallToInstant(`${values.day}T${values.time}`, zone),
+            stage: values.stage ? Number(values.stage) : null,
+          },
+        });
+        model.moving = null;
+        await this.#reload({ focus: `#province-${key}` });
+        announce(
+          t('programme.board.moved', {
+            title: row.title,
+            slot: this.#slotText(model, moved, zone, lang),
           }),
         );
       },
@@ -503,18 +704,7 @@ class SubmissionBoardPage extends LivePage {
 
   #planResult(model, plan, zone, lang) {
     const names = new Map(model.board.rows.map((r) => [r.venue_id, pick(r, 'name', lang)]));
-    const slot = (s) =>
-      t('programme.board.slot', {
-        time: formatInstant(s.starts_at, zone, lang),
-        end: new Intl.DateTimeFormat(lang, {
-          timeZone: zone,
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }).format(new Date(s.ends_at)),
-        zone: zoneLabel(zone, lang),
-        stage: s.stage,
-      });
+    const slot = (s) => this.#slotText(model, s, zone, lang);
     return h(
       'div',
       { id: 'plan-result', class: 'plan-result' },

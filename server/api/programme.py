@@ -160,6 +160,10 @@ class Week(Model):
     starts_at: datetime
     ends_at: datetime
     due_at: datetime = Field(description="Submissions for this week close at this instant.")
+    opens: str = Field(description="Sessions start from this wall time (HH:MM, fair zone).")
+    closes: str = Field(description="Sessions end by this wall time (HH:MM, fair zone).")
+    stages: int = Field(description="Parallel streams: a session's stage is 1 … stages.")
+    step_minutes: int = Field(description="The planner's start grid (a manual move may differ).")
 
 
 class WeekList(Model):
@@ -251,6 +255,12 @@ class BoardRowOut(Model):
     status: Literal["missing", "draft", "submitted", "returned", "approved", "placed"]
     session_id: UUID | None
     title: str | None
+    state: SessionState | None = Field(description="The session's own state (placed: which).")
+    starts_at: datetime | None = Field(description="Where it is placed (null until then).")
+    ends_at: datetime | None
+    stage: int | None
+    duration_minutes: int | None
+    published_at: datetime | None
     first_submitted_at: datetime | None
     submitted_at: datetime | None
     on_time: bool | None
@@ -314,6 +324,10 @@ def week_out(fair: Fair, week: FairWeek) -> Week:
         starts_at=week.starts_at,
         ends_at=week.ends_at,
         due_at=week.due_at,
+        opens=f"{window.opens:%H:%M}",
+        closes=f"{window.closes:%H:%M}",
+        stages=window.stages,
+        step_minutes=int(window.step.total_seconds() // 60),
     )
 
 
@@ -717,6 +731,12 @@ def register(api: Api) -> None:
                     status=r.status.value,
                     session_id=None if r.session is None else r.session["id"],
                     title=None if r.session is None else r.session["title"],
+                    state=None if r.session is None else SessionState(r.session["state"]),
+                    starts_at=None if r.session is None else r.session["starts_at"],
+                    ends_at=None if r.session is None else r.session["ends_at"],
+                    stage=None if r.session is None else r.session["stage"],
+                    duration_minutes=None if r.session is None else r.session["duration_minutes"],
+                    published_at=None if r.session is None else r.session["published_at"],
                     first_submitted_at=None
                     if r.session is None
                     else r.session["first_submitted_at"],

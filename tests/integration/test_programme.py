@@ -575,3 +575,69 @@ async def test_a_signed_in_reader_sees_whether_they_follow_each_session(client: 
 
     assert (await fan.delete(f"{one}/follow")).status == 204
     assert await following(fan) == (False, {session["id"]: False, other["id"]: False})
+
+
+async def test_the_board_shows_each_placement_and_a_published_move_tells_hosts_and_followers(
+    client: Client, clock: FakeClock
+) -> None:
+    """What the organisers' board needs to place sessions by hand: the week's hours and
+    stages, each row's placement; a move of a published session reaches its hosts as
+    well as its followers (each once); a start already past is refused by code."""
+    july = await july_fair(client)
+    host = await quick_person(client, "host3@example.org", "张敏")
+    keen = await quick_person(client, "host4@example.org", "陈刚")  # hosts and follows
+    session = await july.approved(
+        "110000",
+        hosts=[str(host.account_id), str(keen.account_id)],
+        preferred_times=[cst(2020, 7, 8, 10).isoformat()],
+    )
+    board_url = f"/api/fairs/{july.fair}/submissions?week=2"
+    board = await (await july.organiser.get(board_url)).json()
+    assert {k: board["week"][k] for k in ("opens", "closes", "stages", "step_minutes")} == {
+        "opens": "09:00",
+        "closes": "17:00",
+        "stages": 4,
+        "step_minutes": 30,
+    }
+    row = {r["region_code"]: r for r in board["rows"]}["110000"]
+    assert (row["status"], row["state"], row["starts_at"], row["stage"]) == (
+        "approved",
+        "approved",
+        None,
+        None,
+    )
+    assert (row["duration_minutes"], row["published_at"]) == (90, None)
+
+    slot = f"/api/featured-sessions/{session['id']}/slot"
+    placed = await july.organiser.put(slot, {"starts_at": cst(2020, 7, 9, 14).isoformat()})
+    assert placed.status == 200, await placed.text()
+    board = await (await july.organiser.get(board_url)).json()
+    row = {r["region_code"]: r for r in board["rows"]}["110000"]
+    assert (row["status"], row["state"], row["starts_at"], row["ends_at"], row["stage"]) == (
+        "placed",
+        "scheduled",
+        "2020-07-09T06:00:00Z",
+        "2020-07-09T07:30:00Z",
+        1,
+    )
+
+    await july.publish()
+    fan = await quick_person(client, "fan3@example.org", "观众")
+    for follower in (fan, keen):
+        assert (await follower.put(f"/api/featured-sessions/{session['id']}/follow")).status == 204
+    moved = await july.organiser.put(slot, {"starts_at": cst(2020, 7, 10, 9).isoformat()})
+    assert moved.status == 200, await moved.text()
+    for person in (host, keen, fan):
+        notices = await (await person.get("/api/me/notifications")).json()
+        kinds = [n["kind"] for n in notices["items"]]
+        assert kinds.count("programme.session_moved") == 1, (person.account_id, kinds)
+
+    clock.advance(cst(2020, 7, 9, 12) - clock.now())  # Thursday noon of week 2
+    past = await problem(
+        await july.organiser.put(slot, {"starts_at": cst(2020, 7, 9, 10).isoformat()}), 409
+    )
+    assert past["code"] == "schedule.in_past"
+    unchanged = await (await client.get(f"/api/featured-sessions/{session['id']}")).json()
+    assert (unchanged["starts_at"], unchanged["sequence"]) == ("2020-07-10T01:00:00Z", 1)
+    later = await july.organiser.put(slot, {"starts_at": cst(2020, 7, 9, 15).isoformat()})
+    assert later.status == 200, await later.text()
