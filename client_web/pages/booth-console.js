@@ -89,7 +89,7 @@ class BoothConsolePage extends LivePage {
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
       hand: handoffModel(booth.id),
-      removal: null, // { id, reason } while a removal's reason is being written
+      removal: null, // { id, reason, missing } while a removal's reason is written
       summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
     };
     if (staff) {
@@ -205,7 +205,7 @@ class BoothConsolePage extends LivePage {
           id: `console-remove-${x.ticket_id}`,
           disabled: model.busy || current?.ticket_id === x.ticket_id,
           onclick: () => {
-            model.removal = { id: x.ticket_id, reason: '' };
+            model.removal = { id: x.ticket_id, reason: '', missing: false };
             this.repaint({ focus: '#console-remove-reason' });
           },
         },
@@ -216,6 +216,7 @@ class BoothConsolePage extends LivePage {
       event.preventDefault();
       const reason = removal.reason.trim();
       if (!reason) {
+        removal.missing = true;
         this.repaint({ focus: '#console-remove-reason' });
         return;
       }
@@ -233,6 +234,8 @@ class BoothConsolePage extends LivePage {
       required: true,
       maxlength: 200,
       value: removal.reason,
+      'aria-invalid': removal.missing ? 'true' : null,
+      'aria-describedby': removal.missing ? 'console-remove-reason-error' : null,
       oninput: (event) => {
         removal.reason = event.target.value;
       },
@@ -240,8 +243,20 @@ class BoothConsolePage extends LivePage {
     return h(
       'form',
       { class: 'form inline-form', onsubmit: submit, novalidate: true },
-      h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
-      input,
+      h(
+        'div',
+        { class: `field${removal.missing ? ' field-invalid' : ''}` },
+        h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
+        // Said in words: an empty reason would otherwise just leave the form as it was.
+        removal.missing
+          ? h(
+              'p',
+              { id: 'console-remove-reason-error', class: 'field-error', role: 'alert' },
+              t('queue.console.remove_reason_missing'),
+            )
+          : null,
+        input,
+      ),
       h(
         'p',
         { class: 'actions' },

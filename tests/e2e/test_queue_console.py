@@ -1,6 +1,7 @@
 """The booth console runs the booth's line (issue 7): staff pause the line (candidates
 see it paused and cannot join), open it again, and remove someone from the line with a
-reason, by keyboard; the removed candidate's "my lines" empties and the roster with it.
+reason, by keyboard (an empty reason is refused in words); the removed candidate's
+"my lines" empties and the roster with it.
 
 The console is a call desk: at 1280 px the roster stands beside the current call, at
 390 px everything is one column; the booth's reservation and lane settings are the
@@ -75,8 +76,14 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     recruiter.page.keyboard.press("Enter")
     reason = recruiter.page.get_by_label(q("zh-CN", "queue.console.remove_reason"))
     reason.wait_for()
-    # An empty reason removes nobody.
+    # An empty reason removes nobody, and says what is missing.
     recruiter.page.locator("#console-remove-confirm").click()
+    missing = recruiter.page.get_by_role("alert").filter(
+        has_text=q("zh-CN", "queue.console.remove_reason_missing")
+    )
+    missing.wait_for()
+    assert reason.get_attribute("aria-invalid") == "true"
+    recruiter.settle()
     assert roster.count() == 1
     reason.fill("重复排队")
     reason.press("Enter")
