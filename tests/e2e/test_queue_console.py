@@ -1,7 +1,7 @@
 """The booth console runs the booth's line (issue 7): staff pause the line (candidates
 see it paused and cannot join), open it again, and remove someone from the line with a
-reason, by keyboard (an empty reason is refused in words); the removed candidate's
-"my lines" empties and the roster with it.
+reason, by keyboard (an empty reason is refused in words); the removed candidate is told on
+"my lines", which then empties, and the roster with it.
 
 The console is a call desk: at 1280 px the roster stands beside the current call, at
 390 px everything is one column; the booth's reservation and lane settings are the
@@ -85,10 +85,20 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     assert reason.get_attribute("aria-invalid") == "true"
     recruiter.settle()
     assert roster.count() == 1
+    # The candidate watches their lines while they are removed: they are told, not left
+    # wondering where their place went.
+    candidate.goto("/me/lines")
+    candidate.page.locator(".ticket-position").wait_for()
+    candidate.settle()
     reason.fill("重复排队")
     reason.press("Enter")
     recruiter.page.get_by_text(q("zh-CN", "queue.console.roster_empty")).wait_for()
-    candidate.goto("/me/lines")
+    booth_name = booth["title"] or booth["employer"]["name"]
+    told = candidate.page.get_by_text(q("zh-CN", "queue.ended.removed", booth=booth_name))
+    told.wait_for()
+    candidate.settle()
+    candidate.page.get_by_role("button", name=q("zh-CN", "queue.ended.dismiss")).click()
+    told.wait_for(state="detached")
     candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
     recruiter.resize(PHONE)
     recruiter.screenshot()
