@@ -1,0 +1,70 @@
+"""What the busiest journeys of the demo fair tripped over, walked again in real Chromium.
+
+A new candidate opens a job without having a resume: the page sends them to upload one,
+and the resumes page leads them back to that job, where they apply with it.
+
+Every page is also checked by the harness (conftest.py): axe-core, raw keys, console,
+sideways scrolling at 390 px.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from server.domain.principal import Role
+from tests.e2e.conftest import PHONE, Ui
+from tests.e2e.test_identity_pages import heading, wait_for_path
+from tests.e2e.test_jobs_pages import PDF, announced, jobs_zh, people_zh
+
+pytestmark = pytest.mark.chromium
+
+
+def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
+    ui: Ui,
+) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    job = candidate.server.get_json("/api/jobs?per_page=1")["items"][0]
+    candidate.resize(PHONE)
+    candidate.goto(f"/jobs/{job['id']}")
+    candidate.page.get_by_text(jobs_zh("jobs.apply.no_resume")).wait_for()
+    candidate.settle()
+
+    candidate.page.get_by_role("link", name=jobs_zh("jobs.apply.upload")).click()
+    wait_for_path(candidate, "/me/resumes")
+    # Nothing to go back with yet.
+    back = candidate.page.get_by_role("link", name=people_zh("people.resumes.back_to_apply"))
+    assert back.count() == 0
+    candidate.page.locator("#resume-file").set_input_files(
+        files=[{"name": "王小明-简历.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    candidate.page.locator("#resume-upload").click()
+    announced(candidate, people_zh("people.resumes.uploaded", name="王小明-简历.pdf"))
+    # The way back is offered, and focused: it is what comes next.
+    back.wait_for()
+    assert candidate.focused()["id"] == "resume-back"
+    candidate.settle()
+    candidate.screenshot()
+
+    candidate.page.keyboard.press("Enter")
+    wait_for_path(candidate, f"/jobs/{job['id']}")
+    assert heading(candidate) == job["title"]
+    candidate.page.get_by_label("王小明-简历.pdf", exact=False).check()
+    candidate.page.locator("#apply-submit").click()
+    done = candidate.page.locator("#apply-done")
+    done.wait_for()
+    assert jobs_zh("jobs.application_status.submitted") in done.inner_text()
+    candidate.settle()
+
+
+def test_the_resumes_page_leads_back_only_to_a_page_of_this_site(ui: Ui) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto("/me/resumes?next=//evil.example/jobs")
+    candidate.page.locator("#resume-file").set_input_files(
+        files=[{"name": "简历.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    candidate.page.locator("#resume-upload").click()
+    announced(candidate, people_zh("people.resumes.uploaded", name="简历.pdf"))
+    candidate.settle()
+    assert candidate.page.locator("#resume-back").count() == 0
