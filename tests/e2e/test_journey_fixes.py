@@ -1,5 +1,8 @@
 """What the busiest journeys of the demo fair tripped over, walked again in real Chromium.
 
+A visitor who is not signed in finds on the home page how to take part, and the sign-up
+page tells a job seeker what the account is for (it used to say job seeking was not open).
+
 A new candidate opens a job without having a resume: the page sends them to upload one,
 and the resumes page leads them back to that job, where they apply with it.
 
@@ -13,10 +16,40 @@ import pytest
 
 from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
-from tests.e2e.test_identity_pages import heading, wait_for_path
+from tests.e2e.test_identity_pages import heading, text, wait_for_path
 from tests.e2e.test_jobs_pages import PDF, announced, jobs_zh, people_zh
 
 pytestmark = pytest.mark.chromium
+
+
+def fairs_zh(key: str) -> str:
+    return text("fairs", "zh-CN", key)
+
+
+def test_a_signed_out_visitor_finds_how_to_take_part_and_signs_up_for_it(ui: Ui) -> None:
+    visitor = ui
+    visitor.resize(PHONE)
+    visitor.goto("/")
+    section = visitor.page.get_by_role("region", name=fairs_zh("fairs.home.take_part"))
+    section.wait_for()
+    assert section.get_by_text(fairs_zh("fairs.home.take_part_text")).is_visible()
+    assert section.get_by_role("link", name=fairs_zh("fairs.home.sign_in")).is_visible()
+    visitor.settle()
+    visitor.screenshot()
+    visitor.tab_to("#home-sign-up")
+    visitor.page.keyboard.press("Enter")
+    wait_for_path(visitor, "/signup")
+    # The sign-up page says what a job seeker gets, not that their pages are to come.
+    intro = visitor.page.locator("main .intro").inner_text()
+    assert "排队" in intro, intro
+    assert "开放后" not in intro, intro
+
+    # Signed in, the home page no longer asks.
+    visitor.sign_in(Role.CANDIDATE)
+    visitor.goto("/")
+    visitor.page.locator("#home-sessions").wait_for()
+    visitor.settle()
+    assert visitor.page.locator("#home-take-part").count() == 0
 
 
 def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
