@@ -3,6 +3,9 @@
 A visitor who is not signed in finds on the home page how to take part, and the sign-up
 page tells a job seeker what the account is for (it used to say job seeking was not open).
 
+A candidate on a booth's page sees the employer's open jobs there and opens one (the
+booth used to show none: the jobs were one page further, on the employer's).
+
 A new candidate opens a job without having a resume: the page sends them to upload one,
 and the resumes page leads them back to that job, where they apply with it.
 
@@ -18,6 +21,8 @@ from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import heading, text, wait_for_path
 from tests.e2e.test_jobs_pages import PDF, announced, jobs_zh, people_zh
+
+BOOTH_JOBS_SHOWN = 6  # client_web/pages/booth.js JOBS_SHOWN
 
 pytestmark = pytest.mark.chromium
 
@@ -50,6 +55,34 @@ def test_a_signed_out_visitor_finds_how_to_take_part_and_signs_up_for_it(ui: Ui)
     visitor.page.locator("#home-sessions").wait_for()
     visitor.settle()
     assert visitor.page.locator("#home-take-part").count() == 0
+
+
+def test_a_booth_lists_its_employers_jobs_and_leads_to_them(ui: Ui) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    booth = candidate.server.get_json("/api/booths?limit=1")["items"][0]
+    employer = booth["employer"]
+    jobs = candidate.server.get_json(f"/api/jobs?employer={employer['id']}&per_page=50")
+    assert jobs["total"] > BOOTH_JOBS_SHOWN, "the demo employer should have many jobs"
+    candidate.resize(PHONE)
+    candidate.goto(f"/booths/{booth['id']}")
+    section = candidate.page.get_by_role(
+        "region", name=jobs_zh("jobs.employer.jobs", count=jobs["total"])
+    )
+    section.wait_for()
+    candidate.settle()
+    cards = section.locator("#booth-job-list > li")
+    assert cards.count() == BOOTH_JOBS_SHOWN
+    first = jobs["items"][0]
+    assert first["title"] in cards.first.inner_text()
+    # The rest are one link away, on the employer's page.
+    every = section.get_by_role("link", name=jobs_zh("jobs.booth.all_jobs", count=jobs["total"]))
+    assert every.get_attribute("href") == f"/employers/{employer['id']}"
+    candidate.screenshot()
+
+    cards.first.get_by_role("link", name=first["title"]).click()
+    wait_for_path(candidate, f"/jobs/{first['id']}")
+    assert heading(candidate) == first["title"]
 
 
 def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
