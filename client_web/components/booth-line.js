@@ -122,8 +122,15 @@ class BoothLine extends HTMLElement {
           t('queue.booth.in_line', {
             state: tCode('queue.state.', mine.state, 'queue.state.unknown'),
           }),
+          // One sentence, not two phrases run together: "…第一位；预计等候：约3–6分钟。"
           position !== null
-            ? [' ', positionText(position), ' ', waitText(store.waitRange(mine))]
+            ? [
+                ' ',
+                t('queue.booth.place_wait', {
+                  position: positionText(position),
+                  wait: waitText(store.waitRange(mine)),
+                }),
+              ]
             : null,
         ),
         h('p', {}, h('a', { href: '/me/lines' }, t('queue.booth.see_mine'))),

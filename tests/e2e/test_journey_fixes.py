@@ -6,6 +6,8 @@ page tells a job seeker what the account is for (it used to say job seeking was 
 A candidate on a booth's page sees the employer's open jobs there and opens one (the
 booth used to show none: the jobs were one page further, on the employer's).
 
+A candidate who joins a booth's line reads their place and wait as one sentence.
+
 A new candidate opens a job without having a resume: the page sends them to upload one,
 and the resumes page leads them back to that job, where they apply with it.
 
@@ -21,6 +23,7 @@ from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import heading, text, wait_for_path
 from tests.e2e.test_jobs_pages import PDF, announced, jobs_zh, people_zh
+from tests.e2e.test_queue_pages import join_by_keyboard, q
 
 BOOTH_JOBS_SHOWN = 6  # client_web/pages/booth.js JOBS_SHOWN
 
@@ -83,6 +86,28 @@ def test_a_booth_lists_its_employers_jobs_and_leads_to_them(ui: Ui) -> None:
     cards.first.get_by_role("link", name=first["title"]).click()
     wait_for_path(candidate, f"/jobs/{first['id']}")
     assert heading(candidate) == first["title"]
+
+
+def test_a_candidate_in_line_reads_their_place_and_wait_as_one_sentence(ui: Ui) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    # A booth nobody else here joins, and nobody serves: first in line, no estimate.
+    booth = candidate.server.get_json("/api/booths?limit=3")["items"][2]
+    candidate.resize(PHONE)
+    join_by_keyboard(candidate, booth["id"])
+    mine = candidate.page.locator("#booth-line-mine")
+    expected = " ".join(
+        [
+            q("zh-CN", "queue.booth.in_line", state=q("zh-CN", "queue.state.waiting")),
+            q(
+                "zh-CN",
+                "queue.booth.place_wait",
+                position=q("zh-CN", "queue.position.first"),
+                wait=q("zh-CN", "queue.wait.none"),
+            ),
+        ]
+    )
+    assert mine.inner_text().strip() == expected
 
 
 def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
