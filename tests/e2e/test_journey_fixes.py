@@ -8,6 +8,10 @@ booth used to show none: the jobs were one page further, on the employer's).
 
 A candidate who joins a booth's line reads their place and wait as one sentence.
 
+In the interview, the recruiter opens the candidate's profile from the side panel (it
+used to say the candidate had none, whatever they had filled in) and reads each fact on
+a line of its own (the panel is narrow: the name used to break as "李志/强").
+
 A new candidate opens a job without having a resume: the page sends them to upload one,
 and the resumes page leads them back to that job, where they apply with it.
 
@@ -17,11 +21,14 @@ sideways scrolling at 390 px.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import heading, text, wait_for_path
+from tests.e2e.test_interview import i, into_the_room
 from tests.e2e.test_jobs_pages import PDF, announced, jobs_zh, people_zh
 from tests.e2e.test_queue_pages import join_by_keyboard, q
 
@@ -108,6 +115,44 @@ def test_a_candidate_in_line_reads_their_place_and_wait_as_one_sentence(ui: Ui) 
         ]
     )
     assert mine.inner_text().strip() == expected
+
+
+# How many line boxes an element's text takes (1: it is not broken across lines).
+LINES = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+}"""
+
+
+def test_the_recruiter_opens_the_candidates_profile_in_the_interview_and_reads_it_unbroken(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    candidate, recruiter = ui, another_ui("recruiter")
+    into_the_room(candidate, recruiter)
+    saved = candidate.page.evaluate(
+        """async () => (await import('/api.js')).api('/api/me/profile', { method: 'PUT',
+             body: { name: '李志强', region_code: '110000', education: 'bachelor',
+                     graduation_year: 2020, desired_jobs: ['软件工程师', '测试工程师'] } })"""
+    )
+    assert saved["name"] == "李志强"
+    # The panel no longer claims an empty profile: it opens the real one, by keyboard.
+    panel = recruiter.page.locator(".interview-panel")
+    assert panel.get_by_text(i("interview.panel.no_profile")).count() == 0
+    show = panel.get_by_role("button", name=q("zh-CN", "queue.console.profile_show"))
+    recruiter.tab_to(f"#{show.get_attribute('id')}")
+    recruiter.page.keyboard.press("Enter")
+    facts = panel.locator(".candidate-summary .facts")
+    facts.get_by_text("李志强", exact=True).wait_for()
+    assert facts.get_by_text("软件工程师、测试工程师", exact=True).is_visible()
+    recruiter.settle()
+    # Each fact stands on its own line in the narrow panel, not squeezed into a sliver.
+    values = facts.locator("dd")
+    assert values.count() >= 4
+    for index in range(values.count()):
+        value = values.nth(index)
+        assert value.evaluate(LINES) == 1, value.inner_text()
+    recruiter.screenshot()
 
 
 def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
