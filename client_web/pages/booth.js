@@ -31,11 +31,13 @@ const JOBS_SHOWN = 6;
 
 class BoothPage extends Page {
   /** The live line (components/booth-line.js): only approved booths have one. */
-  #line(booth, account) {
+  #line(booth, account, fair) {
     if (booth.status !== 'approved') return null;
     const line = document.createElement('lf-booth-line');
     line.boothId = booth.id;
     line.account = account;
+    // An open line outside the booth's hours may have nobody serving it: say so.
+    line.outsideHours = Boolean(fair) && booth.hours.length > 0 && !openNow(booth.hours, fair);
     return line;
   }
 
@@ -180,7 +182,7 @@ class BoothPage extends Page {
           t('structure.booth.staff_people', { count: booth.staff.length }),
         ),
       ),
-      this.#line(booth, account),
+      this.#line(booth, account, fair),
       this.#slots(booth, account, zone),
       booth.intro
         ? h(

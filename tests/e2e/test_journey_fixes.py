@@ -6,7 +6,9 @@ page tells a job seeker what the account is for (it used to say job seeking was 
 A candidate on a booth's page sees the employer's open jobs there and opens one (the
 booth used to show none: the jobs were one page further, on the employer's).
 
-A candidate who joins a booth's line reads their place and wait as one sentence.
+A candidate who joins a booth's line reads their place and wait as one sentence; an open
+line outside the booth's opening hours says that nobody may be serving it (a place taken
+in the evening used to look as good as one in the morning, and lapse at midnight).
 
 In the interview, the recruiter opens the candidate's profile from the side panel (it
 used to say the candidate had none, whatever they had filled in) and reads each fact on
@@ -22,6 +24,8 @@ sideways scrolling at 390 px.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -153,6 +157,39 @@ def test_the_recruiter_opens_the_candidates_profile_in_the_interview_and_reads_i
         value = values.nth(index)
         assert value.evaluate(LINES) == 1, value.inner_text()
     recruiter.screenshot()
+
+
+def test_an_open_line_outside_the_booths_hours_says_nobody_may_be_serving(ui: Ui) -> None:
+    visitor = ui
+    fair = visitor.server.fair()
+    zone = ZoneInfo(fair["time_zone"])
+    booth = visitor.server.get_json("/api/booths?limit=1")["items"][0]
+    weekly = [entry for entry in booth["hours"] if entry["date"] is None]
+    open_days = {entry["weekday"] for entry in weekly}
+    assert open_days, "the demo booth should have weekly hours"
+    assert len(open_days) < 7, "the demo booth should close one day a week"
+    days = [date.fromisoformat(fair["starts_on"]) + timedelta(days=n) for n in range(7)]
+    closed_day = next(day for day in days if day.isoweekday() not in open_days)
+    open_entry = weekly[0]
+    open_day = next(day for day in days if day.isoweekday() == open_entry["weekday"])
+    start = time.fromisoformat(open_entry["start"])
+    in_hours = datetime.combine(open_day, start, zone) + timedelta(minutes=30)
+    after_hours = datetime.combine(closed_day, time(15, 0), zone)
+    hint = visitor.page.get_by_text(q("zh-CN", "queue.booth.after_hours"))
+
+    visitor.page.clock.set_fixed_time(after_hours)
+    visitor.resize(PHONE)
+    visitor.goto(f"/booths/{booth['id']}")
+    visitor.page.locator("#booth-line-length").wait_for()
+    hint.wait_for()
+    visitor.settle()
+    visitor.screenshot()
+
+    visitor.page.clock.set_fixed_time(in_hours)
+    visitor.reload()
+    visitor.page.locator("#booth-line-length").wait_for()
+    visitor.settle()
+    assert hint.count() == 0
 
 
 def test_a_candidate_without_a_resume_uploads_one_from_a_job_and_comes_back_to_apply(
