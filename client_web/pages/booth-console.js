@@ -36,6 +36,7 @@ import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
+import { announce } from '../notices.js';
 import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
@@ -224,6 +225,8 @@ class BoothConsolePage extends LivePage {
         `/api/tickets/${encodeURIComponent(x.ticket_id)}/remove`,
         { method: 'POST', body: { reason } },
         '#console-roster-title',
+        // Said, not only seen: the card just leaves the roster.
+        () => announce(t('queue.console.removed', { ticket: short(x.ticket_id) })),
       );
       if (!this.model.error) model.removal = null;
       this.repaint({ focus: this.model.error ? '#console-error' : '#console-roster-title' });
