@@ -130,7 +130,7 @@ export const routes = [
     name: 'interview',
     path: '/interviews/:id',
     tag: 'lf-interview-page',
-    features: ['structure', 'interview'],
+    features: ['structure', 'queue', 'interview'],
     load: () => import('./pages/interview.js'),
   },
   // an employer's own people: admins and recruiters ("new" before ":id")

@@ -3,7 +3,10 @@
 // or, once in line, their place and a link to "my lines". Set `boothId` and `account`
 // (GET /api/me or null) before connecting it. Where the booth has a key-group lane, the
 // candidate may agree to use it (its staff then see that they belong to a key group;
-// joinQueue ?key_group_lane=true). Strings: the "queue" catalogue, key groups from "jobs".
+// joinQueue ?key_group_lane=true). Set `outsideHours` when the fair's clock is outside the
+// booth's opening hours: an open line then says that nobody may be serving and that a
+// place not called by the day's close lapses. Strings: the "queue" catalogue, key groups
+// from "jobs".
 
 import { ApiError, api, errorMessage } from '../api.js';
 import { keyGroupText } from './job-text.js';
@@ -15,6 +18,7 @@ import * as store from './queue-store.js';
 class BoothLine extends HTMLElement {
   boothId = '';
   account = null;
+  outsideHours = false;
   #stopWatch = null;
   #stopChange = null;
   #error = null;
@@ -112,6 +116,11 @@ class BoothLine extends HTMLElement {
         ),
       ),
     );
+    if (open && this.outsideHours) {
+      nodes.push(
+        h('p', { class: 'hint', id: 'booth-line-after-hours' }, t('queue.booth.after_hours')),
+      );
+    }
     const mine = this.#candidate ? store.ticketAt(this.boothId) : null;
     if (mine) {
       const position = store.position(mine);
@@ -122,8 +131,15 @@ class BoothLine extends HTMLElement {
           t('queue.booth.in_line', {
             state: tCode('queue.state.', mine.state, 'queue.state.unknown'),
           }),
+          // One sentence, not two phrases run together: "…第一位；预计等候：约3–6分钟。"
           position !== null
-            ? [' ', positionText(position), ' ', waitText(store.waitRange(mine))]
+            ? [
+                ' ',
+                t('queue.booth.place_wait', {
+                  position: positionText(position),
+                  wait: waitText(store.waitRange(mine)),
+                }),
+              ]
             : null,
         ),
         h('p', {}, h('a', { href: '/me/lines' }, t('queue.booth.see_mine'))),

@@ -1,12 +1,14 @@
-// The interviewer's side panel: who the candidate is (what getInterview's `candidate`
-// gives staff: profile summary, the resume the booth may read, the assessment if the
-// candidate shares it), notes, and the outcome buttons. Notes are sent with the outcome
+// The interviewer's side panel: who the candidate is (the name, and "Profile" opening
+// what getCandidate gives the booth's staff — profile, resumes, the assessment if
+// shared — as on the booth console: fetched when opened, since each view is written to
+// the candidate's audit log; getInterview's `candidate` carries the name only), notes,
+// and the outcome buttons. Notes are sent with the outcome
 // (recordInterviewOutcome); until then the draft lives in sessionStorage, so a reload
 // does not lose it.
 
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
-import { candidateFacts } from './candidate-facts.js';
+import { candidateSummary } from './candidate-summary.js';
 
 export const OUTCOMES = ['next_round', 'offer_intent', 'not_suitable', 'no_show'];
 const NOTES_MAX = 4000;
@@ -41,9 +43,12 @@ export class InterviewPanel {
     'aria-describedby': 'interview-notes-hint',
   });
 
-  constructor({ interviewId, onOutcome }) {
+  #summaries = new Map();
+
+  constructor({ interviewId, onOutcome, repaint }) {
     this.interviewId = interviewId;
     this.onOutcome = onOutcome;
+    this.repaint = repaint;
     this.#notes.value = loadDraft(interviewId);
     this.#notes.addEventListener('input', () => saveDraft(interviewId, this.#notes.value));
   }
@@ -57,17 +62,26 @@ export class InterviewPanel {
   }
 
   #profile(candidate, members) {
-    return candidateFacts(
-      candidate && { ...candidate, resumes: candidate.resume ? [candidate.resume] : [] },
-      {
-        name: members.find((member) => member.role === 'candidate')?.display_name ?? '',
-        ids: {
-          profile: 'interview-profile',
-          resume: 'interview-resume',
-          assessment: 'interview-assessment',
-        },
-      },
-    );
+    const member = members.find((m) => m.role === 'candidate');
+    const name = candidate?.name || member?.display_name || '';
+    const candidateId = candidate?.account_id ?? member?.account_id ?? null;
+    return [
+      h(
+        'dl',
+        { class: 'facts', id: 'interview-profile' },
+        h('div', {}, h('dt', {}, t('interview.panel.name')), h('dd', {}, name)),
+      ),
+      candidateId
+        ? h(
+            'div',
+            { class: 'interview-candidate-summary' },
+            candidateSummary(this.#summaries, candidateId, {
+              key: 'interview',
+              repaint: () => this.repaint(),
+            }),
+          )
+        : null,
+    ];
   }
 
   /** The panel for the current state of the interview. */

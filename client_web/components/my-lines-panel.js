@@ -161,11 +161,15 @@ class MyLinesPanel extends HTMLElement {
       ? all.filter((x) => x.state === 'called' || (x.state === 'in_interview' && !inRoom(x)))
       : all;
     this.hidden =
-      this.compact && shown.length === 0 && offers.length === 0 && this.#alert.textContent === '';
+      this.compact &&
+      shown.length === 0 &&
+      offers.length === 0 &&
+      store.endings.size === 0 &&
+      this.#alert.textContent === '';
     const active = document.activeElement;
     const activeId = active && this.contains(active) ? active.id : '';
     this.#list.replaceChildren(
-      ...[this.#offers(offers), this.#body(shown)].flat(Infinity).filter(Boolean),
+      ...[this.#endings(), this.#offers(offers), this.#body(shown)].flat(Infinity).filter(Boolean),
     );
     if (activeId) this.querySelector(`#${CSS.escape(activeId)}`)?.focus();
     this.#tick();
@@ -213,6 +217,39 @@ class MyLinesPanel extends HTMLElement {
       );
     }
     return nodes;
+  }
+
+  /** Lines that ended without the candidate (removed by staff, expired): said once, with
+   * what to do next, until dismissed; otherwise the place would just vanish. */
+  #endings() {
+    return [...store.endings].map(([id, ending]) =>
+      h(
+        'div',
+        { class: 'notice notice-error ticket-ended', id: `ticket-${id}-ended` },
+        h(
+          'p',
+          {},
+          tCode('queue.ended.', ending.state, 'queue.ended.unknown', {
+            booth: this.#name(ending),
+          }),
+        ),
+        h(
+          'p',
+          { class: 'actions' },
+          h('a', { href: `/booths/${ending.booth_id}` }, t('queue.ended.booth')),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-secondary',
+              id: `ticket-${id}-ended-dismiss`,
+              onclick: () => store.dismissEnding(id),
+            },
+            t('queue.ended.dismiss'),
+          ),
+        ),
+      ),
+    );
   }
 
   /** Handoffs to another employer's booth, waiting for the candidate's answer. */

@@ -34,6 +34,10 @@ const watches = new Map();
 const boothInfo = new Map();
 /** handoff id → a handoff to another employer's booth waiting for the candidate's answer */
 export const handoffs = new Map();
+/** ticket id → {booth_id, state}: lines the candidate was taken out of by someone else
+ * (removed by the booth's staff, or expired) while the page was open, until dismissed */
+export const endings = new Map();
+const TOLD_ENDINGS = new Set(['removed', 'expired']);
 let meSubscription = null;
 let loaded = false;
 let snapshots = 0;
@@ -68,6 +72,9 @@ function put(ticket) {
   }
   if (ENDED.has(ticket.state)) {
     if (before) {
+      if (TOLD_ENDINGS.has(ticket.state)) {
+        endings.set(ticket.id, { booth_id: ticket.booth_id, state: ticket.state });
+      }
       tickets.delete(ticket.id);
       release(ticket.booth_id);
     }
@@ -119,6 +126,11 @@ function onMe(frame) {
     tickets.set(ticket.id, { ...ticket, position: frame.data.position, wait: frame.data.wait });
     changed();
   }
+}
+
+/** The candidate has read that a line ended (see `endings`). */
+export function dismissEnding(ticketId) {
+  if (endings.delete(ticketId)) changed();
 }
 
 /** Start following the signed-in candidate's tickets (idempotent). */

@@ -36,6 +36,7 @@ import { language, t, tCode } from '../lib/i18n.js';
 import { zoneLabel } from '../lib/time.js';
 import { me } from '../session.js';
 import { subscribe, unsubscribe } from '../stream.js';
+import { announce } from '../notices.js';
 import '../components/booth-bookings.js';
 import '../components/booth-line-status.js';
 
@@ -89,7 +90,7 @@ class BoothConsolePage extends LivePage {
       busy: false,
       skew: 0, // server clock minus this browser's, from the snapshot
       hand: handoffModel(booth.id),
-      removal: null, // { id, reason } while a removal's reason is being written
+      removal: null, // { id, reason, missing } while a removal's reason is written
       summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
     };
     if (staff) {
@@ -205,7 +206,7 @@ class BoothConsolePage extends LivePage {
           id: `console-remove-${x.ticket_id}`,
           disabled: model.busy || current?.ticket_id === x.ticket_id,
           onclick: () => {
-            model.removal = { id: x.ticket_id, reason: '' };
+            model.removal = { id: x.ticket_id, reason: '', missing: false };
             this.repaint({ focus: '#console-remove-reason' });
           },
         },
@@ -216,6 +217,7 @@ class BoothConsolePage extends LivePage {
       event.preventDefault();
       const reason = removal.reason.trim();
       if (!reason) {
+        removal.missing = true;
         this.repaint({ focus: '#console-remove-reason' });
         return;
       }
@@ -223,6 +225,8 @@ class BoothConsolePage extends LivePage {
         `/api/tickets/${encodeURIComponent(x.ticket_id)}/remove`,
         { method: 'POST', body: { reason } },
         '#console-roster-title',
+        // Said, not only seen: the card just leaves the roster.
+        () => announce(t('queue.console.removed', { ticket: short(x.ticket_id) })),
       );
       if (!this.model.error) model.removal = null;
       this.repaint({ focus: this.model.error ? '#console-error' : '#console-roster-title' });
@@ -233,6 +237,8 @@ class BoothConsolePage extends LivePage {
       required: true,
       maxlength: 200,
       value: removal.reason,
+      'aria-invalid': removal.missing ? 'true' : null,
+      'aria-describedby': removal.missing ? 'console-remove-reason-error' : null,
       oninput: (event) => {
         removal.reason = event.target.value;
       },
@@ -240,8 +246,20 @@ class BoothConsolePage extends LivePage {
     return h(
       'form',
       { class: 'form inline-form', onsubmit: submit, novalidate: true },
-      h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
-      input,
+      h(
+        'div',
+        { class: `field${removal.missing ? ' field-invalid' : ''}` },
+        h('label', { for: 'console-remove-reason' }, t('queue.console.remove_reason')),
+        // Said in words: an empty reason would otherwise just leave the form as it was.
+        removal.missing
+          ? h(
+              'p',
+              { id: 'console-remove-reason-error', class: 'field-error', role: 'alert' },
+              t('queue.console.remove_reason_missing'),
+            )
+          : null,
+        input,
+      ),
       h(
         'p',
         { class: 'actions' },

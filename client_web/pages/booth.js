@@ -4,10 +4,13 @@
 // where they manage it; its staff get a link to the booth console. An approved booth
 // shows its live line with "join the line" for candidates (components/booth-line.js)
 // and, when it takes reservations, its slots to book (components/booth-slots.js).
+// A booth of an employer lists the employer's open jobs, so a candidate waiting in line
+// can read and apply to them from here.
 
 import { api } from '../api.js';
 import { currentFair, pick } from '../fair.js';
 import { hoursNode, openNow } from '../components/hours.js';
+import { jobCard } from '../components/job-card.js';
 import {
   boothKindText,
   boothName,
@@ -23,13 +26,18 @@ import { me, scopesOf } from '../session.js';
 import '../components/booth-line.js';
 import '../components/booth-slots.js';
 
+// How many of the employer's jobs the booth shows; the employer's page lists them all.
+const JOBS_SHOWN = 6;
+
 class BoothPage extends Page {
   /** The live line (components/booth-line.js): only approved booths have one. */
-  #line(booth, account) {
+  #line(booth, account, fair) {
     if (booth.status !== 'approved') return null;
     const line = document.createElement('lf-booth-line');
     line.boothId = booth.id;
     line.account = account;
+    // An open line outside the booth's hours may have nobody serving it: say so.
+    line.outsideHours = Boolean(fair) && booth.hours.length > 0 && !openNow(booth.hours, fair);
     return line;
   }
 
@@ -49,14 +57,48 @@ class BoothPage extends Page {
       currentFair(),
       me().catch(() => null),
     ]);
-    return { booth, fair, account };
+    // The booth stands without its jobs: a failed read leaves them out.
+    const jobs = booth.employer
+      ? await api(
+          `/api/jobs?employer=${encodeURIComponent(booth.employer.id)}&per_page=${JOBS_SHOWN}`,
+          { signal },
+        ).catch((error) => {
+          if (signal?.aborted) throw error;
+          return null;
+        })
+      : null;
+    return { booth, fair, account, jobs };
+  }
+
+  /** The employer's open jobs, with the way to all of them on the employer's page. */
+  #jobs(booth, jobs) {
+    if (!booth.employer || !jobs) return null;
+    return h(
+      'section',
+      { 'aria-labelledby': 'booth-jobs' },
+      h('h2', { id: 'booth-jobs' }, t('jobs.employer.jobs', { count: jobs.total })),
+      jobs.items.length > 0
+        ? h('ul', { class: 'cards', id: 'booth-job-list' }, jobs.items.map((job) => jobCard(job)))
+        : h('p', {}, t('jobs.employer.no_jobs')),
+      jobs.total > jobs.items.length
+        ? h(
+            'p',
+            {},
+            h(
+              'a',
+              { href: `/employers/${booth.employer.id}` },
+              t('jobs.booth.all_jobs', { count: jobs.total }),
+            ),
+          )
+        : null,
+    );
   }
 
   heading({ booth }) {
     return boothName(booth);
   }
 
-  render({ booth, fair, account }) {
+  render({ booth, fair, account, jobs }) {
     const lang = language();
     const venue = fair?.venues.find((v) => v.id === booth.venue_id) ?? null;
     const zone = fair?.time_zone ?? 'Asia/Shanghai';
@@ -140,7 +182,7 @@ class BoothPage extends Page {
           t('structure.booth.staff_people', { count: booth.staff.length }),
         ),
       ),
-      this.#line(booth, account),
+      this.#line(booth, account, fair),
       this.#slots(booth, account, zone),
       booth.intro
         ? h(
@@ -150,6 +192,7 @@ class BoothPage extends Page {
             paragraphs(booth.intro),
           )
         : null,
+      this.#jobs(booth, jobs),
       manages.length > 0 ? h('p', { class: 'actions' }, manages) : null,
       venue
         ? h(

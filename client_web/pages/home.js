@@ -1,6 +1,6 @@
 // Home: the current fair — title, theme, dates in the fair's zone, organisers, where
 // the fair is in its weeks, the featured sessions live now and coming up, the main venue
-// and the partner platforms.
+// and the partner platforms. Signed-out visitors are told how to take part (sign up or in).
 
 import { api } from '../api.js';
 import { byStart, sessionList } from '../components/session-list.js';
@@ -8,6 +8,7 @@ import { currentFair, pick } from '../fair.js';
 import { h, urlText } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
+import { me } from '../session.js';
 import {
   fairWeeks,
   formatDate,
@@ -45,9 +46,29 @@ function upcoming(sessions, now) {
   return [...byStart(open), ...byStart(later)].slice(0, UPCOMING);
 }
 
+/** For signed-out visitors: what an account is for, and the way to one. */
+function takePart() {
+  return h(
+    'section',
+    { 'aria-labelledby': 'home-take-part' },
+    h('h2', { id: 'home-take-part' }, t('fairs.home.take_part')),
+    h('p', {}, t('fairs.home.take_part_text')),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { href: '/signup', class: 'button', id: 'home-sign-up' }, t('fairs.home.sign_up')),
+      h(
+        'a',
+        { href: '/login', class: 'button button-secondary', id: 'home-sign-in' },
+        t('fairs.home.sign_in'),
+      ),
+    ),
+  );
+}
+
 class HomePage extends Page {
   async load(signal) {
-    const fair = await currentFair();
+    const [fair, account] = await Promise.all([currentFair(), me().catch(() => null)]);
     if (!fair) return null;
     // The home page stands without its sessions: a failed programme read leaves them out.
     const programme = await api(`/api/fairs/${encodeURIComponent(fair.id)}/programme`, {
@@ -56,7 +77,7 @@ class HomePage extends Page {
       if (signal?.aborted) throw error;
       return null;
     });
-    return { ...fair, sessions: programme ? programme.sessions : null };
+    return { ...fair, sessions: programme ? programme.sessions : null, account };
   }
 
   heading(fair) {
@@ -112,6 +133,7 @@ class HomePage extends Page {
         h('p', {}, progress(fair, lang)),
         h('p', {}, h('a', { href: '/programme' }, t('fairs.home.programme_link'))),
       ),
+      fair.account ? null : takePart(),
       fair.sessions
         ? h(
             'section',

@@ -123,6 +123,7 @@ class InterviewPage extends Page {
       model.panel = new InterviewPanel({
         interviewId: id,
         onOutcome: (outcome) => this.#record(outcome),
+        repaint: () => this.#draw({ force: true }),
       });
     }
     this.model = model;

@@ -112,7 +112,20 @@ class JobPage extends LivePage {
     if (model.resumes.length === 0) {
       return section(
         h('p', {}, t('jobs.apply.no_resume')),
-        h('p', {}, h('a', { href: '/me/resumes', class: 'button' }, t('jobs.apply.upload'))),
+        h(
+          'p',
+          {},
+          h(
+            'a',
+            {
+              // the resumes page leads back here once a resume is uploaded
+              href: `/me/resumes?next=${encodeURIComponent(`/jobs/${model.job.id}`)}`,
+              class: 'button',
+              id: 'apply-upload',
+            },
+            t('jobs.apply.upload'),
+          ),
+        ),
       );
     }
     const options = model.resumes.map((resume, index) => {

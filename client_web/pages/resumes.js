@@ -2,12 +2,15 @@
 // one, delete one. The page refuses what it can tell at once (wrong kind of file, too
 // large) and says why; the server decides by the file's content (a renamed program or
 // a zip bomb is refused there) and the page explains its answer the same way.
+// Sent from a job without a resume (?next=/jobs/<id>), it leads back there once one is
+// uploaded, so applying goes on where it stopped.
 
 import { api, errorMessage } from '../api.js';
 import { confirmButton } from '../components/confirm.js';
 import { LivePage } from '../components/live-page.js';
 import { peopleTabs, resumeLabel, signedIn, when } from '../components/people.js';
 import { signInPrompt } from '../components/signed-in.js';
+import { nextPath } from '../components/navigate.js';
 import { sendFile } from '../components/upload.js';
 import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
@@ -41,7 +44,18 @@ class ResumesPage extends LivePage {
 
   body(model) {
     if (!model.account) return signInPrompt();
-    return [peopleTabs('resumes'), this.#upload(model), this.#list(model)];
+    return [peopleTabs('resumes'), this.#back(model), this.#upload(model), this.#list(model)];
+  }
+
+  /** Back to the job the candidate was applying to, once they have a resume to send. */
+  #back(model) {
+    const next = nextPath(this.query, null);
+    if (!next || model.resumes.length === 0) return null;
+    return h(
+      'p',
+      { class: 'callout' },
+      h('a', { href: next, class: 'button', id: 'resume-back' }, t('people.resumes.back_to_apply')),
+    );
   }
 
   #upload(model) {
@@ -116,7 +130,9 @@ class ResumesPage extends LivePage {
         { method: 'POST' },
       );
       model.resumes = [resume, ...model.resumes];
-      this.repaint({ focus: '#resume-list-title' });
+      // Sent here from a job: the way back is what comes next.
+      const focus = nextPath(this.query, null) ? '#resume-back' : '#resume-list-title';
+      this.repaint({ focus });
       announce(t('people.resumes.uploaded', { name: resume.filename }));
     } catch (error) {
       model.errorCode = error.code ?? null;

@@ -1,6 +1,7 @@
 """The booth console runs the booth's line (issue 7): staff pause the line (candidates
 see it paused and cannot join), open it again, and remove someone from the line with a
-reason, by keyboard; the removed candidate's "my lines" empties and the roster with it.
+reason, by keyboard (an empty reason is refused in words, the removal is announced); the
+removed candidate is told on "my lines", which then empties, and the roster with it.
 
 The console is a call desk: at 1280 px the roster stands beside the current call, at
 390 px everything is one column; the booth's reservation and lane settings are the
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
 from tests.e2e.test_identity_pages import text, wait_for_path
-from tests.e2e.test_jobs_pages import nav_to
+from tests.e2e.test_jobs_pages import announced, nav_to
 from tests.e2e.test_queue_pages import (
     RECRUITER,
     join_by_keyboard,
@@ -71,17 +72,36 @@ def test_staff_pause_and_open_the_line_and_remove_someone_with_a_reason(
     roster = recruiter.page.locator("#console-roster > li")
     roster.first.wait_for()
     remove = roster.first.get_by_role("button", name=q("zh-CN", "queue.console.remove"))
+    ticket_id = str(remove.get_attribute("id")).removeprefix("console-remove-")
     recruiter.tab_to(f"#{remove.get_attribute('id')}")
     recruiter.page.keyboard.press("Enter")
     reason = recruiter.page.get_by_label(q("zh-CN", "queue.console.remove_reason"))
     reason.wait_for()
-    # An empty reason removes nobody.
+    # An empty reason removes nobody, and says what is missing.
     recruiter.page.locator("#console-remove-confirm").click()
+    missing = recruiter.page.get_by_role("alert").filter(
+        has_text=q("zh-CN", "queue.console.remove_reason_missing")
+    )
+    missing.wait_for()
+    assert reason.get_attribute("aria-invalid") == "true"
+    recruiter.settle()
     assert roster.count() == 1
+    # The candidate watches their lines while they are removed: they are told, not left
+    # wondering where their place went.
+    candidate.goto("/me/lines")
+    candidate.page.locator(".ticket-position").wait_for()
+    candidate.settle()
     reason.fill("重复排队")
     reason.press("Enter")
     recruiter.page.get_by_text(q("zh-CN", "queue.console.roster_empty")).wait_for()
-    candidate.goto("/me/lines")
+    # The staff are told it is done, not left to notice a card gone.
+    announced(recruiter, q("zh-CN", "queue.console.removed", ticket=ticket_id[-8:]))
+    booth_name = booth["title"] or booth["employer"]["name"]
+    told = candidate.page.get_by_text(q("zh-CN", "queue.ended.removed", booth=booth_name))
+    told.wait_for()
+    candidate.settle()
+    candidate.page.get_by_role("button", name=q("zh-CN", "queue.ended.dismiss")).click()
+    told.wait_for(state="detached")
     candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
     recruiter.resize(PHONE)
     recruiter.screenshot()
