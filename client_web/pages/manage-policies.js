@@ -137,15 +137,16 @@ class ManagePoliciesPage extends LivePage {
             { class: 'callout', id: 'policies-empty' },
             h('p', {}, t('jobs.manage_policies.none')),
           )
-        : null,
-      this.#section(model, 'drafts', lang, {
-        heading: t('jobs.manage_policies.drafts', { count: model.drafts.length }),
-        none: t('jobs.manage_policies.no_drafts'),
-      }),
-      this.#section(model, 'published', lang, {
-        heading: t('jobs.manage_policies.published', { count: model.published.length }),
-        none: t('jobs.manage_policies.no_published'),
-      }),
+        : [
+            this.#section(model, 'drafts', lang, {
+              heading: t('jobs.manage_policies.drafts', { count: model.drafts.length }),
+              none: t('jobs.manage_policies.no_drafts'),
+            }),
+            this.#section(model, 'published', lang, {
+              heading: t('jobs.manage_policies.published', { count: model.published.length }),
+              none: t('jobs.manage_policies.no_published'),
+            }),
+          ],
     ];
   }
 
@@ -242,15 +243,7 @@ class ManagePoliciesPage extends LivePage {
                 },
                 t('jobs.manage_policies.public_link'),
               ),
-              confirmButton(this, {
-                verb: 'withdraw',
-                key: policy.id,
-                describedBy: titleId,
-                label: t('jobs.manage_policies.withdraw'),
-                confirm: t('jobs.manage_policies.withdraw_confirm'),
-                cancel: t('jobs.manage_policies.withdraw_cancel'),
-                run: () => this.#publish(policy, false),
-              }),
+              this.#withdrawButtons(policy, titleId),
             ]
           : h(
               'button',
@@ -265,6 +258,23 @@ class ManagePoliciesPage extends LivePage {
             ),
       ),
     );
+  }
+
+  /** "Withdraw", or (asked once more) "confirm" — described by the warning — and "cancel". */
+  #withdrawButtons(policy, titleId) {
+    const buttons = confirmButton(this, {
+      verb: 'withdraw',
+      key: policy.id,
+      describedBy: titleId,
+      label: t('jobs.manage_policies.withdraw'),
+      confirm: t('jobs.manage_policies.withdraw_confirm'),
+      cancel: t('jobs.manage_policies.withdraw_cancel'),
+      run: () => this.#publish(policy, false),
+    });
+    if (Array.isArray(buttons)) {
+      buttons[0].setAttribute('aria-describedby', `withdraw-${policy.id}-warning`);
+    }
+    return buttons;
   }
 
   async #publish(policy, published) {

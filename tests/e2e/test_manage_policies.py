@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -201,6 +202,10 @@ def test_a_venue_admin_writes_publishes_and_withdraws_a_policy_with_the_keyboard
     warning = ui.page.locator(f"#withdraw-{policy_id}-warning")
     assert warning.inner_text() == zh("jobs.manage_policies.withdraw_warning", title=title)
     assert ui.focused()["id"] == f"withdraw-confirm-{policy_id}"
+    assert (
+        ui.page.locator(f"#withdraw-confirm-{policy_id}").get_attribute("aria-describedby")
+        == f"withdraw-{policy_id}-warning"
+    )
     assert policy_id in public_ids(ui, region)  # not yet
     ui.settle()
     ui.page.keyboard.press("Enter")
@@ -245,6 +250,8 @@ def test_a_venue_without_policies_says_how_to_start_in_english_on_a_phone(ui: Ui
     empty = ui.page.locator("#policies-empty")
     assert empty.inner_text() == text("jobs", "en", "jobs.manage_policies.none")
     assert ui.page.locator("#policies-drafts, #policies-published").count() == 0
+    screenshots(ui, "empty")  # both widths, then back to the desktop
+    ui.resize(PHONE)
     ui.page.get_by_role("link", name=text("jobs", "en", "jobs.manage_policies.new")).click()
     wait_for_path(ui, f"/manage/venues/{venue['id']}/policies/new")
     # Every field has its label and a hint in English.
@@ -254,7 +261,9 @@ def test_a_venue_without_policies_says_how_to_start_in_english_on_a_phone(ui: Ui
     ui.screenshot()
 
 
-def test_organisers_see_the_national_policies_at_the_main_venue(ui: Ui) -> None:
+def test_organisers_see_the_national_policies_at_the_main_venue(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
     ui.sign_in(Role.ORGANISER)
     main = next(v for v in ui.server.fair()["venues"] if v["kind"] == "main")
     national = ui.server.get_json("/api/policies?region=national&per_page=100")
@@ -264,3 +273,12 @@ def test_organisers_see_the_national_policies_at_the_main_venue(ui: Ui) -> None:
     assert {listed.nth(i).get_attribute("data-policy") for i in range(listed.count())} == {
         item["id"] for item in national["items"]
     }
+
+    # The main venue's own admins are told that the organisers write the national ones.
+    admin = another_ui("main-venue-admin")
+    admin.sign_in(Role.VENUE_ADMIN, UUID(main["id"]))
+    admin.goto(f"/manage/venues/{main['id']}/policies")
+    assert admin.page.locator("#policies-national").inner_text() == zh(
+        "jobs.manage_policies.national_only"
+    )
+    assert admin.page.locator("#policy-new").count() == 0
