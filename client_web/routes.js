@@ -236,8 +236,9 @@ export const routes = [
     load: () => import('./pages/policy-edit.js'),
   },
   {
+    // after "new", which the router must match first
     name: 'policy-edit',
-    path: '/manage/policies/:id',
+    path: '/manage/venues/:venue/policies/:id',
     tag: 'lf-policy-edit-page',
     features: ['fairs', 'structure', 'jobs'],
     load: () => import('./pages/policy-edit.js'),

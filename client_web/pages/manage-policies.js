@@ -3,7 +3,8 @@
 // written by organisers only), drafts first, then those published; each can be edited,
 // a draft published (it then shows in the public catalogue at /policies and counts in
 // the campaign table's 发布政策数), a published one withdrawn to a draft after a
-// confirmation. New policies and edits are written on pages/policy-edit.js.
+// confirmation. New policies and edits are written on pages/policy-edit.js
+// (/manage/venues/<id>/policies/new and /manage/venues/<id>/policies/<policy>).
 
 import { api, errorMessage } from '../api.js';
 import { confirmButton } from '../components/confirm.js';
@@ -224,7 +225,7 @@ class ManagePoliciesPage extends LivePage {
         h(
           'a',
           {
-            href: `/manage/policies/${policy.id}`,
+            href: `/manage/venues/${model.venue.id}/policies/${policy.id}`,
             class: 'button button-secondary button-small',
             id: `edit-${policy.id}`,
             'aria-describedby': titleId,

@@ -1,6 +1,6 @@
 // The policy editor: a new policy of a venue's region (/manage/venues/<id>/policies/new)
-// or an existing one (/manage/policies/<id>), for the region's venue admins and the
-// fair's organisers (national policies: organisers). Title, kind (惠企 / 惠民) and the
+// or one of them (/manage/venues/<id>/policies/<policy>), for the region's venue admins
+// and the fair's organisers (the main venue's national policies: organisers). Title, kind (惠企 / 惠民) and the
 // notice's six fields, each required; "save draft" keeps it out of the public
 // catalogue, "save and publish" publishes it as well. A published policy is saved as
 // it is (it stays published). Saving goes back to the venue's list of policies.
@@ -16,7 +16,6 @@ import { go } from '../components/navigate.js';
 import { regionName } from '../components/regions.js';
 import { signInPrompt } from '../components/signed-in.js';
 import { loadVenueAdmin } from '../components/venue-admin.js';
-import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { mayEditPolicies, rememberSaved } from './manage-policies.js';
@@ -90,23 +89,18 @@ class PolicyEditPage extends LivePage {
   }
 
   async load(signal) {
-    let policy = null;
-    let venueId = this.params.venue;
-    if (!this.isNew) {
-      const fair = await currentFair();
-      policy = await api(`/api/policies/${encodeURIComponent(this.params.id)}`, { signal });
-      // A policy belongs to the venue of its region; a national one to the main venue.
-      const venue = fair?.venues.find((v) =>
-        policy.region_code ? v.region_code === policy.region_code : v.kind === 'main',
-      );
-      if (!venue || policy.fair_id !== fair.id) {
-        throw new ApiError({ code: 'policy.not_found', status: 404 });
-      }
-      venueId = venue.id;
-    }
-    const model = await loadVenueAdmin(venueId);
+    const model = await loadVenueAdmin(this.params.venue);
     if (!model.account) return model;
     if (!mayEditPolicies(model)) throw new ApiError({ code: 'auth.forbidden', status: 403 });
+    let policy = null;
+    if (!this.isNew) {
+      policy = await api(`/api/policies/${encodeURIComponent(this.params.id)}`, { signal });
+      // Only the venue's own: its region's policies (the main venue's: the national ones).
+      const region = model.venue.region_code ?? null;
+      if (policy.fair_id !== model.fair.id || (policy.region_code ?? null) !== region) {
+        throw new ApiError({ code: 'policy.not_found', status: 404 });
+      }
+    }
     return Object.assign(model, { policy, form: new FormModel('policy', values(policy)) });
   }
 

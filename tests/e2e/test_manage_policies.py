@@ -219,7 +219,7 @@ def test_a_venue_admin_writes_publishes_and_withdraws_a_policy_with_the_keyboard
     # Edited and published from the editor ("save and publish"), on a phone.
     ui.resize(PHONE)
     card(ui, policy_id).get_by_role("link", name=zh("jobs.manage_policies.edit")).click()
-    wait_for_path(ui, f"/manage/policies/{policy_id}")
+    wait_for_path(ui, f"/manage/venues/{venue['id']}/policies/{policy_id}")
     assert heading(ui) == title
     assert ui.page.locator("#policy-legal_basis").input_value() == LEGAL_BASIS
     assert ui.page.locator("#policy-kind-people").is_checked()
@@ -232,6 +232,13 @@ def test_a_venue_admin_writes_publishes_and_withdraws_a_policy_with_the_keyboard
     assert ui.focused()["id"] == f"policy-{policy_id}-title"
     assert ui.server.get_json(f"/api/policies/{policy_id}")["title"] == renamed
     ui.screenshot()
+
+    # Another region's policy is not this venue's to edit.
+    national = ui.server.get_json("/api/policies?region=national&per_page=1")["items"][0]
+    ui.goto(f"/manage/venues/{venue['id']}/policies/{national['id']}")
+    assert ui.page.locator("main [data-error-code]").get_attribute("data-error-code") == (
+        "policy.not_found"
+    )
 
 
 def test_a_venue_without_policies_says_how_to_start_in_english_on_a_phone(ui: Ui) -> None:
