@@ -221,6 +221,29 @@ export const routes = [
     load: () => import('./pages/manage-venue-sessions.js'),
   },
   {
+    // the venue's region's policies (政策清单); pages/policy-edit.js writes them
+    name: 'manage-policies',
+    path: '/manage/venues/:id/policies',
+    tag: 'lf-manage-policies-page',
+    features: ['fairs', 'structure', 'jobs'],
+    load: () => import('./pages/manage-policies.js'),
+  },
+  {
+    name: 'policy-new',
+    path: '/manage/venues/:venue/policies/new',
+    tag: 'lf-policy-edit-page',
+    features: ['fairs', 'structure', 'jobs'],
+    load: () => import('./pages/policy-edit.js'),
+  },
+  {
+    // after "new", which the router must match first
+    name: 'policy-edit',
+    path: '/manage/venues/:venue/policies/:id',
+    tag: 'lf-policy-edit-page',
+    features: ['fairs', 'structure', 'jobs'],
+    load: () => import('./pages/policy-edit.js'),
+  },
+  {
     name: 'venue-stats',
     path: '/manage/venues/:id/stats',
     tag: 'lf-venue-stats-page',

@@ -1,6 +1,7 @@
 // What the pages of a venue's admins share (/manage/venues/<id>/…): the venue, whether
 // the visitor runs it (its venue admins and the fair's organisers), and the tabs
-// between overview, employer verification, booths and desks, and staff.
+// between overview, employer verification, booths and desks, staff, featured sessions,
+// the region's policies and statistics.
 
 import { api, ApiError } from '../api.js';
 import { currentFair, pick } from '../fair.js';
@@ -32,6 +33,7 @@ export function venueTabs(venue, current) {
       venue.kind === 'sub'
         ? { id: 'sessions', href: `${base}/sessions`, label: t('structure.manage_venue.sessions') }
         : null,
+      { id: 'policies', href: `${base}/policies`, label: t('structure.manage_venue.policies') },
       { id: 'stats', href: `${base}/stats`, label: t('structure.manage_venue.stats') },
       { id: 'public', href: `/venues/${venue.id}`, label: t('structure.manage_venue.public') },
     ].filter(Boolean),
