@@ -162,3 +162,11 @@ def test_every_venue_kind_has_text() -> None:
     assert kinds
     for lang in LANGUAGES:
         assert sorted(k for k in kinds if f"fairs.kind.{k}" not in all_keys(lang)) == [], lang
+
+
+@pytest.mark.parametrize("feature", features())
+def test_the_chinese_texts_address_people_as_nin(feature: str) -> None:
+    """The site speaks to its users politely (您) on every page, never 你 on some."""
+    texts = catalogues()[(feature, "zh-CN")]
+    familiar = sorted(key for key, text in texts.items() if "你" in str(text))
+    assert familiar == [], f"use 您, not 你: {familiar}"
