@@ -133,7 +133,11 @@ class StaffSlotList(SlotDay):
 
 
 class SlotsQuery(Query):
-    date: dt.date | None = Field(None, description="a fair day (fair time); default: the next")
+    date: dt.date | None = Field(
+        None,
+        description="a fair day (fair time); default: the first from today on with a slot"
+        " still to start",
+    )
 
 
 class BookIn(Model):

@@ -178,15 +178,19 @@ class ReservationService:
         now: datetime,
     ) -> dict[str, Any]:
         """The booth's slots on one fair day — by default the first day from today on
-        that has slots — in start order: those its hours offer now (while it takes
-        reservations) and those already booked, with their counts and the viewer's own
-        live booking."""
+        with a slot still to start (in the evening, tomorrow: today's slots are over) —
+        in start order: those its hours offer now (while it takes reservations) and those
+        already booked, with their counts and the viewer's own live booking."""
         booth_id = booth["id"]
         settings: SlotSettings = booth["settings"]
         days = self._days(booth) if settings.enabled else []
         if day is None:
             today = fair_day(now, booth["time_zone"])
-            day = next((d for d in days if d >= today), days[-1] if days else today)
+            coming = [d for d in days if d >= today]
+            day = next(
+                (d for d in coming if any(s.starts_at > now for s in self._generated(booth, d))),
+                coming[0] if coming else days[-1] if days else today,
+            )
         generated = self._generated(booth, day) if settings.enabled else []
         start, end = day_bounds(day, booth["time_zone"])
         rows = {

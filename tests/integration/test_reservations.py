@@ -71,6 +71,24 @@ async def test_a_booth_lists_its_slots_from_its_hours_once_its_staff_turn_reserv
     assert default["date"] == "2020-07-07"
 
 
+async def test_without_a_date_the_listing_skips_a_day_whose_slots_have_all_started(
+    client: Client, clock: FakeClock
+) -> None:
+    """In the evening of a fair day, a visitor sees the next day's slots, not a day of
+    slots that are over; while one of today's is still to start, today's."""
+    staff = await quick_person(client, "res-staff-evening@example.org")
+    booth = await slotted_booth(client, staff, buffer_minutes=5)
+    clock.advance(cst(TUESDAY, 10, 59) - clock.now())  # the last slot starts at 11:00
+    assert (await (await staff.get(f"/api/booths/{booth}/slots")).json())["date"] == "2020-07-07"
+    clock.advance(timedelta(minutes=1))
+    listed = await (await staff.get(f"/api/booths/{booth}/slots")).json()
+    assert listed["date"] == "2020-07-14"  # the next Tuesday of the fair
+    assert listed["items"][0]["window"] == "not_open"
+    # Asked for, the day that is over is still there to read.
+    over = await (await staff.get(f"/api/booths/{booth}/slots?date=2020-07-07")).json()
+    assert {s["window"] for s in over["items"]} == {"closed"}
+
+
 async def test_only_booth_staff_change_slot_settings_and_bad_values_are_refused(
     client: Client,
 ) -> None:
