@@ -30,6 +30,7 @@ import argon2
 from server.domain.booths import GUIDANCE_KINDS
 from server.domain.credit_code import make_credit_code, organisation_check
 from server.domain.regions import XPCC_CODE, region_by_code
+from server.domain.slots import SlotSettings
 from server.ids import uuid7
 from server.store.db import Connection
 
@@ -154,6 +155,7 @@ class _Rows:
         self.booths: list[tuple[Any, ...]] = []
         self.staff: list[tuple[Any, ...]] = []
         self.hours: dict[str, list[UUID]] = {}
+        self.slot_settings: list[tuple[Any, ...]] = []
 
     def account(self, local: str, name: str | None = None) -> UUID:
         account_id = uuid7()
@@ -182,8 +184,25 @@ class _Rows:
         hours: list[dict[str, Any]],
         approved_by: UUID,
         staff: list[UUID],
+        reservations: bool = False,
     ) -> None:
         booth_id = uuid7()
+        if reservations:  # the defaults a booth gets when it turns reservations on
+            settings = SlotSettings(enabled=True)
+            self.slot_settings.append(
+                (
+                    booth_id,
+                    settings.enabled,
+                    settings.mode.value,
+                    settings.capacity,
+                    settings.buffer_minutes,
+                    settings.opens_hours,
+                    settings.closes_minutes,
+                    settings.grace_minutes,
+                    approved_by,
+                    self.now,
+                )
+            )
         self.booths.append(
             (
                 booth_id,
@@ -311,6 +330,9 @@ async def load_structure(conn: Connection, *, fair_id: UUID, now: datetime) -> S
                     hours=hours,
                     approved_by=admin_of[where],
                     staff=recruiters,
+                    # Every third employer's booth in its own province takes reservations,
+                    # so the demo shows booking a slot (docs/reservations.md).
+                    reservations=where == region and number % 3 == 0,
                 )
 
     await _copy(conn, rows)
@@ -393,6 +415,22 @@ async def _copy(conn: Connection, rows: _Rows) -> None:
         await conn.execute(
             "UPDATE booths SET hours = $1 WHERE id = ANY($2::uuid[])", json.loads(hours), booth_ids
         )
+    await conn.copy_records_to_table(
+        "booth_slot_settings",
+        records=rows.slot_settings,
+        columns=[
+            "booth_id",
+            "enabled",
+            "mode",
+            "capacity",
+            "buffer_minutes",
+            "opens_hours",
+            "closes_minutes",
+            "grace_minutes",
+            "updated_by",
+            "updated_at",
+        ],
+    )
     await conn.copy_records_to_table(
         "booth_staff",
         records=rows.staff,

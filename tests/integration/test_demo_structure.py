@@ -170,3 +170,34 @@ async def test_the_demo_recruiter_staffs_a_public_booth_of_their_employer(client
     for booth in booths["items"]:
         assert booth["employer"]["verified"] is True
         assert recruiter["id"] in {member["account_id"] for member in booth["staff"]}
+
+
+async def test_some_demo_booths_take_reservations_and_the_first_employer_does_not(
+    client: Client,
+) -> None:
+    """A visitor of the demo can book a slot: every third employer's booth in its own
+    province takes reservations (the first employer's, which the walkthroughs use for the
+    walk-in line, does not)."""
+    assert client.app is not None
+    async with client.app[POOL].acquire() as conn:
+        await load_demo(conn, clock=SystemClock())
+        rows = await conn.fetch(
+            """
+            SELECT s.booth_id, v.region_code = e.region_code AS at_home, s.enabled
+              FROM booth_slot_settings s JOIN booths b ON b.id = s.booth_id
+              JOIN employers e ON e.id = b.employer_id JOIN venues v ON v.id = b.venue_id
+            """
+        )
+        first = await conn.fetchval(
+            """
+            SELECT count(*) FROM booth_slot_settings s JOIN booth_staff st USING (booth_id)
+              JOIN accounts a ON a.id = st.account_id
+             WHERE a.email = 'e001.recruiter1@demo.livefair.example'
+            """
+        )
+    assert len(rows) >= len(REGIONS)  # about a third of 5 employers in every province
+    assert all(r["enabled"] and r["at_home"] for r in rows)
+    assert first == 0
+    slots = await (await client.get(f"/api/booths/{rows[0]['booth_id']}/slots")).json()
+    assert slots["enabled"] is True, slots
+    assert slots["days"], "the booth has fair days with slots"
