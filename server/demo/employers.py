@@ -33,6 +33,7 @@ from server.domain.regions import XPCC_CODE, region_by_code
 from server.domain.slots import SlotSettings
 from server.ids import uuid7
 from server.store.db import Connection
+from server.store.reservations import SETTINGS_COLUMNS, settings_values
 
 log = logging.getLogger(__name__)
 
@@ -188,21 +189,8 @@ class _Rows:
     ) -> None:
         booth_id = uuid7()
         if reservations:  # the defaults a booth gets when it turns reservations on
-            settings = SlotSettings(enabled=True)
-            self.slot_settings.append(
-                (
-                    booth_id,
-                    settings.enabled,
-                    settings.mode.value,
-                    settings.capacity,
-                    settings.buffer_minutes,
-                    settings.opens_hours,
-                    settings.closes_minutes,
-                    settings.grace_minutes,
-                    approved_by,
-                    self.now,
-                )
-            )
+            values = settings_values(SlotSettings(enabled=True))
+            self.slot_settings.append((booth_id, *values, approved_by, self.now))
         self.booths.append(
             (
                 booth_id,
@@ -420,13 +408,7 @@ async def _copy(conn: Connection, rows: _Rows) -> None:
         records=rows.slot_settings,
         columns=[
             "booth_id",
-            "enabled",
-            "mode",
-            "capacity",
-            "buffer_minutes",
-            "opens_hours",
-            "closes_minutes",
-            "grace_minutes",
+            *(c.strip() for c in SETTINGS_COLUMNS.split(",")),
             "updated_by",
             "updated_at",
         ],

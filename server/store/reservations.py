@@ -74,6 +74,19 @@ async def booth(conn: Connection, booth_id: UUID) -> dict[str, Any] | None:
     return found
 
 
+def settings_values(settings: SlotSettings) -> tuple[Any, ...]:
+    """The settings as the values of :data:`SETTINGS_COLUMNS`, in order."""
+    return (
+        settings.enabled,
+        settings.mode.value,
+        settings.capacity,
+        settings.buffer_minutes,
+        settings.opens_hours,
+        settings.closes_minutes,
+        settings.grace_minutes,
+    )
+
+
 async def put_settings(
     conn: Connection, booth_id: UUID, settings: SlotSettings, account_id: UUID, now: datetime
 ) -> None:
@@ -88,13 +101,7 @@ async def put_settings(
           updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
         """,
         booth_id,
-        settings.enabled,
-        settings.mode.value,
-        settings.capacity,
-        settings.buffer_minutes,
-        settings.opens_hours,
-        settings.closes_minutes,
-        settings.grace_minutes,
+        *settings_values(settings),
         account_id,
         now,
     )
