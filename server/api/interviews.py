@@ -59,25 +59,12 @@ class ChatList(Model):
     items: list[ChatMessage]
 
 
-class Resume(Model):
-    id: UUID
-    filename: str
-
-
-class Assessment(Model):
-    code: str
-    scores: dict[str, int]
-
-
 class CandidateCard(Model):
+    """Who the candidate is, for the interviewers: the profile, resumes and shared
+    assessment come from getCandidate, whose every read is in the candidate's audit log."""
+
     account_id: UUID
-    name: str
-    region_code: str | None
-    education: str | None
-    graduation_year: int | None
-    desired_jobs: list[str]
-    resume: Resume | None
-    assessment: Assessment | None
+    name: str = Field(description="the account's display name")
 
 
 class Interview(Model):

@@ -130,18 +130,9 @@ class InterviewService:
 
     @staticmethod
     def _card(record: dict[str, Any], names: dict[UUID, str]) -> dict[str, Any]:
-        """What the interviewers see of the candidate. Profiles (issue 5) are not on this
-        branch: the name is the display name and the rest stays empty until they are."""
-        return {
-            "account_id": record["candidate_id"],
-            "name": names.get(record["candidate_id"], ""),
-            "region_code": None,
-            "education": None,
-            "graduation_year": None,
-            "desired_jobs": [],
-            "resume": None,
-            "assessment": None,
-        }
+        """Who the candidate is, for the interviewers; the rest of them (profile, resumes,
+        the assessment if shared) is getCandidate's, which audits every read."""
+        return {"account_id": record["candidate_id"], "name": names.get(record["candidate_id"], "")}
 
     async def get(self, interview_id: UUID, account: UUID) -> dict[str, Any]:
         async with self._pool.acquire() as conn:
