@@ -1,7 +1,8 @@
 // <lf-my-lines-panel>: the signed-in candidate's lines (components/queue-store.js), each
 // with the booth, the place in line (tokens ahead that are not busy elsewhere), the wait
 // range for that place, the state, and what can be done: leave, or answer a call
-// (accept / decline, with the ring's countdown).
+// (accept / decline, with the ring's countdown; accepting goes straight into the
+// interview room).
 //
 // - "You're next, get ready" and "you are being called" go to a role="alert" region,
 //   once per change; the tab title flashes while the tab is hidden; a desktop
@@ -20,6 +21,7 @@
 import { errorMessage } from '../api.js';
 import { boothName } from './structure-text.js';
 import { h } from '../lib/dom.js';
+import { go } from './navigate.js';
 import { language, t, tCode } from '../lib/i18n.js';
 import * as store from './queue-store.js';
 
@@ -395,9 +397,12 @@ class MyLinesPanel extends HTMLElement {
         { class: 'actions' },
         ticket.state === 'called'
           ? [
-              this.#button(ticket, 'accept', 'button', t('queue.ticket.accept'), () =>
-                store.answer(ticket, 'accept'),
-              ),
+              this.#button(ticket, 'accept', 'button', t('queue.ticket.accept'), async () => {
+                // Accepting is going in: straight to the interview room, where the
+                // recruiter who called is waiting (the click also lets its sound play).
+                const updated = await store.answer(ticket, 'accept');
+                if (updated.state === 'in_interview') go(`/interviews/${ticket.id}`);
+              }),
               this.#button(
                 ticket,
                 'decline',

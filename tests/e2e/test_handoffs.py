@@ -71,6 +71,9 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
     page.locator("#handoff-list li").filter(has_text=pending).wait_for()
 
     # The candidate is asked (an alert, and a card with accept / decline) and accepts.
+    candidate.page.wait_for_url("**/interviews/*")  # where accepting the call took them
+    candidate.settle()
+    candidate.goto("/me/lines")
     offer = candidate.page.locator("lf-my-lines-panel:not([compact]) .handoff")
     offer.wait_for()
     candidate.settle()

@@ -2,7 +2,7 @@
 with fake cameras, peer to peer through this machine's interface address.
 
 The walk: a candidate joins the demo recruiter's line, the recruiter calls, the candidate
-accepts and follows "go to the interview room" from "my lines"; the recruiter follows the
+accepts and is taken into the interview room at once; the recruiter follows the
 console's link; both check their devices and join with video; each decodes the other's
 video (``framesDecoded`` rising, within 30 s of joining); they chat; the recruiter records
 达成意向 (``offer_intent``) with notes; the ticket is ``done`` and the interview record
@@ -260,8 +260,8 @@ def into_the_room(candidate: Ui, recruiter: Ui) -> tuple[str, dict[str, Any]]:
     recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
 
     # The call rings in the candidate's "my lines" (the shell's compact panel here).
+    # Accepting is going in: the candidate lands in the interview room.
     candidate.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
-    candidate.page.get_by_role("link", name=q("zh-CN", "queue.ticket.open_interview")).click()
     candidate.page.wait_for_url("**/interviews/*")
     candidate.settle()
     interview_id = candidate.path.rsplit("/", 1)[1]

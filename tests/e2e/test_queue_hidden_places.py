@@ -78,6 +78,9 @@ def test_a_venue_hides_places_and_each_candidate_still_sees_their_own(
     recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
     accept = first.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept"))
     accept.click()
+    first.page.wait_for_url("**/interviews/*")  # accepting is going in
+    first.settle()
+    first.goto(f"/booths/{booth['id']}")
     place.filter(has_text=q("zh-CN", "queue.position.first")).wait_for()
     second.page.get_by_role("alert").filter(
         has_text=q("zh-CN", "queue.alert.next", booth=booth_name)

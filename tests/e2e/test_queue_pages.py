@@ -128,9 +128,9 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     called = q("zh-CN", "queue.alert.called", booth=booth_name)
     first.page.get_by_role("alert").filter(has_text=called).wait_for()
     accept.click()
-    first.page.locator(".ticket-state").filter(
-        has_text=q("zh-CN", "queue.state.in_interview")
-    ).wait_for()
+    # Accepting is going in: the first candidate is taken into the interview room.
+    first.page.wait_for_url("**/interviews/*")
+    first.settle()
 
     # The second candidate is now first, and told to get ready.
     place.filter(has_text=q("zh-CN", "queue.position.first")).wait_for()
@@ -152,6 +152,7 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     complete = recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.complete"))
     complete.click()
     recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).wait_for()
+    first.goto("/me/lines")
     first.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
 
     second.goto("/me/lines")
