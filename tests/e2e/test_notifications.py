@@ -1,0 +1,239 @@
+"""The notification centre in real Chromium: the header's bell and /me/notifications.
+
+A candidate applies to a job of the demo employer; its recruiter moves the application
+(updateApplicationStatus), which is what sends the candidate a notification. The
+candidate sees the header's count go up without a reload, reads the sentence on the
+page with its link, marks it read, and it stays read — all by keyboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from server.domain.principal import Role
+from tests.e2e.conftest import Ui, in_thread
+from tests.e2e.test_identity_pages import screenshots, text, wait_for_path
+from tests.e2e.test_jobs_pages import PDF
+from tests.e2e.test_queue_pages import RECRUITER, log_in
+
+pytestmark = pytest.mark.chromium
+
+PAGE = 20  # pages/notifications.js
+
+
+def n(key: str, **params: object) -> str:
+    return text("notifications", "zh-CN", key, **params)
+
+
+def status_name(status: str) -> str:
+    return text("jobs", "zh-CN", f"jobs.application_status.{status}")
+
+
+def bell(ui: Ui, unread: int) -> Any:
+    """The header's link to the notifications, as its accessible name says the count."""
+    name = n("notifications.link.unread", count=unread) if unread else n("notifications.link.label")
+    return ui.page.locator("header").get_by_role("link", name=name, exact=True)
+
+
+def call_api(ui: Ui, path: str, method: str = "GET", body: Any = None) -> Any:
+    """The API through the page's own client (session cookie, CSRF header)."""
+    return ui.page.evaluate(
+        """async ({ path, method, body }) => {
+             const { api } = await import('/api.js');
+             return api(path, { method, body: body ?? undefined });
+           }""",
+        {"path": path, "method": method, "body": body},
+    )
+
+
+def apply_to_an_open_job(candidate: Ui, recruiter: Ui) -> str:
+    """The candidate uploads a resume and applies to the recruiter's first open job."""
+    jobs = call_api(recruiter, "/api/jobs?mine=true&per_page=50")["items"]
+    job = next(j for j in jobs if j["status"] == "open")
+    resume = candidate.page.evaluate(
+        """async (bytes) => {
+             const { csrfToken } = await import('/api.js');
+             const response = await fetch('/api/me/resumes?filename=cv.pdf', {
+               method: 'POST', credentials: 'same-origin',
+               headers: { 'Content-Type': 'application/pdf', 'X-CSRF-Token': csrfToken() },
+               body: new Uint8Array(bytes) });
+             return response.json();
+           }""",
+        list(PDF),
+    )
+    application = call_api(
+        candidate, f"/api/jobs/{job['id']}/applications", "POST", {"resume_id": resume["id"]}
+    )
+    return str(application["id"])
+
+
+def move(recruiter: Ui, application: str, status: str) -> None:
+    call_api(recruiter, f"/api/applications/{application}", "PATCH", {"status": status})
+
+
+def items(ui: Ui) -> Any:
+    return ui.page.locator("#notification-list > li")
+
+
+def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_stays_read(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto("/jobs")
+    bell(candidate, 0).wait_for()
+    recruiter = another_ui("recruiter")
+    log_in(recruiter, RECRUITER)
+    application = apply_to_an_open_job(candidate, recruiter)
+
+    # The employer invites them to an interview: the header's count goes up, no reload.
+    move(recruiter, application, "interview")
+    bell(candidate, 1).wait_for()
+    assert candidate.page.locator(".notification-count").inner_text() == "1"
+
+    # By keyboard from the header to the notification centre.
+    candidate.tab_to("#header-notifications")
+    candidate.page.keyboard.press("Enter")
+    wait_for_path(candidate, "/me/notifications")
+    assert items(candidate).count() == 1
+    first = items(candidate).first
+    interview = n("notifications.kind.application.status", status=status_name("interview"))
+    assert interview in first.inner_text()
+    assert first.get_attribute("data-read") == "false"
+    assert n("notifications.page.unread") in first.locator(".notification-text").inner_text()
+    link = first.get_by_role("link", name=n("notifications.action.applications"))
+    assert link.get_attribute("href") == "/me/applications"
+    assert "北京时间" in first.locator("time").inner_text()
+
+    # A second one while the page is open: at the top, announced, counted.
+    move(recruiter, application, "offer")
+    offer = n("notifications.kind.application.status", status=status_name("offer"))
+    items(candidate).nth(1).wait_for()
+    assert offer in items(candidate).first.inner_text()
+    candidate.page.locator("#notices").filter(
+        has_text=n("notifications.page.arrived", text=offer)
+    ).wait_for()
+    bell(candidate, 2).wait_for()
+    candidate.settle()
+    screenshots(candidate, "two-unread")
+
+    # Mark the newest as read by keyboard: the count comes down, focus goes to its link.
+    newest = items(candidate).first
+    newest_id = str(newest.get_attribute("id"))
+    candidate.tab_to(f"#{newest_id}-read")
+    candidate.page.keyboard.press("Enter")
+    candidate.page.locator(f"#{newest_id}[data-read='true']").wait_for()
+    bell(candidate, 1).wait_for()
+    assert candidate.focused()["id"] == f"{newest_id}-link"
+    assert candidate.page.locator("#notifications-summary").inner_text() == n(
+        "notifications.page.summary_unread", count=1
+    )
+
+    # A reload keeps it read and the other unread.
+    candidate.reload()
+    assert [items(candidate).nth(i).get_attribute("data-read") for i in range(2)] == [
+        "true",
+        "false",
+    ]
+    bell(candidate, 1).wait_for()
+
+    # Opening the other one's link marks it read too.
+    older_id = str(items(candidate).nth(1).get_attribute("id"))
+    candidate.tab_to(f"#{older_id}-link")
+    candidate.page.keyboard.press("Enter")
+    wait_for_path(candidate, "/me/applications")
+    bell(candidate, 0).wait_for()
+    candidate.goto("/me/notifications")
+    assert [items(candidate).nth(i).get_attribute("data-read") for i in range(2)] == [
+        "true",
+        "true",
+    ]
+    assert candidate.page.locator("#notifications-summary").inner_text() == n(
+        "notifications.page.summary_read"
+    )
+    assert candidate.page.locator("#notifications-mark-all").count() == 0
+
+
+def add_notifications(ui: Ui, account_id: str, kinds: list[str]) -> None:
+    """Notifications straight in the inbox's table, a minute apart (the newest first in
+    ``kinds``): a long inbox without producing each through its own feature."""
+
+    async def run() -> None:
+        from server.ids import uuid7
+        from server.store import db
+
+        conn = await db.connect(ui.server.database_url)
+        try:
+            now = datetime.now(UTC)
+            for age, kind in enumerate(kinds):
+                await conn.execute(
+                    "INSERT INTO notifications (id, account_id, kind, data, created_at)"
+                    " VALUES ($1, $2, $3, $4, $5)",
+                    uuid7(),
+                    UUID(account_id),
+                    kind,
+                    {"booth_id": str(UUID(int=age + 1))} if kind == "queue.room" else {},
+                    now - timedelta(minutes=age + 1),
+                )
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(run()))
+
+
+def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui) -> None:
+    me = ui.sign_in(Role.CANDIDATE)
+    ui.goto("/me/notifications")
+    assert ui.page.locator("#notifications-empty").inner_text() == n("notifications.page.empty")
+
+    # 25: one page of 20 and 5 older; the oldest of a kind this client does not know.
+    kinds = ["queue.room"] * 24 + ["test.unknown_kind"]
+    add_notifications(ui, me["id"], kinds)
+    ui.reload()
+    assert items(ui).count() == PAGE
+    bell(ui, 25).wait_for()
+    assert ui.page.locator("#notifications-summary").inner_text() == n(
+        "notifications.page.summary_unread", count=25
+    )
+    first = items(ui).first
+    assert n("notifications.kind.queue.room") in first.inner_text()
+    link = first.get_by_role("link", name=n("notifications.action.booth"))
+    assert link.get_attribute("href") == f"/booths/{UUID(int=1)}"
+
+    ui.tab_to("#notifications-older", limit=3 * PAGE)  # past each item's link and button
+    ui.page.keyboard.press("Enter")
+    items(ui).nth(PAGE).wait_for()
+    assert items(ui).count() == 25
+    assert ui.focused()["id"] == items(ui).nth(PAGE).get_attribute("id")
+    oldest = items(ui).last
+    assert oldest.locator(".notification-text").inner_text().endswith(n("notifications.generic"))
+    assert oldest.get_by_role("link").count() == 0
+    assert ui.page.locator("#notifications-no-older").inner_text() == n(
+        "notifications.page.no_older"
+    )
+    ui.settle()
+
+    # Mark all: every one, read once each; the header's count goes to nothing.
+    ui.tab_to("#notifications-mark-all", limit=3 * len(kinds))
+    ui.page.keyboard.press("Enter")
+    bell(ui, 0).wait_for()
+    ui.page.locator("#notices").filter(has_text=n("notifications.page.marked_all")).wait_for()
+    assert ui.focused()["id"] == "notifications-summary"
+    ui.reload()
+    assert ui.page.locator("#notification-list > li[data-read='false']").count() == 0
+    assert ui.page.locator("#notifications-summary").inner_text() == n(
+        "notifications.page.summary_read"
+    )
+    screenshots(ui, "all-read")
+
+
+def test_a_visitor_is_asked_to_sign_in_and_the_header_has_no_bell(ui: Ui) -> None:
+    ui.goto("/me/notifications")
+    assert ui.page.locator("[data-sign-in-prompt]").count() == 1
+    assert ui.page.locator("#header-notifications").count() == 0
