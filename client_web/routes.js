@@ -354,7 +354,7 @@ export const routes = [
     name: 'notifications',
     path: '/me/notifications',
     tag: 'lf-notifications-page',
-    features: ['notifications', 'jobs'],
+    features: ['notifications', 'jobs', 'structure'],
     load: () => import('./pages/notifications.js'),
   },
   {

@@ -12,6 +12,7 @@ import { markRead, onChange } from '../components/notification-store.js';
 import { describeNotification } from '../components/notification-text.js';
 import { LivePage } from '../components/live-page.js';
 import { signInPrompt } from '../components/signed-in.js';
+import { boothName } from '../components/structure-text.js';
 import { instantNode } from '../components/when.js';
 import { currentFair } from '../fair.js';
 import { h } from '../lib/dom.js';
@@ -21,9 +22,53 @@ import { me, scopesOf } from '../session.js';
 
 const PAGE = 20;
 const MAX_LISTED = 200; // listNotifications' limit
-const AT_ONCE = 4; // read marks in flight together ("mark all")
+const AT_ONCE = 4; // requests in flight together ("mark all", the names of booths and jobs)
 
 const itemId = (id) => `notification-${id}`;
+
+// What the ids in `data` are called: "booth:<id>" / "job:<id>" → a name, null while
+// asked, '' when it could not be read (the item then shows without it).
+const names = new Map();
+const SUBJECTS = [
+  { field: 'booth_id', kind: 'booth', path: '/api/booths/', name: (booth) => boothName(booth) },
+  { field: 'job_id', kind: 'job', path: '/api/jobs/', name: (job) => job.title },
+];
+
+/** Read the names of the booths and jobs `items` mention (four at a time). */
+async function lookUpNames(items) {
+  const wanted = [];
+  for (const item of items) {
+    for (const subject of SUBJECTS) {
+      const id = item.data?.[subject.field];
+      const key = `${subject.kind}:${id}`;
+      if (typeof id !== 'string' || names.has(key)) continue;
+      names.set(key, null);
+      wanted.push({ key, subject, id });
+    }
+  }
+  while (wanted.length > 0) {
+    await Promise.all(
+      wanted.splice(0, AT_ONCE).map(({ key, subject, id }) =>
+        api(subject.path + encodeURIComponent(id))
+          .then((found) => names.set(key, subject.name(found) || ''))
+          .catch(() => names.set(key, '')),
+      ),
+    );
+  }
+}
+
+/** "展位：…" / "职位：…" for the item's booth or job, once its name is known. */
+function subjectLine(item) {
+  const data = item.data ?? {};
+  const job = names.get(`job:${data.job_id}`);
+  const booth = names.get(`booth:${data.booth_id}`);
+  const text = job
+    ? t('notifications.page.job', { name: job })
+    : booth
+      ? t('notifications.page.booth', { name: booth })
+      : null;
+  return text ? h('p', { class: 'notification-subject' }, text) : null;
+}
 
 class NotificationsPage extends LivePage {
   #stop = null;
@@ -59,11 +104,18 @@ class NotificationsPage extends LivePage {
       error: null,
     };
     for (const notification of this.#early.splice(0)) this.#add(model, notification);
+    this.#names(model.items);
     return model;
   }
 
   heading() {
     return t('notifications.page.title');
+  }
+
+  #names(items) {
+    lookUpNames(items)
+      .then(() => this.repaint())
+      .catch(() => {});
   }
 
   #add(model, notification) {
@@ -82,6 +134,7 @@ class NotificationsPage extends LivePage {
       }
       if (!model.account || !this.#add(model, change.notification)) return;
       this.repaint();
+      this.#names([change.notification]);
       const { text } = describeNotification(change.notification, model);
       announce(t('notifications.page.arrived', { text }));
     } else if (change.type === 'read' && model?.account) {
@@ -141,6 +194,7 @@ class NotificationsPage extends LivePage {
       const known = new Set(model.items.map((item) => item.id));
       const older = found.items.filter((item) => !known.has(item.id));
       model.items = [...model.items, ...older];
+      this.#names(older);
       model.more = found.items.length === PAGE;
       model.paged = true;
       model.busy = false;
@@ -174,6 +228,7 @@ class NotificationsPage extends LivePage {
         item.read ? null : ' ',
         text,
       ),
+      subjectLine(item),
       detail ? h('p', { class: 'notification-detail' }, detail) : null,
       h('p', { class: 'notification-time' }, instantNode(item.created_at, model.zone, language())),
       href || !item.read

@@ -52,8 +52,9 @@ def call_api(ui: Ui, path: str, method: str = "GET", body: Any = None) -> Any:
     )
 
 
-def apply_to_an_open_job(candidate: Ui, recruiter: Ui) -> str:
-    """The candidate uploads a resume and applies to the recruiter's first open job."""
+def apply_to_an_open_job(candidate: Ui, recruiter: Ui) -> tuple[str, str]:
+    """The candidate uploads a resume and applies to the recruiter's first open job:
+    the application's id and the job's title."""
     jobs = call_api(recruiter, "/api/jobs?mine=true&per_page=50")["items"]
     job = next(j for j in jobs if j["status"] == "open")
     resume = candidate.page.evaluate(
@@ -70,7 +71,7 @@ def apply_to_an_open_job(candidate: Ui, recruiter: Ui) -> str:
     application = call_api(
         candidate, f"/api/jobs/{job['id']}/applications", "POST", {"resume_id": resume["id"]}
     )
-    return str(application["id"])
+    return str(application["id"]), str(job["title"])
 
 
 def move(recruiter: Ui, application: str, status: str) -> None:
@@ -90,7 +91,7 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
     bell(candidate, 0).wait_for()
     recruiter = another_ui("recruiter")
     log_in(recruiter, RECRUITER)
-    application = apply_to_an_open_job(candidate, recruiter)
+    application, job_title = apply_to_an_open_job(candidate, recruiter)
 
     # The employer invites them to an interview: the header's count goes up, no reload.
     move(recruiter, application, "interview")
@@ -105,6 +106,9 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
     first = items(candidate).first
     interview = n("notifications.kind.application.status", status=status_name("interview"))
     assert interview in first.inner_text()
+    first.locator(".notification-subject").filter(
+        has_text=n("notifications.page.job", name=job_title)
+    ).wait_for()
     assert first.get_attribute("data-read") == "false"
     assert n("notifications.page.unread") in first.locator(".notification-text").inner_text()
     link = first.get_by_role("link", name=n("notifications.action.applications"))
@@ -160,7 +164,7 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
     assert candidate.page.locator("#notifications-mark-all").count() == 0
 
 
-def add_notifications(ui: Ui, account_id: str, kinds: list[str]) -> None:
+def add_notifications(ui: Ui, account_id: str, kinds: list[str], booth: dict[str, Any]) -> None:
     """Notifications straight in the inbox's table, a minute apart (the newest first in
     ``kinds``): a long inbox without producing each through its own feature."""
 
@@ -178,7 +182,7 @@ def add_notifications(ui: Ui, account_id: str, kinds: list[str]) -> None:
                     uuid7(),
                     UUID(account_id),
                     kind,
-                    {"booth_id": str(UUID(int=age + 1))} if kind == "queue.room" else {},
+                    {"booth_id": booth["id"]} if kind == "queue.room" else {},
                     now - timedelta(minutes=age + 1),
                 )
         finally:
@@ -194,7 +198,8 @@ def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui)
 
     # 25: one page of 20 and 5 older; the oldest of a kind this client does not know.
     kinds = ["queue.room"] * 24 + ["test.unknown_kind"]
-    add_notifications(ui, me["id"], kinds)
+    booth = ui.server.get_json("/api/booths?limit=1")["items"][0]
+    add_notifications(ui, me["id"], kinds, booth)
     ui.reload()
     assert items(ui).count() == PAGE
     bell(ui, 25).wait_for()
@@ -204,7 +209,11 @@ def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui)
     first = items(ui).first
     assert n("notifications.kind.queue.room") in first.inner_text()
     link = first.get_by_role("link", name=n("notifications.action.booth"))
-    assert link.get_attribute("href") == f"/booths/{UUID(int=1)}"
+    assert link.get_attribute("href") == f"/booths/{booth['id']}"
+    booth_name = booth["title"] or booth["employer"]["name"]
+    first.locator(".notification-subject").filter(
+        has_text=n("notifications.page.booth", name=booth_name)
+    ).wait_for()
 
     ui.tab_to("#notifications-older", limit=3 * PAGE)  # past each item's link and button
     ui.page.keyboard.press("Enter")
