@@ -9,8 +9,8 @@
 //                                                        the count is read again
 //
 // The count is read again (GET /api/me/notifications?unread_only=true&limit=1, its
-// `unread`) when the store starts (the snapshot may have reached queue-store before
-// this listener), after every read mark and on notification.read. An answer older than
+// `unread`) on start() (the snapshot may have reached queue-store before this listener,
+// or someone else may have signed in), after every read mark and on notification.read. An answer older than
 // a snapshot or an event that changed the count since the request is thrown away and
 // the count asked again, so a slow answer never turns the badge back.
 
@@ -73,10 +73,12 @@ export function onChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** Follow the signed-in account's notifications (idempotent). */
+/**
+ * Follow the signed-in account's notifications (one listener however often it is called)
+ * and read the count: the header calls it whenever it shows the bell, after a sign-in too.
+ */
 export function start() {
-  if (stopFrames) return;
-  stopFrames = onMeFrame(onFrame);
+  stopFrames ??= onMeFrame(onFrame);
   recount();
 }
 
