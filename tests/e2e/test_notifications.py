@@ -17,10 +17,11 @@ from uuid import UUID
 import pytest
 
 from server.domain.principal import Role
-from tests.e2e.conftest import Ui, in_thread
+from tests.e2e.conftest import PHONE, Ui, in_thread
 from tests.e2e.test_identity_pages import screenshots, text, wait_for_path
 from tests.e2e.test_jobs_pages import PDF
 from tests.e2e.test_queue_pages import RECRUITER, log_in
+from tests.unit.test_notification_kinds import sent_kinds
 
 pytestmark = pytest.mark.chromium
 
@@ -164,9 +165,9 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
     assert candidate.page.locator("#notifications-mark-all").count() == 0
 
 
-def add_notifications(ui: Ui, account_id: str, kinds: list[str], booth: dict[str, Any]) -> None:
-    """Notifications straight in the inbox's table, a minute apart (the newest first in
-    ``kinds``): a long inbox without producing each through its own feature."""
+def insert_notifications(ui: Ui, account_id: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    """Notifications (kind, data) straight in the inbox's table, a minute apart, the
+    first the newest: many of them without producing each through its own feature."""
 
     async def run() -> None:
         from server.ids import uuid7
@@ -175,20 +176,25 @@ def add_notifications(ui: Ui, account_id: str, kinds: list[str], booth: dict[str
         conn = await db.connect(ui.server.database_url)
         try:
             now = datetime.now(UTC)
-            for age, kind in enumerate(kinds):
+            for age, (kind, data) in enumerate(rows):
                 await conn.execute(
                     "INSERT INTO notifications (id, account_id, kind, data, created_at)"
                     " VALUES ($1, $2, $3, $4, $5)",
                     uuid7(),
                     UUID(account_id),
                     kind,
-                    {"booth_id": booth["id"]} if kind == "queue.room" else {},
+                    data,
                     now - timedelta(minutes=age + 1),
                 )
         finally:
             await conn.close()
 
     in_thread(lambda: asyncio.run(run()))
+
+
+def add_notifications(ui: Ui, account_id: str, kinds: list[str], booth: dict[str, Any]) -> None:
+    data = {"booth_id": booth["id"]}
+    insert_notifications(ui, account_id, [(k, data if k == "queue.room" else {}) for k in kinds])
 
 
 def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui) -> None:
@@ -246,3 +252,69 @@ def test_a_visitor_is_asked_to_sign_in_and_the_header_has_no_bell(ui: Ui) -> Non
     ui.goto("/me/notifications")
     assert ui.page.locator("[data-sign-in-prompt]").count() == 1
     assert ui.page.locator("#header-notifications").count() == 0
+
+
+def test_every_kind_reads_as_a_sentence_with_its_link_in_english_on_a_phone(ui: Ui) -> None:
+    """One notification of every kind the server sends, with the data it sends: each
+    shows its own sentence (placeholders filled, times in Beijing time) and its link."""
+    venue, session, booth, job = (str(UUID(int=i)) for i in (1, 2, 3, 4))
+    fair = ui.server.fair()["id"]
+    at = {"starts_at": "2026-12-09T02:00:00+00:00", "ends_at": "2026-12-09T03:30:00+00:00"}
+    notice = {"session_id": session, "fair_id": fair, "title": "Digital economy", **at}
+    booking = {"booking_id": job, "booth_id": booth, "slot_id": venue, **at}
+    week = {"fair_id": fair, "venue_id": venue, "week": 3}
+    sample: dict[str, tuple[dict[str, Any], str]] = {
+        "queue.room": ({"booth_id": booth}, f"/booths/{booth}"),
+        "reservation.won": (booking, "/me/bookings"),
+        "reservation.waitlisted": ({**booking, "waitlist_place": 2}, "/me/bookings"),
+        "reservation.moved_up": (booking, "/me/bookings"),
+        "reservation.starting": ({**booking, "ticket_id": None}, "/me/lines"),
+        "application.status": (
+            {"application_id": venue, "job_id": job, "status": "viewed"},
+            "/me/applications",
+        ),
+        "programme.late_window": (
+            {**week, "until": "2026-12-03T16:00:00+00:00"},
+            f"/manage/venues/{venue}/sessions",
+        ),
+        "programme.submission_due": (
+            {**week, "due_at": "2026-12-02T16:00:00+00:00"},
+            f"/manage/venues/{venue}/sessions",
+        ),
+        "programme.session_returned": (
+            {"session_id": session, "week": 3, "title": "Digital economy", "reason": "Dates?"},
+            "/manage/venues",  # the data names no venue, and this account admins none
+        ),
+        "programme.session_approved": (
+            {"session_id": session, "week": 3, "title": "Digital economy"},
+            "/manage/venues",
+        ),
+        "programme.session_scheduled": (notice, f"/sessions/{session}/studio"),
+        "programme.lobby_open": (notice, f"/sessions/{session}/studio"),
+        "programme.session_cancelled": (notice, f"/sessions/{session}"),
+        "programme.session_moved": (notice, f"/sessions/{session}"),
+        "programme.reminder": ({**notice, "lead": "15m"}, f"/sessions/{session}"),
+    }
+    assert set(sample) == set(sent_kinds()), "add the new kind here with its data and link"
+
+    ui.prefer_language("en")
+    me = ui.sign_in(Role.CANDIDATE)
+    insert_notifications(ui, me["id"], [(kind, data) for kind, (data, _) in sample.items()])
+    ui.resize(PHONE)
+    ui.goto("/me/notifications")
+    shown = items(ui)
+    assert shown.count() == len(sample)
+    for index, (kind, (_, href)) in enumerate(sample.items()):
+        item = shown.nth(index)
+        assert item.get_attribute("data-kind") == kind
+        sentence = item.locator(".notification-text").inner_text()
+        assert "{" not in sentence, sentence
+        assert sentence != text("notifications", "en", "notifications.generic"), kind
+        assert item.get_by_role("link").get_attribute("href") == href, kind
+        if "{time}" in text("notifications", "en", f"notifications.kind.{kind}"):
+            assert "(Beijing time)" in sentence, sentence
+    viewed = text("jobs", "en", "jobs.application_status.viewed")
+    assert f"“{viewed}”" in shown.nth(5).inner_text()
+    assert "Dates?" in shown.nth(8).inner_text()
+    assert "10:00" in ui.page.locator("[data-kind='programme.reminder']").inner_text()
+    ui.screenshot()
