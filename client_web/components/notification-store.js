@@ -2,7 +2,8 @@
 // (notification-link.js) and the notification centre (/me/notifications). It follows
 // `me` through queue-store's one subscription (onMeFrame):
 //
-//   snapshot {unread_notifications, …}                 → unreadCount()
+//   snapshot {unread_notifications, …}                 → unreadCount(); listeners get
+//                                                        {type: 'snapshot'} (read again)
 //   notification.created {id, kind, data, created_at}  → unreadCount() + 1; listeners
 //                                                        get {type: 'created', notification}
 //   notification.read {id}                             → listeners get {type: 'read', id};
@@ -10,9 +11,9 @@
 //
 // The count is read again (GET /api/me/notifications?unread_only=true&limit=1, its
 // `unread`) on start() (the snapshot may have reached queue-store before this listener,
-// or someone else may have signed in), after every read mark and on notification.read. An answer older than
-// a snapshot or an event that changed the count since the request is thrown away and
-// the count asked again, so a slow answer never turns the badge back.
+// or someone else may have signed in), after every read mark and on notification.read.
+// An answer older than a snapshot or an event that changed the count since the request
+// is thrown away and the count asked again, so a slow answer never turns the badge back.
 
 import { api } from '../api.js';
 import { onMeFrame } from './queue-store.js';
@@ -46,6 +47,7 @@ function onFrame(frame) {
       version += 1;
       setCount(count);
     }
+    tell({ type: 'snapshot' }); // after a reconnect events may have been missed
   } else if (frame.op === 'event' && frame.type === 'notification.created') {
     version += 1;
     const notification = {
@@ -67,7 +69,8 @@ export function unreadCount() {
   return unread;
 }
 
-/** Be told of every change ({type: 'count' | 'created' | 'read'}); returns a stopper. */
+/** Be told of every change ({type: 'count' | 'created' | 'read' | 'snapshot'}); returns
+ * a function that stops it. */
 export function onChange(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -26,6 +26,12 @@ const AT_ONCE = 4; // requests in flight together ("mark all", the names of boot
 
 const itemId = (id) => `notification-${id}`;
 
+/** The server's order: created_at, then id, both descending. */
+function newestFirst(a, b) {
+  const at = Date.parse(b.created_at) - Date.parse(a.created_at);
+  return at !== 0 ? at : b.id.localeCompare(a.id);
+}
+
 // What the ids in `data` are called: "booth:<id>" / "job:<id>" → a name, null while
 // asked, '' when it could not be read (the item then shows without it).
 const names = new Map();
@@ -137,6 +143,8 @@ class NotificationsPage extends LivePage {
       this.#names([change.notification]);
       const { text } = describeNotification(change.notification, model);
       announce(t('notifications.page.arrived', { text }));
+    } else if (change.type === 'snapshot' && model?.account) {
+      this.#catchUp(model);
     } else if (change.type === 'read' && model?.account) {
       const item = model.items.find((found) => found.id === change.id);
       if (!item || item.read) return;
@@ -144,6 +152,25 @@ class NotificationsPage extends LivePage {
       model.unread = Math.max(0, model.unread - 1);
       this.repaint();
     }
+  }
+
+  /** After a reconnect: the newest page again, merged (what arrived, what was read). */
+  async #catchUp(model) {
+    let found;
+    try {
+      found = await api(`/api/me/notifications?limit=${PAGE}`);
+    } catch {
+      return; // offline still: the next snapshot tries again
+    }
+    const fresh = new Map(found.items.map((item) => [item.id, item]));
+    for (const item of model.items) {
+      if (fresh.has(item.id)) item.read = fresh.get(item.id).read;
+      fresh.delete(item.id);
+    }
+    model.items = [...fresh.values(), ...model.items].sort(newestFirst);
+    model.unread = found.unread;
+    this.repaint();
+    this.#names([...fresh.values()]);
   }
 
   async #markOne(item) {

@@ -318,3 +318,23 @@ def test_every_kind_reads_as_a_sentence_with_its_link_in_english_on_a_phone(ui: 
     assert "Dates?" in shown.nth(8).inner_text()
     assert "10:00" in ui.page.locator("[data-kind='programme.reminder']").inner_text()
     ui.screenshot()
+
+
+def test_after_a_reconnect_without_replay_the_page_and_the_bell_catch_up(ui: Ui) -> None:
+    """A notification whose event never reached this tab (the stream could not replay it
+    and sent a snapshot instead) still appears: the snapshot carries the count and the
+    page reads its newest notifications again."""
+    me = ui.sign_in(Role.CANDIDATE)
+    ui.goto("/me/notifications")
+    assert ui.page.locator("#notifications-empty").count() == 1
+    booth = ui.server.get_json("/api/booths?limit=1")["items"][0]
+    insert_notifications(ui, me["id"], [("queue.room", {"booth_id": booth["id"]})])  # no event
+    # A new follower of `me` with no seq makes the server send the topic's snapshot again,
+    # to every follower: what a reconnect gets when its history is gone.
+    ui.page.evaluate("async () => (await import('/stream.js')).subscribe('me', null, () => {})")
+    bell(ui, 1).wait_for()
+    items(ui).first.wait_for()
+    assert n("notifications.kind.queue.room") in items(ui).first.inner_text()
+    assert ui.page.locator("#notifications-summary").inner_text() == n(
+        "notifications.page.summary_unread", count=1
+    )
