@@ -53,6 +53,7 @@ class AccountLink extends HTMLElement {
     if (account) {
       // Not moved once in place: moving it would drop its focus and redraw it.
       this.#notifications ??= h('lf-notification-link', { class: 'header-notifications' });
+      this.#notifications.dataset.account = account.id;
       if (this.firstElementChild !== this.#notifications) this.prepend(this.#notifications);
       for (const child of [...this.children]) if (child !== this.#notifications) child.remove();
       this.append(link);

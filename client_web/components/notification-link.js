@@ -29,6 +29,7 @@ function bell() {
 }
 
 class NotificationLink extends HTMLElement {
+  static observedAttributes = ['data-account'];
   #ready = false;
   #stop = null;
   #onLanguage = () => this.#render();
@@ -40,10 +41,14 @@ class NotificationLink extends HTMLElement {
     this.#stop = onChange((change) => {
       if (change.type === 'count' || change.type === 'created') this.#render();
     });
-    start();
+    start(this.dataset.account); // set by <lf-account-link>
     await useFeatures(['notifications']);
     this.#ready = true;
     if (this.isConnected) this.#render();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected) start(this.dataset.account); // someone else signed in
   }
 
   disconnectedCallback() {

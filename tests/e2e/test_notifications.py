@@ -16,6 +16,7 @@ from uuid import UUID
 
 import pytest
 
+from server.demo.employers import DEMO_PASSWORD
 from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui, in_thread
 from tests.e2e.test_identity_pages import screenshots, text, wait_for_path
@@ -338,3 +339,65 @@ def test_after_a_reconnect_without_replay_the_page_and_the_bell_catch_up(ui: Ui)
     assert ui.page.locator("#notifications-summary").inner_text() == n(
         "notifications.page.summary_unread", count=1
     )
+
+
+def test_after_signing_out_and_in_as_someone_else_the_bell_shows_none_of_theirs(ui: Ui) -> None:
+    """This tab's socket keeps the identity it opened with (the previous account's) until
+    the page is loaded again: what arrives on it for them must not reach the new account's
+    bell or list."""
+    first = ui.sign_in(Role.CANDIDATE)
+    ui.goto("/me/notifications")
+    bell(ui, 0).wait_for()
+    ui.page.evaluate("async () => (await import('/session.js')).signOut()")
+    status = ui.page.evaluate(
+        """async ({ identifier, password }) => (await fetch('/api/auth/login', {
+             method: 'POST', credentials: 'same-origin',
+             headers: { 'Content-Type': 'application/json' },
+             body: JSON.stringify({ identifier, password, client: 'browser' }) })).status""",
+        {"identifier": RECRUITER, "password": DEMO_PASSWORD},
+    )
+    assert status in (200, 201)
+    second = ui.page.evaluate("async () => (await import('/session.js')).refresh()")
+    assert second["id"] != first["id"]
+    bell(ui, 0).wait_for()
+    ui.page.evaluate(
+        """async () => {
+             const stream = await import('/stream.js');
+             window.__events = [];
+             stream.subscribe('me', null, (frame) => {
+               if (frame.op === 'event') window.__events.push(frame.type);
+             });
+           }"""
+    )
+
+    async def notify_the_first() -> None:
+        from server.ids import uuid7
+        from server.store import db
+        from server.store.events import NewEvent, append_events
+
+        conn = await db.connect(ui.server.database_url)
+        try:
+            async with conn.transaction():
+                now = datetime.now(UTC)
+                notification_id = uuid7()
+                await conn.execute(
+                    "INSERT INTO notifications (id, account_id, kind, data, created_at)"
+                    " VALUES ($1, $2, 'queue.room', '{}'::jsonb, $3)",
+                    notification_id,
+                    UUID(first["id"]),
+                    now,
+                )
+                data = {"id": str(notification_id), "kind": "queue.room", "data": {}}
+                event = NewEvent(f"user:{first['id']}", "notification.created", data)
+                await append_events(conn, [event], now)
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(notify_the_first()))
+    # The event reached this tab (the old socket is the first account's) …
+    ui.page.wait_for_function(
+        "() => window.__events.includes('notification.created')", timeout=15_000
+    )
+    # … and the signed-in recruiter sees none of it.
+    assert bell(ui, 0).count() == 1
+    assert ui.page.locator("header .notification-count").count() == 0
