@@ -166,27 +166,38 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
     assert candidate.page.locator("#notifications-mark-all").count() == 0
 
 
-def insert_notifications(ui: Ui, account_id: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+def insert_notifications(
+    ui: Ui, account_id: str, rows: list[tuple[str, dict[str, Any]]], *, announce: bool = False
+) -> None:
     """Notifications (kind, data) straight in the inbox's table, a minute apart, the
-    first the newest: many of them without producing each through its own feature."""
+    first the newest: many of them without producing each through its own feature.
+    ``announce``: with their ``notification.created`` events on the account's topic too."""
 
     async def run() -> None:
         from server.ids import uuid7
         from server.store import db
+        from server.store.events import NewEvent, append_events
 
         conn = await db.connect(ui.server.database_url)
         try:
-            now = datetime.now(UTC)
-            for age, (kind, data) in enumerate(rows):
-                await conn.execute(
-                    "INSERT INTO notifications (id, account_id, kind, data, created_at)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    uuid7(),
-                    UUID(account_id),
-                    kind,
-                    data,
-                    now - timedelta(minutes=age + 1),
-                )
+            async with conn.transaction():
+                now = datetime.now(UTC)
+                for age, (kind, data) in enumerate(rows):
+                    notification_id = uuid7()
+                    created_at = now - timedelta(minutes=age + 1)
+                    await conn.execute(
+                        "INSERT INTO notifications (id, account_id, kind, data, created_at)"
+                        " VALUES ($1, $2, $3, $4, $5)",
+                        notification_id,
+                        UUID(account_id),
+                        kind,
+                        data,
+                        created_at,
+                    )
+                    if announce:
+                        payload = {"id": str(notification_id), "kind": kind, "data": data}
+                        event = NewEvent(f"user:{account_id}", "notification.created", payload)
+                        await append_events(conn, [event], now)
         finally:
             await conn.close()
 
@@ -370,30 +381,7 @@ def test_after_signing_out_and_in_as_someone_else_the_bell_shows_none_of_theirs(
            }"""
     )
 
-    async def notify_the_first() -> None:
-        from server.ids import uuid7
-        from server.store import db
-        from server.store.events import NewEvent, append_events
-
-        conn = await db.connect(ui.server.database_url)
-        try:
-            async with conn.transaction():
-                now = datetime.now(UTC)
-                notification_id = uuid7()
-                await conn.execute(
-                    "INSERT INTO notifications (id, account_id, kind, data, created_at)"
-                    " VALUES ($1, $2, 'queue.room', '{}'::jsonb, $3)",
-                    notification_id,
-                    UUID(first["id"]),
-                    now,
-                )
-                data = {"id": str(notification_id), "kind": "queue.room", "data": {}}
-                event = NewEvent(f"user:{first['id']}", "notification.created", data)
-                await append_events(conn, [event], now)
-        finally:
-            await conn.close()
-
-    in_thread(lambda: asyncio.run(notify_the_first()))
+    insert_notifications(ui, first["id"], [("queue.room", {})], announce=True)
     # The event reached this tab (the old socket is the first account's) …
     ui.page.wait_for_function(
         "() => window.__events.includes('notification.created')", timeout=15_000
