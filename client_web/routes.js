@@ -373,6 +373,14 @@ export const routes = [
     load: () => import('./pages/audit-log.js'),
   },
   {
+    // the account's notifications (the header's bell leads here)
+    name: 'notifications',
+    path: '/me/notifications',
+    tag: 'lf-notifications-page',
+    features: ['notifications', 'jobs', 'structure'],
+    load: () => import('./pages/notifications.js'),
+  },
+  {
     name: 'delete-account',
     path: '/me/delete',
     tag: 'lf-delete-account-page',

@@ -1,7 +1,9 @@
 // <lf-account-link>: in the header, "登录 / Sign in" for a visitor, or the signed-in
-// person's name leading to their account page (sessions, roles, sign out). session.js
-// puts it there and sets `account` whenever who is signed in changes.
+// person's name leading to their account page (sessions, roles, sign out), after their
+// notifications (<lf-notification-link>, with the unread count). session.js puts it
+// there and sets `account` whenever who is signed in changes.
 
+import './notification-link.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
@@ -14,6 +16,7 @@ function signInHref() {
 
 class AccountLink extends HTMLElement {
   #account = null;
+  #notifications = null; // one <lf-notification-link>, kept across renders
   #onLanguage = () => this.#render();
   #onView = () => {
     const link = this.querySelector('a[href^="/login"]');
@@ -47,8 +50,17 @@ class AccountLink extends HTMLElement {
           h('span', { class: 'account-name' }, account.display_name),
         )
       : h('a', { href: signInHref(), class: 'account-link' }, t('shell.account.sign_in'));
-    this.replaceChildren(link);
-    if (hadFocus) link.focus();
+    if (account) {
+      // Not moved once in place: moving it would drop its focus and redraw it.
+      this.#notifications ??= h('lf-notification-link', { class: 'header-notifications' });
+      this.#notifications.dataset.account = account.id;
+      if (this.firstElementChild !== this.#notifications) this.prepend(this.#notifications);
+      for (const child of [...this.children]) if (child !== this.#notifications) child.remove();
+      this.append(link);
+    } else {
+      this.replaceChildren(link);
+    }
+    if (hadFocus && !this.contains(document.activeElement)) link.focus();
   }
 }
 

@@ -17,6 +17,10 @@
 // length_only) the booth topic carries only {status, length} and queue.length events,
 // and each holder's place and wait arrive on me (snapshot, then ticket.position). The wait range for position p is eta[p]
 // (seconds, [p10, p90]); eta null means nobody is serving, so there is no estimate.
+//
+// Other followers of `me` (the notification centre, components/notification-store.js)
+// take its frames through onMeFrame() instead of a second subscribe('me', null): that
+// would ask the server for the topic's snapshot again on every page.
 
 import { api } from '../api.js';
 import { subscribe, unsubscribe } from '../stream.js';
@@ -39,6 +43,7 @@ export const handoffs = new Map();
 export const endings = new Map();
 const TOLD_ENDINGS = new Set(['removed', 'expired']);
 let meSubscription = null;
+const meListeners = new Set();
 let loaded = false;
 let snapshots = 0;
 
@@ -101,6 +106,13 @@ async function loadHandoffs() {
 }
 
 function onMe(frame) {
+  for (const listener of [...meListeners]) {
+    try {
+      listener(frame);
+    } catch (error) {
+      console.error('me listener failed', error);
+    }
+  }
   if (frame.op === 'snapshot') {
     loadHandoffs();
     // The snapshot carries the candidate's tickets (with places and waits): a reconnect
@@ -137,6 +149,13 @@ export function dismissEnding(ticketId) {
 export function start() {
   if (meSubscription) return;
   meSubscription = subscribe('me', null, onMe);
+}
+
+/** Be given every frame of `me` (and start following it); returns a function that stops it. */
+export function onMeFrame(listener) {
+  meListeners.add(listener);
+  start();
+  return () => meListeners.delete(listener);
 }
 
 function place(line, token, after) {
