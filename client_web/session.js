@@ -11,6 +11,7 @@
 // navigation follow at once, without a page load.
 
 import { api, ApiError, csrfToken } from './api.js';
+import { reconnect } from './stream.js';
 import './components/account-link.js';
 import { useFeatures } from './lib/i18n.js';
 import { navFor } from './nav.js';
@@ -91,13 +92,25 @@ export async function roles() {
   return rolesOf(account);
 }
 
-/** Read the session again and update the header and the navigation. */
+/** Read the session again and update the header and the navigation; when the account
+ * changed (signed in, out, or as someone else), the event stream reconnects as the new
+ * one, so nothing of the previous account's reaches this tab. */
 export async function refresh() {
+  // Whose session this tab knew before (undefined: never read, or the read failed).
+  const before =
+    pending === null
+      ? undefined
+      : await pending.then(
+          (account) => account?.id ?? null,
+          () => undefined,
+        );
   pending = null;
   const held = await roles();
   const nav = document.querySelector('lf-nav');
   if (nav) nav.items = navFor(held);
-  return me().catch(() => null);
+  const account = await me().catch(() => null);
+  if (before === undefined || before !== (account?.id ?? null)) reconnect();
+  return account;
 }
 
 /** End this browser's session (the server clears both cookies), then refresh. */

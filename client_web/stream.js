@@ -202,8 +202,14 @@ export function onSignal(listener) {
   return () => signalListeners.delete(listener);
 }
 
-/** Reconnect now (after signing in or out: the socket's identity comes from the cookie). */
+/**
+ * Reconnect as whoever the cookie now says (after signing in or out: a socket keeps the
+ * identity it opened with). `me` is another account's then: it starts over from a
+ * snapshot instead of resuming the previous account's seq.
+ */
 export function reconnect() {
+  const me = topics.get('me');
+  if (me) me.seq = null;
   if (socket) socket.close(1000);
   else connect();
 }
