@@ -113,6 +113,12 @@ export async function refresh() {
   return account;
 }
 
+// The event stream was closed because this session ended elsewhere (revoked from another
+// device): show the page as whoever the cookie now says — nobody.
+window.addEventListener('livefair:session-ended', () => {
+  refresh().catch(() => {});
+});
+
 /** End this browser's session (the server clears both cookies), then refresh. */
 export async function signOut() {
   try {

@@ -133,7 +133,10 @@ function connect() {
     for (const topic of topics.keys()) sendSubscribe(topic);
   });
   socket.addEventListener('message', onMessage);
-  socket.addEventListener('close', () => {
+  socket.addEventListener('close', (event) => {
+    // 4401: the session this socket opened with ended (signed out here or elsewhere,
+    // revoked from another device): the page reads the session again (session.js).
+    if (event.code === 4401) window.dispatchEvent(new CustomEvent('livefair:session-ended'));
     socket = null;
     refs.clear();
     setState('closed');

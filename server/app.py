@@ -64,7 +64,7 @@ from server.config import Settings
 from server.notify import LogNotifier, Notifier
 from server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from server.realtime.families import register_builtin
-from server.realtime.gateway import Gateway
+from server.realtime.gateway import SESSION_ENDED_CHANNEL, Gateway
 from server.realtime.hub import Hub
 from server.realtime.outbox import PRUNE_EVERY, PRUNE_KIND, Outbox, prune_events
 from server.realtime.presence import (
@@ -265,6 +265,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
         bearer=auth.principal_of,
     )
     app[QUEUE] = QueueService(app[POOL], app[OUTBOX], app[CLOCK], presence)
+    stop_ending = await app[BUS].subscribe(SESSION_ENDED_CHANNEL, app[GATEWAY].end_sessions)
     tasks = [
         asyncio.create_task(app[OUTBOX].run(), name="outbox"),
         asyncio.create_task(presence.run(app[GATEWAY].broadcast_presence), name="presence"),
@@ -272,6 +273,7 @@ async def _realtime(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        stop_ending()
         for task in tasks:
             task.cancel()
         for task in tasks:

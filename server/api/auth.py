@@ -19,11 +19,12 @@ from pydantic import Field
 
 from server import origins
 from server.api.routing import Api, Call, Model
-from server.appkeys import IDENTITY, POOL, SETTINGS
+from server.appkeys import BUS, IDENTITY, POOL, SETTINGS
 from server.domain.permissions import Action, Resource, allowed
 from server.domain.principal import ANONYMOUS, Principal
 from server.errors import Problem
 from server.origins import CSRF_COOKIE, SESSION_COOKIE
+from server.realtime.gateway import SESSION_ENDED_CHANNEL, ended_session
 from server.services.identity import IssuedSession
 from server.store import accounts as store
 
@@ -342,6 +343,7 @@ def register(api: Api) -> None:
         await call.app[IDENTITY].revoke(
             principal.account_id, principal.session_id, actor_id=principal.account_id
         )
+        await call.app[BUS].publish(SESSION_ENDED_CHANNEL, ended_session(principal.session_id))
         response = web.Response(status=204)
         secure = call.app[SETTINGS].public_url.startswith("https://")
         response.del_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax", secure=secure)
@@ -397,4 +399,5 @@ def register(api: Api) -> None:
         await call.app[IDENTITY].revoke(
             principal.account_id, session_id, actor_id=principal.account_id
         )
+        await call.app[BUS].publish(SESSION_ENDED_CHANNEL, ended_session(session_id))
         return web.Response(status=204)

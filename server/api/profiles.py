@@ -22,7 +22,7 @@ from server.api.resumes import ResumeOut
 from server.api.resumes import render as render_resume
 from server.api.routing import Api, Call, Model
 from server.api.sessions_live import SESSIONS_LIVE
-from server.appkeys import CLOCK, OUTBOX, PASSWORDS, POOL, SETTINGS
+from server.appkeys import BUS, CLOCK, OUTBOX, PASSWORDS, POOL, SETTINGS
 from server.domain.profiles import (
     EDUCATION,
     KEY_GROUPS,
@@ -33,6 +33,7 @@ from server.domain.profiles import (
 from server.domain.resumes import open_grounds, readable_resumes
 from server.errors import FieldError, Problem
 from server.origins import CSRF_COOKIE, SESSION_COOKIE
+from server.realtime.gateway import SESSION_ENDED_CHANNEL, ended_account
 from server.store import assessments as assessments_store
 from server.store import audit
 from server.store import profiles as store
@@ -300,6 +301,7 @@ def register(api: Api) -> None:
                 await store.erase_candidate(conn, me, call.app[CLOCK].now())
                 said = await call.app[SESSIONS_LIVE].erase_author(conn, me)
         await call.app[OUTBOX].publish(said)
+        await call.app[BUS].publish(SESSION_ENDED_CHANNEL, ended_account(me))
         response = web.Response(status=204)
         secure = call.app[SETTINGS].public_url.startswith("https://")
         response.del_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax", secure=secure)

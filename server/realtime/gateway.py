@@ -41,6 +41,10 @@ from server.store import events as store
 log = logging.getLogger(__name__)
 
 CLOSE_SLOW_CONSUMER = 4008
+CLOSE_SESSION_ENDED = 4401
+# Sessions that ended (signed out, revoked, the account deleted), on every node: a
+# message is "session:<id>" or "account:<id>" (ended_session, ended_account).
+SESSION_ENDED_CHANNEL = "auth:ended"
 SEND_CAP = 1024 * 1024
 MAX_TOPICS = 200
 SUBSCRIBES_PER_SECOND = 50
@@ -104,10 +108,20 @@ class Client:
         asyncio.get_running_loop().create_task(self._close_slow())
 
     async def _close_slow(self) -> None:
+        await self._close(CLOSE_SLOW_CONSUMER, b"slow_consumer")
+
+    async def _close(self, code: int, reason: bytes) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                self.ws.close(code=CLOSE_SLOW_CONSUMER, message=b"slow_consumer"), 30
-            )
+            await asyncio.wait_for(self.ws.close(code=code, message=reason), 30)
+
+    def end(self) -> None:
+        """Close with 4401 session_ended: the session it opened with is over. The browser
+        reconnects as whoever its cookie now says (nobody, after a sign-out)."""
+        if self.closing:
+            return
+        self.closing = True
+        self.gateway.forget(self)
+        self.gateway._in_background(self._close(CLOSE_SESSION_ENDED, b"session_ended"))
 
     def allow_subscribe(self) -> bool:
         now = time.monotonic()
@@ -115,6 +129,14 @@ class Client:
             self._window_start, self._window_count = now, 0
         self._window_count += 1
         return self._window_count <= self.gateway.limits.subscribes_per_second
+
+
+def ended_session(session_id: uuid.UUID) -> bytes:
+    return f"session:{session_id}".encode()
+
+
+def ended_account(account_id: uuid.UUID) -> bytes:
+    return f"account:{account_id}".encode()
 
 
 class Gateway:
@@ -190,6 +212,18 @@ class Gateway:
         finally:
             self.forget(client)
         return ws
+
+    def end_sessions(self, channel: str, message: bytes) -> None:
+        """A bus handler for :data:`SESSION_ENDED_CHANNEL`: close this node's sockets of
+        the session (or the account) that ended, so a revoked session stops receiving
+        its account's events at once, not at its next reconnect."""
+        kind, _, ident = message.decode().partition(":")
+        for client in list(self.clients):
+            principal = client.principal
+            of = principal.session_id if kind == "session" else principal.account_id
+            if of is not None and str(of) == ident:
+                log.info("closing client %s: its %s %s ended", client.id, kind, ident)
+                client.end()
 
     def forget(self, client: Client) -> None:
         if client not in self.clients:

@@ -378,3 +378,75 @@ async def test_a_server_shutting_down_closes_sockets_with_1001_going_away(
     closed = await stream.next_op("closed")
     assert closed["codes"] == [1001]
     await stream.stop()
+
+
+async def browser_socket(client: Client, cookie: str) -> Any:
+    """A WebSocket as this site's page opens it with the session cookie, following me."""
+    ws = await client.ws_connect(
+        "/ws",
+        headers={"Origin": str(client.make_url("/")).rstrip("/"), "Cookie": f"lf_session={cookie}"},
+    )
+    await ws.send_str('{"op":"subscribe","topic":"me"}')
+    assert (await next_json(ws))["op"] == "snapshot"
+    return ws
+
+
+async def closed_with(ws: Any) -> int | None:
+    """The close code, once the frames sent before it are read."""
+    for _ in range(20):
+        message = await ws.receive(timeout=5)
+        if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING):
+            code: int | None = ws.close_code
+            return code
+    raise AssertionError("the socket stayed open")
+
+
+async def test_a_session_that_ends_closes_its_sockets_and_no_others(client: Client) -> None:
+    """Signing out, or revoking a session from another device, closes that session's
+    sockets at once (4401 session_ended), so it stops receiving the account's events;
+    the account's other sessions keep theirs."""
+    from tests.helpers import PASSWORD
+
+    jar = client.session.cookie_jar
+    first = (await person_with_cookie(client)).cookies["lf_session"].value
+    jar.clear()
+    login = await client.post(
+        "/api/auth/login",
+        json={"identifier": "ws-cookie@example.org", "password": PASSWORD, "client": "browser"},
+    )
+    assert login.status == 200, await login.text()
+    second, csrf = login.cookies["lf_session"].value, login.cookies["csrf_token"].value
+    jar.clear()
+    as_second = {"Cookie": f"lf_session={second}; csrf_token={csrf}", "X-CSRF-Token": csrf}
+    on_first, on_second = await browser_socket(client, first), await browser_socket(client, second)
+
+    # The second device revokes the first session ("sign out that device").
+    sessions = (await (await client.get("/api/me/sessions", headers=as_second)).json())["items"]
+    (first_session,) = [s["id"] for s in sessions if not s["current"]]
+    revoked = await client.delete(f"/api/me/sessions/{first_session}", headers=as_second)
+    assert revoked.status == 204, await revoked.text()
+    assert await closed_with(on_first) == 4401
+    await on_second.send_str('{"op":"ping"}')
+    while (await next_json(on_second))["op"] != "pong":  # the other session's stays open
+        pass
+
+    # The second signs out: its socket closes too.
+    out = await client.post("/api/auth/logout", headers=as_second)
+    assert out.status == 204, await out.text()
+    assert await closed_with(on_second) == 4401
+
+
+async def test_deleting_the_account_closes_its_sockets(client: Client) -> None:
+    from tests.helpers import PASSWORD
+
+    response = await person_with_cookie(client)
+    cookie, csrf = response.cookies["lf_session"].value, response.cookies["csrf_token"].value
+    client.session.cookie_jar.clear()
+    ws = await browser_socket(client, cookie)
+    gone = await client.delete(
+        "/api/me",
+        json={"password": PASSWORD},
+        headers={"Cookie": f"lf_session={cookie}; csrf_token={csrf}", "X-CSRF-Token": csrf},
+    )
+    assert gone.status == 204, await gone.text()
+    assert await closed_with(ws) == 4401
