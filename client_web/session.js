@@ -17,6 +17,7 @@ import { useFeatures } from './lib/i18n.js';
 import { navFor } from './nav.js';
 
 let pending = null;
+let refreshes = 0; // refresh() calls started: only the latest one paints
 
 /** The signed-in account ({ id, display_name, grants, … }) or null. */
 export function me() {
@@ -96,6 +97,7 @@ export async function roles() {
  * changed (signed in, out, or as someone else), the event stream reconnects as the new
  * one, so nothing of the previous account's reaches this tab. */
 export async function refresh() {
+  const mine = ++refreshes;
   // Whose session this tab knew before (undefined: never read, or the read failed).
   const before =
     pending === null
@@ -104,12 +106,16 @@ export async function refresh() {
           (account) => account?.id ?? null,
           () => undefined,
         );
-  pending = null;
+  if (mine === refreshes) pending = null;
+  const account = await me().catch(() => null);
+  // Refreshes can overlap (a sign-in right after the stream said the session ended): an
+  // older one's answer may come last, and must not paint over the newer one's.
+  if (mine !== refreshes) return account;
+  // Before painting: the header and panels follow `me` anew, on the new socket.
+  if (before === undefined || before !== (account?.id ?? null)) reconnect();
   const held = await roles();
   const nav = document.querySelector('lf-nav');
   if (nav) nav.items = navFor(held);
-  const account = await me().catch(() => null);
-  if (before === undefined || before !== (account?.id ?? null)) reconnect();
   return account;
 }
 

@@ -22,7 +22,6 @@ const listeners = new Set();
 let unread = null; // null until known
 let account = null; // the signed-in account's id (start())
 let socketAccount = null; // whose `me` this tab's socket follows (its snapshot says)
-let stopFrames = null;
 let version = 0; // bumped by every snapshot or event that sets the count
 let reading = null;
 let readAgain = false;
@@ -95,7 +94,7 @@ export function onChange(listener) {
  */
 export function start(accountId) {
   account = accountId ?? null;
-  stopFrames ??= onMeFrame(onFrame);
+  onMeFrame(onFrame); // every time: after a sign-in `me` may have been refused before
   recount();
 }
 

@@ -106,6 +106,9 @@ async function loadHandoffs() {
 }
 
 function onMe(frame) {
+  // Refused (the socket was nobody's, between a sign-out and a sign-in): the stream has
+  // forgotten the subscription, so the next start() makes it again.
+  if (frame.op === 'error') meSubscription = null;
   for (const listener of [...meListeners]) {
     try {
       listener(frame);
@@ -151,7 +154,8 @@ export function start() {
   meSubscription = subscribe('me', null, onMe);
 }
 
-/** Be given every frame of `me` (and start following it); returns a function that stops it. */
+/** Be given every frame of `me` (and start following it, again if it was refused); returns
+ * a function that stops it. */
 export function onMeFrame(listener) {
   meListeners.add(listener);
   start();
