@@ -437,8 +437,17 @@ class ManageBoothsPage extends LivePage {
       );
       model.candidates = found.items;
       model.searched = true;
-      model.booth.values.employer_id = '';
-      this.repaint({ focus: '#booth-new-employers' });
+      // An employer chosen while the search ran stays chosen if it is still offered; the
+      // focus moves to the results only from the search itself (not from a field the
+      // admin went on to fill meanwhile).
+      const form = model.booth;
+      if (!found.items.some((employer) => employer.id === form.values.employer_id)) {
+        form.values.employer_id = '';
+      }
+      const searching = ['booth-new-search', 'booth-new-search-go'].includes(
+        document.activeElement?.id,
+      );
+      this.repaint(searching ? { focus: '#booth-new-employers' } : {});
       announce(t('structure.venue_booths.found', { count: found.items.length }));
     } catch (error) {
       model.failure = () => errorMessage(error);

@@ -315,3 +315,35 @@ def test_public_pages_fit_a_360_px_phone_in_english(ui: Ui, fair: dict[str, Any]
     for path in (f"/venues/{hubei['id']}", f"/employers/{booth['employer']['id']}", "/signup"):
         ui.goto(path)  # settle() fails on sideways scrolling, raw keys and axe findings
         assert ui.lang == "en"
+
+
+def test_an_employer_chosen_while_the_search_runs_stays_chosen(
+    ui: Ui, fair: dict[str, Any]
+) -> None:
+    """A venue admin picks an employer, searches again and, before the answer comes, goes
+    on to the booth's introduction: the answer keeps the choice (the employer is in it)
+    and leaves the focus where the admin is typing."""
+    hubei = venue_of(fair, HUBEI)
+    ui.sign_in(Role.VENUE_ADMIN, UUID(hubei["id"]))
+    ui.goto(f"/manage/venues/{hubei['id']}/booths")
+    search = ui.page.locator("#booth-new-search")
+    search.fill("北京")  # employers of another province: none has a booth here yet
+    search.press("Enter")
+    radio = ui.page.locator("#booth-new-employers input[type='radio']:not([disabled])").first
+    employer_id = radio.get_attribute("value")
+    name = ui.page.locator(f"label[for='{radio.get_attribute('id')}']").inner_text()
+    radio.check()
+
+    held: list[Any] = []
+    ui.page.route("**/api/employers?verified=true&q=*", lambda route: held.append(route))
+    search.fill(name)
+    search.press("Enter")
+    intro = ui.page.locator("#booth-new-intro")
+    intro.fill("招聘软件工程师。")  # typed while the search is on its way
+    assert len(held) == 1
+    held[0].continue_()
+    announced(ui, zh("structure.venue_booths.found", count=1))
+    chosen = ui.page.locator(f"#booth-new-employers input[value='{employer_id}']")
+    assert chosen.is_checked()
+    assert ui.focused()["id"] == "booth-new-intro"
+    assert intro.input_value() == "招聘软件工程师。"
