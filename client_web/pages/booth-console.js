@@ -135,6 +135,14 @@ class BoothConsolePage extends LivePage {
       if (!ENDED.has(ticket.state)) rest.push({ ...before, ...ticket }); // flags stay
       rest.sort(byCallOrder);
       model.roster = rest;
+      // The recruiter who called is waiting for this: said, not only shown.
+      if (
+        before?.state === 'called' &&
+        ticket.state === 'in_interview' &&
+        ticket.called_by === model.account.id
+      ) {
+        announce(t('queue.console.accepted'));
+      }
     } else if (frame.op === 'event' && frame.type === 'roster.flags') {
       const { ticket_id: id, ...flags } = frame.data;
       model.roster = (model.roster ?? []).map((x) => (x.ticket_id === id ? { ...x, ...flags } : x));

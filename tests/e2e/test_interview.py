@@ -266,6 +266,11 @@ def into_the_room(candidate: Ui, recruiter: Ui) -> tuple[str, dict[str, Any]]:
     candidate.settle()
     interview_id = candidate.path.rsplit("/", 1)[1]
 
+    # The console says so (the recruiter may be looking elsewhere), then into the room.
+    recruiter.page.wait_for_function(
+        "(said) => document.getElementById('notices').textContent === said",
+        arg=q("zh-CN", "queue.console.accepted"),
+    )
     recruiter.page.get_by_role("link", name=q("zh-CN", "queue.console.open_interview")).click()
     recruiter.page.wait_for_url(f"**/interviews/{interview_id}")
     recruiter.settle()
