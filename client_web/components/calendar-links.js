@@ -5,7 +5,6 @@
 // catalogues).
 
 import { h } from '../lib/dom.js';
-import { announce } from '../notices.js';
 
 /** The absolute URL of a feed path on this site (or a full URL), and its webcal:// twin. */
 export function feedUrls(path) {
@@ -21,50 +20,6 @@ export function fairFeedPath(fair) {
 /** A venue's feed path (the main venue's is the whole fair's programme). */
 export function venueFeedPath(venueId) {
   return `/calendar/venue-${encodeURIComponent(venueId)}.ics`;
-}
-
-/**
- * A read-only field holding `value` with a copy button (`#<id>` and `#<id>-copy`).
- * text: { label, copy, copyLabel, copied }.
- */
-export function copyField(id, value, text) {
-  const input = h('input', {
-    id,
-    type: 'text',
-    readonly: true,
-    value,
-    spellcheck: 'false',
-    autocomplete: 'off',
-  });
-  return h(
-    'div',
-    { class: 'field copy-field' },
-    h('label', { for: id }, text.label),
-    h(
-      'div',
-      { class: 'copy-row' },
-      input,
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button button-secondary button-small',
-          id: `${id}-copy`,
-          'aria-label': text.copyLabel,
-          onclick: async () => {
-            try {
-              await navigator.clipboard.writeText(input.value);
-              announce(text.copied);
-            } catch {
-              input.focus();
-              input.select(); // no clipboard permission (plain http): selected for Ctrl+C
-            }
-          },
-        },
-        text.copy,
-      ),
-    ),
-  );
 }
 
 /** "Open in a calendar app" (webcal://) for a feed path; `label` names it for screen readers. */

@@ -8,7 +8,8 @@
 
 import { api, errorMessage } from '../api.js';
 import { currentFair, pick } from '../fair.js';
-import { copyField, webcalLink } from '../components/calendar-links.js';
+import { webcalLink } from '../components/calendar-links.js';
+import { copyField } from '../components/copy-field.js';
 import { confirmButton } from '../components/confirm.js';
 import { LivePage } from '../components/live-page.js';
 import { go } from '../components/navigate.js';

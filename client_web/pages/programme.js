@@ -14,13 +14,8 @@
 
 import { api } from '../api.js';
 import { currentFair, pick } from '../fair.js';
-import {
-  copyField,
-  fairFeedPath,
-  feedUrls,
-  venueFeedPath,
-  webcalLink,
-} from '../components/calendar-links.js';
+import { fairFeedPath, feedUrls, venueFeedPath, webcalLink } from '../components/calendar-links.js';
+import { copyField } from '../components/copy-field.js';
 import { followToggle } from '../components/follow-toggle.js';
 import { byStart, sessionList } from '../components/session-list.js';
 import { h } from '../lib/dom.js';

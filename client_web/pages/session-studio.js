@@ -16,6 +16,7 @@ import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { Page } from '../lib/page.js';
 import { capture, publish, stopStream } from '../components/live-media.js';
+import { copyField } from '../components/copy-field.js';
 import { actions } from '../components/session-feed.js';
 import { liveFacts, liveFeed, liveLayout, loadLive } from '../components/session-page.js';
 import '../components/session-stats.js';
@@ -410,34 +411,16 @@ class SessionStudioPage extends Page {
   #encoderBox(busy) {
     const ingest = this.#ingest;
     const copyRow = (id, label, value, secret) =>
-      h(
-        'div',
-        { class: 'field copy-field' },
-        h('label', { for: id }, label),
-        h(
-          'div',
-          { class: 'copy-row' },
-          h('input', {
-            id,
-            type: 'text',
-            readonly: true,
-            value,
-            spellcheck: 'false',
-            autocomplete: 'off',
-            class: secret ? 'secret' : null,
-          }),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'button button-secondary button-small',
-              id: `${id}-copy`,
-              'aria-label': t('live.studio.copy_label', { what: label }),
-              onclick: () => this.#copy(id),
-            },
-            t('live.studio.copy'),
-          ),
-        ),
+      copyField(
+        id,
+        value,
+        {
+          label,
+          copy: t('live.studio.copy'),
+          copyLabel: t('live.studio.copy_label', { what: label }),
+          copied: t('live.studio.copied'),
+        },
+        { secret },
       );
     return h(
       'div',
@@ -466,17 +449,6 @@ class SessionStudioPage extends Page {
         ),
       ),
     );
-  }
-
-  async #copy(id) {
-    const input = this.querySelector(`#${id}`);
-    if (!input) return;
-    try {
-      await navigator.clipboard.writeText(input.value);
-    } catch {
-      input.select(); // no clipboard permission (plain http): selected for Ctrl+C
-    }
-    this.#nodes.status.textContent = t('live.studio.copied');
   }
 
   disconnectedCallback() {
