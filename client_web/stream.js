@@ -32,6 +32,8 @@ const refs = new Map();
 const statusListeners = new Set();
 const signalListeners = new Set();
 let socket = null;
+/** Sockets closed by reconnect(): whatever they still deliver is dropped. */
+const retired = new WeakSet();
 let attempt = 0;
 let reconnectTimer = null;
 let nextRef = 1;
@@ -126,13 +128,18 @@ function onMessage(message) {
 function connect() {
   if (socket || topics.size === 0) return;
   setState('connecting');
-  socket = new WebSocket(url());
+  const current = new WebSocket(url());
+  socket = current;
   socket.addEventListener('open', () => {
     attempt = 0;
     setState('open');
     for (const topic of topics.keys()) sendSubscribe(topic);
   });
-  socket.addEventListener('message', onMessage);
+  // A socket being replaced (reconnect(): another account now) may still deliver what
+  // was on its way: none of it reaches the page.
+  socket.addEventListener('message', (message) => {
+    if (!retired.has(current)) onMessage(message);
+  });
   socket.addEventListener('close', (event) => {
     // 4401: the session this socket opened with ended (signed out here or elsewhere,
     // revoked from another device): the page reads the session again (session.js).
@@ -213,6 +220,8 @@ export function onSignal(listener) {
 export function reconnect() {
   const me = topics.get('me');
   if (me) me.seq = null;
-  if (socket) socket.close(1000);
-  else connect();
+  if (socket) {
+    retired.add(socket);
+    socket.close(1000);
+  } else connect();
 }

@@ -41,14 +41,14 @@ class NotificationLink extends HTMLElement {
     this.#stop = onChange((change) => {
       if (change.type === 'count' || change.type === 'created') this.#render();
     });
-    start(this.dataset.account); // set by <lf-account-link>
+    start();
     await useFeatures(['notifications']);
     this.#ready = true;
     if (this.isConnected) this.#render();
   }
 
   attributeChangedCallback() {
-    if (this.isConnected) start(this.dataset.account); // someone else signed in
+    if (this.isConnected) start(); // someone else signed in: their count
   }
 
   disconnectedCallback() {

@@ -20,8 +20,6 @@ import { onMeFrame } from './queue-store.js';
 
 const listeners = new Set();
 let unread = null; // null until known
-let account = null; // the signed-in account's id (start())
-let socketAccount = null; // whose `me` this tab's socket follows (its snapshot says)
 let version = 0; // bumped by every snapshot or event that sets the count
 let reading = null;
 let readAgain = false;
@@ -41,18 +39,7 @@ function setCount(count) {
   tell({ type: 'count' });
 }
 
-/**
- * Whether `me` on this tab's socket is the signed-in account's. The socket's identity is
- * its cookie when it opened: after a sign-out and another sign-in without a page load it
- * still follows the previous account, whose notifications must not show here.
- */
-function ours() {
-  return socketAccount === null || account === null || socketAccount === account;
-}
-
 function onFrame(frame) {
-  if (frame.op === 'snapshot') socketAccount = frame.data?.account_id ?? null;
-  if (!ours()) return;
   if (frame.op === 'snapshot') {
     const count = frame.data?.unread_notifications;
     if (Number.isInteger(count)) {
@@ -92,8 +79,7 @@ export function onChange(listener) {
  * Follow the signed-in account's notifications (one listener however often it is called)
  * and read the count: the header calls it whenever it shows the bell, after a sign-in too.
  */
-export function start(accountId) {
-  account = accountId ?? null;
+export function start() {
   onMeFrame(onFrame); // every time: after a sign-in `me` may have been refused before
   recount();
 }
