@@ -5,17 +5,16 @@
 // and again when another week is chosen; the totals are the server's (a count of
 // distinct things has no total: "—").
 //
-// Pages re-render their body on every change; the table element is kept per fair and
-// venue (`tables` below) so a repaint moves it instead of reading the table again.
+// Pages re-render their body on every change; the table element is kept on the page's
+// model (`holder`), so a repaint moves it instead of reading the table again, and the
+// next visit of the page reads it anew.
 
 import { api, errorMessage } from '../api.js';
 import { h, replaceKeepingFocus } from '../lib/dom.js';
 import { language, t } from '../lib/i18n.js';
 import { figureText } from './queue-stats.js';
 
-const tables = new Map();
-
-export function campaignStatsLinks({ fairId, venueId = null }) {
+export function campaignStatsLinks({ fairId, venueId = null, holder }) {
   const base = `/api/fairs/${encodeURIComponent(fairId)}/campaign-statistics`;
   const venue = venueId ? `&venue=${encodeURIComponent(venueId)}` : '';
   const link = (format, label) =>
@@ -28,11 +27,9 @@ export function campaignStatsLinks({ fairId, venueId = null }) {
         label,
       ),
     );
-  const key = `${fairId}|${venueId ?? ''}`;
-  if (!tables.has(key)) {
-    const table = document.createElement('lf-campaign-table');
-    table.path = `${base}?format=json${venue}`;
-    tables.set(key, table);
+  if (!holder.campaignTable) {
+    holder.campaignTable = document.createElement('lf-campaign-table');
+    holder.campaignTable.path = `${base}?format=json${venue}`;
   }
   return h(
     'section',
@@ -45,7 +42,7 @@ export function campaignStatsLinks({ fairId, venueId = null }) {
       link('csv', t('stats.campaign.csv')),
       link('xlsx', t('stats.campaign.xlsx')),
     ),
-    tables.get(key),
+    holder.campaignTable,
   );
 }
 

@@ -143,7 +143,7 @@ class SubmissionBoardPage extends LivePage {
       this.#board(model, zone, lang),
       this.#planning(model, zone, lang),
       this.#report(model),
-      campaignStatsLinks({ fairId: model.fairId }),
+      campaignStatsLinks({ fairId: model.fairId, holder: model }),
     ];
   }
 

@@ -88,7 +88,7 @@ class VenueStatsPage extends LivePage {
       }),
       dayTable(stats.day, lang),
       definitions(),
-      campaignStatsLinks({ fairId: model.fair.id, venueId: model.venue.id }),
+      campaignStatsLinks({ fairId: model.fair.id, venueId: model.venue.id, holder: model }),
     ];
   }
 }
