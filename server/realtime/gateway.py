@@ -105,10 +105,7 @@ class Client:
             log.debug("client %s left while frames were sent to it", self.id)
             return
         log.info("closing slow client %s (%d bytes buffered)", self.id, self.sink.buffered())
-        asyncio.get_running_loop().create_task(self._close_slow())
-
-    async def _close_slow(self) -> None:
-        await self._close(CLOSE_SLOW_CONSUMER, b"slow_consumer")
+        self.gateway._in_background(self._close(CLOSE_SLOW_CONSUMER, b"slow_consumer"))
 
     async def _close(self, code: int, reason: bytes) -> None:
         with contextlib.suppress(Exception):
