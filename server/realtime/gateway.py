@@ -105,7 +105,7 @@ class Client:
             log.debug("client %s left while frames were sent to it", self.id)
             return
         log.info("closing slow client %s (%d bytes buffered)", self.id, self.sink.buffered())
-        self.gateway._in_background(self._close(CLOSE_SLOW_CONSUMER, b"slow_consumer"))
+        self.gateway.in_background(self._close(CLOSE_SLOW_CONSUMER, b"slow_consumer"))
 
     async def _close(self, code: int, reason: bytes) -> None:
         with contextlib.suppress(Exception):
@@ -118,7 +118,7 @@ class Client:
             return
         self.closing = True
         self.gateway.forget(self)
-        self.gateway._in_background(self._close(CLOSE_SESSION_ENDED, b"session_ended"))
+        self.gateway.in_background(self._close(CLOSE_SESSION_ENDED, b"session_ended"))
 
     def allow_subscribe(self) -> bool:
         now = time.monotonic()
@@ -270,7 +270,7 @@ class Gateway:
         if resolved.family.presence:
             self.presence.join(resolved.stored, client.member)
             if resolved.family.on_join is not None:
-                self._in_background(resolved.family.on_join(resolved.stored, client.member))
+                self.in_background(resolved.family.on_join(resolved.stored, client.member))
         try:
             sent = await self._catch_up(client, resolved, command.since, hub_seq)
         except Exception:
@@ -350,9 +350,9 @@ class Gateway:
             self.presence.leave(resolved.stored, client.member)
             gone = resolved.family.on_gone
             if gone is not None and not self.presence.is_present(resolved.stored, client.member):
-                self._in_background(gone(resolved.stored, client.member))
+                self.in_background(gone(resolved.stored, client.member))
 
-    def _in_background(self, hook: Coroutine[Any, Any, None]) -> None:
+    def in_background(self, hook: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(hook)
         self._background.add(task)
         task.add_done_callback(self._background.discard)

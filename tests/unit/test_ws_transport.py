@@ -8,6 +8,7 @@ revisited.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 import pytest
@@ -71,9 +72,14 @@ async def test_a_client_that_left_is_forgotten_without_a_slow_consumer_close(
     forgotten: list[Client] = []
     closed: list[int] = []
 
+    work: list[asyncio.Task[None]] = []
+
     class Gateway:
         def forget(self, client: Client) -> None:
             forgotten.append(client)
+
+        def in_background(self, hook: Coroutine[Any, Any, None]) -> None:
+            work.append(asyncio.get_running_loop().create_task(hook))
 
     class Socket:
         async def close(self, *, code: int, message: bytes) -> None:
