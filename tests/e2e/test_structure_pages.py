@@ -340,6 +340,10 @@ def test_an_employer_chosen_while_the_search_runs_stays_chosen(
     search.press("Enter")
     intro = ui.page.locator("#booth-new-intro")
     intro.fill("招聘软件工程师。")  # typed while the search is on its way
+    for _ in range(100):  # the request reaches the route (held there) in its own time
+        if held:
+            break
+        ui.page.wait_for_timeout(50)
     assert len(held) == 1
     held[0].continue_()
     announced(ui, zh("structure.venue_booths.found", count=1))
