@@ -378,11 +378,15 @@ def test_after_signing_out_and_in_as_someone_else_nothing_of_theirs_reaches_the_
         """async () => {
              const stream = await import('/stream.js');
              window.__events = [];
+             window.__snapshots = [];
              stream.subscribe('me', null, (frame) => {
                if (frame.op === 'event') window.__events.push(frame.data?.kind);
+               if (frame.op === 'snapshot') window.__snapshots.push(frame.data?.account_id);
              });
            }"""
     )
+    # The tab follows the recruiter's `me` now (on the socket that replaced the first's).
+    ui.page.wait_for_function("(id) => window.__snapshots.includes(id)", arg=second["id"])
 
     # One for the previous account, then one for the signed-in recruiter: only the
     # recruiter's arrives (both go out in this order on the same bus).
