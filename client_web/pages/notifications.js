@@ -4,7 +4,8 @@
 // for screen readers too; "mark as read" per item (markNotificationRead), "mark all as
 // read" (every unread one, the ones not shown too: one request each — there is no bulk
 // endpoint), and opening an item's link marks it read. "Load older" pages with
-// `before`. New notifications arrive at the top while the page is open
+// `before` = the answer's `next_before` (the key is the notification, not its time:
+// several share one). New notifications arrive at the top while the page is open
 // (notification-store.js, `me`), announced politely in the status area.
 
 import { api, errorMessage } from '../api.js';
@@ -21,7 +22,7 @@ import { announce } from '../notices.js';
 import { me, scopesOf } from '../session.js';
 
 const PAGE = 20;
-const MAX_LISTED = 200; // listNotifications' limit
+const MAX_LISTED = 200; // listNotifications' largest page
 const AT_ONCE = 4; // requests in flight together ("mark all", the names of booths and jobs)
 
 const itemId = (id) => `notification-${id}`;
@@ -104,7 +105,7 @@ class NotificationsPage extends LivePage {
       venues: scopesOf(account, 'venue_admin'),
       items: found.items,
       unread: found.unread,
-      more: found.items.length === PAGE,
+      next: found.next_before, // where "load older" starts; null: nothing older
       paged: false, // "load older" was used
       busy: false,
       error: null,
@@ -193,9 +194,17 @@ class NotificationsPage extends LivePage {
     model.error = null;
     this.repaint();
     try {
-      // The unread ones, including those further down than the page shows.
-      const unread = await api(`/api/me/notifications?unread_only=true&limit=${MAX_LISTED}`);
-      const ids = unread.items.map((item) => item.id);
+      // The unread ones, including those further down than the page shows, page by page.
+      const ids = [];
+      let before = null;
+      do {
+        const older = before ? `&before=${encodeURIComponent(before)}` : '';
+        const unread = await api(
+          `/api/me/notifications?unread_only=true&limit=${MAX_LISTED}${older}`,
+        );
+        ids.push(...unread.items.map((item) => item.id));
+        before = unread.next_before;
+      } while (before);
       while (ids.length > 0) {
         await Promise.all(ids.splice(0, AT_ONCE).map((id) => markRead(id)));
       }
@@ -211,18 +220,17 @@ class NotificationsPage extends LivePage {
 
   async #loadOlder() {
     const model = this.model;
-    const last = model.items[model.items.length - 1];
     model.busy = true;
     model.error = null;
     this.repaint();
     try {
-      const before = encodeURIComponent(last.created_at);
+      const before = encodeURIComponent(model.next);
       const found = await api(`/api/me/notifications?limit=${PAGE}&before=${before}`);
       const known = new Set(model.items.map((item) => item.id));
       const older = found.items.filter((item) => !known.has(item.id));
       model.items = [...model.items, ...older];
       this.#names(older);
-      model.more = found.items.length === PAGE;
+      model.next = found.next_before;
       model.paged = true;
       model.busy = false;
       this.repaint({
@@ -347,7 +355,7 @@ class NotificationsPage extends LivePage {
               },
               model.items.map((item) => this.#item(model, item)),
             ),
-            model.more
+            model.next
               ? h(
                   'p',
                   { class: 'actions' },

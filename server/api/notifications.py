@@ -27,12 +27,19 @@ class Notification(Model):
 class NotificationList(Model):
     items: list[Notification]
     unread: int
+    next_before: UUID | None = Field(
+        description="Pass as ?before= for the next (older) page; null on the last page."
+    )
 
 
 class NotificationQuery(Query):
     unread_only: bool = False
     limit: int = Field(default=50, ge=1, le=200)
-    before: datetime | None = None
+    before: UUID | None = Field(
+        default=None,
+        description="A page's next_before: the notifications after that one, in this order"
+        " (404 notification.not_found when it is not one of yours).",
+    )
 
 
 def register(api: Api) -> None:
@@ -40,7 +47,7 @@ def register(api: Api) -> None:
         "GET",
         "/api/me/notifications",
         operation_id="listNotifications",
-        summary="The account's notifications, newest first",
+        summary="The account's notifications, newest first (pages by next_before)",
         response=NotificationList,
         query=NotificationQuery,
         tags=("notifications",),
@@ -49,11 +56,23 @@ def register(api: Api) -> None:
         me = await account_id(call)
         q = call.query
         async with call.app[POOL].acquire() as conn:
+            older_than = None
+            if q.before is not None:
+                # The key (created_at, id), not the instant: several notifications share one.
+                older_than = await notifications_store.position(conn, me, q.before)
+                if older_than is None:
+                    raise Problem("notification.not_found", "no such notification (before)")
             rows = await notifications_store.listed(
-                conn, me, unread_only=q.unread_only, before=q.before, limit=q.limit
+                conn, me, unread_only=q.unread_only, older_than=older_than, limit=q.limit + 1
             )
             unread = await notifications_store.unread(conn, me)
-        return NotificationList(items=[Notification(**r) for r in rows], unread=unread)
+        more = len(rows) > q.limit
+        rows = rows[: q.limit]
+        return NotificationList(
+            items=[Notification(**r) for r in rows],
+            unread=unread,
+            next_before=rows[-1]["id"] if more else None,
+        )
 
     @api.route(
         "POST",

@@ -167,11 +167,17 @@ def test_an_application_moved_by_the_employer_reaches_the_candidate_live_and_sta
 
 
 def insert_notifications(
-    ui: Ui, account_id: str, rows: list[tuple[str, dict[str, Any]]], *, announce: bool = False
+    ui: Ui,
+    account_id: str,
+    rows: list[tuple[str, dict[str, Any]]],
+    *,
+    announce: bool = False,
+    together: int = 1,
 ) -> None:
     """Notifications (kind, data) straight in the inbox's table, a minute apart, the
     first the newest: many of them without producing each through its own feature.
-    ``announce``: with their ``notification.created`` events on the account's topic too."""
+    ``announce``: with their ``notification.created`` events on the account's topic too.
+    ``together``: so many at a time share one created_at (as one transaction writes them)."""
 
     async def run() -> None:
         from server.ids import uuid7
@@ -184,7 +190,7 @@ def insert_notifications(
                 now = datetime.now(UTC)
                 for age, (kind, data) in enumerate(rows):
                     notification_id = uuid7()
-                    created_at = now - timedelta(minutes=age + 1)
+                    created_at = now - timedelta(minutes=age // together + 1)
                     await conn.execute(
                         "INSERT INTO notifications (id, account_id, kind, data, created_at)"
                         " VALUES ($1, $2, $3, $4, $5)",
@@ -204,9 +210,12 @@ def insert_notifications(
     in_thread(lambda: asyncio.run(run()))
 
 
-def add_notifications(ui: Ui, account_id: str, kinds: list[str], booth: dict[str, Any]) -> None:
+def add_notifications(
+    ui: Ui, account_id: str, kinds: list[str], booth: dict[str, Any], *, together: int = 1
+) -> None:
     data = {"booth_id": booth["id"]}
-    insert_notifications(ui, account_id, [(k, data if k == "queue.room" else {}) for k in kinds])
+    rows = [(k, data if k == "queue.room" else {}) for k in kinds]
+    insert_notifications(ui, account_id, rows, together=together)
 
 
 def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui) -> None:
@@ -215,9 +224,10 @@ def test_a_long_inbox_pages_with_load_older_and_mark_all_reads_every_one(ui: Ui)
     assert ui.page.locator("#notifications-empty").inner_text() == n("notifications.page.empty")
 
     # 25: one page of 20 and 5 older; the oldest of a kind this client does not know.
+    # Three at a time share one instant: the 19th to 21st straddle the page's end.
     kinds = ["queue.room"] * 24 + ["test.unknown_kind"]
     booth = ui.server.get_json("/api/booths?limit=1")["items"][0]
-    add_notifications(ui, me["id"], kinds, booth)
+    add_notifications(ui, me["id"], kinds, booth, together=3)
     ui.reload()
     assert items(ui).count() == PAGE
     bell(ui, 25).wait_for()

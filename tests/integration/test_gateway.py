@@ -19,7 +19,7 @@ from server.store import db
 from server.store import events as events_store
 from server.store import notifications as notifications_store
 from server.timers import FakeClock
-from tests.helpers import a_fair_and_venue, person, ws_url
+from tests.helpers import Person, a_fair_and_venue, person, ws_url
 from tests.plans import generic_plan, rows_read
 
 Client = TestClient[Any, Any]
@@ -333,12 +333,138 @@ async def test_the_unread_count_reads_the_unread_notifications_not_the_inbox(
     assert read < 50, f"the unread count read {read:.0f} notifications for 2 unread"
     # The inbox's "unread only" list, likewise.
     listed = await notifications_store.listed(
-        conn, someone, unread_only=True, before=None, limit=20
+        conn, someone, unread_only=True, older_than=None, limit=20
     )
     assert [n["read"] for n in listed] == [False, False]
-    plan = await generic_plan(conn, notifications_store.LISTED_UNREAD, someone, None, 20)
+    plan = await generic_plan(conn, notifications_store.LISTED_UNREAD, someone, 20)
     read = rows_read(plan, "notifications")
     assert read < 50, f"listing 2 unread notifications read {read:.0f}"
+
+
+async def inbox(someone: Person, *, unread_only: bool = False, limit: int) -> list[list[str]]:
+    """Every page of someone's inbox, following next_before: the ids on each page."""
+    pages: list[list[str]] = []
+    before = None
+    while True:
+        query = f"limit={limit}&unread_only={str(unread_only).lower()}"
+        query += f"&before={before}" if before else ""
+        response = await someone.get(f"/api/me/notifications?{query}")
+        assert response.status == 200, await response.text()
+        body = await response.json()
+        pages.append([item["id"] for item in body["items"]])
+        before = body["next_before"]
+        if before is None:
+            return pages
+        assert before == pages[-1][-1]
+        assert len(pages) < 20, "next_before never ends"
+
+
+async def test_load_older_shows_notifications_that_share_an_instant_exactly_once(
+    client: Client, clock: FakeClock
+) -> None:
+    """One transaction writes several notices with one created_at; pages that split
+    them show each exactly once, newest first, and the last page says there is no more."""
+    from server.services.notifications import notify
+
+    app = client.app
+    assert app is not None
+    someone = await person(client, "same-instant@example.org")
+    at = clock.now()
+    async with app[OUTBOX].transaction() as tx:  # an older one, on its own
+        await notify(tx, someone.account_id, "test.note", {"n": 0}, at - timedelta(minutes=1))
+    async with app[OUTBOX].transaction() as tx:  # five in one transaction: one instant
+        together = [await notify(tx, someone.account_id, "test.note", {}, at) for _ in range(5)]
+    async with app[OUTBOX].transaction() as tx:
+        await notify(tx, someone.account_id, "test.note", {"n": 7}, at + timedelta(minutes=1))
+    everything = await (await someone.get("/api/me/notifications?limit=200")).json()
+    newest_first = [item["id"] for item in everything["items"]]
+    assert len(newest_first) == 7
+    assert everything["next_before"] is None
+    assert newest_first[1:6] == sorted((str(i) for i in together), reverse=True)
+
+    for limit in (1, 2, 3, 4):
+        pages = await inbox(someone, limit=limit)
+        assert [i for page in pages for i in page] == newest_first, f"limit={limit}"
+        assert all(len(page) == limit for page in pages[:-1])
+
+    # The unread only, likewise: one of those sharing the instant was read meanwhile.
+    read = newest_first[3]
+    assert (await someone.post(f"/api/me/notifications/{read}/read")).status == 204
+    unread = [i for i in newest_first if i != read]
+    for limit in (1, 2, 4):
+        pages = await inbox(someone, unread_only=True, limit=limit)
+        assert [i for page in pages for i in page] == unread, f"limit={limit}"
+    # A page may start after one that has since been read.
+    after_read = await (
+        await someone.get(f"/api/me/notifications?unread_only=true&limit=2&before={read}")
+    ).json()
+    assert [item["id"] for item in after_read["items"]] == newest_first[4:6]
+
+
+async def test_a_malformed_or_foreign_before_is_refused_and_changes_nothing(
+    client: Client, clock: FakeClock
+) -> None:
+    from server.services.notifications import notify
+
+    app = client.app
+    assert app is not None
+    someone = await person(client, "cursor-owner@example.org")
+    other = await person(client, "cursor-other@example.org")
+    async with app[OUTBOX].transaction() as tx:
+        theirs = await notify(tx, other.account_id, "test.note", {}, clock.now())
+        await notify(tx, someone.account_id, "test.note", {}, clock.now())
+    first = await (await someone.get("/api/me/notifications")).json()
+
+    # Not an id (a timestamp, as `before` once was): the field is named.
+    for bad in ("not-a-cursor", "2020-07-01T10:00:00%2B08:00"):
+        response = await someone.get(f"/api/me/notifications?before={bad}")
+        assert response.status == 422
+        assert response.content_type == "application/problem+json"
+        problem = await response.json()
+        assert problem["code"] == "request.invalid"
+        assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [
+            ("/query/before", "wrong_type")
+        ]
+    # Someone else's notification is no place in your inbox.
+    response = await someone.get(f"/api/me/notifications?before={theirs}")
+    assert response.status == 404
+    assert response.content_type == "application/problem+json"
+    assert (await response.json())["code"] == "notification.not_found"
+    assert await (await someone.get("/api/me/notifications")).json() == first
+    assert (await (await other.get("/api/me/notifications")).json())["unread"] == 1
+
+
+async def test_a_later_page_of_many_notices_sharing_an_instant_reads_only_its_own(
+    conn: db.Connection,
+) -> None:
+    """A page that starts in the middle of notifications sharing one created_at starts
+    at its key in the index (created_at, id): it does not read the others of that instant
+    again (as the server runs it: a cached generic plan). The unread list likewise."""
+    someone = await conn.fetchval(
+        "INSERT INTO accounts (id, email, password_hash, created_at)"
+        " VALUES (gen_random_uuid(), 'burst@example.org', 'x', now()) RETURNING id"
+    )
+    await conn.execute(
+        "INSERT INTO notifications (id, account_id, kind, created_at)"
+        " SELECT gen_random_uuid(), $1, 'queue.room', '2020-07-01T10:00:00+08'"
+        "   FROM generate_series(1, 1000)",
+        someone,
+    )
+    await conn.execute("ANALYZE notifications")
+    ids = [
+        r["id"]
+        for r in await notifications_store.listed(
+            conn, someone, unread_only=False, older_than=None, limit=1000
+        )
+    ]
+    middle = await notifications_store.position(conn, someone, ids[499])
+    assert middle is not None
+    for sql in (notifications_store.LISTED_OLDER, notifications_store.LISTED_UNREAD_OLDER):
+        page = await conn.fetch(sql, someone, 20, *middle)
+        assert [r["id"] for r in page] == ids[500:520]
+        plan = await generic_plan(conn, sql, someone, 20, *middle)
+        read = rows_read(plan, "notifications")
+        assert read < 50, f"a page of 20 read {read:.0f} notifications"
 
 
 async def test_events_older_than_a_day_are_pruned_by_the_hourly_timer(
