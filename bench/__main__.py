@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = [
     "bench.timers",
     "bench.queue",
+    "bench.queue_bounds",
     "bench.queue_positions",
     "bench.queue_stats",
     "bench.broadcast",
