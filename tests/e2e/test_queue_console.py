@@ -9,7 +9,8 @@ Settings tab's, reached by keyboard, and kept.
 
 When the candidate accepts, the console that made the call takes its recruiter into the
 interview room; a second tab of that recruiter and a colleague's console at the booth
-stay where they are, and a console opened mid-interview offers the room's link.
+stay where they are, and a console opened mid-interview offers the room's link. A
+recruiter writing a removal's reason is told of the acceptance instead, the text kept.
 """
 
 from __future__ import annotations
@@ -449,6 +450,48 @@ def test_only_the_console_that_called_takes_its_recruiter_into_the_room_on_accep
         has_text=q("zh-CN", "queue.state.in_interview")
     ).wait_for()
     assert caller.path == console
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
+    caller.page.locator("#console-call-next").wait_for()
+
+
+def test_a_recruiter_writing_a_removal_reason_is_told_of_the_acceptance_not_taken_away(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    caller = ui
+    me = log_in(caller, COLLEAGUE)
+    booth = staffed_booth(caller, me)
+    console = f"/booths/{booth['id']}/console"
+    open_line(caller, booth["id"])
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
+    caller.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    called, other = two_in_line(another_ui, booth["id"])
+    tickets = []
+    for person in (called, other):
+        mine = person.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+        tickets += [t["id"] for t in mine["items"] if t["booth_id"] == booth["id"]]
+    calling, removing = tickets
+
+    # A reason half written for the other candidate, then a call.
+    caller.page.locator(f"#console-remove-{removing}").click()
+    reason = caller.page.get_by_label(q("zh-CN", "queue.console.remove_reason"))
+    reason.fill("多次未应答")
+    caller.page.locator(f"#console-call-{calling}").click()
+    caller.page.locator("#console-current-state").filter(
+        has_text=q("zh-CN", "queue.state.called")
+    ).wait_for()
+    called.goto("/me/lines")
+    called.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
+    called.page.wait_for_url(f"**/interviews/{calling}")
+    called.settle()
+
+    # Said, the reason kept, the room one link away.
+    announced(caller, q("zh-CN", "queue.console.accepted_held"))
+    assert caller.path == console
+    assert reason.input_value() == "多次未应答"
+    caller.page.get_by_role("link", name=q("zh-CN", "queue.console.open_interview")).click()
+    caller.page.wait_for_url(f"**/interviews/{calling}")
+    caller.settle()
+    caller.goto(console)
     caller.page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
     caller.page.locator("#console-call-next").wait_for()
 
