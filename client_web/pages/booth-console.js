@@ -11,6 +11,11 @@
 // The booth's settings (reservations, key-group lane) are the next tab's
 // (pages/booth-settings.js).
 //
+// When the candidate accepts a call this console made, the recruiter is taken into the
+// interview room (components/console-call.js says which console, and when not: another
+// tab, a colleague's console, a snapshot, a removal's reason being written — those keep
+// the announcement and the current call's link).
+//
 // Layout: from WIDE up two columns — the desk (my status, the current call, handoff and
 // the line's open/pause/close) beside the roster and the bookings; below it one column.
 // The line's status sits at the desk's foot when wide and after the bookings when
@@ -28,7 +33,9 @@ import {
   rosterNotes,
 } from '../components/booth-handoff.js';
 import { candidateSummary } from '../components/candidate-summary.js';
+import { answered, onRosterTicket, onSnapshot, startCall } from '../components/console-call.js';
 import { LivePage } from '../components/live-page.js';
+import { go } from '../components/navigate.js';
 import { boothTabs } from '../components/queue-stats.js';
 import { formatInstant } from '../components/when.js';
 import { h } from '../lib/dom.js';
@@ -92,6 +99,7 @@ class BoothConsolePage extends LivePage {
       hand: handoffModel(booth.id),
       removal: null, // { id, reason, missing } while a removal's reason is written
       summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
+      calling: null, // the call this console made, while it rings (components/console-call.js)
     };
     if (staff) {
       this.#wide = window.matchMedia(WIDE);
@@ -122,10 +130,14 @@ class BoothConsolePage extends LivePage {
       this.repaint();
       return;
     }
+    const me = model.account.id;
     if (frame.op === 'snapshot') {
       model.roster = frame.data.roster;
       model.statuses = new Map(frame.data.staff.map((s) => [s.account_id, s.status]));
       if (frame.data.now) model.skew = Date.parse(frame.data.now) - Date.now();
+      const { calling, action } = onSnapshot(model.calling, { roster: model.roster, me });
+      model.calling = calling;
+      if (action === 'say') announce(t('queue.console.accepted'));
     } else if (frame.op === 'error') {
       model.error = { code: frame.code };
     } else if (frame.op === 'event' && frame.type === 'roster.ticket') {
@@ -135,14 +147,18 @@ class BoothConsolePage extends LivePage {
       if (!ENDED.has(ticket.state)) rest.push({ ...before, ...ticket }); // flags stay
       rest.sort(byCallOrder);
       model.roster = rest;
-      // The recruiter who called is waiting for this: said, not only shown.
-      if (
-        before?.state === 'called' &&
-        ticket.state === 'in_interview' &&
-        ticket.called_by === model.account.id
-      ) {
-        announce(t('queue.console.accepted'));
+      // A removal's reason half written stays: leaving would throw it away.
+      const draft = Boolean(model.removal?.reason.trim());
+      const { calling, action } = onRosterTicket(model.calling, { before, ticket, me, draft });
+      model.calling = calling;
+      if (action === 'enter') {
+        // Said on the room's page: the shell clears the status area on the way there.
+        go(`/interviews/${ticket.ticket_id}`, { notice: () => t('queue.console.taken_to_room') });
+        return;
       }
+      // The recruiter who called is waiting for this: said, not only shown.
+      if (action === 'hold') announce(t('queue.console.accepted_held'));
+      if (action === 'say') announce(t('queue.console.accepted'));
     } else if (frame.op === 'event' && frame.type === 'roster.flags') {
       const { ticket_id: id, ...flags } = frame.data;
       model.roster = (model.roster ?? []).map((x) => (x.ticket_id === id ? { ...x, ...flags } : x));
@@ -164,13 +180,23 @@ class BoothConsolePage extends LivePage {
     model.error = null;
     this.repaint();
     try {
-      await api(path, options);
-      then?.();
+      const result = await api(path, options);
+      then?.(result);
     } catch (error) {
       model.error = error;
     }
     model.busy = false;
     this.repaint({ focus: model.error ? '#console-error' : focus });
+  }
+
+  /** Call a candidate (`ticketId`) or the next one, remembering the call as this console's. */
+  async #call(path, ticketId = null) {
+    const model = this.model;
+    model.calling = startCall(ticketId);
+    await this.#act(path, { method: 'POST' }, '#console-call-title', (called) => {
+      model.calling = answered(model.calling, called);
+    });
+    if (model.error) model.calling = null;
   }
 
   /** An ApiError, or a refused subscription ({ code } from the stream). */
@@ -452,8 +478,7 @@ class BoothConsolePage extends LivePage {
                 class: 'button',
                 id: 'console-call-next',
                 disabled: !ready || model.busy,
-                onclick: () =>
-                  this.#act(`${base}/call-next`, { method: 'POST' }, '#console-call-title'),
+                onclick: () => this.#call(`${base}/call-next`),
               },
               t('queue.console.call_next'),
             ),
@@ -534,10 +559,9 @@ class BoothConsolePage extends LivePage {
                           id: `console-call-${x.ticket_id}`,
                           disabled: !ready || model.busy || Boolean(current) || x.busy_elsewhere,
                           onclick: () =>
-                            this.#act(
+                            this.#call(
                               `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,
-                              { method: 'POST' },
-                              '#console-call-title',
+                              x.ticket_id,
                             ),
                         },
                         x.state === 'interrupted'

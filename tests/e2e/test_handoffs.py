@@ -54,6 +54,10 @@ def test_a_candidate_handed_to_another_employer_accepts_and_joins_its_line(
     candidate.goto("/me/lines")
     page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).click()
     candidate.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
+    # Both are taken into the room; the recruiter completes it from the console.
+    page.wait_for_url("**/interviews/*")
+    recruiter.settle()
+    recruiter.goto(f"/booths/{booth['id']}/console")
     page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
 
     # After the interview: hand the candidate to the other employer's booth. The form

@@ -1,10 +1,11 @@
 """Live video interviews in real Chromium (issue 9): two people, two browser contexts
 with fake cameras, peer to peer through this machine's interface address.
 
-The walk: a candidate joins the demo recruiter's line, the recruiter calls, the candidate
-accepts and is taken into the interview room at once; the recruiter follows the
-console's link; both check their devices and join with video; each decodes the other's
-video (``framesDecoded`` rising, within 30 s of joining); they chat; the recruiter records
+The walk: a candidate joins the demo recruiter's line, the recruiter calls from the
+console, the candidate accepts and is taken into the interview room at once, and so is
+the recruiter, without a click (the console that made the call follows it); both
+check their devices and join with video; each decodes the other's video
+(``framesDecoded`` rising, within 30 s of joining); they chat; the recruiter records
 达成意向 (``offer_intent``) with notes; the ticket is ``done`` and the interview record
 exists with both attendees; on the way a reload rejoins the room and audio-only is chosen
 and undone. The same again with the recruiter on a second server node (one database, one
@@ -257,15 +258,14 @@ def into_the_room(candidate: Ui, recruiter: Ui) -> tuple[str, dict[str, Any]]:
 
     candidate.sign_in(Role.CANDIDATE)
     join_by_keyboard(candidate, booth["id"])
-    # This candidate, called by name (callCandidate): "call next" would call whoever an
-    # earlier test of the module left in this line first.
+    # This candidate, called by name from the console (callCandidate): "call next" would
+    # call whoever an earlier test of the module left in this line first.
     mine = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
     (ticket,) = [t for t in mine["items"] if t["booth_id"] == booth["id"]]
-    recruiter.page.evaluate(
-        """async (id) => { const { api } = await import('/api.js');
-             await api(`/api/tickets/${id}/call`, { method: 'POST' }); }""",
-        ticket["id"],
-    )
+    recruiter.page.locator(f"#console-call-{ticket['id']}").click()
+    recruiter.page.locator("#console-current-state").filter(
+        has_text=q("zh-CN", "queue.state.called")
+    ).wait_for()
 
     # The call rings in the candidate's "my lines" (the shell's compact panel here).
     # Accepting is going in: the candidate lands in the interview room.
@@ -274,13 +274,13 @@ def into_the_room(candidate: Ui, recruiter: Ui) -> tuple[str, dict[str, Any]]:
     candidate.settle()
     interview_id = candidate.path.rsplit("/", 1)[1]
 
-    # The console says so (the recruiter may be looking elsewhere), then into the room.
+    # The console that made the call takes the recruiter into the same room, no click,
+    # and the room's page says why (the recruiter may have been looking elsewhere).
+    recruiter.page.wait_for_url(f"**/interviews/{interview_id}")
     recruiter.page.wait_for_function(
         "(said) => document.getElementById('notices').textContent === said",
-        arg=q("zh-CN", "queue.console.accepted"),
+        arg=q("zh-CN", "queue.console.taken_to_room"),
     )
-    recruiter.page.get_by_role("link", name=q("zh-CN", "queue.console.open_interview")).click()
-    recruiter.page.wait_for_url(f"**/interviews/{interview_id}")
     recruiter.settle()
     return interview_id, booth
 

@@ -6,6 +6,11 @@ removed candidate is told on "my lines", which then empties, and the roster with
 The console is a call desk: at 1280 px the roster stands beside the current call, at
 390 px everything is one column; the booth's reservation and lane settings are the
 Settings tab's, reached by keyboard, and kept.
+
+When the candidate accepts, the console that made the call takes its recruiter into the
+interview room; a second tab of that recruiter and a colleague's console at the booth
+stay where they are, and a console opened mid-interview offers the room's link. A
+recruiter writing a removal's reason is told of the acceptance instead, the text kept.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from server.demo.employers import DEMO_DOMAIN
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
 from tests.e2e.test_identity_pages import text, wait_for_path
@@ -364,3 +370,176 @@ def test_a_recruiter_lets_the_line_follow_the_booths_hours_by_keyboard_and_it_is
     page.keyboard.press("Space")
     page.locator("#console-line-follow:not(:checked):not([disabled])").wait_for()
     open_line(recruiter, booth["id"])
+
+
+COLLEAGUE = f"e001.recruiter2@{DEMO_DOMAIN}"  # staffs the same booths as RECRUITER
+
+
+def second_tab(ui: Ui) -> Ui:
+    """Another tab of the same browser (same account), with the harness's error hooks."""
+    tab = Ui(page=ui.page.context.new_page(), server=ui.server, test_name=f"{ui.test_name}-tab")
+    tab.page.on("console", tab._on_console)
+    tab.page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
+    return tab
+
+
+def test_only_the_console_that_called_takes_its_recruiter_into_the_room_on_accept(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    """The recruiter's console that called is taken into the room; the same recruiter's
+    other tab and a colleague's console only see the roster change; back on the console
+    mid-interview, the recruiter is offered the room, not taken there."""
+    # The caller is the booth's second recruiter: earlier tests of this module may leave
+    # the first with a call still ringing.
+    caller = ui
+    me = log_in(caller, COLLEAGUE)
+    booth = staffed_booth(caller, me)
+    console = f"/booths/{booth['id']}/console"
+    colleague = another_ui("colleague")
+    them = log_in(colleague, RECRUITER)
+    assert them["id"] in {m["account_id"] for m in booth["staff"]}
+    open_line(caller, booth["id"])
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
+    caller.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    tab = second_tab(caller)
+    tab.goto(console)
+    colleague.goto(console)
+
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    join_by_keyboard(candidate, booth["id"])
+    mine = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+    (ticket,) = [t["id"] for t in mine["items"] if t["booth_id"] == booth["id"]]
+    for person in (caller, tab, colleague):
+        person.page.locator(f"#console-call-{ticket}").wait_for()
+
+    caller.page.locator(f"#console-call-{ticket}").click()
+    called = q("zh-CN", "queue.state.called")
+    for person in (caller, tab):  # the call is this recruiter's on both tabs
+        person.page.locator("#console-current-state").filter(has_text=called).wait_for()
+    candidate.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
+    candidate.page.wait_for_url(f"**/interviews/{ticket}")
+    candidate.settle()
+
+    # The console that called: into the room, without a click, and told why.
+    caller.page.wait_for_url(f"**/interviews/{ticket}")
+    announced(caller, q("zh-CN", "queue.console.taken_to_room"))
+    caller.settle()
+
+    # The other tab: the acceptance is said and the room's link shown; it stays put.
+    tab.page.locator("#console-open-interview").wait_for()
+    announced(tab, q("zh-CN", "queue.console.accepted"))
+    assert tab.path == console
+    assert not tab.problems, tab.problems
+
+    # The colleague: the roster shows the interview; nothing is said, nobody moves.
+    card = colleague.page.locator(
+        "#console-roster > li[data-state='in_interview']",
+        has=colleague.page.locator(f"#console-remove-{ticket}"),
+    )
+    card.wait_for()
+    assert colleague.path == console
+    assert colleague.page.locator("#notices").inner_text() == ""
+    assert colleague.page.locator("#console-open-interview").count() == 0
+    colleague.settle()
+
+    # Back on the console mid-interview: the room is offered, not forced.
+    caller.goto(console)
+    caller.page.locator("#console-open-interview").wait_for()
+    caller.page.locator("#console-current-state").filter(
+        has_text=q("zh-CN", "queue.state.in_interview")
+    ).wait_for()
+    assert caller.path == console
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
+    caller.page.locator("#console-call-next").wait_for()
+
+
+def test_a_recruiter_writing_a_removal_reason_is_told_of_the_acceptance_not_taken_away(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    caller = ui
+    me = log_in(caller, COLLEAGUE)
+    booth = staffed_booth(caller, me)
+    console = f"/booths/{booth['id']}/console"
+    open_line(caller, booth["id"])
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available")).click()
+    caller.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    called, other = two_in_line(another_ui, booth["id"])
+    tickets = []
+    for person in (called, other):
+        mine = person.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+        tickets += [t["id"] for t in mine["items"] if t["booth_id"] == booth["id"]]
+    calling, removing = tickets
+
+    # A reason half written for the other candidate, then a call.
+    caller.page.locator(f"#console-remove-{removing}").click()
+    reason = caller.page.get_by_label(q("zh-CN", "queue.console.remove_reason"))
+    reason.fill("多次未应答")
+    caller.page.locator(f"#console-call-{calling}").click()
+    caller.page.locator("#console-current-state").filter(
+        has_text=q("zh-CN", "queue.state.called")
+    ).wait_for()
+    called.goto("/me/lines")
+    called.page.get_by_role("button", name=q("zh-CN", "queue.ticket.accept")).click()
+    called.page.wait_for_url(f"**/interviews/{calling}")
+    called.settle()
+
+    # Said, the reason kept, the room one link away.
+    announced(caller, q("zh-CN", "queue.console.accepted_held"))
+    assert caller.path == console
+    assert reason.input_value() == "多次未应答"
+    caller.page.get_by_role("link", name=q("zh-CN", "queue.console.open_interview")).click()
+    caller.page.wait_for_url(f"**/interviews/{calling}")
+    caller.settle()
+    caller.goto(console)
+    caller.page.get_by_role("button", name=q("zh-CN", "queue.console.complete")).click()
+    caller.page.locator("#console-call-next").wait_for()
+
+
+# Which console goes into the room (components/console-call.js), run in the browser.
+CALL_RULES = """async () => {
+  const c = await import('/components/console-call.js');
+  const me = 'me';
+  const t = (state, by = me, id = 't1') => ({ ticket_id: id, state, called_by: by });
+  const live = (calling, before, ticket, draft = false) =>
+    c.onRosterTicket(calling, { before, ticket, me, draft });
+  const accepted = [t('called'), t('in_interview')];
+  const next = live(c.startCall(null), t('waiting'), t('called'));
+  return {
+    byName: live(c.startCall('t1'), ...accepted),
+    draft: live(c.startCall('t1'), ...accepted, true),
+    otherTab: live(null, ...accepted),
+    colleague: live(null, t('called', 'other'), t('in_interview', 'other')),
+    colleagueCalling: live(c.startCall('t2'), t('called', 'other'), t('in_interview', 'other')),
+    nextInFlight: next,
+    nextAccepted: live(next.calling, ...accepted),
+    declined: live(c.startCall('t1'), t('called'), t('waiting', null)),
+    answered: c.answered(c.startCall(null), { ticket_id: 't1' }),
+    answeredLate: c.answered(null, { ticket_id: 't1' }),
+    snapshotAccepted: c.onSnapshot(c.startCall('t1'), { roster: [t('in_interview')], me }),
+    snapshotRinging: c.onSnapshot(c.startCall('t1'), { roster: [t('called')], me }),
+    pageLoad: c.onSnapshot(null, { roster: [t('in_interview')], me }),
+  };
+}"""
+
+
+def test_only_a_live_acceptance_of_this_consoles_own_call_goes_into_the_room(ui: Ui) -> None:
+    ui.goto("/")
+    rules = ui.page.evaluate(CALL_RULES)
+    assert rules["byName"] == {"calling": None, "action": "enter"}
+    # A removal's reason half written: said, and left to the recruiter.
+    assert rules["draft"] == {"calling": None, "action": "hold"}
+    # Another tab of the same recruiter (it made no call): said, not entered.
+    assert rules["otherTab"] == {"calling": None, "action": "say"}
+    assert rules["colleague"] == {"calling": None, "action": None}
+    assert rules["colleagueCalling"] == {"calling": {"id": "t2"}, "action": None}
+    # "Call next" still in flight: the roster's event names its ticket.
+    assert rules["nextInFlight"] == {"calling": {"id": "t1"}, "action": None}
+    assert rules["nextAccepted"] == {"calling": None, "action": "enter"}
+    assert rules["declined"] == {"calling": None, "action": None}
+    assert rules["answered"] == {"id": "t1"}
+    assert rules["answeredLate"] is None
+    # A snapshot never enters: the acceptance is said, or (a page load) only shown.
+    assert rules["snapshotAccepted"] == {"calling": None, "action": "say"}
+    assert rules["snapshotRinging"] == {"calling": {"id": "t1"}, "action": None}
+    assert rules["pageLoad"] == {"calling": None, "action": None}

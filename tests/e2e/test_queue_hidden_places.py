@@ -80,6 +80,8 @@ def test_a_venue_hides_places_and_each_candidate_still_sees_their_own(
     accept.click()
     first.page.wait_for_url("**/interviews/*")  # accepting is going in
     first.settle()
+    recruiter.page.wait_for_url("**/interviews/*")  # so is the recruiter who called
+    recruiter.settle()
     first.goto(f"/booths/{booth['id']}")
     place.filter(has_text=q("zh-CN", "queue.position.first")).wait_for()
     second.page.get_by_role("alert").filter(

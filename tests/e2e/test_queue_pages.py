@@ -148,7 +148,12 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
     ).wait_for()
     second.page.locator("#booth-line-mine").wait_for()
 
-    # The recruiter sees the interview and completes it.
+    # The recruiter was taken into the same room; back on the console mid-interview
+    # (offered the room, not taken there again), they complete it.
+    recruiter.page.wait_for_url("**/interviews/*")
+    recruiter.settle()
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    recruiter.page.locator("#console-open-interview").wait_for()
     complete = recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.complete"))
     complete.click()
     recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.call_next")).wait_for()
