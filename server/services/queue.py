@@ -794,7 +794,7 @@ class QueueService:
         booth_id = UUID(str(timer.payload["booth"]))
         account_id = UUID(str(timer.payload["account"]))
         topic, member = f"booth:{booth_id}:staff", str(account_id)
-        if self._presence.is_present(topic, member):
+        if self._presence.is_here(topic, member):
             return
         try:
             if await self._presence.present_elsewhere(topic, member):
