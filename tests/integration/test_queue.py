@@ -392,6 +392,30 @@ async def test_a_console_counted_in_presence_then_closed_leaves_nobody_serving(
     assert (joined["state"], joined["wait"]) == ("waiting", None)
 
 
+async def test_a_recruiter_who_leaves_during_a_call_goes_offline_after_it_ends(
+    client: Client, clock: FakeClock
+) -> None:
+    """The browser closes while a call rings: the call keeps them in_call; when it ends
+    unanswered they are available again, and offline once the grace has passed since."""
+    recruiter = await person(client, "r8d@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "c8d@example.org")
+    await candidate.post(f"/api/booths/{booth}/tickets")
+    async with on_duty(client, recruiter, booth):
+        await counted(client)
+        assert (await recruiter.post(f"/api/booths/{booth}/call-next")).status == 200
+    await check_scheduled(client)
+    await run_after(client, clock, 46)  # the call rang out: available again
+    assert await my_status(recruiter, booth) == "available"
+    await run_after(client, clock, 15)  # gone 61 s, but available for 15 s only
+    assert await my_status(recruiter, booth) == "available"
+    await run_after(client, clock, 44)
+    assert await my_status(recruiter, booth) == "available"  # 59 s since the call ended
+    await run_after(client, clock, 2)
+    assert await my_status(recruiter, booth) == "offline"
+
+
 async def test_a_declined_call_moves_the_ticket_back_in_place_on_the_public_topic(
     client: Client,
 ) -> None:
