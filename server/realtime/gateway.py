@@ -349,7 +349,9 @@ class Gateway:
         if resolved.family.presence:
             self.presence.leave(resolved.stored, client.member)
             gone = resolved.family.on_gone
-            if gone is not None and not self.presence.is_present(resolved.stored, client.member):
+            # Gone from this node: the hook asks the other nodes itself. (The last tick's
+            # totals still hold this very connection, so they cannot say who is left.)
+            if gone is not None and not self.presence.is_here(resolved.stored, client.member):
                 self.in_background(gone(resolved.stored, client.member))
 
     def in_background(self, hook: Coroutine[Any, Any, None]) -> None:

@@ -145,6 +145,12 @@ class Presence:
             return len(known)
         return len(self._local.get(topic, ()))
 
+    def is_here(self, topic: str, member: str) -> bool:
+        """Connected to ``topic`` through this node now (the totals are not consulted:
+        they include this node's own members as of the last tick)."""
+        local = self._local.get(topic)
+        return local is not None and local[member] > 0
+
     def is_present(self, topic: str, member: str) -> bool:
         """Connected to ``topic`` here, or on another node as of the last tick."""
         local = self._local.get(topic)

@@ -750,9 +750,7 @@ class QueueService:
             )
             if in_call and status is not StaffStatus.OFFLINE:
                 raise Problem("queue.staff_busy", "finish your current call first")
-            if status is StaffStatus.AVAILABLE and not self._presence.is_present(
-                f"booth:{booth_id}:staff", str(account_id)
-            ):
+            if status is StaffStatus.AVAILABLE and not await self._at_console(booth_id, account_id):
                 raise Problem(
                     "queue.not_present",
                     "open the booth console (connected to booth:<id>:staff) to become available",
@@ -760,23 +758,53 @@ class QueueService:
             await self._set_staff(tx, booth_id, account_id, status)
             await self._refresh(tx, booth)
 
-    async def _on_duty(self, conn: Connection, booth_id: UUID, account_id: UUID) -> bool:
-        """Available or paused: a status that needs the console (a call keeps its own)."""
-        status = await conn.fetchval(
-            "SELECT status FROM staff_status WHERE booth_id = $1 AND account_id = $2",
+    async def _at_console(self, booth_id: UUID, account_id: UUID) -> bool:
+        """On ``booth:<id>:staff`` through this node, or through another one (asked of
+        the shared store; should it be down, as of this node's last presence tick)."""
+        topic, member = f"booth:{booth_id}:staff", str(account_id)
+        if self._presence.is_here(topic, member):
+            return True
+        try:
+            return await self._presence.present_elsewhere(topic, member)
+        except Exception:
+            log.exception("presence of %s at booth %s on other nodes unknown", member, booth_id)
+            return self._presence.is_present(topic, member)
+
+    async def _lapse_due(
+        self, conn: Connection, booth_id: UUID, account_id: UUID
+    ) -> datetime | None:
+        """When a staff member away from the console goes offline, if still away then:
+        the grace counts from the status they have now (available or paused; a status
+        regained when a call ended counts from that end). A call keeps its status until
+        it ends, so then it is only a time to look again. None: already offline."""
+        row = await conn.fetchrow(
+            "SELECT status, changed_at FROM staff_status WHERE booth_id = $1 AND account_id = $2",
             booth_id,
             account_id,
         )
-        return status in (StaffStatus.AVAILABLE, StaffStatus.PAUSED)
+        if row is None or row["status"] == StaffStatus.OFFLINE:
+            return None
+        grace = timedelta(seconds=self.settings.staff_grace_s)
+        changed_at: datetime = row["changed_at"]
+        if row["status"] == StaffStatus.IN_CALL:
+            return max(self._clock.now(), changed_at) + grace
+        return changed_at + grace
 
     async def staff_gone(self, booth_id: UUID, account_id: UUID) -> None:
-        """The staff member's booth console disconnected here: if they are available or
-        paused, a durable ``queue.staff_away`` timer checks after ``staff_grace_s``
-        whether they came back (on any node); if not, they go offline
-        (:meth:`on_staff_away`). A reload or a look at the booth's statistics keeps the
-        status; a recruiter who left stops counting in wait estimates soon after."""
+        """The staff member's last booth console here disconnected: this node's members
+        of ``booth:<id>:staff`` go to the shared store at once (a check on another node
+        must not find them still here), and unless they are offline a durable
+        ``queue.staff_away`` timer checks after ``staff_grace_s`` whether they came
+        back, on any node; if not, they go offline (:meth:`on_staff_away`). A reload or
+        a look at the booth's statistics keeps the status; a recruiter who left stops
+        counting in wait estimates soon after."""
+        topic = f"booth:{booth_id}:staff"
+        try:
+            await self._presence.publish(topic)
+        except Exception:  # the other nodes see it at this node's next tick
+            log.exception("presence at booth %s not shared", booth_id)
         async with self._pool.acquire() as conn:
-            if not await self._on_duty(conn, booth_id, account_id):
+            if await self._lapse_due(conn, booth_id, account_id) is None:
                 return
             await schedule(
                 conn,
@@ -789,25 +817,35 @@ class QueueService:
     async def on_staff_away(self, conn: Connection, timer: Timer) -> None:
         """Registered for ``queue.staff_away``: a console closed ``staff_grace_s`` ago.
         Still not on ``booth:<id>:staff`` here or on another node: available or paused
-        become offline (a call in progress keeps its status until it ends), so wait
-        estimates and "get ready" notices stop counting someone who is not there."""
+        for the whole grace period become offline, so wait estimates and "get ready"
+        notices stop counting someone who is not there. A call in progress keeps its
+        status until it ends; the timer looks again until then, and the grace counts
+        from the call's end."""
         booth_id = UUID(str(timer.payload["booth"]))
         account_id = UUID(str(timer.payload["account"]))
         topic, member = f"booth:{booth_id}:staff", str(account_id)
-        if self._presence.is_present(topic, member):
+        if self._presence.is_here(topic, member):
             return
         try:
             if await self._presence.present_elsewhere(topic, member):
                 return
         except Exception:  # the shared store is down: offline is the safe side
             log.exception("presence of %s at booth %s on other nodes unknown", member, booth_id)
-        tx = OutboxTransaction(conn)
-        booth = await self._lock_booth(conn, booth_id)
-        if not await self._on_duty(conn, booth_id, account_id):
+        due = await self._lapse_due(conn, booth_id, account_id)
+        if due is None:
             return
-        await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
-        await self._refresh(tx, booth)
-        await self._outbox.append_in_timer(conn, tx.take())
+        if due <= self._clock.now():
+            booth = await self._lock_booth(conn, booth_id)
+            due = await self._lapse_due(conn, booth_id, account_id)  # as of the lock
+            if due is None:
+                return
+            if due <= self._clock.now():
+                tx = OutboxTransaction(conn)
+                await self._set_staff(tx, booth_id, account_id, StaffStatus.OFFLINE)
+                await self._refresh(tx, booth)
+                await self._outbox.append_in_timer(conn, tx.take())
+                return
+        await schedule(conn, STAFF_AWAY_KIND, timer.key, due, timer.payload)
 
     async def set_queue_status(
         self,

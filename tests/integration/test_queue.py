@@ -11,7 +11,7 @@ from uuid import UUID
 
 from aiohttp.test_utils import TestClient
 
-from server.appkeys import POOL, TIMERS
+from server.appkeys import GATEWAY, POOL, TIMERS
 from server.realtime.client import StreamClient
 from server.timers import FakeClock, TimerRunner
 from tests.helpers import Person, a_booth, person, ws_url
@@ -319,6 +319,101 @@ async def test_a_recruiter_who_closes_the_console_goes_offline_after_the_grace_o
     assert await status_after_timers(2) == "offline"
     refused = await recruiter.post(f"/api/booths/{booth}/call-next")
     assert await problem_code(refused, 409) == "queue.wrong_state"
+
+
+async def counted(client: Client) -> None:
+    """One presence tick, as the node runs every second: what a console open for more
+    than a second looks like (its member is in the totals this node shares)."""
+    app = client.app
+    assert app is not None
+    await app[GATEWAY].presence.tick(lambda _topic, _count: None)
+
+
+async def my_status(recruiter: Person, booth: UUID) -> str:
+    """The recruiter's own status at the booth, as ``getMyBooths`` tells them."""
+    mine = await (await recruiter.get("/api/me/booths")).json()
+    found: str = next(b["my_status"] for b in mine["items"] if b["id"] == str(booth))
+    return found
+
+
+async def check_scheduled(client: Client) -> None:
+    """Wait for the gateway's gone hook (it runs in a task) to schedule the check."""
+    app = client.app
+    assert app is not None
+    for _ in range(100):
+        async with app[POOL].acquire() as conn:
+            if await conn.fetchval("SELECT 1 FROM timers WHERE kind = 'queue.staff_away'"):
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("closing the console scheduled no check")
+
+
+async def run_after(client: Client, clock: FakeClock, seconds: float) -> None:
+    """Let ``seconds`` pass and run every timer due by then."""
+    app = client.app
+    assert app is not None
+    clock.advance(timedelta(seconds=seconds))
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+    while await runner.run_due():
+        pass
+
+
+async def test_a_console_counted_in_presence_then_closed_leaves_nobody_serving(
+    client: Client, clock: FakeClock
+) -> None:
+    """The console was open long enough for presence to count it (any real console),
+    the recruiter was available, the browser closed: after the staff grace they are
+    offline, the line's wait table goes, and a new candidate is not told "get ready"."""
+    recruiter = await person(client, "r8b@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    first = await person(client, "c8b@example.org")
+    await first.post(f"/api/booths/{booth}/tickets")
+    async with StreamClient(ws_url(client)) as public:
+        await public.subscribe(f"booth:{booth}")
+        await public.next_op("subscribed")
+        async with on_duty(client, recruiter, booth):
+            await counted(client)
+            while (serving := await public.next_op("event"))["type"] != "queue.eta":
+                pass
+            assert serving["data"]["table"] is not None  # someone serving: an estimate
+        await check_scheduled(client)
+        await run_after(client, clock, 59)
+        assert await my_status(recruiter, booth) == "available"  # within the grace
+        await run_after(client, clock, 2)
+        assert await my_status(recruiter, booth) == "offline"
+        while True:
+            event = await public.next_op("event")
+            if event["type"] == "queue.eta":
+                break
+        assert event["data"] == {"table": None}  # nobody serving: no estimate
+    second = await person(client, "c8c@example.org")
+    joined = await (await second.post(f"/api/booths/{booth}/tickets")).json()
+    assert (joined["state"], joined["wait"]) == ("waiting", None)
+
+
+async def test_a_recruiter_who_leaves_during_a_call_goes_offline_after_it_ends(
+    client: Client, clock: FakeClock
+) -> None:
+    """The browser closes while a call rings: the call keeps them in_call; when it ends
+    unanswered they are available again, and offline once the grace has passed since."""
+    recruiter = await person(client, "r8d@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "c8d@example.org")
+    await candidate.post(f"/api/booths/{booth}/tickets")
+    async with on_duty(client, recruiter, booth):
+        await counted(client)
+        assert (await recruiter.post(f"/api/booths/{booth}/call-next")).status == 200
+    await check_scheduled(client)
+    await run_after(client, clock, 46)  # the call rang out: available again
+    assert await my_status(recruiter, booth) == "available"
+    await run_after(client, clock, 15)  # gone 61 s, but available for 15 s only
+    assert await my_status(recruiter, booth) == "available"
+    await run_after(client, clock, 44)
+    assert await my_status(recruiter, booth) == "available"  # 59 s since the call ended
+    await run_after(client, clock, 2)
+    assert await my_status(recruiter, booth) == "offline"
 
 
 async def test_a_declined_call_moves_the_ticket_back_in_place_on_the_public_topic(

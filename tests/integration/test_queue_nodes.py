@@ -8,6 +8,7 @@ import os
 import random
 from collections import defaultdict
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,10 +16,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from server.app import create_app
-from server.appkeys import POOL
+from server.appkeys import GATEWAY, POOL, TIMERS
 from server.config import Secret, Settings
 from server.realtime.client import StreamClient
-from server.timers import FakeClock
+from server.timers import FakeClock, TimerRunner
 from tests.helpers import Person, a_booth, fast_passwords, quick_person, ws_url
 
 Client = TestClient[Any, Any]
@@ -227,3 +228,63 @@ async def test_closing_one_of_two_nodes_connections_keeps_the_candidate_present(
             break
         await asyncio.sleep(0.05)
     assert await away()
+
+
+async def test_a_recruiter_goes_offline_only_when_the_console_on_every_node_is_gone(
+    shared: Settings, clock: FakeClock, aiohttp_client: Any
+) -> None:
+    """Consoles on two nodes, each counted in the shared presence: closing one keeps the
+    recruiter available past the staff grace; closing the other takes them offline."""
+    a = await start_node(shared, clock, aiohttp_client)
+    b = await start_node(shared, clock, aiohttp_client)
+    app = a.app
+    assert app is not None
+    recruiter = await quick_person(a, "two-consoles@example.org")
+    async with app[POOL].acquire() as conn:
+        booth = await a_booth(conn, [recruiter.account_id])
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+
+    async def status() -> str:
+        async with app[POOL].acquire() as conn:
+            found: str = await conn.fetchval(
+                "SELECT status FROM staff_status WHERE booth_id = $1", booth
+            )
+        return found
+
+    async def check_scheduled() -> None:  # the gone hook runs in a task
+        for _ in range(100):
+            async with app[POOL].acquire() as conn:
+                if await conn.fetchval("SELECT 1 FROM timers WHERE kind = 'queue.staff_away'"):
+                    return
+            await asyncio.sleep(0.02)
+        raise AssertionError("closing the console scheduled no check")
+
+    consoles = []
+    for node in (b, a):
+        console = StreamClient(ws_url(node), token=recruiter.token)
+        await console.start()
+        await console.subscribe(f"booth:{booth}:staff")
+        await console.next_op("subscribed")
+        consoles.append(console)
+        node_app = node.app
+        assert node_app is not None  # one presence tick, as each node runs every second
+        await node_app[GATEWAY].presence.tick(lambda _topic, _count: None)
+        if node is b:  # the console is on b, the request on a: available all the same
+            response = await recruiter.put(
+                f"/api/booths/{booth}/staff-status", json={"status": "available"}
+            )
+            assert response.status == 204, await response.text()
+    try:
+        await consoles[1].stop()
+        await check_scheduled()
+        clock.advance(timedelta(seconds=61))
+        await runner.run_due()
+        assert await status() == "available"  # the console on b is still open
+        await consoles[0].stop()
+        await check_scheduled()
+        clock.advance(timedelta(seconds=61))
+        await runner.run_due()
+        assert await status() == "offline"
+    finally:
+        for console in consoles:
+            await console.stop()
