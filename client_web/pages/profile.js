@@ -12,7 +12,9 @@ import {
   formNode,
   input,
   missing,
+  notNumbers,
   select,
+  wholeNumber,
 } from '../components/form.js';
 import { EDUCATION, keyGroupText } from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
@@ -45,7 +47,6 @@ function values(profile) {
 }
 
 function body(form) {
-  const year = form.graduation_year.trim();
   const consent = form.key_groups_consent;
   return {
     name: form.name.trim(),
@@ -53,7 +54,7 @@ function body(form) {
     email: form.email.trim(),
     region_code: form.region_code || null,
     education: form.education || null,
-    graduation_year: year === '' ? null : Number(year),
+    graduation_year: wholeNumber(form.graduation_year),
     desired_jobs: form.desired_jobs
       .split(SEPARATORS)
       .map((job) => job.trim())
@@ -98,7 +99,12 @@ class ProfilePage extends LivePage {
       formNode(form, {
         label: t('people.profile.save'),
         repaint: (options) => this.repaint(options),
-        check: (current) => missing(current, ['name']),
+        // A year that is not a number is refused here: sent, it would read as null
+        // and erase the saved year.
+        check: (current) => [
+          ...missing(current, ['name']),
+          ...notNumbers(current, ['graduation_year']),
+        ],
         content: () => this.#fields(form),
         submit: async (current) => {
           model.profile = await api('/api/me/profile', { method: 'PUT', body: body(current) });
