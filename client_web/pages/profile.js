@@ -46,6 +46,21 @@ function values(profile) {
   };
 }
 
+/**
+ * A profile never saved starts from what the account already knows — the name given
+ * at sign-up and the contact it signed up with — so nobody types them twice. Nothing
+ * is stored until the candidate saves; a saved profile is shown as saved, even blank.
+ */
+function prefilled(profile, account) {
+  if (profile.updated_at) return profile;
+  return {
+    ...profile,
+    name: profile.name || account.display_name || '',
+    email: profile.email || account.email || '',
+    phone: profile.phone || account.phone || '',
+  };
+}
+
 function body(form) {
   const consent = form.key_groups_consent;
   return {
@@ -73,7 +88,8 @@ class ProfilePage extends LivePage {
     const account = await signedIn();
     if (!account) return { account: null };
     const [profile, fair] = await Promise.all([api('/api/me/profile', { signal }), currentFair()]);
-    return { account, profile, fair, form: new FormModel('profile', values(profile)) };
+    const form = new FormModel('profile', values(prefilled(profile, account)));
+    return { account, profile, fair, form };
   }
 
   heading() {
@@ -95,7 +111,7 @@ class ProfilePage extends LivePage {
             ' ',
             when(profile.updated_at, model.fair),
           )
-        : null,
+        : h('p', { class: 'hint', id: 'profile-prefilled' }, t('people.profile.prefilled')),
       formNode(form, {
         label: t('people.profile.save'),
         repaint: (options) => this.repaint(options),
