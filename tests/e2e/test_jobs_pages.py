@@ -502,9 +502,9 @@ def test_a_graduation_year_that_is_not_a_number_is_refused_and_the_saved_year_ke
 ) -> None:
     sign_up(ui, "年份测试")
     ui.settle()
-    year = ui.page.locator("#profile").get_by_label(
-        people_zh("people.profile.graduation_year"), exact=True
-    )
+    form = ui.page.locator("#profile")
+    form.get_by_label(people_zh("people.profile.name"), exact=True).fill("年份测试")
+    year = form.get_by_label(people_zh("people.profile.graduation_year"), exact=True)
     year.fill("2026")
     ui.page.locator("#profile-submit").click()
     announced(ui, people_zh("people.profile.saved"))
