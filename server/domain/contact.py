@@ -49,9 +49,7 @@ def parse_contact(text: str) -> Contact:
     digits = re.sub(r"[\s\-()]", "", raw)
     if not PHONE_CHARACTERS.match(digits):
         # "notanemail" is no attempt at a phone number: say what is accepted.
-        raise ContactError(
-            "contact.unrecognised", "neither an e-mail address nor a phone number"
-        )
+        raise ContactError("contact.unrecognised", "neither an e-mail address nor a phone number")
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if not digits.startswith("+"):
