@@ -16,6 +16,12 @@
 // re-renders the page) shows both again, the error in the new language. Forms use
 // `novalidate`: the browser's own bubbles would speak the browser's language, not the
 // page's; required fields are checked here and everything else by the API.
+//
+// Numbers: a number typed as text that is not one ("二零二六", "20 26") must never
+// reach the API as null — that would erase what was saved. Read such fields with
+// wholeNumber() and refuse them with notNumbers() in `check`. An <input type=number>
+// hides what was typed when it is not a number (its value is ''); formNode refuses
+// those (validity.badInput) by itself.
 
 import { ApiError, describeField } from '../api.js';
 import { h } from '../lib/dom.js';
@@ -60,6 +66,42 @@ export function input(model, name, { multiline = false, ...attributes } = {}) {
     model.values[name] = element.value;
   });
   return element;
+}
+
+const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
+
+/**
+ * A whole number typed into a text field: the number, null when blank, NaN when it is
+ * not one. Full-width digits (２０２６, from a Chinese input method) count as digits.
+ */
+export function wholeNumber(text) {
+  const typed = String(text ?? '')
+    .trim()
+    .replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0));
+  if (typed === '') return null;
+  return /^[0-9]+$/.test(typed) ? Number(typed) : Number.NaN;
+}
+
+/**
+ * The fields of `names` typed but not whole numbers, as "number.whole" errors for
+ * `check`. `pointers` maps a name to its pointer where that is not "/<name>".
+ */
+export function notNumbers(values, names, pointers = {}) {
+  return names
+    .filter((name) => Number.isNaN(wholeNumber(values[name])))
+    .map((name) => [pointers[name] ?? `/${name}`, 'number.whole']);
+}
+
+/** <input type=number> of `form` holding text the browser could not read as a number. */
+function unreadableNumbers(model, form) {
+  const refused = [];
+  for (const [pointer, { id }] of model.fields) {
+    const control = form.querySelector(`#${CSS.escape(id)}`);
+    if (control?.type === 'number' && control.validity?.badInput) {
+      refused.push([pointer, 'number.whole']);
+    }
+  }
+  return refused;
 }
 
 /** A <select> bound to model.values[name]; options: [{ value, label }]. */
@@ -246,7 +288,7 @@ export function formNode(
   const onSubmit = async (event) => {
     event.preventDefault();
     if (model.busy) return; // not `disabled`: that would take focus off the button
-    const refused = check(model.values);
+    const refused = [...unreadableNumbers(model, form), ...check(model.values)];
     if (refused.length > 0) {
       model.error = localError(refused);
       repaint({ focus: `#${model.id}-summary` });

@@ -13,8 +13,12 @@
 // items a page.
 // Searching again keeps focus on the results' heading so a keyboard user lands on
 // what changed, and the count is announced (the status area).
+// A filter the API refuses (422 naming `/query/<name>`, e.g. a keyword of symbols
+// only) is marked on its control with the reason, and no results are shown for that
+// search — neither the previous ones nor, for a link, a full-page error: the form
+// stays, with the bad value in it, to be corrected.
 
-import { errorMessage } from '../api.js';
+import { ApiError, describeField, errorMessage } from '../api.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { announce } from '../notices.js';
@@ -44,6 +48,18 @@ export function queryString(values, page = 1, extra = {}) {
 /** The API's query for `values` on page `page` (1-based), PAGE_SIZE a page. */
 export function apiQuery(values, page, extra = {}) {
   return queryString(values, page, { ...extra, per_page: PAGE_SIZE });
+}
+
+/** The API's field errors about the filters in `values` (name -> field), or null. */
+export function filterErrors(error, values) {
+  if (!(error instanceof ApiError) || error.status !== 422) return null;
+  const named = new Map();
+  for (const field of error.fields) {
+    const name = field.pointer.startsWith('/query/') ? field.pointer.slice(7) : null;
+    const known = name !== null && Object.prototype.hasOwnProperty.call(values, name);
+    if (known && !named.has(name)) named.set(name, field);
+  }
+  return named.size > 0 ? named : null;
 }
 
 /**
@@ -86,7 +102,10 @@ export function matchNodes(item) {
  * optionally intro(model), empty(values) and before(model) (nodes above the filters).
  */
 export class ListPage extends LivePage {
-  /** [{ name, kind: 'search' | 'select', label, hint?, options?: [{ value, label }] }] */
+  /**
+   * [{ name, kind: 'search' | 'select', label, hint?, maxlength?, options?: [{ value, label }],
+   *    explain?: (fieldError) => text or null }]
+   */
   filters() {
     return [];
   }
@@ -125,8 +144,16 @@ export class ListPage extends LivePage {
     const extra = await this.prepare(signal);
     const values = readFilters(this.query, this.filters(extra));
     const page = Math.max(1, Number.parseInt(this.query.get('page') ?? '1', 10) || 1);
-    const model = { ...extra, values, draft: { ...values }, page, failure: null };
-    if (this.canList(model)) model.results = await this.fetch(values, page, signal);
+    const model = { ...extra, values, draft: { ...values }, page, failure: null, invalid: null };
+    if (!this.canList(model)) return model;
+    try {
+      model.results = await this.fetch(values, page, signal);
+    } catch (error) {
+      // A link with a bad filter (/search?q=!!!) shows the form to correct it.
+      model.invalid = filterErrors(error, values);
+      if (!model.invalid) throw error;
+      model.results = null;
+    }
     return model;
   }
 
@@ -140,19 +167,36 @@ export class ListPage extends LivePage {
     if (model.busy) return;
     model.busy = true;
     const values = { ...model.draft };
-    try {
-      model.results = await this.fetch(values, page);
+    const shown = () => {
       model.values = values;
       model.page = page;
-      model.failure = null;
-      // The URL follows the results shown (not the request), so a reload shows them.
+      // The URL follows what is shown (not the request), so a reload shows it again.
       const url = window.location.pathname + queryString(values, page);
       window.history.replaceState(null, '', url);
       this.query = new URLSearchParams(window.location.search);
+    };
+    try {
+      model.results = await this.fetch(values, page);
+      model.failure = null;
+      model.invalid = null;
+      shown();
     } catch (error) {
-      model.failure = () => errorMessage(error);
+      model.invalid = filterErrors(error, values);
+      if (model.invalid) {
+        // The old results do not answer this search: drop them.
+        model.results = null;
+        model.failure = null;
+        shown();
+      } else {
+        model.failure = () => errorMessage(error);
+      }
     } finally {
       model.busy = false;
+    }
+    if (model.invalid) {
+      const first = this.filters(model).find((filter) => model.invalid.has(filter.name));
+      this.repaint({ focus: `#${this.listId}-${first.name}` });
+      return;
     }
     this.repaint({ focus: `#${this.listId}-results-title` });
     if (!model.failure) announce(t('jobs.list.results', { count: model.results.total }));
@@ -163,11 +207,14 @@ export class ListPage extends LivePage {
     const controls = this.filters(model).map((filter) => {
       const controlId = `${id}-${filter.name}`;
       const hintId = filter.hint ? `${controlId}-hint` : null;
+      const error = model.invalid?.get(filter.name) ?? null;
+      const errorId = error ? `${controlId}-error` : null;
+      const describedBy = [errorId, hintId].filter(Boolean).join(' ') || null;
       let control;
       if (filter.kind === 'select') {
         control = h(
           'select',
-          { id: controlId, name: filter.name, 'aria-describedby': hintId },
+          { id: controlId, name: filter.name, 'aria-describedby': describedBy },
           h('option', { value: '' }, filter.any ?? t('jobs.list.any')),
           filter.options.map((option) => h('option', { value: option.value }, option.label)),
         );
@@ -177,20 +224,34 @@ export class ListPage extends LivePage {
           name: filter.name,
           type: 'search',
           autocomplete: 'off',
-          'aria-describedby': hintId,
+          maxlength: filter.maxlength ?? null,
+          'aria-describedby': describedBy,
         });
       }
+      if (error) control.setAttribute('aria-invalid', 'true');
       control.value = model.draft[filter.name] ?? '';
       const update = () => {
         model.draft[filter.name] = control.value;
       };
       control.addEventListener('input', update);
       control.addEventListener('change', update);
+      const classes = [
+        'field',
+        filter.kind === 'search' ? 'field-wide' : null,
+        error ? 'field-invalid' : null,
+      ];
       return h(
         'div',
-        { class: `field${filter.kind === 'search' ? ' field-wide' : ''}` },
+        { class: classes.filter(Boolean).join(' ') },
         h('label', { for: controlId }, filter.label),
         hintId ? h('div', { id: hintId, class: 'hint' }, filter.hint) : null,
+        error
+          ? h(
+              'p',
+              { id: errorId, class: 'field-error' },
+              filter.explain?.(error) || describeField(error.code),
+            )
+          : null,
         control,
       );
     });
@@ -230,6 +291,14 @@ export class ListPage extends LivePage {
 
   results(model) {
     const id = this.listId;
+    if (model.invalid) {
+      // Nothing was searched: say so instead of showing a count or results.
+      return h(
+        'div',
+        { class: 'notice notice-error', id: `${id}-invalid` },
+        h('p', { 'data-error-code': 'request.invalid' }, t('jobs.list.invalid')),
+      );
+    }
     const results = model.results ?? { items: [], total: 0 };
     const pages = Math.max(1, Math.ceil(results.total / PAGE_SIZE));
     return h(

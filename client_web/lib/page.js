@@ -10,7 +10,8 @@
 // load() runs once; render() runs after it and again on every language change, from
 // the same data, so it must only read its argument, this.params, this.query and the
 // catalogues. The base class draws the <h1> (from heading()), a loading state and an
-// error state (the error's code mapped to text, with a retry button), and resolves
+// error state (the error's code mapped to text, with what can be done about it: a
+// sign-in link for 401, a retry button where retrying can help), and resolves
 // `ready` when the first real content is on screen: the router then moves focus to
 // the heading and announces the page.
 
@@ -101,13 +102,48 @@ export class Page extends HTMLElement {
     return this.#error?.status === 404 ? t('shell.error.not_found') : t('shell.error.title');
   }
 
+  /**
+   * What the visitor can do about the error: sign in (401, coming back here after),
+   * try again (no answer, a server error, too many requests: it may work next time),
+   * and always go home. Trying again cannot help with 403, 404 or a refused request.
+   */
+  #errorActions() {
+    const status = this.#error instanceof ApiError ? this.#error.status : null;
+    const home = (main) =>
+      h(
+        'a',
+        { href: '/', class: main ? 'button' : 'button button-secondary' },
+        t('shell.error.home'),
+      );
+    if (status === 401) {
+      const here = encodeURIComponent(window.location.pathname + window.location.search);
+      return [
+        h(
+          'a',
+          { href: `/login?next=${here}`, class: 'button', id: 'error-sign-in' },
+          t('shell.error.sign_in'),
+        ),
+        home(false),
+      ];
+    }
+    const retryable = status === null || status === 0 || status === 429 || status >= 500;
+    if (!retryable) return [home(true)];
+    return [
+      h(
+        'button',
+        { type: 'button', class: 'button', id: 'error-retry', onclick: () => this.#run() },
+        t('shell.error.retry'),
+      ),
+      home(false),
+    ];
+  }
+
   #paint() {
     const focused = this.contains(document.activeElement);
     let nodes;
     if (this.#state === 'loading') {
       nodes = [h('p', { class: 'loading' }, t('shell.loading'))];
     } else if (this.#state === 'error') {
-      const retryable = this.#error?.status !== 404;
       nodes = [
         h('h1', { tabindex: '-1' }, this.#errorHeading()),
         h(
@@ -115,18 +151,7 @@ export class Page extends HTMLElement {
           { class: 'notice notice-error' },
           h('p', { 'data-error-code': this.#error?.code ?? 'client' }, errorMessage(this.#error)),
         ),
-        h(
-          'p',
-          { class: 'actions' },
-          retryable
-            ? h(
-                'button',
-                { type: 'button', class: 'button', onclick: () => this.#run() },
-                t('shell.error.retry'),
-              )
-            : null,
-          h('a', { href: '/', class: 'button button-secondary' }, t('shell.error.home')),
-        ),
+        h('p', { class: 'actions' }, this.#errorActions()),
       ];
     } else {
       nodes = [h('h1', { tabindex: '-1' }, this.heading(this.#data)), this.render(this.#data)];

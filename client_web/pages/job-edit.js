@@ -11,7 +11,9 @@ import {
   formNode,
   input,
   missing,
+  notNumbers,
   select,
+  wholeNumber,
 } from '../components/form.js';
 import { CATEGORIES } from '../components/job-card.js';
 import {
@@ -53,18 +55,18 @@ function values(job, employer) {
   };
 }
 
-function number(text) {
-  const trimmed = String(text).trim();
-  return trimmed === '' ? null : Number(trimmed);
-}
 
 function body(form) {
   return {
     title: form.title.trim(),
-    openings: number(form.openings),
+    openings: wholeNumber(form.openings),
     salary: form.negotiable
       ? { negotiable: true, min: null, max: null }
-      : { negotiable: false, min: number(form.salary_min), max: number(form.salary_max) },
+      : {
+          negotiable: false,
+          min: wholeNumber(form.salary_min),
+          max: wholeNumber(form.salary_max),
+        },
     education: form.education,
     region_code: form.region_code,
     category: form.category,
@@ -147,6 +149,15 @@ class JobEditPage extends LivePage {
         repaint: (options) => this.repaint(options),
         check: (current) => {
           const refused = missing(current, REQUIRED);
+          refused.push(...notNumbers(current, ['openings']));
+          if (!current.negotiable) {
+            refused.push(
+              ...notNumbers(current, ['salary_min', 'salary_max'], {
+                salary_min: '/salary',
+                salary_max: '/salary/max',
+              }),
+            );
+          }
           if (!current.negotiable && current.salary_min.trim() === '')
             refused.push(['/salary', 'required']);
           if (!current.negotiable && current.salary_max.trim() === '') {

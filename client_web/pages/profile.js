@@ -12,7 +12,9 @@ import {
   formNode,
   input,
   missing,
+  notNumbers,
   select,
+  wholeNumber,
 } from '../components/form.js';
 import { EDUCATION, keyGroupText } from '../components/job-text.js';
 import { LivePage } from '../components/live-page.js';
@@ -44,8 +46,22 @@ function values(profile) {
   };
 }
 
+/**
+ * A profile never saved starts from what the account already knows — the name given
+ * at sign-up and the contact it signed up with — so nobody types them twice. Nothing
+ * is stored until the candidate saves; a saved profile is shown as saved, even blank.
+ */
+function prefilled(profile, account) {
+  if (profile.updated_at) return profile;
+  return {
+    ...profile,
+    name: profile.name || account.display_name || '',
+    email: profile.email || account.email || '',
+    phone: profile.phone || account.phone || '',
+  };
+}
+
 function body(form) {
-  const year = form.graduation_year.trim();
   const consent = form.key_groups_consent;
   return {
     name: form.name.trim(),
@@ -53,7 +69,7 @@ function body(form) {
     email: form.email.trim(),
     region_code: form.region_code || null,
     education: form.education || null,
-    graduation_year: year === '' ? null : Number(year),
+    graduation_year: wholeNumber(form.graduation_year),
     desired_jobs: form.desired_jobs
       .split(SEPARATORS)
       .map((job) => job.trim())
@@ -72,7 +88,8 @@ class ProfilePage extends LivePage {
     const account = await signedIn();
     if (!account) return { account: null };
     const [profile, fair] = await Promise.all([api('/api/me/profile', { signal }), currentFair()]);
-    return { account, profile, fair, form: new FormModel('profile', values(profile)) };
+    const form = new FormModel('profile', values(prefilled(profile, account)));
+    return { account, profile, fair, form };
   }
 
   heading() {
@@ -94,11 +111,16 @@ class ProfilePage extends LivePage {
             ' ',
             when(profile.updated_at, model.fair),
           )
-        : null,
+        : h('p', { class: 'hint', id: 'profile-prefilled' }, t('people.profile.prefilled')),
       formNode(form, {
         label: t('people.profile.save'),
         repaint: (options) => this.repaint(options),
-        check: (current) => missing(current, ['name']),
+        // A year that is not a number is refused here: sent, it would read as null
+        // and erase the saved year.
+        check: (current) => [
+          ...missing(current, ['name']),
+          ...notNumbers(current, ['graduation_year']),
+        ],
         content: () => this.#fields(form),
         submit: async (current) => {
           model.profile = await api('/api/me/profile', { method: 'PUT', body: body(current) });

@@ -1,7 +1,8 @@
 // Sign-up (/signup): a mobile number or an e-mail address, the code sent to it, then a
 // name and a password. Two forms on one page: the second appears once a code is on
 // its way, with focus on the code field. The API checks everything; its field codes
-// (contact.bad_phone, code.wrong, password.too_short, …) show next to their fields.
+// (contact.unrecognised, contact.bad_phone, code.wrong, password.too_short, …) show next
+// to their fields.
 //
 // In development no SMS or e-mail leaves the server: requestCode returns the code as
 // `dev_code`, shown here in a clearly labelled notice.

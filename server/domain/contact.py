@@ -8,6 +8,7 @@ from typing import Literal
 
 CHINA_MOBILE = re.compile(r"^\+861[3-9]\d{9}$")
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9]+$")
 EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
@@ -36,7 +37,8 @@ def parse_contact(text: str) -> Contact:
     """Normalise a phone number or e-mail; raise :class:`ContactError` if it is neither.
 
     Phone numbers without a country code are Chinese (+86); Chinese numbers must be
-    mobile numbers (1[3-9] and 9 more digits).
+    mobile numbers (1[3-9] and 9 more digits). Text without "@" that is not made of
+    digits (after spaces, dashes and brackets) is neither: ``contact.unrecognised``.
     """
     raw = text.strip()
     if "@" in raw:
@@ -45,6 +47,9 @@ def parse_contact(text: str) -> Contact:
         local, _, domain = raw.partition("@")
         return Contact("email", f"{local}@{domain}".lower())
     digits = re.sub(r"[\s\-()]", "", raw)
+    if not PHONE_CHARACTERS.match(digits):
+        # "notanemail" is no attempt at a phone number: say what is accepted.
+        raise ContactError("contact.unrecognised", "neither an e-mail address nor a phone number")
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if not digits.startswith("+"):

@@ -118,9 +118,20 @@ def test_sign_up_field_errors_come_from_the_api_codes_in_both_languages(ui: Ui) 
     ui.goto("/signup")
     request_code_button = ui.page.locator("#signup-contact-submit")
 
-    ui.page.locator("#signup-contact-destination").fill("138 0013")
+    # Letters without "@" are no phone number: the message says what is accepted.
+    ui.page.locator("#signup-contact-destination").fill("notanemail")
     request_code_button.click()
     ui.page.locator("#signup-contact-destination-error").wait_for()
+    assert field_error(ui, "signup-contact-destination") == text(
+        "errors", "zh-CN", "errors.field.contact.unrecognised"
+    )
+
+    ui.page.locator("#signup-contact-destination").fill("138 0013")
+    request_code_button.click()
+    ui.page.wait_for_function(
+        "(t) => document.getElementById('signup-contact-destination-error')?.textContent === t",
+        arg=text("errors", "zh-CN", "errors.field.contact.bad_phone"),
+    )
     assert field_error(ui, "signup-contact-destination") == text(
         "errors", "zh-CN", "errors.field.contact.bad_phone"
     )

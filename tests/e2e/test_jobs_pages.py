@@ -468,3 +468,99 @@ def test_searching_everything_counts_each_type_and_filters_by_type(ui: Ui) -> No
     results.first.get_by_role("link").click()
     ui.page.wait_for_url(re.compile(r"/policies/[0-9a-f-]{36}$"))
     ui.settle()
+
+
+def test_a_new_profile_starts_from_the_sign_up_name_and_email_and_saves_only_on_save(
+    ui: Ui,
+) -> None:
+    name = "QA 测试候选人"
+    sign_up(ui, name)
+    ui.settle()
+    account = ui.page.evaluate("async () => (await fetch('/api/me')).json()")
+    form = ui.page.locator("#profile")
+    assert form.get_by_label(people_zh("people.profile.name"), exact=True).input_value() == name
+    email = form.get_by_label(people_zh("people.profile.email"), exact=True)
+    assert email.input_value() == account["email"]
+    assert ui.page.locator("#profile-prefilled").inner_text() == people_zh(
+        "people.profile.prefilled"
+    )
+    stored = ui.page.evaluate("async () => (await fetch('/api/me/profile')).json()")
+    assert stored["updated_at"] is None, "nothing is saved unasked"
+    assert stored["name"] == ""
+
+    # What the candidate saved is what comes back, even a blank e-mail.
+    email.fill("")
+    ui.page.locator("#profile-submit").click()
+    announced(ui, people_zh("people.profile.saved"))
+    ui.reload()
+    assert email.input_value() == ""
+    assert ui.page.locator("#profile-prefilled").count() == 0
+
+
+def test_a_graduation_year_that_is_not_a_number_is_refused_and_the_saved_year_kept(
+    ui: Ui,
+) -> None:
+    sign_up(ui, "年份测试")
+    ui.settle()
+    form = ui.page.locator("#profile")
+    form.get_by_label(people_zh("people.profile.name"), exact=True).fill("年份测试")
+    year = form.get_by_label(people_zh("people.profile.graduation_year"), exact=True)
+    year.fill("2026")
+    ui.page.locator("#profile-submit").click()
+    announced(ui, people_zh("people.profile.saved"))
+    saved_at = ui.page.locator("#profile-saved-at").inner_text()
+
+    puts: list[str] = []
+    ui.page.on("request", lambda r: puts.append(r.url) if r.method == "PUT" else None)
+    year.fill("二零二六")
+    ui.page.locator("#profile-submit").click()
+    ui.page.locator("#profile-summary").wait_for()
+    assert ui.page.locator("#profile-graduation_year-error").inner_text() == text(
+        "errors", "zh-CN", "errors.field.number.whole"
+    )
+    assert year.get_attribute("aria-invalid") == "true"
+    assert year.input_value() == "二零二六", "what was typed stays, to be corrected"
+    assert puts == [], "nothing is sent"
+    assert ui.page.locator("#profile-saved-at").inner_text() == saved_at
+    profile = ui.page.evaluate("async () => (await fetch('/api/me/profile')).json()")
+    assert profile["graduation_year"] == 2026
+
+    year.fill("２０２７")  # full-width digits from a Chinese input method are digits
+    ui.page.locator("#profile-submit").click()
+    announced(ui, people_zh("people.profile.saved"))
+    profile = ui.page.evaluate("async () => (await fetch('/api/me/profile')).json()")
+    assert profile["graduation_year"] == 2027
+
+
+def test_a_keyword_the_search_refuses_is_marked_and_shows_no_stale_results(ui: Ui) -> None:
+    ui.goto("/search")
+    assert ui.page.locator("#everything-results > li").count() > 0
+    keyword = ui.page.get_by_label(jobs_zh("jobs.search.keyword"), exact=True)
+    assert keyword.get_attribute("maxlength") == "50"  # server/api/jobs.py Keyword
+    keyword.fill("!!!")
+    keyword.press("Enter")
+    error = ui.page.locator("#everything-q-error")
+    error.wait_for()
+    ui.settle()
+    assert error.inner_text() == jobs_zh("jobs.search.keyword_empty")
+    assert keyword.get_attribute("aria-invalid") == "true"
+    assert ui.focused()["id"] == "everything-q", "focus goes to the field to correct"
+    assert ui.page.locator("#everything-results").count() == 0, "old results are gone"
+    assert ui.page.locator("#everything-counts").count() == 0
+    assert ui.page.locator("#everything-invalid").inner_text() == jobs_zh("jobs.list.invalid")
+    assert ui.path == "/search?q=%21%21%21"
+
+    # A link with a keyword too long shows the form with it, marked, to correct.
+    long = "招聘" * 26
+    ui.goto(f"/search?q={long}")
+    assert heading(ui) == jobs_zh("jobs.everything.title")
+    assert keyword.input_value() == long
+    assert ui.page.locator("#everything-q-error").inner_text() == jobs_zh(
+        "jobs.search.keyword_too_long", max=50
+    )
+    keyword.fill("培训")
+    keyword.press("Enter")
+    ui.page.locator("#everything-results > li").first.wait_for()
+    ui.settle()
+    assert ui.page.locator("#everything-q-error").count() == 0
+    assert keyword.get_attribute("aria-invalid") is None

@@ -198,6 +198,71 @@ def test_unknown_venue_shows_the_error_code_as_text(ui: Ui) -> None:
     assert message.inner_text() == text("errors", "zh-CN", "errors.code.venue.not_found")
 
 
+def error_actions(ui: Ui) -> list[str]:
+    """The buttons and links the full-page error offers, by their text."""
+    return [
+        a.strip() for a in ui.page.locator("main .actions").locator("a, button").all_inner_texts()
+    ]
+
+
+def test_a_page_refused_for_want_of_sign_in_leads_to_sign_in_and_back(ui: Ui) -> None:
+    from server.demo.employers import DEMO_DOMAIN, DEMO_PASSWORD
+
+    here = "/interviews/00000000-0000-7000-8000-000000000000"
+    ui.goto(here)
+    assert ui.page.locator("[data-error-code='auth.required']").inner_text() == text(
+        "errors", "zh-CN", "errors.code.auth.required"
+    )
+    # Trying again cannot help; signing in does, and comes back here.
+    assert error_actions(ui) == [
+        text("shell", "zh-CN", "shell.error.sign_in"),
+        text("shell", "zh-CN", "shell.error.home"),
+    ]
+    ui.page.locator("#error-sign-in").click()
+    ui.page.wait_for_url(f"**/login?next=%2Finterviews%2F{here.rsplit('/', 1)[1]}")
+    ui.settle()
+    ui.page.locator("#login-identifier").fill(f"candidate@{DEMO_DOMAIN}")
+    ui.page.locator("#login-password").fill(DEMO_PASSWORD)
+    ui.page.locator("#login-submit").click()
+    ui.page.wait_for_url(f"**{here}")
+    ui.settle()
+    assert ui.page.locator("[data-error-code='auth.required']").count() == 0
+
+
+def test_a_forbidden_page_offers_the_way_home_and_a_failing_server_a_retry(ui: Ui) -> None:
+    ui.sign_in(Role.CANDIDATE)
+    venue = next(v["id"] for v in ui.server.fair()["venues"] if v["kind"] == "sub")
+    ui.goto(f"/manage/venues/{venue}/staff")
+    assert ui.page.locator("[data-error-code='auth.forbidden']").inner_text() == text(
+        "errors", "zh-CN", "errors.code.auth.forbidden"
+    )
+    assert error_actions(ui) == [text("shell", "zh-CN", "shell.error.home")]
+
+    # A server error may pass: retrying stays, and works once the server answers.
+    failing = {"on": True}
+
+    def answer(route: Any) -> None:
+        if failing["on"]:
+            route.fulfill(
+                status=503,
+                content_type="application/problem+json",
+                body=json.dumps({"code": "server.unavailable", "status": 503}),
+            )
+        else:
+            route.continue_()
+
+    ui.page.route("**/api/venues/*", answer)
+    ui.goto(f"/venues/{venue}")
+    assert error_actions(ui) == [
+        text("shell", "zh-CN", "shell.error.retry"),
+        text("shell", "zh-CN", "shell.error.home"),
+    ]
+    failing["on"] = False
+    ui.page.locator("#error-retry").click()
+    ui.page.locator("main [data-error-code]").wait_for(state="detached")
+    ui.settle()
+
+
 def test_venue_filter_narrows_the_list_and_survives_a_reload(ui: Ui) -> None:
     ui.goto("/venues")
     cards = ui.page.locator("#sub-venues > li:visible")

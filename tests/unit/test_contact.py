@@ -31,6 +31,9 @@ def test_contacts_are_normalised(text: str, value: str) -> None:
         ("+1 23", "contact.bad_phone"),
         ("zhang@", "contact.bad_email"),
         ("zhang@example", "contact.bad_email"),
+        ("notanemail", "contact.unrecognised"),  # neither: not called a bad phone number
+        ("138 0013 800a", "contact.unrecognised"),
+        ("", "contact.unrecognised"),
     ],
 )
 def test_bad_contacts_are_named(text: str, code: str) -> None:
