@@ -27,6 +27,28 @@ import { LivePage } from './live-page.js';
 
 export const PAGE_SIZE = 20;
 
+// The API's longest keyword (server/api/jobs.py Keyword: jobs, policies, searchAll).
+const KEYWORD_MAX = 50;
+
+/** The keyword's refusal in words that say what to type instead. */
+function keywordProblem(error) {
+  if (error.code === 'too_long') return t('jobs.search.keyword_too_long', { max: KEYWORD_MAX });
+  if (error.code === 'search.query_empty') return t('jobs.search.keyword_empty');
+  return null;
+}
+
+/** The keyword filter (`q`) every list with a keyword shares: its limit and reasons. */
+export function keywordFilter(hint = undefined) {
+  return {
+    name: 'q',
+    kind: 'search',
+    label: t('jobs.search.keyword'),
+    hint,
+    maxlength: KEYWORD_MAX,
+    explain: keywordProblem,
+  };
+}
+
 /** The filter values named in `filters` read from a URLSearchParams. */
 export function readFilters(query, filters) {
   const values = {};

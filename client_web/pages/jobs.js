@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { CATEGORIES, jobCard } from '../components/job-card.js';
-import { ListPage, apiQuery, queryString } from '../components/listing.js';
+import { ListPage, apiQuery, keywordFilter, queryString } from '../components/listing.js';
 import { REGIONS, regionName } from '../components/regions.js';
 import { INDUSTRIES, industryText } from '../components/structure-text.js';
 import { categoryText } from '../components/job-text.js';
@@ -14,12 +14,7 @@ import { t } from '../lib/i18n.js';
 
 export function jobFilters() {
   return [
-    {
-      name: 'q',
-      kind: 'search',
-      label: t('jobs.search.keyword'),
-      hint: t('jobs.search.keyword_hint'),
-    },
+    keywordFilter(t('jobs.search.keyword_hint')),
     {
       name: 'region',
       kind: 'select',

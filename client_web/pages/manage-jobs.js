@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { jobCard } from '../components/job-card.js';
-import { ListPage, apiQuery } from '../components/listing.js';
+import { ListPage, apiQuery, keywordFilter } from '../components/listing.js';
 import { signInPrompt } from '../components/signed-in.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -32,7 +32,7 @@ class ManageJobsPage extends ListPage {
 
   filters(model = this.model) {
     return [
-      { name: 'q', kind: 'search', label: t('jobs.search.keyword') },
+      keywordFilter(),
       {
         name: 'employer',
         kind: 'select',

@@ -4,7 +4,7 @@
 
 import { api } from '../api.js';
 import { POLICY_KINDS, dataLang, policyKindText } from '../components/job-text.js';
-import { ListPage, apiQuery, matchNodes } from '../components/listing.js';
+import { ListPage, apiQuery, keywordFilter, matchNodes } from '../components/listing.js';
 import { REGIONS, regionName } from '../components/regions.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -36,7 +36,7 @@ class PoliciesPage extends ListPage {
 
   filters() {
     return [
-      { name: 'q', kind: 'search', label: t('jobs.search.keyword') },
+      keywordFilter(),
       {
         name: 'kind',
         kind: 'select',

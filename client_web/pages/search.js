@@ -4,22 +4,13 @@
 
 import { api } from '../api.js';
 import { dataLang, policyKindText } from '../components/job-text.js';
-import { ListPage, apiQuery, matchNodes } from '../components/listing.js';
+import { ListPage, apiQuery, keywordFilter, matchNodes } from '../components/listing.js';
 import { REGIONS, regionName } from '../components/regions.js';
 import { industryText } from '../components/structure-text.js';
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
 
 const TYPES = ['job', 'employer', 'policy'];
-// The API's longest keyword (server/api/jobs.py Keyword, used by SearchQuery).
-const KEYWORD_MAX = 50;
-
-/** The keyword's refusal in words that say what to type instead. */
-function keywordProblem(error) {
-  if (error.code === 'too_long') return t('jobs.search.keyword_too_long', { max: KEYWORD_MAX });
-  if (error.code === 'search.query_empty') return t('jobs.search.keyword_empty');
-  return null;
-}
 const LINKS = { job: '/jobs/', employer: '/employers/', policy: '/policies/' };
 
 function typeText(type) {
@@ -44,14 +35,7 @@ class SearchPage extends ListPage {
 
   filters() {
     return [
-      {
-        name: 'q',
-        kind: 'search',
-        label: t('jobs.search.keyword'),
-        hint: t('jobs.everything.hint'),
-        maxlength: KEYWORD_MAX,
-        explain: keywordProblem,
-      },
+      keywordFilter(t('jobs.everything.hint')),
       {
         name: 'type',
         kind: 'select',

@@ -532,6 +532,12 @@ def test_a_graduation_year_that_is_not_a_number_is_refused_and_the_saved_year_ke
     assert profile["graduation_year"] == 2027
 
 
+def test_every_keyword_field_holds_no_more_than_the_api_takes(ui: Ui) -> None:
+    for path, control in (("/jobs", "#jobs-q"), ("/policies", "#policies-q")):
+        ui.goto(path)
+        assert ui.page.locator(control).get_attribute("maxlength") == "50", path
+
+
 def test_a_keyword_the_search_refuses_is_marked_and_shows_no_stale_results(ui: Ui) -> None:
     ui.goto("/search")
     assert ui.page.locator("#everything-results > li").count() > 0
