@@ -1,10 +1,10 @@
 -- An outcome can be corrected for a while after it was recorded (a mis-click is found
 -- only afterwards): when it was recorded starts that while, and every correction is kept
 -- (what it was, what it became, who, when) so the record's history stays readable.
+-- outcome_at is set by recordInterviewOutcome; a record with an outcome but no
+-- outcome_at (recorded before this migration, or written by other means) is not
+-- correctable.
 ALTER TABLE interviews ADD COLUMN outcome_at timestamptz;
-UPDATE interviews SET outcome_at = ended_at WHERE outcome IS NOT NULL;
-ALTER TABLE interviews ADD CONSTRAINT interviews_outcome_at_check
-    CHECK ((outcome IS NULL) = (outcome_at IS NULL));
 
 CREATE TABLE interview_outcome_changes (
     id             uuid PRIMARY KEY,
