@@ -469,6 +469,8 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
     # Cancel (here Escape, by keyboard) leaves the interview running on both sides.
     recruiter.page.get_by_label(i("interview.panel.notes")).fill("Python 扎实，三月可到岗")
     end_with = outcome_confirmation(recruiter, "offer_intent", "interview.outcome.confirm_end")
+    recruiter.settle()  # axe-core on the open confirmation
+    recruiter.page.locator("#interview-outcome-confirm").focus()
     if screenshots:
         screenshots_of(recruiter, "confirm")
     recruiter.page.keyboard.press("Escape")
@@ -494,6 +496,7 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
     notes = recruiter.page.get_by_label(i("interview.panel.notes"))
     assert notes.input_value() == "Python 扎实，三月可到岗"
     outcome_confirmation(recruiter, "offer_intent", "interview.outcome.confirm_change")
+    recruiter.settle()
     recruiter.page.locator("#interview-outcome-confirm-button").click()
     recorded_as(recruiter, "offer_intent")
     recruiter.settle()
