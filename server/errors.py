@@ -131,6 +131,8 @@ STATUS: Mapping[str, int] = {
     "interview.ended": 409,
     "interview.closed": 409,
     "interview.already_recorded": 409,
+    "interview.not_recorded": 409,
+    "interview.correction_closed": 409,
     "interview.full": 409,
     "interview.already_member": 409,
     "interview.not_staff": 422,

@@ -122,8 +122,10 @@ class InterviewPage extends Page {
     if (staff) {
       model.panel = new InterviewPanel({
         interviewId: id,
+        zone,
         onOutcome: (outcome) => this.#record(outcome),
-        repaint: () => this.#draw({ force: true }),
+        onCorrect: (outcome) => this.#correct(outcome),
+        repaint: (focus = null) => this.#draw({ force: true, focus }),
       });
     }
     this.model = model;
@@ -190,6 +192,9 @@ class InterviewPage extends Page {
           break;
         case 'interview.outcome':
           Object.assign(model.interview, { state: 'recorded', ...data });
+          // The interviewers' side (notes, until when a correction is allowed) is not on
+          // the topic: read it again.
+          if (model.staff) this.#refresh();
           break;
         default:
           return;
@@ -533,6 +538,17 @@ class InterviewPage extends Page {
     });
   }
 
+  async #refresh() {
+    try {
+      const interview = await api(`/api/interviews/${encodeURIComponent(this.model.id)}`);
+      if (!this.model) return;
+      this.model.interview = { ...this.model.interview, ...interview };
+      this.#draw({ force: true });
+    } catch (error) {
+      console.warn('interview: could not read the record again', error);
+    }
+  }
+
   async #record(outcome) {
     const model = this.model;
     model.busy = true;
@@ -547,6 +563,7 @@ class InterviewPage extends Page {
       });
       model.interview = { ...model.interview, ...interview };
       model.panel.clearDraft();
+      model.panel.settle();
       announce(
         t('interview.outcome.recorded', {
           outcome: tCode('interview.outcome.', outcome, 'interview.outcome.unknown'),
@@ -557,6 +574,33 @@ class InterviewPage extends Page {
     }
     model.busy = false;
     if (model.interview.state !== 'live' && model.stage !== 'ended') this.#leaveRoom();
+    this.#draw({
+      focus: model.outcomeError ? '#interview-outcome-error' : '#interview-outcome-recorded',
+    });
+  }
+
+  async #correct(outcome) {
+    const model = this.model;
+    model.busy = true;
+    model.outcomeError = null;
+    this.#draw();
+    try {
+      const interview = await api(`/api/interviews/${encodeURIComponent(model.id)}/outcome`, {
+        method: 'PATCH',
+        body: { outcome, notes: model.panel.notes },
+      });
+      model.interview = { ...model.interview, ...interview };
+      model.panel.clearDraft();
+      model.panel.settle();
+      announce(
+        t('interview.outcome.corrected', {
+          outcome: tCode('interview.outcome.', outcome, 'interview.outcome.unknown'),
+        }),
+      );
+    } catch (error) {
+      model.outcomeError = errorMessage(error);
+    }
+    model.busy = false;
     this.#draw({
       focus: model.outcomeError ? '#interview-outcome-error' : '#interview-outcome-recorded',
     });
@@ -819,6 +863,7 @@ class InterviewPage extends Page {
       model.notice,
       model.soundBlocked,
       model.interview.state,
+      model.interview.outcome,
       model.interview.members.length,
       model.chat.messages.length === 0,
       // The preview's fields change across awaits: all of them, so no state is missed.

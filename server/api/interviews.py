@@ -82,6 +82,9 @@ class Interview(Model):
     members: list[Member]
     attendees: list[Attendee]
     outcome: OutcomeKind | None
+    outcome_correctable_until: datetime | None = Field(
+        description="interviewers only: until when correctInterviewOutcome is allowed"
+    )
     notes: str
     candidate: CandidateCard | None  # interviewers only
     chat: list[ChatMessage]
@@ -101,6 +104,11 @@ class IceServers(Model):
 class OutcomeIn(Model):
     outcome: OutcomeKind
     notes: str = Field(default="", max_length=4000)
+
+
+class OutcomeCorrectionIn(Model):
+    outcome: OutcomeKind
+    notes: str | None = Field(default=None, max_length=4000, description="omitted: kept")
 
 
 class CoInterviewerIn(Model):
@@ -187,6 +195,22 @@ def register(api: Api) -> None:
     async def record_outcome(call: Call[OutcomeIn, None]) -> Interview:
         me = await account_id(call)
         view = await call.app[INTERVIEWS].record_outcome(
+            ident(call), me, call.body.outcome, call.body.notes
+        )
+        return _interview(view)
+
+    @api.route(
+        "PATCH",
+        "/api/interviews/{interview}/outcome",
+        operation_id="correctInterviewOutcome",
+        summary="Correct a recorded outcome (and notes) for a while afterwards (interviewers)",
+        body=OutcomeCorrectionIn,
+        response=Interview,
+        tags=tags,
+    )
+    async def correct_outcome(call: Call[OutcomeCorrectionIn, None]) -> Interview:
+        me = await account_id(call)
+        view = await call.app[INTERVIEWS].correct_outcome(
             ident(call), me, call.body.outcome, call.body.notes
         )
         return _interview(view)

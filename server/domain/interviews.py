@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -11,6 +11,10 @@ from signaling.negotiation import MemberRole
 
 CHAT_LIMIT = 200  # messages inlined in getInterview; the chat route gives them all
 MAX_EXTENSION_MINUTES = 30
+# How long after recording an outcome the interviewers may still correct it: long enough
+# to notice a mis-click once the candidate has gone, short enough that the statistics and
+# whatever the booth does next (the next candidate, a follow-up) rest on a settled record.
+OUTCOME_CORRECTION = timedelta(minutes=15)
 
 
 class OutcomeKind(StrEnum):
@@ -52,3 +56,16 @@ def duration_s(started_at: datetime, ended_at: datetime | None) -> int | None:
     if ended_at is None:
         return None
     return int((ended_at - started_at).total_seconds())
+
+
+def correctable_until(record: dict[str, Any]) -> datetime | None:
+    """Until when the recorded outcome may be corrected; None if there is none to correct."""
+    if record["outcome"] is None or record["outcome_at"] is None:
+        return None
+    until: datetime = record["outcome_at"] + OUTCOME_CORRECTION
+    return until
+
+
+def may_correct(record: dict[str, Any], now: datetime) -> bool:
+    until = correctable_until(record)
+    return until is not None and now < until

@@ -2,12 +2,14 @@
 
 The record's id is the ticket's id; it opens on first use once the candidate accepted
 (so nothing in the queue's accept path changes). Recording an outcome closes the ticket
-(``done``) in the same transaction, through :meth:`QueueService.complete_within`.
+(``done``) in the same transaction, through :meth:`QueueService.complete_within`; the
+interviewers may correct it for ``OUTCOME_CORRECTION`` afterwards (each change audited).
 
 Events on ``interview:<id>`` (members only): ``interview.chat {message}``,
 ``interview.member {member}``, ``interview.extended {ends_at}``,
 ``interview.ended {ended_at, duration_s}``, ``interview.outcome {outcome, ended_at,
-duration_s}``; a co-interviewer is told on ``me``: ``interview.invited {interview_id}``.
+duration_s}`` (again, with ``corrected: true``, on a correction); a co-interviewer is
+told on ``me``: ``interview.invited {interview_id}``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from server.domain.interviews import (
     STAFF_ROLES,
     InterviewState,
     OutcomeKind,
+    correctable_until,
     duration_s,
+    may_correct,
     roster,
     state,
 )
@@ -124,6 +128,9 @@ class InterviewService:
             ],
             "outcome": record["outcome"],
             "notes": record["notes"] if role in STAFF_ROLES else "",
+            "outcome_correctable_until": (
+                correctable_until(record) if role in STAFF_ROLES else None
+            ),
             "candidate": self._card(record, names) if role in STAFF_ROLES else None,
             "chat": [chat_view(m) for m in chat],
         }
@@ -246,6 +253,40 @@ class InterviewService:
         if self.on_end is not None:
             await self.on_end(str(interview_id))
         return view
+
+    async def correct_outcome(
+        self, interview_id: UUID, account: UUID, outcome: OutcomeKind, notes: str | None
+    ) -> dict[str, Any]:
+        """Change a recorded outcome (and the notes, if given) within the correction
+        window; the ticket stays ``done``, the room stays closed. Nothing changes on a
+        refusal; a change to the same values is no change (no audit row, no event)."""
+        async with self._outbox.transaction() as tx:
+            record, role = await self._load(tx.conn, interview_id, account, lock=True)
+            if role not in STAFF_ROLES:
+                raise Problem("auth.forbidden", "only the interviewers correct the outcome")
+            if record["outcome"] is None:
+                raise Problem("interview.not_recorded", "no outcome is recorded yet")
+            now = self._clock.now()
+            if not may_correct(record, now):
+                raise Problem(
+                    "interview.correction_closed",
+                    "the outcome can no longer be corrected",
+                    extra={"until": jsonable(correctable_until(record))},
+                )
+            notes = record["notes"] if notes is None else notes
+            if (outcome.value, notes) != (record["outcome"], record["notes"]):
+                await store.correct_outcome(tx.conn, record, outcome.value, notes, account, now)
+                tx.emit(
+                    topic(interview_id),
+                    "interview.outcome",
+                    {
+                        "outcome": outcome.value,
+                        "ended_at": record["ended_at"].isoformat(),
+                        "duration_s": duration_s(record["started_at"], record["ended_at"]),
+                        "corrected": True,
+                    },
+                )
+            return await self._changed(tx, interview_id, account)
 
     async def add_co_interviewer(
         self, interview_id: UUID, account: UUID, co_interviewer: UUID

@@ -11,7 +11,7 @@ from server.store.db import Connection
 
 COLUMNS = """
     i.id, i.fair_id, i.booth_id, i.candidate_id, i.recruiter_id, i.co_interviewer_id,
-    i.started_at, i.ends_at, i.ended_at, i.outcome, i.outcome_by, i.notes,
+    i.started_at, i.ends_at, i.ended_at, i.outcome, i.outcome_by, i.outcome_at, i.notes,
     i.employer_type, i.candidate_groups, b.slot_minutes, b.employer_id, t.state AS ticket_state
 """
 FROM = "interviews i JOIN booths b ON b.id = i.booth_id JOIN tickets t ON t.id = i.id"
@@ -68,7 +68,7 @@ async def record_outcome(
 ) -> None:
     await conn.execute(
         """
-        UPDATE interviews SET outcome = $2, notes = $3, outcome_by = $4,
+        UPDATE interviews SET outcome = $2, notes = $3, outcome_by = $4, outcome_at = $5,
                ended_at = coalesce(ended_at, greatest($5, started_at))
          WHERE id = $1
         """,
@@ -77,6 +77,36 @@ async def record_outcome(
         notes,
         by,
         at,
+    )
+
+
+async def correct_outcome(
+    conn: Connection, record: dict[str, Any], outcome: str, notes: str, by: UUID, at: datetime
+) -> None:
+    """Change a recorded outcome (and notes), keeping what they were in the audit table;
+    ``record`` is the row as locked before the change. ``outcome_at`` stays: the while
+    in which a correction is allowed runs from the first recording."""
+    await conn.execute(
+        """
+        INSERT INTO interview_outcome_changes (id, interview_id, outcome_from, outcome_to,
+                                               notes_from, notes_to, changed_by, changed_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        uuid7(),
+        record["id"],
+        record["outcome"],
+        outcome,
+        record["notes"],
+        notes,
+        by,
+        at,
+    )
+    await conn.execute(
+        "UPDATE interviews SET outcome = $2, notes = $3, outcome_by = $4 WHERE id = $1",
+        record["id"],
+        outcome,
+        notes,
+        by,
     )
 
 

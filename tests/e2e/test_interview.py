@@ -53,7 +53,7 @@ from tests.e2e.test_identity_pages import text
 from tests.e2e.test_queue_pages import RECRUITER, join_by_keyboard, log_in, q, staffed_booth
 
 if TYPE_CHECKING:
-    pass
+    from playwright.sync_api import Locator
 
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(240)]
 
@@ -377,6 +377,37 @@ def stored(server: LiveServer, interview_id: str) -> dict[str, Any]:
     return in_thread(lambda: asyncio.run(read()))
 
 
+def outcome_confirmation(recruiter: Ui, outcome: str, action: str) -> Locator:
+    """Choose ``outcome`` (a pressed button, nothing recorded yet): the confirmation opens
+    with focus on it, and its button names the action. Returns that button."""
+    label = i(f"interview.outcome.{outcome}")
+    recruiter.page.get_by_role("button", name=label, exact=True).click()
+    chosen = recruiter.page.locator(f"#interview-outcome-{outcome}[aria-pressed='true']")
+    chosen.wait_for()
+    confirm = recruiter.page.get_by_role("button", name=i(action, outcome=label))
+    confirm.wait_for()
+    assert recruiter.focused()["id"] == "interview-outcome-confirm"
+    return confirm
+
+
+def recorded_as(recruiter: Ui, outcome: str) -> None:
+    recorded = i("interview.outcome.recorded", outcome=i(f"interview.outcome.{outcome}"))
+    recruiter.page.locator("#interview-outcome-recorded").filter(has_text=recorded).wait_for()
+
+
+def still_running(candidate: Ui, recruiter: Ui, interview_id: str) -> None:
+    """Nothing recorded, nobody out of the room, the chat still open."""
+    found = stored(candidate.server, interview_id)
+    assert found["ticket"] == "in_interview", found
+    assert found["record"] is not None, found
+    assert found["record"]["outcome"] is None, found
+    assert found["record"]["ended_at"] is None, found
+    for who in (candidate, recruiter):
+        who.page.locator("#interview-room-title").wait_for(state="attached")
+        assert who.page.get_by_role("heading", name=i("interview.ended.title")).count() == 0
+    candidate.page.get_by_label(i("interview.chat.label")).wait_for()
+
+
 def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
     interview_id, _ = into_the_room(candidate, recruiter)
 
@@ -434,14 +465,41 @@ def interview_walk(candidate: Ui, recruiter: Ui, *, screenshots: bool) -> None:
         for who in (candidate, recruiter):
             screenshots_of(who, "call")
 
-    # The recruiter records 达成意向 with notes; the candidate sees the interview end.
+    # An outcome button only chooses: the recruiter is asked to confirm the end, and
+    # Cancel (here Escape, by keyboard) leaves the interview running on both sides.
     recruiter.page.get_by_label(i("interview.panel.notes")).fill("Python 扎实，三月可到岗")
-    recruiter.page.get_by_role("button", name=i("interview.outcome.offer_intent")).click()
-    recorded = i("interview.outcome.recorded", outcome=i("interview.outcome.offer_intent"))
-    recruiter.page.get_by_text(recorded).first.wait_for()
+    end_with = outcome_confirmation(recruiter, "offer_intent", "interview.outcome.confirm_end")
+    recruiter.settle()  # axe-core on the open confirmation
+    recruiter.page.locator("#interview-outcome-confirm").focus()
+    if screenshots:
+        screenshots_of(recruiter, "confirm")
+    recruiter.page.keyboard.press("Escape")
+    recruiter.page.locator("#interview-outcome-confirm").wait_for(state="detached")
+    assert recruiter.focused()["id"] == "interview-outcome-offer_intent"
+    assert end_with.count() == 0
+    still_running(candidate, recruiter, interview_id)
+
+    # A mis-click confirmed: 不合适 (not_suitable), by keyboard. Both sides see the end.
+    outcome_confirmation(recruiter, "not_suitable", "interview.outcome.confirm_end")
+    recruiter.tab_to("#interview-outcome-confirm-button")
+    recruiter.page.keyboard.press("Enter")
+    recorded_as(recruiter, "not_suitable")
     candidate.page.get_by_role("heading", name=i("interview.ended.title")).wait_for()
+    candidate.page.get_by_text(i("interview.chat.closed")).wait_for()
+    assert candidate.page.locator("#interview-room-title").count() == 0
+    assert stored(candidate.server, interview_id)["record"]["outcome"] == "not_suitable"
     recruiter.settle()
     candidate.settle()
+
+    # The recruiter notices and changes it to 达成意向 (the notes come along).
+    recruiter.page.get_by_role("button", name=i("interview.outcome.change")).click()
+    notes = recruiter.page.get_by_label(i("interview.panel.notes"))
+    assert notes.input_value() == "Python 扎实，三月可到岗"
+    outcome_confirmation(recruiter, "offer_intent", "interview.outcome.confirm_change")
+    recruiter.settle()
+    recruiter.page.locator("#interview-outcome-confirm-button").click()
+    recorded_as(recruiter, "offer_intent")
+    recruiter.settle()
 
     found = stored(candidate.server, interview_id)
     assert found["ticket"] == "done", found
@@ -502,8 +560,9 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
         time.sleep(0.25)
     recruiter.settle()
 
-    recruiter.page.get_by_role("button", name=i("interview.outcome.next_round")).click()
-    recruiter.page.locator("#interview-outcome-recorded").wait_for()
+    outcome_confirmation(recruiter, "next_round", "interview.outcome.confirm_end")
+    recruiter.page.locator("#interview-outcome-confirm-button").click()
+    recorded_as(recruiter, "next_round")
 
 
 # The fallback's rule, run in the browser on its own module: weak samples in a row.
@@ -639,5 +698,6 @@ def test_a_browser_with_livefairs_turn_credentials_gathers_a_relay_candidate(
     assert probe["selected"] == "relay", probe
 
     # Free the recruiter for whatever comes next: record an outcome.
-    recruiter.page.get_by_role("button", name=i("interview.outcome.no_show")).click()
-    recruiter.page.locator("#interview-outcome-recorded").wait_for()
+    outcome_confirmation(recruiter, "no_show", "interview.outcome.confirm_end")
+    recruiter.page.locator("#interview-outcome-confirm-button").click()
+    recorded_as(recruiter, "no_show")

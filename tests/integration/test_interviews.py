@@ -481,8 +481,110 @@ async def test_the_operations_are_in_the_openapi_document(client: Client) -> Non
         "getInterview",
         "endInterview",
         "recordInterviewOutcome",
+        "correctInterviewOutcome",
         "addCoInterviewer",
         "postInterviewChat",
         "listInterviewChat",
         "extendInterview",
     } <= ids
+
+
+async def outcome_changes(client: Client, room: UUID) -> list[dict[str, Any]]:
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT outcome_from, outcome_to, notes_from, notes_to, changed_by"
+            " FROM interview_outcome_changes WHERE interview_id = $1 ORDER BY changed_at, id",
+            room,
+        )
+    return [dict(r) for r in rows]
+
+
+async def test_an_interviewer_corrects_a_recorded_outcome_and_the_candidate_hears_of_it(
+    client: Client, clock: FakeClock
+) -> None:
+    room, _, recruiter, candidate, _ = await an_interview(client, "fix")
+    recorded = await recruiter.post(
+        f"/api/interviews/{room}/outcome", json={"outcome": "not_suitable", "notes": "误点"}
+    )
+    assert recorded.status == 200, await recorded.text()
+    until = datetime.fromisoformat((await recorded.json())["outcome_correctable_until"])
+    assert until == clock.now() + timedelta(minutes=15)
+    seen = await (await candidate.get(f"/api/interviews/{room}")).json()
+    assert seen["outcome_correctable_until"] is None  # the candidate is not told
+    async with StreamClient(ws_url(client), token=candidate.token) as topic:
+        await topic.subscribe(f"interview:{room}")
+        await topic.next_op("snapshot")
+        clock.advance(timedelta(minutes=14))
+        fixed = await recruiter.patch(
+            f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent"}
+        )
+        assert fixed.status == 200, await fixed.text()
+        event = await topic.next_op("event")
+    body = await fixed.json()
+    assert (body["state"], body["outcome"], body["notes"]) == ("recorded", "offer_intent", "误点")
+    assert event["type"] == "interview.outcome"
+    assert event["data"]["outcome"] == "offer_intent"
+    assert event["data"]["corrected"] is True
+    assert "notes" not in event["data"]
+    notes = await recruiter.patch(
+        f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent", "notes": "三月到岗"}
+    )
+    assert (await notes.json())["notes"] == "三月到岗"
+    assert await outcome_changes(client, room) == [
+        {
+            "outcome_from": "not_suitable",
+            "outcome_to": "offer_intent",
+            "notes_from": "误点",
+            "notes_to": "误点",
+            "changed_by": recruiter.account_id,
+        },
+        {
+            "outcome_from": "offer_intent",
+            "outcome_to": "offer_intent",
+            "notes_from": "误点",
+            "notes_to": "三月到岗",
+            "changed_by": recruiter.account_id,
+        },
+    ]
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        ticket = await conn.fetchval("SELECT state FROM tickets WHERE id = $1", room)
+    assert ticket == "done"
+
+
+async def test_a_correction_is_refused_too_late_by_others_or_before_any_outcome(
+    client: Client, clock: FakeClock
+) -> None:
+    room, _, recruiter, candidate, colleague = await an_interview(client, "nofix")
+    early = await recruiter.patch(f"/api/interviews/{room}/outcome", json={"outcome": "no_show"})
+    assert await code_of(early, 409) == "interview.not_recorded"
+    recorded = await recruiter.post(
+        f"/api/interviews/{room}/outcome", json={"outcome": "next_round", "notes": "好"}
+    )
+    assert recorded.status == 200, await recorded.text()
+    by_candidate = await candidate.patch(
+        f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent"}
+    )
+    assert await code_of(by_candidate, 403) == "auth.forbidden"
+    # Staff of the booth who were not in this interview are strangers to it.
+    by_colleague = await colleague.patch(
+        f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent"}
+    )
+    assert await code_of(by_colleague, 403) == "auth.forbidden"
+    bad = await recruiter.patch(f"/api/interviews/{room}/outcome", json={"outcome": "hired"})
+    assert await code_of(bad, 422) == "request.invalid"
+    long = await recruiter.patch(
+        f"/api/interviews/{room}/outcome", json={"outcome": "next_round", "notes": "x" * 4001}
+    )
+    assert await code_of(long, 422) == "request.invalid"
+    clock.advance(timedelta(minutes=15))
+    late = await recruiter.patch(
+        f"/api/interviews/{room}/outcome", json={"outcome": "offer_intent"}
+    )
+    assert await code_of(late, 409) == "interview.correction_closed"
+    seen = await (await recruiter.get(f"/api/interviews/{room}")).json()
+    assert (seen["outcome"], seen["notes"]) == ("next_round", "好")
+    assert await outcome_changes(client, room) == []
