@@ -170,3 +170,12 @@ def test_the_chinese_texts_address_people_as_nin(feature: str) -> None:
     texts = catalogues()[(feature, "zh-CN")]
     familiar = sorted(key for key, text in texts.items() if "你" in str(text))
     assert familiar == [], f"use 您, not 你: {familiar}"
+
+
+@pytest.mark.parametrize("feature", features())
+def test_the_chinese_texts_call_a_job_seeker_one_name(feature: str) -> None:
+    """A job seeker is 求职者 on every page: the recruiter's console and the interview
+    panel said 候选人 for the same person."""
+    texts = catalogues()[(feature, "zh-CN")]
+    other = sorted(key for key, text in texts.items() if "候选人" in str(text))
+    assert other == [], f"use 求职者, not 候选人: {other}"
