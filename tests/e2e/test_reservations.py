@@ -193,3 +193,23 @@ def test_a_booking_appears_live_in_the_console_and_on_another_candidates_booth_p
         for width in (PHONE, DESKTOP):
             person.resize(width)  # settles: axe-core and no sideways scrolling
             person.screenshot()
+
+
+def test_the_consoles_bookings_follow_a_switch_to_english(ui: Ui) -> None:
+    recruiter = ui
+    booth, _ = booth_taking_bookings(recruiter)
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    bookings = recruiter.page.locator("lf-booth-bookings")
+    title = bookings.locator("#booth-bookings-title")
+    title.filter(has_text=r("zh-CN", "reservations.staff.title")).wait_for()
+    bookings.locator("#booth-bookings-list").wait_for()
+
+    recruiter.page.locator(".language-switch").click()
+    recruiter.page.wait_for_function("() => document.documentElement.lang === 'en'")
+    recruiter.settle()
+
+    # The rest of the console is in English; so is the bookings section, without a reload.
+    recruiter.page.get_by_role("button", name=q("en", "queue.console.call_next")).wait_for()
+    title.filter(has_text=r("en", "reservations.staff.title")).wait_for()
+    assert bookings.locator("p.hint").first.inner_text() == r("en", "reservations.staff.intro")
+    assert r("zh-CN", "reservations.staff.title") not in bookings.inner_text()
