@@ -192,7 +192,7 @@ def test_my_lines_cards_say_at_which_venue_each_booth_is(ui: Ui) -> None:
     for lang, suffix in (("zh-CN", "zh"), ("en", "en")):
         if candidate.lang != lang:
             candidate.page.locator(".language-switch").click()
-            candidate.page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+            candidate.page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
         candidate.goto("/me/lines")
         panel = candidate.page.locator("lf-my-lines-panel:not([compact])")
         for booth in (at_main, at_sub):
