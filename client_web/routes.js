@@ -86,7 +86,7 @@ export const routes = [
     name: 'booth-console',
     path: '/booths/:id/console',
     tag: 'lf-booth-console-page',
-    features: ['structure', 'queue', 'reservations', 'stats', 'interview'],
+    features: ['structure', 'queue', 'reservations', 'stats', 'interview', 'jobs'],
     load: () => import('./pages/booth-console.js'),
   },
   {
@@ -130,7 +130,7 @@ export const routes = [
     name: 'interview',
     path: '/interviews/:id',
     tag: 'lf-interview-page',
-    features: ['structure', 'queue', 'interview'],
+    features: ['structure', 'queue', 'interview', 'jobs'],
     load: () => import('./pages/interview.js'),
   },
   // an employer's own people: admins and recruiters ("new" before ":id")

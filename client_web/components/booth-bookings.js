@@ -71,11 +71,19 @@ class BoothBookings extends HTMLElement {
   #pending = null; // booking.staff events that arrived during a read, else null
   #started = false;
   #summaries = new Map(); // candidate id → an opened profile
+  #paintedIn = null; // the language of the last paint
   #onLanguage = () => this.#paint();
 
   connectedCallback() {
     window.addEventListener('languagechange', this.#onLanguage);
-    if (this.#started) return;
+    if (this.#started) {
+      // The console keeps this element across its own repaints. When it repaints for a
+      // language change, it takes this out and puts it back while the event is being
+      // dispatched: the listener removed then never runs, the one added is not called
+      // for that event. So catch up here.
+      if (this.#paintedIn !== language()) this.#paint();
+      return;
+    }
     this.#started = true;
     this.#load(null);
   }
@@ -127,6 +135,7 @@ class BoothBookings extends HTMLElement {
   }
 
   #paint(focus = null) {
+    this.#paintedIn = language();
     replaceKeepingFocus(this, this.#body(), focus);
   }
 

@@ -22,9 +22,13 @@ export function bookingStateText(state, place) {
   return place ? t('reservations.state.with_place', { state: text, place }) : text;
 }
 
-/** "Day": a select of a slot listing's fair days (none when there is only one). */
-export function dayPicker(data, id, zone, lang, onPick) {
-  if (data.days.length < 2) return null;
+/**
+ * "Day": a select of a slot listing's fair days (none when there is only one). `from`:
+ * the first day to offer (the day shown is always offered).
+ */
+export function dayPicker(data, id, zone, lang, onPick, { from = null } = {}) {
+  const days = data.days.filter((day) => from === null || day >= from || day === data.date);
+  if (days.length < 2) return null;
   return h(
     'p',
     {},
@@ -33,7 +37,7 @@ export function dayPicker(data, id, zone, lang, onPick) {
     h(
       'select',
       { id, onchange: (event) => onPick(event.target.value) },
-      data.days.map((day) =>
+      days.map((day) =>
         h(
           'option',
           { value: day, selected: day === data.date },
@@ -53,6 +57,7 @@ class BoothSlots extends HTMLElement {
   #busy = false;
   #done = null; // the last action that succeeded: 'booked' or 'cancelled'
   #started = false;
+  #firstDay = null; // the day the server shows first: earlier days have no slot to start
   #loads = 0; // loads started: only the latest one's answer is shown
   #snapshot = null; // the booth topic's snapshot the shown slots were read after
   #seq = 0; // the last slot.counts event the shown slots include
@@ -92,6 +97,9 @@ class BoothSlots extends HTMLElement {
       if (load !== this.#loads) return;
       this.#data = data;
       this.#seq = seq;
+      // Without a date the server picks the first day from today on with a slot still to
+      // start; the days before it are over, every slot closed: not offered.
+      if (!date && this.#firstDay === null) this.#firstDay = data.date;
     } catch (error) {
       if (load !== this.#loads) return;
       this.#error = error;
@@ -153,8 +161,13 @@ class BoothSlots extends HTMLElement {
     const lang = language();
     const nodes = [h('p', { class: 'hint' }, t('reservations.slots.intro'))];
     nodes.push(
-      dayPicker(data, 'booth-slots-date', this.zone, lang, (day) =>
-        this.#load(day, '#booth-slots-date'),
+      dayPicker(
+        data,
+        'booth-slots-date',
+        this.zone,
+        lang,
+        (day) => this.#load(day, '#booth-slots-date'),
+        { from: this.#firstDay },
       ),
     );
     if (!this.account) {
@@ -173,11 +186,14 @@ class BoothSlots extends HTMLElement {
     nodes.push(
       data.items.length === 0
         ? h('p', { class: 'hint' }, t('reservations.slots.none'))
-        : h(
-            'ul',
-            { class: 'slot-list', id: 'booth-slots-list' },
-            data.items.map((slot, index) => this.#slot(slot, index, lang)),
-          ),
+        : [
+            h('p', { class: 'hint' }, t('reservations.slots.zone', { zone: zoneLabel(this.zone, lang) })),
+            h(
+              'ul',
+              { class: 'slot-list', id: 'booth-slots-list' },
+              data.items.map((slot, index) => this.#slot(slot, index, lang)),
+            ),
+          ],
     );
     nodes.push(this.#errorNode());
     if (this.#candidate) {
@@ -212,11 +228,15 @@ class BoothSlots extends HTMLElement {
   #slot(slot, index, lang) {
     const lottery = slot.mode === 'lottery';
     const drawn = Boolean(slot.seed);
-    const time = t('reservations.slots.time', {
-      start: clockTime(slot.starts_at, this.zone, lang),
-      end: clockTime(slot.ends_at, this.zone, lang),
-      zone: zoneLabel(this.zone, lang),
-    });
+    // The zone is said once above the grid; each slot shows its times only.
+    const time = h(
+      'time',
+      { datetime: slot.starts_at },
+      t('reservations.slots.span', {
+        start: clockTime(slot.starts_at, this.zone, lang),
+        end: clockTime(slot.ends_at, this.zone, lang),
+      }),
+    );
     let places;
     if (!lottery) {
       places = t('reservations.slots.free', { free: slot.free, capacity: slot.capacity });
@@ -253,12 +273,14 @@ class BoothSlots extends HTMLElement {
         t('reservations.slots.cancel'),
       );
     } else if (this.#candidate && !mine && slot.window === 'open' && (lottery || slot.free > 0)) {
+      // The time is on the button ("09:00–09:20 预约"): one control per slot, in a grid.
       action = h(
         'button',
         {
           type: 'button',
-          class: 'button',
+          class: 'button slot-book',
           id: `booth-slot-book-${index}`,
+          'aria-describedby': `booth-slot-places-${index}`,
           disabled: this.#busy,
           onclick: () =>
             this.#act(
@@ -267,16 +289,25 @@ class BoothSlots extends HTMLElement {
               'booked',
             ),
         },
-        lottery ? t('reservations.slots.request') : t('reservations.slots.book'),
+        h('span', { class: 'slot-time' }, time),
+        ' ',
+        h(
+          'span',
+          { class: 'slot-verb' },
+          lottery ? t('reservations.slots.request') : t('reservations.slots.book'),
+        ),
       );
     }
+    const booking = action?.classList.contains('slot-book');
     return h(
       'li',
-      { class: 'slot', dataset: { startsAt: slot.starts_at } },
-      h('strong', {}, h('time', { datetime: slot.starts_at }, time)),
-      ' ',
+      {
+        class: `slot slot-${slot.window}${mine ? ' slot-mine-here' : ''}`,
+        dataset: { startsAt: slot.starts_at },
+      },
+      booking ? action : h('p', { class: 'slot-time' }, h('strong', {}, time)),
       lottery ? h('span', { class: 'badge badge-muted' }, t('reservations.mode.lottery')) : null,
-      h('p', { class: 'slot-places' }, places),
+      h('p', { class: 'slot-places', id: `booth-slot-places-${index}` }, places),
       windowText ? h('p', { class: 'hint' }, windowText) : null,
       mine
         ? h(
@@ -287,7 +318,7 @@ class BoothSlots extends HTMLElement {
             }),
           )
         : null,
-      action ? h('p', { class: 'actions' }, action) : null,
+      action && !booking ? h('p', { class: 'actions' }, action) : null,
     );
   }
 }

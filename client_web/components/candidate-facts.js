@@ -2,10 +2,12 @@
 // they look for, the resume(s) the booth may read and the career assessment if the
 // candidate shares it. One renderer for the interview panel (getInterview's
 // `candidate`) and the booth console's summaries (getCandidate, see
-// candidate-summary.js); `ids` name the elements for each place.
+// candidate-summary.js); `ids` name the elements for each place. Education levels read
+// as everywhere else (job-text.js): the pages that show these need the "jobs" catalogue.
 
 import { h } from '../lib/dom.js';
-import { t, tCode } from '../lib/i18n.js';
+import { t } from '../lib/i18n.js';
+import { educationText } from './job-text.js';
 import { regionName } from './regions.js';
 
 function row(label, value) {
@@ -45,9 +47,7 @@ export function candidateFacts(candidate, { name = '', ids }) {
     ),
     row(
       t('interview.panel.education'),
-      candidate?.education
-        ? tCode('interview.education.', candidate.education, 'interview.education.unknown')
-        : null,
+      candidate?.education ? educationText(candidate.education) : null,
     ),
     row(t('interview.panel.graduation'), candidate?.graduation_year ?? null),
     row(t('interview.panel.desired'), candidate?.desired_jobs ?? null),

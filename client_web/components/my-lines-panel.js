@@ -19,6 +19,7 @@
 // Strings: the "queue" catalogue (load it with the page's features or useFeatures()).
 
 import { errorMessage } from '../api.js';
+import { currentFair, pick } from '../fair.js';
 import { boothName } from './structure-text.js';
 import { h } from '../lib/dom.js';
 import { go } from './navigate.js';
@@ -104,6 +105,7 @@ class MyLinesPanel extends HTMLElement {
   #pendingAnnouncement = null;
   #announceTimer = null;
   #error = null;
+  #venues = new Map(); // the fair's venues by id: a card says where its booth is
   #onLanguage = () => this.#paint();
   #onView = () => this.#paint();
 
@@ -120,6 +122,14 @@ class MyLinesPanel extends HTMLElement {
     }
     store.start();
     this.#stop = store.onChange(() => this.#paint());
+    // One employer may have booths at several venues: the cards name the venue. The
+    // booth (describeBooth) gives its venue_id; the fair (loaded once per page) its name.
+    currentFair()
+      .then((fair) => {
+        this.#venues = new Map((fair?.venues ?? []).map((venue) => [venue.id, venue]));
+        if (this.isConnected) this.#paint();
+      })
+      .catch(() => {}); // the cards still show the booth; the venue row stays out
     window.addEventListener('languagechange', this.#onLanguage);
     window.addEventListener('livefair:view', this.#onView);
     this.#paint();
@@ -142,6 +152,13 @@ class MyLinesPanel extends HTMLElement {
   #name(ticket) {
     const booth = store.describeBooth(ticket.booth_id);
     return booth ? boothName(booth) : t('queue.booth.unnamed');
+  }
+
+  /** The name of the venue the ticket's booth is at, once both are known, else null. */
+  #venueName(ticket) {
+    const booth = store.describeBooth(ticket.booth_id);
+    const venue = booth ? this.#venues.get(booth.venue_id) : null;
+    return venue ? pick(venue, 'name', language()) : null;
   }
 
   #paint() {
@@ -333,6 +350,7 @@ class MyLinesPanel extends HTMLElement {
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
     const inLine = ticket.state === 'waiting' || ticket.state === 'notified';
     const headingId = `ticket-${ticket.id}-name`;
+    const venue = this.#venueName(ticket);
     return h(
       'li',
       {
@@ -348,6 +366,7 @@ class MyLinesPanel extends HTMLElement {
       h(
         'dl',
         { class: 'card-facts' },
+        venue ? row(t('queue.ticket.venue'), h('span', { class: 'ticket-venue' }, venue)) : null,
         row(
           t('queue.ticket.state'),
           h(

@@ -397,8 +397,11 @@ class Ui:
             f" localStorage.setItem('livefair.language', {json.dumps(lang)});"
         )
 
-    def sign_in(self, role: Role, scope_id: UUID | None = None) -> dict[str, Any]:
-        """Register a new account in this browser, grant it ``role`` and reload.
+    def sign_in(
+        self, role: Role, scope_id: UUID | None = None, *, name: str = "E2E"
+    ) -> dict[str, Any]:
+        """Register a new account (display name ``name``) in this browser, grant it
+        ``role`` and reload.
 
         The scope defaults to the demo fair (organiser) or its first sub-venue (venue
         admin, counsellor); employer and session roles need an explicit ``scope_id``.
@@ -417,7 +420,7 @@ class Ui:
             self.goto("/")
         contact = f"e2e-{uuid.uuid4().hex[:12]}@example.org"
         registered = self.page.evaluate(
-            """async ({ destination, password }) => {
+            """async ({ destination, password, name }) => {
                  const post = async (path, body) => {
                    const response = await fetch(path, {
                      method: 'POST', credentials: 'same-origin',
@@ -428,9 +431,9 @@ class Ui:
                  const code = await post('/api/auth/codes', { destination });
                  if (code.status !== 202) return code;
                  return post('/api/auth/register', { destination, password,
-                   code: code.body.dev_code, display_name: 'E2E', client: 'browser' });
+                   code: code.body.dev_code, display_name: name, client: 'browser' });
                }""",
-            {"destination": contact, "password": PASSWORD},
+            {"destination": contact, "password": PASSWORD, "name": name},
         )
         assert registered["status"] == 201, registered
         account_id = UUID(registered["body"]["account"]["id"])

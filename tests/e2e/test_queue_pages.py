@@ -165,3 +165,45 @@ def test_two_candidates_queue_and_the_second_is_told_to_get_ready(
         for width in (DESKTOP, PHONE):
             person.resize(width)
             person.screenshot()
+
+
+def booths_of_one_employer_at_two_venues(ui: Ui) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two approved booths of one employer, one at the main venue and one at a sub-venue
+    (the demo gives several employers both)."""
+    fair = ui.server.fair()
+    main = next(v["id"] for v in fair["venues"] if v["kind"] == "main")
+    by_employer: dict[str, dict[str, dict[str, Any]]] = {}
+    for booth in ui.server.get_json(f"/api/booths?venue={main}&limit=200")["items"]:
+        if booth["employer"] and booth["status"] == "approved":
+            by_employer.setdefault(booth["employer"]["id"], {})[main] = booth
+    for employer, booths in by_employer.items():
+        for other in ui.server.get_json(f"/api/booths?employer={employer}&limit=50")["items"]:
+            if other["venue_id"] != main and other["status"] == "approved":
+                return booths[main], other
+    raise AssertionError("the demo has no employer with booths at two venues")
+
+
+def test_my_lines_cards_say_at_which_venue_each_booth_is(ui: Ui) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    at_main, at_sub = booths_of_one_employer_at_two_venues(candidate)
+    assert at_main["employer"]["name"] == at_sub["employer"]["name"]
+    for booth in (at_main, at_sub):
+        candidate.page.evaluate(
+            "async (id) => (await import('/components/queue-store.js')).join(id)", booth["id"]
+        )
+    venues = {v["id"]: v for v in candidate.server.fair()["venues"]}
+
+    for lang, suffix in (("zh-CN", "zh"), ("en", "en")):
+        if candidate.lang != lang:
+            candidate.page.locator(".language-switch").click()
+            candidate.page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")
+        candidate.goto("/me/lines")
+        panel = candidate.page.locator("lf-my-lines-panel:not([compact])")
+        for booth in (at_main, at_sub):
+            card = panel.locator(f"li.ticket:has(a[href='/booths/{booth['id']}'])")
+            expected = venues[booth["venue_id"]][f"name_{suffix}"]
+            card.locator(".ticket-venue").filter(has_text=expected).wait_for()
+            assert q(lang, "queue.ticket.venue") in card.inner_text()
+    candidate.resize(PHONE)
+    candidate.screenshot()

@@ -193,3 +193,65 @@ def test_a_booking_appears_live_in_the_console_and_on_another_candidates_booth_p
         for width in (PHONE, DESKTOP):
             person.resize(width)  # settles: axe-core and no sideways scrolling
             person.screenshot()
+
+
+def test_the_consoles_bookings_follow_a_switch_to_english(ui: Ui) -> None:
+    recruiter = ui
+    booth, _ = booth_taking_bookings(recruiter)
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    bookings = recruiter.page.locator("lf-booth-bookings")
+    title = bookings.locator("#booth-bookings-title")
+    title.filter(has_text=r("zh-CN", "reservations.staff.title")).wait_for()
+    bookings.locator("#booth-bookings-list").wait_for()
+
+    recruiter.page.locator(".language-switch").click()
+    recruiter.page.wait_for_function("() => document.documentElement.lang === 'en'")
+    recruiter.settle()
+
+    # Without a reload, the bookings section is in English too.
+    title.filter(has_text=r("en", "reservations.staff.title")).wait_for()
+    assert bookings.locator("p.hint").first.inner_text() == r("en", "reservations.staff.intro")
+    assert r("zh-CN", "reservations.staff.title") not in bookings.inner_text()
+
+
+def slots_per_row(who: Ui) -> int:
+    """How many of the booth page's slots share the first row of its list."""
+    tops = who.page.evaluate(
+        """() => [...document.querySelectorAll('#booth-slots-list > li.slot')]
+                   .map((li) => Math.round(li.getBoundingClientRect().top))"""
+    )
+    return sum(1 for top in tops if top == tops[0])
+
+
+def test_the_booth_page_offers_no_past_day_and_shows_slots_as_a_compact_grid(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    booth, slot = booth_taking_bookings(ui)
+    listed = ui.server.get_json(f"/api/booths/{booth['id']}/slots")
+    over = [day for day in listed["days"] if day < listed["date"]]
+    assert over, f"the demo fair has no fair day over yet: {listed['days']}"
+
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto(f"/booths/{booth['id']}")
+    candidate.page.locator("#booth-slots-list").wait_for()
+    offered = candidate.page.locator("#booth-slots-date option").evaluate_all(
+        "(options) => options.map((o) => o.value)"
+    )
+    assert offered == [day for day in listed["days"] if day >= listed["date"]], offered
+
+    # Several slots a row, the time on each booking button; the day fits one screen.
+    assert slots_per_row(candidate) >= 4
+    slots = candidate.page.locator("#booth-slots-list")
+    button = slots.get_by_role("button", name=r("zh-CN", "reservations.slots.book")).first
+    item = button.locator("xpath=ancestor::li[1]")
+    assert item.locator("time").inner_text() in button.inner_text()
+    box = slots.bounding_box()
+    assert box is not None
+    assert box["height"] < 800, f"the slots take {box['height']} px"
+    candidate.screenshot()
+
+    candidate.resize(PHONE)  # settles: no sideways scrolling at 390 px
+    assert slots_per_row(candidate) >= 2
+    book_by_keyboard(candidate, booth["id"], slot)
+    candidate.screenshot()

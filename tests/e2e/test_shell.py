@@ -477,3 +477,41 @@ def test_the_page_stream_follows_me_and_receives_a_committed_notification(ui: Ui
     assert event["type"] == "notification.created"
     assert event["seq"] == 1
     assert event["data"]["kind"] == "test.hello"
+
+
+# A signed-in header at its fullest: a long name beside the bell and the language switch.
+LONG_NAME = "Alexandrina Montgomery-Wellington"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.ORGANISER])
+def test_a_signed_in_header_fits_a_390_px_phone_in_one_compact_row(
+    ui: Ui, lang: str, role: Role
+) -> None:
+    ui.resize(PHONE)
+    ui.prefer_language(lang)
+    ui.goto("/")
+    ui.sign_in(role, name=LONG_NAME)
+    paths = ["/", "/jobs", "/venues", "/me/lines"]
+    if role is Role.ORGANISER:
+        paths.append("/manage/venues")
+    for path in paths:
+        ui.goto(path)
+        assert ui.lang == lang
+        assert ui.page.locator(".account-name").inner_text() == LONG_NAME
+        layout = ui.page.evaluate(
+            """() => {
+                 const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+                 return { scroll: document.documentElement.scrollWidth,
+                          header: box('.site-header').height,
+                          language: box('.language-switch').right,
+                          toggle: box('.nav-toggle').right };
+               }"""
+        )
+        assert layout["scroll"] <= PHONE, f"{path} scrolls sideways: {layout}"
+        assert layout["language"] <= PHONE, f"the language switch is cut off on {path}"
+        # The bar (title in at most two lines beside the tools) and the menu button's row.
+        assert layout["header"] <= 130, f"the header takes {layout['header']} px on {path}"
+    ui.page.locator(".nav-toggle").click()
+    assert ui.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    ui.screenshot()

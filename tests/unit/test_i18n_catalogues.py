@@ -17,6 +17,7 @@ import pytest
 
 from server.api import routing
 from server.api.fairs import Venue
+from server.domain.jobs import EDUCATION_NAMES, Education
 from server.errors import STATUS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,6 +163,34 @@ def test_every_venue_kind_has_text() -> None:
     assert kinds
     for lang in LANGUAGES:
         assert sorted(k for k in kinds if f"fairs.kind.{k}" not in all_keys(lang)) == [], lang
+
+
+def test_each_education_level_has_one_label_the_same_as_the_servers() -> None:
+    """A candidate's education reads the same on their profile, on job pages and in the
+    recruiter's interview panel: one set of keys (jobs.education.*, job-text.js), worded
+    as the server's EDUCATION_NAMES (which search indexes). "any" is a job's requirement
+    only, which the catalogue words as one ("学历不限") and search as a bare facet."""
+    levels = [level for level in Education if level is not Education.ANY]
+    for index, lang in enumerate(LANGUAGES):
+        keys = all_keys(lang)
+        elsewhere = sorted(
+            key
+            for key in keys
+            for level in Education
+            if key.endswith(f".education.{level.value}") and not key.startswith("jobs.")
+        )
+        assert elsewhere == [], f"a second set of education labels ({lang}): {elsewhere}"
+        labels = {
+            key: value
+            for (_, language), data in catalogues().items()
+            if language == lang
+            for key, value in data.items()
+        }
+        for level in levels:
+            assert labels[f"jobs.education.{level.value}"] == EDUCATION_NAMES[level][index], (
+                lang,
+                level,
+            )
 
 
 @pytest.mark.parametrize("feature", features())
