@@ -45,7 +45,8 @@ KEY_GROUP_NAMES = {
 # The version of the documents built here: raise it whenever what goes into a document
 # changes, and every node's start rebuilds stored documents older than it
 # (:func:`ensure_format`). 2: documents name the employer's type (民营企业 …).
-SEARCH_FORMAT = 2
+# 3: programming names keep their symbols (c++, c#, node.js, .net; see domain.search).
+SEARCH_FORMAT = 3
 
 # A job anyone may see: open, at a verified employer (jobs.py filters with it too).
 PUBLIC_JOB = "j.status = 'open' AND e.verified_at IS NOT NULL"
