@@ -219,6 +219,24 @@ async def test_programming_names_find_their_jobs_not_the_bare_letter(
     assert [row["title"] for row in rows] == ["C++开发工程师", "嵌入式工程师"]
 
 
+async def test_a_title_match_ranks_above_a_description_match(search_conn: db.Connection) -> None:
+    """Even when the description has the words side by side and the title far apart,
+    which ts_rank alone scores the other way round."""
+    conn = search_conn
+    fair, _ = await a_fair_and_venue(conn)
+    company = await employer(conn, 1, "示例软件")
+    await job(conn, fair, company, "后端工程师", category="technology",
+              description="Java开发，" * 5)  # fmt: skip
+    await job(conn, fair, company, "Java（分布式与高并发系统方向）开发", category="technology")
+
+    expected = ["Java（分布式与高并发系统方向）开发", "后端工程师"]
+    assert await titles(conn, "Java 开发") == expected
+    rows, _ = await search_store.search_all(
+        conn, search_store.Filters(), query_tokens("Java 开发"), offset=0, limit=10
+    )
+    assert [row["title"] for row in rows] == expected
+
+
 async def test_hidden_rows_are_not_found_and_withdrawing_verification_hides_at_once(
     search_conn: db.Connection,
 ) -> None:
