@@ -6,7 +6,17 @@ parser classifies non-ASCII characters through the server's ``LC_CTYPE``, so the
 text splits differently on different clusters. Here Python decides every token:
 
 * text is NFKC-normalised (full-width ``ＡＢＣ１２３`` → ``abc123``) and lower-cased;
-* a run of letters/digits outside the CJK blocks is one token (``java``, ``5000``);
+* a run of letters/digits outside the CJK blocks is one token (``java``, ``5000``), and
+  matches only whole: ``c`` does not find ``css`` or ``inspector``, ``java`` not
+  ``javascript``;
+* programming names keep their symbols, so that ``C++`` is not ``c``: a word that
+  begins with a letter keeps a following ``+``, ``++`` or ``#`` unless a letter (after
+  ``#``, a letter or digit) comes next (``c++``, ``c++11`` → ``c++ 11``, ``c#``, ``f#``;
+  ``a+b`` is ``a`` and ``b``, ``item#3`` is ``item`` and ``3``), and words joined by a
+  single dot before a letter, or led by one, are one name (``node.js``, ``asp.net``,
+  ``.net``; ``3.5`` stays ``3`` and ``5``). A document also holds a dotted name's words
+  and its endings at a dot (``asp.net`` → ``asp``, ``net``, ``.net``), so ``net`` and
+  ``.net`` find ASP.NET; a query keeps the name whole;
 * a run of CJK characters gives every character (unigram) **and** every overlapping pair
   (bigram): ``招聘会计`` → ``招 聘 会 计 招聘 聘会 会计``.
 
@@ -73,47 +83,113 @@ def _normalised(text: str) -> Iterator[tuple[str, int]]:
             yield out, index
 
 
-def tokens(text: str) -> list[Token]:
-    """Every token of ``text`` (document side: CJK unigrams and bigrams, Latin words)."""
+def _latin(char: str) -> bool:
+    """A letter or digit of a space-separated script (Latin, Greek, Cyrillic …)."""
+    return char.isalnum() and not is_cjk(char)
+
+
+def _letter(char: str) -> bool:
+    return char.isalpha() and not is_cjk(char)
+
+
+# The marks that stay on a word's end: ``c++``, ``g++``, ``c#``, ``f#`` name something
+# else than ``c``, ``g``, ``f``. Each with the longest run kept, and what may follow it:
+# a digit after ``++`` is a version (``c++11``), after ``#`` a number (``item#3``).
+_SUFFIX_MARKS: Final = {"+": (2, _letter), "#": (1, _latin)}
+
+
+def _name_end(chars: Sequence[tuple[str, int]], start: int) -> tuple[int, list[int]]:
+    """Where the Latin name beginning at ``start`` ends, and where each of its dots is.
+
+    A name is a word, optionally led by a dot (``.net``), with more words joined by
+    single dots followed by a letter (``node.js``, ``asp.net``; ``3.5`` stays two
+    words), and at most one suffix mark run (``c++``, ``c#``) when its last word
+    begins with a letter and no letter (for ``#``, no letter or digit) follows the marks
+    (``a+b`` and ``item#3`` are two words; ``c++11`` is ``c++`` and ``11``).
+    """
+    count = len(chars)
+    dots: list[int] = []
+    index = start
+    if chars[index][0] == ".":
+        dots.append(index)
+        index += 1
+    while True:
+        word_start = index
+        while index < count and _latin(chars[index][0]):
+            index += 1
+        if index + 1 < count and chars[index][0] == "." and _letter(chars[index + 1][0]):
+            dots.append(index)
+            index += 1
+            continue
+        break
+    if index < count and chars[index][0] in _SUFFIX_MARKS and _letter(chars[word_start][0]):
+        mark, after = chars[index][0], index
+        while after < count and chars[after][0] == mark:
+            after += 1
+        longest, joins = _SUFFIX_MARKS[mark]
+        if after - index <= longest and not (after < count and joins(chars[after][0])):
+            index = after
+    return index, dots
+
+
+def _scan(text: str, *, document: bool) -> list[Token]:
+    chars = list(_normalised(text))
     found: list[Token] = []
-    word: list[tuple[str, int]] = []
-    cjk: list[tuple[str, int]] = []
 
-    def flush_word() -> None:
-        if word:
-            found.append(Token("".join(c for c, _ in word[:MAX_WORD]), word[0][1], word[-1][1] + 1))
-            word.clear()
+    def token(first: int, stop: int) -> Token:
+        """The token of ``chars[first:stop]`` (cut at :data:`MAX_WORD`)."""
+        word = "".join(c for c, _ in chars[first:stop][:MAX_WORD])
+        return Token(word, chars[first][1], chars[stop - 1][1] + 1)
 
-    def flush_cjk() -> None:
-        for position, (char, origin) in enumerate(cjk):
-            found.append(Token(char, origin, origin + 1))
-            if position + 1 < len(cjk):
-                following, end = cjk[position + 1]
-                found.append(Token(char + following, origin, end + 1))
-        cjk.clear()
-
-    for char, origin in _normalised(text):
+    index = 0
+    while index < len(chars):
+        char = chars[index][0]
         if is_cjk(char):
-            flush_word()
-            cjk.append((char, origin))
-        elif char.isalnum():
-            flush_cjk()
-            word.append((char, origin))
+            run = index
+            while run < len(chars) and is_cjk(chars[run][0]):
+                run += 1
+            for position in range(index, run):
+                found.append(token(position, position + 1))
+                if position + 1 < run:
+                    found.append(token(position, position + 2))
+            index = run
+        elif _latin(char) or (
+            char == "."
+            and index + 1 < len(chars)
+            and _letter(chars[index + 1][0])
+            and (index == 0 or chars[index - 1][0] != ".")
+        ):
+            end, dots = _name_end(chars, index)
+            found.append(token(index, end))
+            if document and dots:
+                # A dotted name is also found by each of its words and by each ending
+                # that starts at a dot: asp.net → asp, net, .net; .net → net.
+                inner = [dot for dot in dots if dot != index]
+                starts = [dot + 1 for dot in dots]
+                if dots[0] != index:
+                    starts.insert(0, index)
+                found.extend(map(token, starts, [*inner, end]))
+                found.extend(token(dot, end) for dot in inner)
+            index = end
         else:
-            flush_word()
-            flush_cjk()
-    flush_word()
-    flush_cjk()
+            index += 1
     return found
+
+
+def tokens(text: str) -> list[Token]:
+    """Every token of ``text`` (document side: CJK unigrams and bigrams, Latin names
+    whole and, for a dotted name, each word and each ending at a dot)."""
+    return _scan(text, document=True)
 
 
 def query_tokens(query: str) -> list[str]:
     """The tokens a document must all contain to match ``query``, in order, deduplicated.
 
-    Latin words whole; a CJK run of two or more characters by its bigrams; a lone CJK
-    character by itself. Empty when the query has nothing searchable (punctuation only).
+    Latin names whole (``c++``, ``node.js``); a CJK run of two or more characters by its
+    bigrams; a lone CJK character by itself. Empty when the query has nothing searchable
+    (punctuation only).
     """
-    found = tokens(query)
+    found = _scan(query, document=False)
     paired = {
         origin
         for token in found

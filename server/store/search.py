@@ -45,7 +45,8 @@ KEY_GROUP_NAMES = {
 # The version of the documents built here: raise it whenever what goes into a document
 # changes, and every node's start rebuilds stored documents older than it
 # (:func:`ensure_format`). 2: documents name the employer's type (民营企业 …).
-SEARCH_FORMAT = 2
+# 3: programming names keep their symbols (c++, c#, node.js, .net; see domain.search).
+SEARCH_FORMAT = 3
 
 # A job anyone may see: open, at a verified employer (jobs.py filters with it too).
 PUBLIC_JOB = "j.status = 'open' AND e.verified_at IS NOT NULL"
@@ -191,16 +192,25 @@ def tsquery(terms: Sequence[str]) -> str:
     return search.tsquery_literal(terms)
 
 
+def in_title(document: str, query: str) -> str:
+    """Whether the title (weight A: a job's or policy's title, an employer's name) alone
+    matches ``query``. Rows where it does come first: ``ts_rank`` alone can put a
+    description holding the words side by side above a title holding them apart."""
+    return f"ts_filter({document}, '{{a}}') @@ {query}"
+
+
 def ranked(
     params: Params, document: str, terms: Sequence[str] | None, order: str
 ) -> tuple[list[str], str]:
     """A listing's keyword search over ``document`` (a row's tsvector column): with
-    ``terms``, the clause that it matches and ``order`` behind the best match first;
-    without, no clause and ``order`` as it is."""
+    ``terms``, the clause that it matches and ``order`` behind the best match first
+    (title matches, then by ``ts_rank``); without, no clause and ``order`` as it is."""
     if not terms:
         return [], order
     query = params.add(tsquery(terms)) + "::text::tsquery"
-    return [f"{document} @@ {query}"], f"ts_rank({document}, {query}) DESC, {order}"
+    return [f"{document} @@ {query}"], (
+        f"{in_title(document, query)} DESC, ts_rank({document}, {query}) DESC, {order}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +229,12 @@ class Filters:
 def _hits(filters: Filters, terms: Sequence[str] | None, params: Params) -> str:
     """A UNION of the public rows of each wanted type that match, with their rank."""
     query = params.add(tsquery(terms)) + "::text::tsquery" if terms else None
-    rank = "ts_rank({col}, " + query + ")" if query else "0::real"
+
+    def rank(document: str) -> str:
+        if query is None:
+            return "0::real AS rank, false AS in_title"
+        return f"ts_rank({document}, {query}) AS rank, {in_title(document, query)} AS in_title"
+
     parts: list[str] = []
     if "job" in filters.types and filters.kind is None:
         where = [PUBLIC_JOB]
@@ -233,7 +248,7 @@ def _hits(filters: Filters, terms: Sequence[str] | None, params: Params) -> str:
         )
         parts.append(
             f"""SELECT 'job' AS type, j.id, j.title, j.region_code, e.name AS subtitle,
-                       {rank.format(col="j.search")} AS rank, j.updated_at,
+                       {rank("j.search")}, j.updated_at,
                        ARRAY[j.description] AS texts
                   FROM jobs j JOIN employers e ON e.id = j.employer_id
                  WHERE {" AND ".join(where)}"""
@@ -253,7 +268,7 @@ def _hits(filters: Filters, terms: Sequence[str] | None, params: Params) -> str:
             )
         parts.append(
             f"""SELECT 'employer' AS type, e.id, e.name AS title, e.region_code,
-                       e.industry AS subtitle, {rank.format(col="e.search")} AS rank,
+                       e.industry AS subtitle, {rank("e.search")},
                        e.updated_at, ARRAY[e.description] AS texts
                   FROM employers e
                  WHERE {" AND ".join(where)}"""
@@ -270,7 +285,7 @@ def _hits(filters: Filters, terms: Sequence[str] | None, params: Params) -> str:
         where += params.equal(("p.kind", filters.kind))
         parts.append(
             f"""SELECT 'policy' AS type, p.id, p.title, p.region_code, p.kind AS subtitle,
-                       {rank.format(col="p.search")} AS rank, p.updated_at,
+                       {rank("p.search")}, p.updated_at,
                        ARRAY[{", ".join(f"p.{name}" for name in FIELD_NAMES)}] AS texts
                   FROM policies p
                  WHERE {" AND ".join(where)}"""
@@ -301,7 +316,7 @@ async def search_all(
         return [], {}
     rows = await conn.fetch(
         f"""SELECT * FROM ({hits}) h
-             ORDER BY rank DESC, updated_at DESC, id DESC
+             ORDER BY in_title DESC, rank DESC, updated_at DESC, id DESC
              LIMIT {params.add(limit)} OFFSET {params.add(offset)}""",
         *params,
     )

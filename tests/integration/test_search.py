@@ -172,7 +172,69 @@ async def test_filters_combine_and_latin_words_match_whole(search_conn: db.Conne
     assert await titles(conn, None, region="110000", industry="C") == []
     assert await titles(conn, "JAVA", category="technology") == ["Java开发工程师"]
     assert await titles(conn, "jav") == []  # Latin words are whole tokens
+    assert await titles(conn, "j") == []
     assert sorted(await titles(conn, None, category="finance")) == ["会计", "会计"]
+
+
+async def programming_jobs(conn: db.Connection) -> None:
+    fair, _ = await a_fair_and_venue(conn)
+    company = await employer(conn, 1, "北京示例科技")
+    builder = await employer(conn, 2, "北京示例建设", industry="E")
+    await job(conn, fair, company, "C++开发工程师", category="technology",
+              description="熟悉C++11与STL")  # fmt: skip
+    await job(conn, fair, company, "C#工程师", category="technology",
+              description="熟悉.NET与ASP.NET Core")  # fmt: skip
+    await job(conn, fair, company, "嵌入式工程师", category="technology",
+              description="熟练使用C/C++")  # fmt: skip
+    await job(conn, fair, company, "Java开发工程师", category="technology",
+              description="熟悉Spring与MySQL")  # fmt: skip
+    await job(conn, fair, builder, "安全员 (Safety Inspector)", industry="E",
+              description="施工现场安全检查")  # fmt: skip
+
+
+async def test_programming_names_find_their_jobs_not_the_bare_letter(
+    search_conn: db.Connection,
+) -> None:
+    """C++ is not C: the symbols stay, so "C++" finds C++ jobs (title first), not every
+    text holding a C; and a Latin letter matches whole words only."""
+    conn = search_conn
+    await programming_jobs(conn)
+
+    assert await titles(conn, "C++") == ["C++开发工程师", "嵌入式工程师"]
+    assert await titles(conn, "ｃ＋＋") == ["C++开发工程师", "嵌入式工程师"]
+    assert await titles(conn, "C#") == ["C#工程师"]
+    assert await titles(conn, "c") == ["嵌入式工程师"]  # C/C++, not inspector nor C++
+    assert await titles(conn, ".NET") == ["C#工程师"]
+    assert await titles(conn, "net") == ["C#工程师"]
+    assert await titles(conn, "ASP.NET") == ["C#工程师"]
+    assert await titles(conn, "inspector") == ["安全员 (Safety Inspector)"]
+    # Chinese is still found inside longer runs.
+    assert sorted(await titles(conn, "开发")) == ["C++开发工程师", "Java开发工程师"]
+    assert len(await titles(conn, "工程师")) == 4
+
+    rows, counts = await search_store.search_all(
+        conn, search_store.Filters(), query_tokens("C++"), offset=0, limit=10
+    )
+    assert counts == {"job": 2}
+    assert [row["title"] for row in rows] == ["C++开发工程师", "嵌入式工程师"]
+
+
+async def test_a_title_match_ranks_above_a_description_match(search_conn: db.Connection) -> None:
+    """Even when the description has the words side by side and the title far apart,
+    which ts_rank alone scores the other way round."""
+    conn = search_conn
+    fair, _ = await a_fair_and_venue(conn)
+    company = await employer(conn, 1, "示例软件")
+    await job(conn, fair, company, "后端工程师", category="technology",
+              description="Java开发，" * 5)  # fmt: skip
+    await job(conn, fair, company, "Java（分布式与高并发系统方向）开发", category="technology")
+
+    expected = ["Java（分布式与高并发系统方向）开发", "后端工程师"]
+    assert await titles(conn, "Java 开发") == expected
+    rows, _ = await search_store.search_all(
+        conn, search_store.Filters(), query_tokens("Java 开发"), offset=0, limit=10
+    )
+    assert [row["title"] for row in rows] == expected
 
 
 async def test_hidden_rows_are_not_found_and_withdrawing_verification_hides_at_once(
@@ -288,6 +350,29 @@ async def test_search_over_http_highlights_matches(client: TestClient[Any, Any])
     assert hit["subtitle"] == "民营企业示例"
     assert hit["highlight"]["title"] == [[2, 4]]
     assert hit["highlight"]["snippet"] == {"text": "负责会计核算", "ranges": [[2, 4]]}
+
+
+async def test_programming_names_highlight_whole(client: TestClient[Any, Any]) -> None:
+    app = client.app
+    assert app is not None
+    from server.appkeys import POOL
+
+    async with app[POOL].acquire() as conn:
+        await programming_jobs(conn)
+    response = await client.get("/api/search", params={"q": "C++"})
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert [hit["title"] for hit in body["items"]] == ["C++开发工程师", "嵌入式工程师"]
+    first, second = (hit["highlight"] for hit in body["items"])
+    assert first["title"] == [[0, 3]]
+    assert first["snippet"] == {"text": "熟悉C++11与STL", "ranges": [[2, 5]]}
+    assert second["title"] == []
+    assert second["snippet"] == {"text": "熟练使用C/C++", "ranges": [[6, 9]]}
+
+    response = await client.get("/api/jobs", params={"q": ".NET"})
+    assert response.status == 200, await response.text()
+    [hit] = (await response.json())["items"]
+    assert hit["highlight"]["snippet"]["ranges"] == [[2, 6], [10, 14]]  # .NET, ASP[.NET]
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,46 @@ def test_a_query_keeps_bigrams_of_a_run_and_a_lone_character() -> None:
     assert query_tokens("，。!? ") == []
 
 
-@given(st.text(alphabet="招聘会计岗位民营企业工程师abc 123，", max_size=30))
+def test_programming_names_keep_their_symbols() -> None:
+    """C++, C# and F# are not C and F; a query for them stays whole."""
+    assert texts("C++开发工程师")[0] == "c++"
+    assert query_tokens("C++") == ["c++"]
+    assert query_tokens("ｃ＃") == query_tokens("C#") == ["c#"]
+    assert query_tokens("F# G++") == ["f#", "g++"]
+    assert query_tokens("C/C++") == ["c", "c++"]
+    assert query_tokens("C++11") == ["c++", "11"]  # a version is its own word
+    # Marks that do not end a name still separate words.
+    assert texts("a+b 1+1 8000+ #招聘 item#3") == [
+        "a", "b", "1", "1", "8000", "招", "招聘", "聘", "item", "3",
+    ]  # fmt: skip
+    assert query_tokens("C+++") == ["c"]  # three marks are punctuation, not a name
+    assert query_tokens("++") == []
+    # A word matches whole: "c" is the C of 安全员C证, never a part of a longer word.
+    assert "c" in texts("持安全员C证")
+    assert "c" not in texts("C++ C# Safety Inspector, CSS, officer")
+
+
+def test_a_dotted_name_is_one_query_token_and_its_parts_are_in_the_document() -> None:
+    assert query_tokens(".NET") == [".net"]
+    assert query_tokens("Node.js") == ["node.js"]
+    assert texts("ASP.NET") == ["asp.net", "asp", "net", ".net"]
+    assert texts("熟悉.NET") == ["熟", "熟悉", "悉", ".net", "net"]
+    assert texts("Node.js") == ["node.js", "node", "js", ".js"]
+    # A dot before a digit or a CJK character, or a doubled dot, joins nothing.
+    assert texts("3.5万") == ["3", "5", "万"]
+    assert query_tokens("Java.熟悉") == ["java", "熟悉"]
+    assert query_tokens("x..y") == ["x", "y"]
+
+
+def test_programming_names_highlight_whole() -> None:
+    assert highlight("C++开发工程师", query_tokens("C++")) == [(0, 3)]
+    assert highlight("C++开发工程师", query_tokens("c")) == []
+    assert highlight("熟悉ASP.NET与.NET", query_tokens(".net")) == [(5, 9), (10, 14)]
+    assert highlight("熟悉ASP.NET", query_tokens("net")) == [(6, 9)]
+    assert highlight("（Ｃ＃）工程师", query_tokens("c#")) == [(1, 3)]
+
+
+@given(st.text(alphabet="招聘会计岗位民营企业工程师abc 123，+#.", max_size=30))
 def test_every_query_token_of_a_text_is_among_its_document_tokens(text: str) -> None:
     """So a text always finds itself."""
     assert set(query_tokens(text)) <= set(texts(text))
