@@ -65,6 +65,7 @@ from scheduler.planning import (
 )
 from scheduler.sessions import (
     CANCELLABLE,
+    DURATION_MIN_MINUTES,
     EDITABLE,
     ENDABLE,
     MOVABLE,
@@ -352,27 +353,48 @@ class ProgrammeService:
         self, conn: Connection, fair: Fair, venue: Mapping[str, Any], fields: Mapping[str, Any]
     ) -> None:
         """Every rule a draft's fields must meet; all failures at once (422)."""
+        errors = await self._errors(conn, fair, venue, fields)
+        if errors:
+            raise Problem("request.invalid", "some fields are invalid", errors=errors)
+
+    async def _errors(
+        self,
+        conn: Connection,
+        fair: Fair,
+        venue: Mapping[str, Any],
+        fields: Mapping[str, Any],
+        failed: frozenset[str] = frozenset(),
+    ) -> list[FieldError]:
+        """What breaks a draft's rules. A rule whose inputs are not in ``fields`` (their
+        own error already refused them: ``failed``) is skipped, except that preferred
+        times are checked with the shortest duration when the duration is ``failed``:
+        what clashes then clashes at any duration."""
         errors: list[FieldError] = []
-        week_number = int(fields["week"])
         window: Window | None = None
-        if not 1 <= week_number <= fair.calendar.week_count:
-            errors.append(
-                FieldError("/week", "week.not_found", f"weeks 1 to {fair.calendar.week_count}")
-            )
+        if "week" in fields:
+            week_number = int(fields["week"])
+            if not 1 <= week_number <= fair.calendar.week_count:
+                errors.append(
+                    FieldError("/week", "week.not_found", f"weeks 1 to {fair.calendar.week_count}")
+                )
+            else:
+                window = fair.window(week_number)
+        if fields.get("category") is not None:
+            for pointer, code in category_errors(
+                category=Category(fields["category"]),
+                staffing_focus=StaffingFocus(fields["staffing_focus"])
+                if fields.get("staffing_focus")
+                else None,
+                target_groups=[KeyGroup(g) for g in fields.get("target_groups") or []],
+                partner_region=fields.get("partner_region"),
+                own_region=venue["region_code"],
+                known_regions=KNOWN_REGIONS,
+            ):
+                errors.append(FieldError(pointer, code))
+        if "duration_minutes" in failed:
+            duration = timedelta(minutes=DURATION_MIN_MINUTES)
         else:
-            window = fair.window(week_number)
-        for pointer, code in category_errors(
-            category=Category(fields["category"]),
-            staffing_focus=StaffingFocus(fields["staffing_focus"])
-            if fields.get("staffing_focus")
-            else None,
-            target_groups=[KeyGroup(g) for g in fields.get("target_groups") or []],
-            partner_region=fields.get("partner_region"),
-            own_region=venue["region_code"],
-            known_regions=KNOWN_REGIONS,
-        ):
-            errors.append(FieldError(pointer, code))
-        duration = timedelta(minutes=int(fields.get("duration_minutes") or 90))
+            duration = timedelta(minutes=int(fields.get("duration_minutes") or 90))
         if window is not None:
             probe = Request("", "", None, "", self.now(), duration)
             for i, at in enumerate(fields.get("preferred_times") or []):
@@ -391,8 +413,44 @@ class ProgrammeService:
         for i, booth in enumerate(booths):
             if booth not in in_fair:
                 errors.append(FieldError(f"/booths/{i}", "booth.not_found"))
-        if errors:
-            raise Problem("request.invalid", "some fields are invalid", errors=errors)
+        return errors
+
+    async def draft_errors(
+        self,
+        principal: Principal,
+        *,
+        venue_id: UUID | None = None,
+        session_id: UUID | None = None,
+        fields: Mapping[str, Any],
+        failed: frozenset[str],
+    ) -> list[FieldError]:
+        """The rules a new draft for ``venue_id`` (or the changes to ``session_id``)
+        break, for a request whose ``failed`` fields were refused as malformed; nothing
+        when the caller may not make that change (create/update say why). Reads only."""
+        async with self._pool.acquire() as conn:
+            if session_id is not None:
+                row = await store.get_session(conn, session_id)
+                if (
+                    row is None
+                    or not self._manages(principal, row["fair_id"], row["venue_id"])
+                    or SessionState(row["state"]) not in EDITABLE
+                ):
+                    return []
+                merged = {name: row[name] for name in (*store.FIELDS, "hosts", "booths")}
+                merged.update(fields)
+                fields = {k: v for k, v in merged.items() if k not in failed}
+                venue_id = row["venue_id"]
+            if venue_id is None:
+                return []
+            venue = await fairs_store.get_venue(conn, venue_id)
+            if (
+                venue is None
+                or venue["kind"] != "sub"
+                or not self._manages(principal, venue["fair_id"], venue_id)
+            ):
+                return []
+            fair = await self._fair(conn, venue["fair_id"])
+            return await self._errors(conn, fair, venue, fields, failed)
 
     async def _set_people(
         self,

@@ -19,6 +19,8 @@ from enum import StrEnum
 from server.domain.jobs import KeyGroup as KeyGroup  # the notice's key groups, one list
 
 HUBEI = "420000"  # 就业援鄂: every cooperation session has Hubei on one side
+DURATION_MIN_MINUTES = 15  # how long a featured session may run
+DURATION_MAX_MINUTES = 480
 
 
 class SessionState(StrEnum):

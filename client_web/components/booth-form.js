@@ -4,7 +4,7 @@
 
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { field, input } from './form.js';
+import { field, input, numberOrText } from './form.js';
 import { blankRow, hoursEditor, hoursValue } from './hours.js';
 
 export function boothValues(extra = {}) {
@@ -15,12 +15,11 @@ export function boothValues(extra = {}) {
  * API's pointers (/hours/<n>/…) name the rows on screen. */
 export function boothBody(values) {
   values.hours = values.hours.filter((row) => !blankRow(row));
-  const number = (text) => (/^\s*\d+\s*$/.test(text) ? Number(text) : text);
   return {
     title: values.title.trim(),
     intro: values.intro.trim(),
-    capacity: number(values.capacity),
-    slot_minutes: number(values.slot_minutes),
+    capacity: numberOrText(values.capacity),
+    slot_minutes: numberOrText(values.slot_minutes),
     hours: hoursValue(values.hours),
   };
 }

@@ -17,11 +17,17 @@
 // `novalidate`: the browser's own bubbles would speak the browser's language, not the
 // page's; required fields are checked here and everything else by the API.
 //
+// All errors at once: a `check` that refuses stops the request, so whatever the API
+// would also have said shows only on the next submit. Where the API refuses a blank
+// field anyway, leave it out of `check` and send it: a field left blank that the API
+// refuses (for its type, its length, its choices) is shown as required.
+//
 // Numbers: a number typed as text that is not one ("二零二六", "20 26") must never
 // reach the API as null — that would erase what was saved. Read such fields with
-// wholeNumber() and refuse them with notNumbers() in `check`. An <input type=number>
-// hides what was typed when it is not a number (its value is ''); formNode refuses
-// those (validity.badInput) by itself.
+// wholeNumber() and refuse them with notNumbers() in `check`, or send them with
+// numberOrText(), which sends such text as typed for the API to refuse by name. An
+// <input type=number> hides what was typed when it is not a number (its value is '');
+// formNode refuses those (validity.badInput) by itself.
 
 import { ApiError, describeField } from '../api.js';
 import { h } from '../lib/dom.js';
@@ -69,17 +75,30 @@ export function input(model, name, { multiline = false, ...attributes } = {}) {
 }
 
 const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
+const MINUS = /^[\uFF0D\u2212]/; // full-width hyphen-minus, minus sign
 
 /**
  * A whole number typed into a text field: the number, null when blank, NaN when it is
- * not one. Full-width digits (２０２６, from a Chinese input method) count as digits.
+ * not one. Full-width digits (２０２６, from a Chinese input method) count as digits; a
+ * leading minus makes a negative number (-5 is a whole number, for the API to refuse
+ * as out of range where it is).
  */
 export function wholeNumber(text) {
   const typed = String(text ?? '')
     .trim()
-    .replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0));
+    .replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
+    .replace(MINUS, '-');
   if (typed === '') return null;
-  return /^[0-9]+$/.test(typed) ? Number(typed) : Number.NaN;
+  return /^-?[0-9]+$/.test(typed) ? Number(typed) : Number.NaN;
+}
+
+/**
+ * What a number field sends: the whole number typed, else the text as typed (blank
+ * too), which the API refuses by name; never null, which could erase a saved value.
+ */
+export function numberOrText(text) {
+  const number = wholeNumber(text);
+  return number === null || Number.isNaN(number) ? String(text ?? '') : number;
 }
 
 /**
@@ -273,6 +292,27 @@ export function missing(values, names) {
 }
 
 /**
+ * The API's field errors with those on a field left blank read as "required": whatever
+ * the API has against an empty value, the person has to fill the field in.
+ */
+function blankIsRequired(error, values) {
+  if (!(error instanceof ApiError)) return;
+  for (const fieldErr of error.fields) {
+    const name = fieldErr.pointer.slice(1);
+    const value = values[name];
+    if (
+      fieldErr.code !== 'required' &&
+      !name.includes('/') &&
+      typeof value === 'string' &&
+      value.trim() === ''
+    ) {
+      fieldErr.code = 'required';
+      fieldErr.message = describeField('required');
+    }
+  }
+}
+
+/**
  * A <form>. `content()` builds its fields (called here, so that the summary knows
  * them), `check(values)` may return [[pointer, code], …] to refuse before sending,
  * `submit(values)` talks to the API (throwing an ApiError on failure), and `repaint`
@@ -303,6 +343,7 @@ export function formNode(
       await submit(model.values);
     } catch (error) {
       if (!(error instanceof ApiError)) console.error(error);
+      blankIsRequired(error, model.values);
       model.error = error;
       failed = true;
     } finally {

@@ -9,7 +9,7 @@ import { boothEditor } from '../components/booth-edit.js';
 import { boothBody, boothFields, boothValues } from '../components/booth-form.js';
 import { employerTabs, loadEmployerAdmin } from '../components/employer-admin.js';
 import { verificationNote } from '../components/employer-form.js';
-import { FormModel, field, formNode, missing, select } from '../components/form.js';
+import { FormModel, field, formNode, select } from '../components/form.js';
 import { hoursRows } from '../components/hours.js';
 import { LivePage } from '../components/live-page.js';
 import { signInPrompt } from '../components/signed-in.js';
@@ -162,7 +162,7 @@ class EmployerBoothsPage extends LivePage {
       formNode(form, {
         label: t('structure.employer_booths.request_submit'),
         repaint: (options) => this.repaint(options),
-        check: (values) => missing(values, ['venue_id', 'capacity', 'slot_minutes']),
+        // No check here: the API names every bad field at once, a blank one as required.
         content: () => [
           field(form, {
             name: 'venue_id',

@@ -22,6 +22,7 @@ import {
   formNode,
   input,
   missing,
+  numberOrText,
   select,
 } from '../components/form.js';
 import { announce } from '../notices.js';
@@ -60,9 +61,8 @@ function sessionValues(week, zone, session = null) {
 function sessionBody(values, zone) {
   const filled = values.preferred_times.filter((text) => text.trim() !== '');
   values.preferred_times = [...filled, ...Array(TIMES - filled.length).fill('')];
-  const number = (text) => (/^\s*\d+\s*$/.test(text) ? Number(text) : text);
   return {
-    week: number(values.week),
+    week: numberOrText(values.week),
     title: values.title.trim(),
     description: values.description.trim(),
     category: values.category,
@@ -72,8 +72,8 @@ function sessionBody(values, zone) {
     partner_region:
       values.category === 'hubei_cooperation' ? values.partner_region || null : null,
     industries: [...values.industries].sort(),
-    duration_minutes: number(values.duration_minutes),
-    expected_audience: number(values.expected_audience),
+    duration_minutes: numberOrText(values.duration_minutes),
+    expected_audience: numberOrText(values.expected_audience),
     // An unreadable time goes as typed: the API names it (time.no_offset).
     preferred_times: filled.map((text) => wallToInstant(text, zone) ?? text),
     hosts: values.hosts,
@@ -422,7 +422,7 @@ class ManageVenueSessionsPage extends LivePage {
       formNode(form, {
         label: t('programme.submit.save'),
         repaint: (options) => this.repaint(options),
-        check: (values) => missing(values, ['title', 'category']),
+        // No check here: the API names every bad field at once, a blank one as required.
         content: () => this.#fields(model, form),
         actions: [
           h(

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
+from aiohttp import web
 from pydantic import Field
 
 from server.api.auth import account_id, authorize, principal_of
@@ -29,7 +30,7 @@ from server.api.employers import (
     visible_employer,
 )
 from server.api.grants import venue_resource
-from server.api.routing import Api, Call, Model, Query
+from server.api.routing import Api, Call, Model, Partial, Query
 from server.appkeys import CLOCK, POOL, QUEUE
 from server.domain.booths import (
     CAPACITY_MAX,
@@ -259,26 +260,29 @@ async def visible_booth(
     return row, staff
 
 
-def hours_value(entries: list[HoursEntry], starts_on: dt.date, ends_on: dt.date) -> list[Any]:
-    """Check opening hours against the fair's dates; the JSON to store, or a 422."""
+def hours_errors(
+    entries: list[HoursEntry], starts_on: dt.date, ends_on: dt.date
+) -> list[FieldError]:
+    """What is wrong with opening hours for a fair running ``starts_on``–``ends_on``."""
     parsed = [
         Hours(parse_hhmm(e.start), parse_hhmm(e.end), on_date=e.date, weekday=e.weekday)
         for e in entries
     ]
-    issues = check_hours(parsed, starts_on, ends_on)
-    if issues:
-        raise Problem(
-            "request.invalid",
-            "the opening hours are invalid",
-            errors=[
-                FieldError(
-                    f"/hours/{issue.index}" + (f"/{issue.field}" if issue.field else ""),
-                    issue.code,
-                    issue.message,
-                )
-                for issue in issues
-            ],
+    return [
+        FieldError(
+            f"/hours/{issue.index}" + (f"/{issue.field}" if issue.field else ""),
+            issue.code,
+            issue.message,
         )
+        for issue in check_hours(parsed, starts_on, ends_on)
+    ]
+
+
+def hours_value(entries: list[HoursEntry], starts_on: dt.date, ends_on: dt.date) -> list[Any]:
+    """Check opening hours against the fair's dates; the JSON to store, or a 422."""
+    errors = hours_errors(entries, starts_on, ends_on)
+    if errors:
+        raise Problem("request.invalid", "the opening hours are invalid", errors=errors)
     return [e.model_dump(mode="json", exclude_none=True) for e in entries]
 
 
@@ -364,6 +368,79 @@ async def load(conn: Connection, booth_id: UUID) -> BoothOut:
 # -- routes -------------------------------------------------------------------------------
 
 
+# The rules each write checks after its body is valid, run also on the well-formed
+# fields of a body that is not (routing's ``rules``), so that one 422 names everything.
+# Nothing when the caller may not write: the handler says so once the body is valid.
+
+
+async def create_rules(request: web.Request, partial: Partial) -> list[FieldError]:
+    fields = partial.fields
+    principal = await principal_of(request)
+    async with request.app[POOL].acquire() as conn:
+        try:
+            venue = await venue_resource(conn, request.match_info["venue"])
+            authorize(principal, Action.CREATE_BOOTH, venue)
+        except Problem:
+            return []
+        assert venue.fair_id is not None
+        errors: list[FieldError] = []
+        kind = fields.get("kind", "employer")
+        if "kind" not in partial.failed and "employer_id" not in partial.failed:
+            if kind == BoothKind.EMPLOYER and fields.get("employer_id") is None:
+                errors.append(
+                    FieldError("/employer_id", "required", "an employer's booth needs its employer")
+                )
+            elif kind != BoothKind.EMPLOYER and fields.get("employer_id") is not None:
+                errors.append(
+                    FieldError("/employer_id", "not_allowed", "a guidance desk has no employer")
+                )
+        if "hours" in fields:
+            errors += hours_errors(fields["hours"], *await fair_window(conn, venue.fair_id))
+        return errors
+
+
+async def request_rules(request: web.Request, partial: Partial) -> list[FieldError]:
+    fields = partial.fields
+    principal = await principal_of(request)
+    async with request.app[POOL].acquire() as conn:
+        try:
+            employer = await visible_employer(conn, principal, request.match_info["employer"])
+            authorize(
+                principal,
+                Action.REQUEST_BOOTH,
+                Resource(employer_id=employer["id"], employer_region=employer["region_code"]),
+            )
+        except Problem:
+            return []
+        if "venue_id" not in fields:
+            return []
+        venue = await fairs_store.get_venue(conn, fields["venue_id"])
+        if venue is None:
+            return [FieldError("/venue_id", "venue.not_found", "no such venue")]
+        if "hours" not in fields:
+            return []
+        return hours_errors(fields["hours"], *await fair_window(conn, venue["fair_id"]))
+
+
+async def update_rules(request: web.Request, partial: Partial) -> list[FieldError]:
+    fields = partial.fields
+    principal = await principal_of(request)
+    errors = [
+        FieldError(f"/{name}", "wrong_type", "null is not allowed")
+        for name, value in fields.items()
+        if value is None
+    ]
+    async with request.app[POOL].acquire() as conn:
+        try:
+            row, staff = await visible_booth(conn, principal, request.match_info["booth"])
+            authorize(principal, Action.UPDATE_BOOTH, booth_resource(row, staff))
+        except Problem:
+            return errors
+        if fields.get("hours") is not None:
+            errors += hours_errors(fields["hours"], row["fair_starts_on"], row["fair_ends_on"])
+        return errors
+
+
 def register(api: Api) -> None:
     tags = ("booths",)
 
@@ -374,6 +451,7 @@ def register(api: Api) -> None:
         summary="Open a booth for a verified employer, or a guidance desk, at this venue"
         " (its admins, organisers)",
         body=BoothIn,
+        rules=create_rules,
         response=BoothOut,
         status=201,
         tags=tags,
@@ -436,6 +514,7 @@ def register(api: Api) -> None:
         operation_id="requestBooth",
         summary="Ask a venue for a booth for this verified employer (its admins)",
         body=BoothRequestIn,
+        rules=request_rules,
         response=BoothOut,
         status=201,
         tags=tags,
@@ -554,6 +633,7 @@ def register(api: Api) -> None:
         summary="Edit a booth: intro, capacity, slot length, hours, or close it (its employer's"
         " admins, the venue's admins, organisers)",
         body=BoothPatch,
+        rules=update_rules,
         response=BoothOut,
         tags=tags,
     )

@@ -14,9 +14,16 @@ from pydantic_core import PydanticCustomError
 
 from scheduler.deadlines import FairWeek
 from scheduler.service import END_KIND, TIMER_KINDS, Fair, ProgrammeService
-from scheduler.sessions import Category, KeyGroup, SessionState, StaffingFocus
+from scheduler.sessions import (
+    DURATION_MAX_MINUTES,
+    DURATION_MIN_MINUTES,
+    Category,
+    KeyGroup,
+    SessionState,
+    StaffingFocus,
+)
 from server.api.auth import account_id, principal_of, signed_in
-from server.api.routing import Api, Call, Model, Query, download, id_or_slug
+from server.api.routing import Api, Call, Model, Partial, Query, download, id_or_slug
 from server.appkeys import BUS, CLOCK, OUTBOX, POOL, QUEUE, SETTINGS, TIMERS
 from server.errors import FieldError, Problem
 from server.services.sessions_live import MEDIA_END_CHANNEL
@@ -52,7 +59,7 @@ class SessionFields(Model):
     hosts: list[UUID] = Field(default_factory=list, max_length=10)
     booths: list[UUID] = Field(default_factory=list, max_length=50)
     preferred_times: list[AwareDatetime] = Field(default_factory=list, max_length=5)
-    duration_minutes: int = Field(default=90, ge=15, le=480)
+    duration_minutes: int = Field(default=90, ge=DURATION_MIN_MINUTES, le=DURATION_MAX_MINUTES)
     expected_audience: int = Field(default=0, ge=0, le=100_000_000)
 
 
@@ -74,11 +81,22 @@ class SessionPatch(Model):
     hosts: list[UUID] | None = Field(default=None, max_length=10)
     booths: list[UUID] | None = Field(default=None, max_length=50)
     preferred_times: list[AwareDatetime] | None = Field(default=None, max_length=5)
-    duration_minutes: int | None = Field(default=None, ge=15, le=480)
+    duration_minutes: int | None = Field(
+        default=None, ge=DURATION_MIN_MINUTES, le=DURATION_MAX_MINUTES
+    )
     expected_audience: int | None = Field(default=None, ge=0, le=100_000_000)
 
 
 NULLABLE = {"staffing_focus", "partner_region"}
+
+
+def _nulls(changes: Mapping[str, Any]) -> list[FieldError]:
+    """A PATCH's ``null`` for a field that must have a value."""
+    return [
+        FieldError(f"/{k}", "required")
+        for k, v in changes.items()
+        if v is None and k not in NULLABLE
+    ]
 
 
 class SessionPrivate(Model):
@@ -376,7 +394,12 @@ def session_out(
 
 
 def _fields(model: Model) -> dict[str, Any]:
-    data = model.model_dump(exclude_unset=True)
+    return _plain(model.model_dump(exclude_unset=True))
+
+
+def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields as the service takes them: enums as their text."""
+    data = dict(fields)
     for name in ("category", "staffing_focus"):
         if data.get(name) is not None:
             data[name] = str(data[name])
@@ -396,12 +419,41 @@ def register(api: Api) -> None:
             row, private=service(call).sees_private(principal, row), followed=followed
         )
 
+    # The draft's rules, for a body with malformed fields too (all errors at once).
+    async def create_rules(request: web.Request, partial: Partial) -> list[FieldError]:
+        try:
+            venue_id = UUID(request.match_info["venue"])
+        except ValueError:
+            return []
+        return await request.app[PROGRAMME].draft_errors(
+            await principal_of(request),
+            venue_id=venue_id,
+            fields=_plain(partial.fields),
+            failed=partial.failed,
+        )
+
+    async def update_rules(request: web.Request, partial: Partial) -> list[FieldError]:
+        try:
+            session_id = UUID(request.match_info["session"])
+        except ValueError:
+            return []
+        changes = _plain(partial.fields)
+        nulls = _nulls(changes)
+        errors = await request.app[PROGRAMME].draft_errors(
+            await principal_of(request),
+            session_id=session_id,
+            fields={k: v for k, v in changes.items() if f"/{k}" not in {e.pointer for e in nulls}},
+            failed=partial.failed,
+        )
+        return [*nulls, *errors]
+
     @api.route(
         "POST",
         "/api/venues/{venue}/featured-sessions",
         operation_id="createFeaturedSession",
         summary="Draft a featured session for a week (the venue's admins, organisers)",
         body=SessionIn,
+        rules=create_rules,
         response=FeaturedSession,
         status=201,
         tags=TAGS,
@@ -448,17 +500,14 @@ def register(api: Api) -> None:
         operation_id="updateFeaturedSession",
         summary="Edit a draft or returned session (only the fields sent)",
         body=SessionPatch,
+        rules=update_rules,
         response=FeaturedSession,
         tags=TAGS,
     )
     async def update(call: Call[SessionPatch, None]) -> FeaturedSession:
         principal = await signed_in(call)
         changes = _fields(call.body)
-        nulls = [
-            FieldError(f"/{k}", "required")
-            for k, v in changes.items()
-            if v is None and k not in NULLABLE
-        ]
+        nulls = _nulls(changes)
         if nulls:
             raise Problem("request.invalid", "some fields are invalid", errors=nulls)
         row = await service(call).update(

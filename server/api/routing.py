@@ -13,6 +13,12 @@ JSON pointer per invalid field), validates the query string likewise, calls the 
 with a typed :class:`Call`, and renders the returned model as JSON. The same
 declaration produces the route's OpenAPI operation (:mod:`server.api.openapi`).
 
+A handler's own field rules (a week the fair has, opening hours in order) run only on
+a body the model accepted, so a body with a malformed field would show them one
+submit later. A route declares those rules as ``rules``: when the model refuses the
+body, they run on its well-formed fields (:class:`Partial`) and their errors join the
+model's in the one 422. They only read; the handler still checks everything itself.
+
 Why pydantic (v2) rather than msgspec: it reports *every* invalid field with a
 structured location, which maps directly to the JSON pointers clients need, and its
 JSON Schema output is what OpenAPI 3.1 uses. Its Rust core validates and serialises
@@ -22,14 +28,15 @@ fast enough for an API whose hot paths are on the WebSocket.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
+import orjson
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from server.errors import FieldError, Problem
 
@@ -82,6 +89,22 @@ Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | web.StreamResponse]]
 
 
 @dataclass(frozen=True, slots=True)
+class Partial:
+    """The well-formed part of a body the model refused: its top-level fields that are
+    valid on their own (validated values, by field name) and the names of those that
+    are not. A field in neither was not sent."""
+
+    fields: Mapping[str, Any]
+    failed: frozenset[str]
+
+
+# A route's own field rules, evaluated on what is well-formed of a refused body. They
+# return nothing when the caller may not act (the handler answers that once the body is
+# valid) and skip every rule whose inputs are not in ``fields``.
+Rules = Callable[[web.Request, Partial], Awaitable[Sequence[FieldError]]]
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     method: str
     path: str
@@ -99,6 +122,7 @@ class Operation:
     # Set for routes that do not speak JSON (WHIP's application/sdp, file uploads).
     raw_body_type: str | None = None
     raw_response_type: str | None = None
+    rules: Rules | None = None
 
 
 class Api:
@@ -124,6 +148,7 @@ class Api:
         responses: Mapping[int, tuple[str, str | None]] | None = None,
         raw_body_type: str | None = None,
         raw_response_type: str | None = None,
+        rules: Rules | None = None,
     ) -> Callable[[Handler], Handler]:
         if not re.fullmatch(r"[a-z][A-Za-z0-9]+", operation_id):
             raise ValueError(f"operationId {operation_id!r} must be lowerCamelCase")
@@ -147,6 +172,7 @@ class Api:
                     responses=dict(responses or {}),
                     raw_body_type=raw_body_type,
                     raw_response_type=raw_response_type,
+                    rules=rules,
                 )
             )
             return handler
@@ -167,7 +193,14 @@ def _endpoint(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamResp
         body: Any = None
         if op.body is not None:
             raw = await read_body(request, op.max_body, JSON_TYPES)
-            body = parse_json(op.body, raw)
+            try:
+                body = parse_json(op.body, raw)
+            except Problem as problem:
+                if op.rules is None or problem.code != "request.invalid":
+                    raise
+                partial = well_formed(op.body, raw, problem.errors)
+                more = await op.rules(request, partial)
+                raise joined(problem, more, partial.failed) from problem
         query: Any = None
         if op.query is not None:
             query = parse_query(op.query, request.query)
@@ -266,6 +299,61 @@ def _invalid(errors: list[Any], prefix: str = "") -> Problem:
         code = _code_for(error["type"])
         fields.append(FieldError(prefix + json_pointer(error["loc"]), code, error["msg"]))
     return Problem("request.invalid", "some fields are invalid", errors=fields)
+
+
+def _top_name(pointer: str) -> str:
+    """The top-level member a JSON pointer starts with ("/hours/2/end" -> "hours")."""
+    return pointer.split("/")[1].replace("~1", "/").replace("~0", "~")
+
+
+def well_formed(model: type[BaseModel], raw: bytes, errors: Sequence[FieldError]) -> Partial:
+    """What of ``raw`` is valid field by field, for a body ``model`` refused with ``errors``.
+
+    A field is validated alone, as JSON, against its declaration (type, constraints,
+    ``Annotated`` validators); the model's own ``field_validator``/``model_validator``
+    methods are not run. A list with one bad item counts as failed as a whole.
+    """
+    failed = frozenset(_top_name(e.pointer) for e in errors if e.pointer.startswith("/"))
+    data = orjson.loads(raw)  # parse_json has already refused what is not JSON
+    fields: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            if key in failed or key not in data:
+                continue
+            try:
+                fields[name] = _field_adapter(model, name).validate_json(orjson.dumps(data[key]))
+            except ValidationError:  # a rule of the model's own methods
+                continue
+    return Partial(fields=fields, failed=frozenset(n for n in failed if n in model.model_fields))
+
+
+_adapters: dict[tuple[type[BaseModel], str], TypeAdapter[Any]] = {}
+
+
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    key = (model, name)
+    if key not in _adapters:
+        info = model.model_fields[name]
+        config = model.model_config
+        declared: Any = Annotated[info.annotation, info]  # the field as declared, alone
+        _adapters[key] = TypeAdapter(
+            declared,
+            config=ConfigDict(
+                strict=config.get("strict", False),
+                str_strip_whitespace=config.get("str_strip_whitespace", False),
+            ),
+        )
+    return _adapters[key]
+
+
+def joined(problem: Problem, more: Sequence[FieldError], failed: frozenset[str]) -> Problem:
+    """``problem``'s field errors and the rules' ``more``, in one 422; a rule's error on a
+    field that is already malformed is left out (the field's own error says it)."""
+    extra = [e for e in more if _top_name(e.pointer) not in failed]
+    if not extra:
+        return problem
+    return Problem(problem.code, problem.message, errors=[*problem.errors, *extra])
 
 
 def json_pointer(location: tuple[int | str, ...]) -> str:

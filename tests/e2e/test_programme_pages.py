@@ -6,7 +6,7 @@ Every page is also checked by the harness (conftest.py): axe-core, raw keys, con
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -113,3 +113,46 @@ def test_a_province_submits_next_weeks_session_after_fixing_a_time_outside_the_h
         for t in session["private"]["preferred_times"]
     ] == [ten.astimezone(UTC)]
     screenshots(ui, "submitted")
+
+
+def test_one_save_marks_every_bad_field_and_a_negative_duration_is_out_of_range(
+    ui: Ui, live_server: LiveServer
+) -> None:
+    fair = live_server.fair()
+    weeks = live_server.get_json(f"/api/fairs/{fair['id']}/weeks")
+    week = weeks["weeks"][weeks["open_for_submission"] - 1]
+    venue_id = [v["id"] for v in fair["venues"] if v["kind"] == "sub"][-2]
+    ui.sign_in(Role.VENUE_ADMIN, UUID(venue_id))
+    before = session_items(ui, venue_id)
+    ui.goto(f"/manage/venues/{venue_id}/sessions")
+    form = ui.page.locator("#session-form")
+
+    # No title, 助企用工 with no focus, -5 minutes, no audience, a time before the
+    # daily hours and one on a day outside the week: everything wrong at once.
+    ui.page.locator("#session-form-category").select_option("enterprise_staffing")
+    ui.page.locator("#session-form-staffing_focus").wait_for()
+    ui.page.locator("#session-form-duration_minutes").fill("-5")
+    ui.page.locator("#session-form-expected_audience").fill("")
+    day = week["programme_days"][0]
+    ui.page.locator("#session-form-time-0").fill(f"{day}T07:00")
+    before_week = date.fromisoformat(week["first_day"]) - timedelta(days=1)
+    ui.page.locator("#session-form-time-1").fill(f"{before_week.isoformat()}T10:00")
+    ui.page.locator("#session-form-submit").click()
+    ui.page.wait_for_selector("#session-form-summary:focus")
+    ui.settle()
+
+    def error(name: str) -> str:
+        return form.locator(f"#session-form-{name}-error").inner_text()
+
+    def field(code: str) -> str:
+        return text("errors", "zh-CN", f"errors.field.{code}")
+
+    assert error("title") == field("required")
+    assert error("staffing_focus") == field("required")
+    assert error("duration_minutes") == field("out_of_range")
+    assert error("expected_audience") == field("required")
+    assert error("time-0") == field("schedule.outside_hours")
+    assert error("time-1") == field("schedule.outside_fair")
+    assert form.locator('[aria-invalid="true"]').count() == 6
+    assert ui.page.locator("#session-form-summary li").count() == 6
+    assert session_items(ui, venue_id) == before  # nothing was written

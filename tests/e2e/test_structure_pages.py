@@ -351,3 +351,39 @@ def test_an_employer_chosen_while_the_search_runs_stays_chosen(
     assert chosen.is_checked()
     assert ui.focused()["id"] == "booth-new-intro"
     assert intro.input_value() == "招聘软件工程师。"
+
+
+def test_one_booth_request_marks_every_bad_field_with_hours_closing_before_opening(
+    ui: Ui, fair: dict[str, Any]
+) -> None:
+    employer = ui.server.get_json("/api/employers?limit=1")["items"][0]
+    ui.sign_in(Role.EMPLOYER_ADMIN, UUID(employer["id"]))
+    mine = f"/api/booths?employer={employer['id']}&limit=500"
+    fetch = "async (path) => (await (await fetch(path)).json()).items"
+    booths_before = ui.page.evaluate(fetch, mine)  # as its admin: requested ones too
+    ui.goto(f"/manage/employers/{employer['id']}/booths")
+    form = ui.page.locator("#booth-request")
+    venue = venue_of(fair, employer["region_code"])
+    form.locator("#booth-request-venue_id").select_option(venue["id"])
+
+    # Too small a line, no slot length, and hours 17:00–09:00: one submit names them all.
+    form.locator("#booth-request-capacity").fill("0")
+    form.locator("#booth-request-slot_minutes").fill("")
+    form.locator("#booth-request-hours-add").click()
+    form.locator("#booth-request-hours-0-start").fill("17:00")
+    form.locator("#booth-request-hours-0-end").fill("09:00")
+    form.locator("#booth-request-submit").click()
+    ui.page.wait_for_selector("#booth-request-summary:focus")
+    ui.settle()
+
+    def field(code: str) -> str:
+        return text("errors", "zh-CN", f"errors.field.{code}")
+
+    assert form.locator("#booth-request-capacity-error").inner_text() == field("out_of_range")
+    assert form.locator("#booth-request-slot_minutes-error").inner_text() == field("required")
+    assert form.locator("#booth-request-hours-0-end-error").inner_text() == field(
+        "booth.hours_order"
+    )
+    assert form.locator('[aria-invalid="true"]').count() == 3
+    assert ui.page.locator("#booth-request-summary li").count() == 3
+    assert ui.page.evaluate(fetch, mine) == booths_before  # nothing was written

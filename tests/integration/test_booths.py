@@ -394,6 +394,51 @@ async def test_bad_booth_input_is_refused_by_field_and_nothing_is_written(client
     assert await count(client, "booths") == 0
 
 
+async def test_one_bad_booth_request_names_every_bad_field_with_the_hours_rules_too(
+    client: Client,
+) -> None:
+    fair = await small_fair(client)
+    owner = await person(client, "hr@example.org")
+    employer = await verified_employer(owner, fair.beijing_admin)
+    backwards = [{"weekday": 1, "start": "17:00", "end": "09:00"}]
+    bad = {"capacity": 0, "slot_minutes": 500, "hours": backwards}
+    every = {
+        "/capacity": "out_of_range",
+        "/slot_minutes": "out_of_range",
+        "/hours/0/end": "booth.hours_order",
+    }
+    request = f"/api/employers/{employer['id']}/booths"
+    assert (
+        await field_errors(await owner.post(request, {"venue_id": str(fair.beijing), **bad}))
+        == every
+    )
+    assert await field_errors(await owner.post(request, {"venue_id": str(uuid7()), **bad})) == {
+        "/venue_id": "venue.not_found",
+        "/capacity": "out_of_range",
+        "/slot_minutes": "out_of_range",
+    }
+    stranger = await person(client, "other@example.org")
+    assert await field_errors(
+        await stranger.post(request, {"venue_id": str(fair.beijing), **bad})
+    ) == {"/capacity": "out_of_range", "/slot_minutes": "out_of_range"}
+
+    opened = f"/api/venues/{fair.beijing}/booths"
+    assert await field_errors(await fair.beijing_admin.post(opened, booth_body(None, **bad))) == {
+        **every,
+        "/employer_id": "required",
+    }
+    assert await count(client, "booths") == 0
+
+    booth = await open_booth(fair.beijing_admin, fair.beijing, employer["id"])
+    edit = {"capacity": 0, "intro": None, "hours": backwards}
+    assert await field_errors(await owner.patch(f"/api/booths/{booth['id']}", edit)) == {
+        "/capacity": "out_of_range",
+        "/intro": "wrong_type",
+        "/hours/0/end": "booth.hours_order",
+    }
+    assert (await (await client.get(f"/api/booths/{booth['id']}")).json())["hours"] == WEEKDAYS_OUT
+
+
 async def test_bad_edits_and_staff_lists_change_nothing(client: Client) -> None:
     fair = await small_fair(client)
     owner = await person(client, "hr@example.org")

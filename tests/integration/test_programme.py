@@ -244,6 +244,52 @@ async def test_bad_input_is_refused_with_clear_codes_and_nothing_is_written(
         assert await conn.fetchval("SELECT count(*) FROM featured_sessions") == 0
 
 
+async def test_one_request_names_every_bad_field_malformed_or_against_the_rules(
+    client: Client,
+) -> None:
+    july = await july_fair(client)
+    venue = july.venues["110000"]
+    admin = july.admins["110000"]
+    body = {
+        "week": 2,
+        "title": "北京专场",
+        "category": "enterprise_staffing",  # and no staffing focus
+        "duration_minutes": -5,
+        "expected_audience": "many",
+        "preferred_times": [cst(2020, 6, 30, 10).isoformat(), cst(2020, 7, 8, 7).isoformat()],
+    }
+    expected = {
+        ("/duration_minutes", "out_of_range"),
+        ("/expected_audience", "wrong_type"),
+        ("/staffing_focus", "required"),
+        ("/preferred_times/0", "schedule.outside_fair"),
+        ("/preferred_times/1", "schedule.outside_hours"),
+    }
+    created = await problem(await admin.post(f"/api/venues/{venue}/featured-sessions", body), 422)
+    assert {(e["pointer"], e["code"]) for e in created["errors"]} == expected
+    malformed_only = {("/duration_minutes", "out_of_range"), ("/expected_audience", "wrong_type")}
+    stranger = await problem(
+        await july.admins["120000"].post(f"/api/venues/{venue}/featured-sessions", body), 422
+    )
+    assert {(e["pointer"], e["code"]) for e in stranger["errors"]} == malformed_only
+
+    draft = await july.draft("110000")
+    del body["week"]
+    body["title"] = None
+    edited = await problem(await admin.patch(f"/api/featured-sessions/{draft['id']}", body), 422)
+    assert {(e["pointer"], e["code"]) for e in edited["errors"]} == {
+        *expected,
+        ("/title", "required"),
+    }
+    assert (await (await admin.get(f"/api/featured-sessions/{draft['id']}")).json())[
+        "title"
+    ] == draft["title"]
+    app = client.app
+    assert app is not None
+    async with app[POOL].acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM featured_sessions") == 1
+
+
 async def test_a_session_cannot_be_edited_after_approval_until_it_is_returned(
     client: Client,
 ) -> None:
