@@ -377,7 +377,7 @@ export const routes = [
     name: 'notifications',
     path: '/me/notifications',
     tag: 'lf-notifications-page',
-    features: ['notifications', 'jobs', 'structure'],
+    features: ['notifications', 'jobs', 'structure', 'interview'],
     load: () => import('./pages/notifications.js'),
   },
   {

@@ -5,7 +5,9 @@
 // client does not know still shows, with the generic sentence and no link.
 //
 // `data` carries ids and public fields only (a session's title and times, a week, an
-// application's status); times are shown in the fair's zone.
+// application's status, an interview's outcome, why a place in a line lapsed); times are
+// shown in the fair's zone. A staff member's reason for removing someone from a line is
+// not in it: it stays with the ticket, for staff.
 
 import { formatInstant } from './when.js';
 import { language, t, tCode } from '../lib/i18n.js';
@@ -28,10 +30,16 @@ function venueSessions(venueId, context) {
 /** The hosts' studio of a session, and its page for the audience. */
 const studio = (id) => ({ href: path('sessions', id, 'studio'), action: 'studio' });
 const session = (id) => ({ href: path('sessions', id), action: 'session' });
+const booth = (id) => ({ href: path('booths', id), action: 'booth' });
+const interview = (id) => ({ href: path('interviews', id), action: 'interview' });
 
 // kind → (data, context) → { href, action } (action: "notifications.action.<action>")
 const LINKS = {
-  'queue.room': (d) => ({ href: path('booths', d.booth_id), action: 'booth' }),
+  'queue.room': (d) => booth(d.booth_id),
+  'ticket.removed': (d) => booth(d.booth_id),
+  'ticket.expired': (d) => booth(d.booth_id),
+  'interview.outcome': (d) => interview(d.interview_id),
+  'interview.outcome_corrected': (d) => interview(d.interview_id),
   'reservation.won': () => ({ href: '/me/bookings', action: 'bookings' }),
   'reservation.waitlisted': () => ({ href: '/me/bookings', action: 'bookings' }),
   'reservation.moved_up': () => ({ href: '/me/bookings', action: 'bookings' }),
@@ -53,11 +61,30 @@ const ACTIONS = {
   bookings: () => t('notifications.action.bookings'),
   lines: () => t('notifications.action.lines'),
   applications: () => t('notifications.action.applications'),
+  interview: () => t('notifications.action.interview'),
   venue_sessions: () => t('notifications.action.venue_sessions'),
   manage_venues: () => t('notifications.action.manage_venues'),
   studio: () => t('notifications.action.studio'),
   session: () => t('notifications.action.session'),
 };
+
+// Why a place in a line lapsed (`ticket.expired`'s `cause`), shown under the sentence.
+const EXPIRED_CAUSES = {
+  unanswered: () => t('notifications.expired.unanswered'),
+  away: () => t('notifications.expired.away'),
+  day_close: () => t('notifications.expired.day_close'),
+};
+
+function detailOf(kind, data) {
+  if (kind === 'programme.session_returned' && data.reason) {
+    return t('notifications.page.reason', { reason: data.reason });
+  }
+  const cause = kind === 'ticket.expired' ? data.cause : null;
+  if (cause && Object.prototype.hasOwnProperty.call(EXPIRED_CAUSES, cause)) {
+    return EXPIRED_CAUSES[cause]();
+  }
+  return null;
+}
 
 function when(iso, zone, lang) {
   if (!iso) return '';
@@ -82,16 +109,14 @@ export function describeNotification(notification, context) {
     week: data.week ?? '',
     place: data.waitlist_place ?? '',
     status: tCode('jobs.application_status.', data.status, 'jobs.application_status.unknown'),
+    outcome: tCode('interview.outcome.', data.outcome, 'interview.outcome.unknown'),
   };
   const known = Object.prototype.hasOwnProperty.call(LINKS, kind);
   const text = known
     ? tCode('notifications.kind.', kind, 'notifications.generic', params)
     : t('notifications.generic');
   const link = known ? LINKS[kind](data, context) : null;
-  const detail =
-    kind === 'programme.session_returned' && data.reason
-      ? t('notifications.page.reason', { reason: data.reason })
-      : null;
+  const detail = detailOf(kind, data);
   const href = link?.href ?? null;
   return { text, detail, href, action: href ? ACTIONS[link.action]() : null };
 }

@@ -9,7 +9,9 @@ Events on ``interview:<id>`` (members only): ``interview.chat {message}``,
 ``interview.member {member}``, ``interview.extended {ends_at}``,
 ``interview.ended {ended_at, duration_s}``, ``interview.outcome {outcome, ended_at,
 duration_s}`` (again, with ``corrected: true``, on a correction); a co-interviewer is
-told on ``me``: ``interview.invited {interview_id}``.
+told on ``me``: ``interview.invited {interview_id}``. The candidate gets a notification
+(``interview.outcome``; ``interview.outcome_corrected`` when a correction changes the
+outcome) with the outcome they may see, never the notes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from server.domain.interviews import (
 )
 from server.errors import Problem
 from server.realtime.outbox import Outbox, OutboxTransaction
+from server.services.notifications import notify
 from server.services.queue import QueueService
 from server.store import interviews as store
 from server.store.db import Connection
@@ -64,6 +67,16 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def _told(record: dict[str, Any]) -> dict[str, Any]:
+    """The candidate's notice of an outcome: what ``getInterview`` shows them of it (the
+    outcome, never the notes)."""
+    return {
+        "interview_id": str(record["id"]),
+        "booth_id": str(record["booth_id"]),
+        "outcome": record["outcome"],
+    }
 
 
 class InterviewService:
@@ -249,6 +262,9 @@ class InterviewService:
                     "duration_s": duration_s(record["started_at"], record["ended_at"]),
                 },
             )
+            await notify(
+                tx, record["candidate_id"], "interview.outcome", _told(record), self._clock.now()
+            )
             view = await self._changed(tx, interview_id, account)
         if self.on_end is not None:
             await self.on_end(str(interview_id))
@@ -285,6 +301,11 @@ class InterviewService:
                         "duration_s": duration_s(record["started_at"], record["ended_at"]),
                         "corrected": True,
                     },
+                )
+            if outcome.value != record["outcome"]:  # notes alone: nothing the candidate sees
+                corrected = {**record, "outcome": outcome.value}
+                await notify(
+                    tx, record["candidate_id"], "interview.outcome_corrected", _told(corrected), now
                 )
             return await self._changed(tx, interview_id, account)
 

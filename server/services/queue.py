@@ -61,7 +61,7 @@ from server.errors import Problem
 from server.ids import uuid7
 from server.realtime.outbox import Outbox, OutboxTransaction
 from server.realtime.presence import Presence
-from server.services.notifications import notify
+from server.services.notifications import notify, notify_each
 from server.store import handoffs as handoffs_store
 from server.store import queue_steps as steps
 from server.store import tickets as tickets_store
@@ -89,6 +89,17 @@ TOKEN_EVENTS = frozenset(
 )
 HISTORY = 30  # service times used for the estimate
 REFRESH_EVERY_S = 1.0  # wait tables are recomputed at most this often per booth
+
+
+# Why a ticket expired, in its holder's ``ticket.expired`` notice (``cause``); the
+# ``away`` one is written by the call statement (``server.store.queue_steps``).
+EXPIRED_UNANSWERED = "unanswered"  # the second pass was a ring timeout
+EXPIRED_DAY_CLOSE = "day_close"  # 24:00 fair time
+
+
+def _ended(row: dict[str, Any], **extra: str) -> dict[str, Any]:
+    """A notice's data about a ticket that left the line without its holder."""
+    return {"booth_id": str(row["booth_id"]), "ticket_id": str(row["id"]), **extra}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1086,6 +1097,9 @@ class QueueService:
                 await self._set_staff(tx, booth["id"], ticket["called_by"], StaffStatus.AVAILABLE)
                 await self._busy_elsewhere(tx, row["candidate_id"], booth["id"], False)
             self._announce(tx, row)
+            # The reason stays with the staff (the console records it "with the ticket";
+            # the holder's views never carry it): the candidate is told which line.
+            await notify(tx, row["candidate_id"], "ticket.removed", _ended(row), self._clock.now())
             await self._room_freed(tx, booth)
         self.refresh_soon(booth["id"])
 
@@ -1225,7 +1239,15 @@ class QueueService:
         ticket = await self._ticket(conn, ticket_id)
         if ticket["state"] != TicketState.CALLED:
             return
-        await self._pass(tx, booth, ticket)
+        row = await self._pass(tx, booth, ticket)
+        if row["state"] == TicketState.EXPIRED:  # the second pass (a decline is not told)
+            await notify(
+                tx,
+                row["candidate_id"],
+                "ticket.expired",
+                _ended(row, cause=EXPIRED_UNANSWERED),
+                self._clock.now(),
+            )
         await self._outbox.append_in_timer(conn, tx.take())
 
     async def on_day_close(self, conn: Connection, timer: Timer) -> None:
@@ -1264,6 +1286,12 @@ class QueueService:
             if ticket["was"] == TicketState.CALLED:
                 await self._set_staff(tx, booth["id"], ticket["caller"], StaffStatus.AVAILABLE)
                 await self._busy_elsewhere(tx, ticket["candidate_id"], booth["id"], False)
+        await notify_each(
+            tx,
+            "ticket.expired",
+            [(row["candidate_id"], _ended(dict(row), cause=EXPIRED_DAY_CLOSE)) for row in rows],
+            now,
+        )
         tx.emit(f"booth:{booth['id']}", "booth.day_closed", {"expired": len(rows)})
         if booth["queue_status"] != QueueStatus.CLOSED:
             tx.emit(f"booth:{booth['id']}", "queue.status", {"status": QueueStatus.CLOSED.value})

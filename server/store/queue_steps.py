@@ -239,10 +239,12 @@ _STAFF_EVENT = """
 # The claim is ``call_order`` in SQL: tickets in line (waiting, notified) by priority
 # class, key within the class, then id, skipping candidates in a call elsewhere.
 # Candidates away longer than the grace period who come before the one called (all of
-# them, if nobody is called) get a pass. A handoff held for a named colleague is theirs
-# until ``held_until``; a recruiter taking only handoffs calls next only among due
-# reservations and handoffs (``server.domain.lanes.claimable``). A walk-in called next
-# moves the line's virtual time (``lane_vtime``) up to its key.
+# them, if nobody is called) get a pass; one whose pass expires the ticket gets a
+# ``ticket.expired`` notice (cause ``away``; the row and event ``notify()`` writes). A
+# handoff held for a named colleague is theirs until ``held_until``; a recruiter taking
+# only handoffs calls next only among due reservations and handoffs
+# (``server.domain.lanes.claimable``). A walk-in called next moves the line's virtual
+# time (``lane_vtime``) up to its key.
 #
 # Two statements, not one with a CASE on $6: a generic plan cannot prove the partial
 # call-order index's predicate from a CASE, and without it the claim scans every ticket
@@ -256,6 +258,13 @@ _CALLABLE = """
   AND {only_handoffs}"""
 _AWAY = """EXISTS (SELECT 1 FROM queue_absences a WHERE a.candidate_id = t.candidate_id
                      AND a.since < $4)"""
+
+# A UUIDv7 made in SQL for the instant $3 (``server.ids.uuid7`` in Python; ``uuidv7()``
+# exists only from PostgreSQL 18): a random v4 with its first 48 bits set to the Unix
+# milliseconds and its version nibble turned from 4 into 7.
+_UUID7 = """encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing
+    substring(int8send(floor(extract(epoch FROM $3::timestamptz) * 1000)::bigint) FROM 3)
+    FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid"""
 
 
 def _call(which: str, only_handoffs: str) -> str:
@@ -283,6 +292,12 @@ passed AS (
      AND NOT EXISTS (SELECT 1 FROM chosen c
                       WHERE (c.priority, c.call_key, c.id) < (t.priority, t.call_key, t.id))
   RETURNING {TICKET_RETURNING}),
+noticed AS (
+  INSERT INTO notifications (id, account_id, kind, data, created_at)
+  SELECT {_UUID7}, p.candidate_id, 'ticket.expired',
+         jsonb_build_object('booth_id', p.booth_id, 'ticket_id', p.id, 'cause', 'away'), $3
+    FROM passed p WHERE p.state = 'expired'
+  RETURNING id, account_id, kind, data),
 changed AS (
   UPDATE tickets t SET state = 'called', called_by = $2, called_at = $3, changed_at = $3,
                        first_called_at = coalesce(t.first_called_at, $3)
@@ -312,6 +327,10 @@ ev (topic, type, data, ord) AS (
   SELECT 'user:' || p.candidate_id::text, 'ticket.updated', {holder("p")}, 1 FROM passed p
   UNION ALL
   SELECT 'booth:' || $1::uuid::text || ':staff', 'roster.ticket', {roster("p")}, 2 FROM passed p
+  UNION ALL
+  SELECT 'user:' || n.account_id::text, 'notification.created',
+         jsonb_build_object('id', n.id, 'kind', n.kind, 'data', n.data, 'created_at', $8::text), 2
+    FROM noticed n
   UNION ALL
   SELECT 'booth:' || $1::uuid::text, 'queue.removed', jsonb_build_object('token', c.token), 3
     FROM changed c, vis

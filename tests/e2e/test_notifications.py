@@ -21,7 +21,7 @@ from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui, in_thread
 from tests.e2e.test_identity_pages import screenshots, text, wait_for_path
 from tests.e2e.test_jobs_pages import PDF
-from tests.e2e.test_queue_pages import RECRUITER, log_in
+from tests.e2e.test_queue_pages import RECRUITER, log_in, staffed_booth
 from tests.unit.test_notification_kinds import sent_kinds
 
 pytestmark = pytest.mark.chromium
@@ -316,6 +316,19 @@ def test_every_kind_reads_as_a_sentence_with_its_link_in_english_on_a_phone(ui: 
         "programme.session_cancelled": (notice, f"/sessions/{session}"),
         "programme.session_moved": (notice, f"/sessions/{session}"),
         "programme.reminder": ({**notice, "lead": "15m"}, f"/sessions/{session}"),
+        "ticket.removed": ({"booth_id": booth, "ticket_id": job}, f"/booths/{booth}"),
+        "ticket.expired": (
+            {"booth_id": booth, "ticket_id": job, "cause": "day_close"},
+            f"/booths/{booth}",
+        ),
+        "interview.outcome": (
+            {"interview_id": job, "booth_id": booth, "outcome": "next_round"},
+            f"/interviews/{job}",
+        ),
+        "interview.outcome_corrected": (
+            {"interview_id": job, "booth_id": booth, "outcome": "offer_intent"},
+            f"/interviews/{job}",
+        ),
     }
     assert set(sample) == set(sent_kinds()), "add the new kind here with its data and link"
 
@@ -339,6 +352,14 @@ def test_every_kind_reads_as_a_sentence_with_its_link_in_english_on_a_phone(ui: 
     assert f"“{viewed}”" in shown.nth(5).inner_text()
     assert "Dates?" in shown.nth(8).inner_text()
     assert "10:00" in ui.page.locator("[data-kind='programme.reminder']").inner_text()
+    closed = text("notifications", "en", "notifications.expired.day_close")
+    assert closed in ui.page.locator("[data-kind='ticket.expired']").inner_text()
+    for kind, outcome in (
+        ("interview.outcome", "next_round"),
+        ("interview.outcome_corrected", "offer_intent"),
+    ):
+        told = ui.page.locator(f"[data-kind='{kind}'] .notification-text").inner_text()
+        assert text("interview", "en", f"interview.outcome.{outcome}") in told, told
     ui.screenshot()
 
 
@@ -407,3 +428,37 @@ def test_after_signing_out_and_in_as_someone_else_nothing_of_theirs_reaches_the_
         "() => window.__events.includes('programme.submission_due')", timeout=15_000
     )
     assert ui.page.evaluate("() => window.__events") == ["programme.submission_due"]
+
+
+def test_a_candidate_taken_out_of_a_line_by_staff_finds_it_in_the_bell(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    """The tester's case: staff remove a candidate (with a reason); the candidate, on
+    another page, sees the bell count it without a reload, and the notice leads back to
+    the booth. The reason is the staff's record: it is not shown."""
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    candidate.goto("/jobs")
+    bell(candidate, 0).wait_for()
+    recruiter = another_ui("recruiter")
+    booth = staffed_booth(recruiter, log_in(recruiter, RECRUITER))
+    call_api(recruiter, f"/api/booths/{booth['id']}/queue-status", "PUT", {"status": "open"})
+    ticket = call_api(candidate, f"/api/booths/{booth['id']}/tickets", "POST")
+    reason = "测试：重复排队"
+    call_api(recruiter, f"/api/tickets/{ticket['id']}/remove", "POST", {"reason": reason})
+
+    bell(candidate, 1).wait_for()
+    candidate.tab_to("#header-notifications")
+    candidate.page.keyboard.press("Enter")
+    wait_for_path(candidate, "/me/notifications")
+    assert items(candidate).count() == 1
+    first = items(candidate).first
+    assert first.get_attribute("data-kind") == "ticket.removed"
+    assert n("notifications.kind.ticket.removed") in first.inner_text()
+    booth_name = booth["title"] or booth["employer"]["name"]
+    first.locator(".notification-subject").filter(
+        has_text=n("notifications.page.booth", name=booth_name)
+    ).wait_for()
+    link = first.get_by_role("link", name=n("notifications.action.booth"))
+    assert link.get_attribute("href") == f"/booths/{booth['id']}"
+    assert reason not in candidate.page.locator("main").inner_text()

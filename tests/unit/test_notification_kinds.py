@@ -1,7 +1,8 @@
 """Every notification kind the server sends has words in the web client, in both languages.
 
 The kinds are read from the sources: each call of ``notify(tx, account, kind, data,
-now)`` in ``server`` and ``scheduler``, and each call of a helper that passes one of
+now)`` or ``notify_each(tx, kind, notices, now)`` in ``server`` and ``scheduler``, and
+each call of a helper that passes one of
 its own parameters on to ``notify()`` as the kind (``_tell``, ``_notify_followers`` …),
 to any depth. A new kind without a sentence in ``client_web/i18n/notifications.*.json``
 and a link in ``client_web/components/notification-text.js`` fails here, not on a
@@ -20,18 +21,21 @@ SOURCES = ("server", "scheduler")
 CATALOGUES = ROOT / "client_web" / "i18n"
 TEXT = ROOT / "client_web" / "components" / "notification-text.js"
 LANGUAGES = ("zh-CN", "en")
-NOTIFY_KIND_AT = 2  # notify(tx, account_id, kind, data, now)
+# Where the inbox's functions take the kind: notify(tx, account_id, kind, data, now),
+# notify_each(tx, kind, notices, now).
+INBOX = {"notify": (2, "kind"), "notify_each": (1, "kind")}
 
 
 def modules() -> Iterator[tuple[Path, ast.Module]]:
-    """The modules that import the inbox's notify() (other notify()s, presence's, differ)."""
+    """The modules that import the inbox's notify() or notify_each() (other notify()s,
+    presence's, differ)."""
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
             if any(
                 isinstance(node, ast.ImportFrom)
                 and node.module == "server.services.notifications"
-                and any(alias.name == "notify" for alias in node.names)
+                and any(alias.name in INBOX for alias in node.names)
                 for node in ast.walk(tree)
             ):
                 yield path, tree
@@ -55,7 +59,7 @@ def argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
 def notifiers(trees: list[ast.Module]) -> dict[str, tuple[int, str]]:
     """notify() and every function that passes one of its parameters on as the kind:
     name → (the kind's position as called, the parameter's name)."""
-    found = {"notify": (NOTIFY_KIND_AT, "kind")}
+    found = dict(INBOX)
     changed = True
     while changed:
         changed = False
@@ -110,6 +114,9 @@ def test_the_scan_finds_the_kinds_of_every_sender() -> None:
         "programme.reminder",  # ProgrammeService._notify_followers → notify()
         "programme.session_returned",  # ProgrammeService._notify_admins → notify()
         "programme.submission_due",  # a timer handler → notify()
+        "ticket.removed",  # QueueService.remove → notify()
+        "ticket.expired",  # on_ring_timeout → notify(), on_day_close → notify_each()
+        "interview.outcome_corrected",  # InterviewService.correct_outcome → notify()
     ):
         assert expected in kinds, f"the scan missed {expected}: {sorted(kinds)}"
 
