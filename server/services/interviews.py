@@ -16,7 +16,7 @@ outcome) with the outcome they may see, never the notes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -76,6 +76,16 @@ def _told(record: dict[str, Any]) -> dict[str, Any]:
         "interview_id": str(record["id"]),
         "booth_id": str(record["booth_id"]),
         "outcome": record["outcome"],
+    }
+
+
+def _ending(record: Mapping[str, Any], **more: Any) -> dict[str, Any]:
+    """An ended interview's figures, as ``interview.ended`` and ``interview.outcome``
+    carry them (``more``: the outcome, and whether it was a correction)."""
+    return {
+        **more,
+        "ended_at": record["ended_at"].isoformat(),
+        "duration_s": duration_s(record["started_at"], record["ended_at"]),
     }
 
 
@@ -226,14 +236,7 @@ class InterviewService:
             if ended_now:
                 await store.end(tx.conn, interview_id, self._clock.now())
                 record, _ = await self._load(tx.conn, interview_id, account)
-                tx.emit(
-                    topic(interview_id),
-                    "interview.ended",
-                    {
-                        "ended_at": record["ended_at"].isoformat(),
-                        "duration_s": duration_s(record["started_at"], record["ended_at"]),
-                    },
-                )
+                tx.emit(topic(interview_id), "interview.ended", _ending(record))
             view = await self._changed(tx, interview_id, account)
         if ended_now and self.on_end is not None:
             await self.on_end(str(interview_id))
@@ -254,13 +257,7 @@ class InterviewService:
             )
             record, _ = await self._load(tx.conn, interview_id, account)
             tx.emit(
-                topic(interview_id),
-                "interview.outcome",
-                {
-                    "outcome": outcome.value,
-                    "ended_at": record["ended_at"].isoformat(),
-                    "duration_s": duration_s(record["started_at"], record["ended_at"]),
-                },
+                topic(interview_id), "interview.outcome", _ending(record, outcome=outcome.value)
             )
             await notify(
                 tx, record["candidate_id"], "interview.outcome", _told(record), self._clock.now()
@@ -295,12 +292,7 @@ class InterviewService:
                 tx.emit(
                     topic(interview_id),
                     "interview.outcome",
-                    {
-                        "outcome": outcome.value,
-                        "ended_at": record["ended_at"].isoformat(),
-                        "duration_s": duration_s(record["started_at"], record["ended_at"]),
-                        "corrected": True,
-                    },
+                    _ending(record, outcome=outcome.value, corrected=True),
                 )
             if outcome.value != record["outcome"]:  # notes alone: nothing the candidate sees
                 corrected = {**record, "outcome": outcome.value}
