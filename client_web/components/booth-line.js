@@ -12,7 +12,7 @@ import { ApiError, api, errorMessage } from '../api.js';
 import { keyGroupText } from './job-text.js';
 import { h } from '../lib/dom.js';
 import { t, tCode } from '../lib/i18n.js';
-import { positionText, unlockAudio, waitText } from './my-lines-panel.js';
+import { positionText, stateText, unlockAudio, waitText } from './my-lines-panel.js';
 import * as store from './queue-store.js';
 
 class BoothLine extends HTMLElement {
@@ -128,9 +128,8 @@ class BoothLine extends HTMLElement {
         h(
           'p',
           { id: 'booth-line-mine', tabindex: '-1', class: 'callout' },
-          t('queue.booth.in_line', {
-            state: tCode('queue.state.', mine.state, 'queue.state.unknown'),
-          }),
+          // "Next" while nobody serves says so, not "get ready" (my-lines-panel.js).
+          t('queue.booth.in_line', { state: stateText(mine) }),
           // One sentence, not two phrases run together: "…第一位；预计等候：约3–6分钟。"
           position !== null
             ? [

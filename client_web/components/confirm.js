@@ -4,6 +4,10 @@
 // item is asking lives in the LivePage's model (`model.confirming`), so a repaint or a
 // language switch keeps the question open. `run` does the action and clears
 // `model.confirming` when the question is over (it also decides where focus goes).
+//
+// Where the action needs its consequence said ("End the interview and record: …",
+// "Leave the line? You will lose your place …"), confirmQuestion() draws the question
+// as a group that takes focus, with the two buttons inside it, and Escape cancels.
 
 import { h } from '../lib/dom.js';
 
@@ -51,4 +55,71 @@ export function confirmButton(page, { verb, key, describedBy, label, confirm, ca
       cancel,
     ),
   ];
+}
+
+/**
+ * The question itself, for an action that needs more than "sure?": a group named by its
+ * text ("Leave the line? You will lose your place …") holding the confirm and cancel
+ * buttons. It takes focus when it opens (`tabindex=-1`: focus `#<id>` after the
+ * repaint, so a screen reader reads the question); Escape inside it cancels. The caller
+ * keeps which question is open and gives focus back to the button that opened it on
+ * cancel. Ids: `#<id>`, its text `#<id>-text`, the buttons `#<id>-button` and
+ * `#<id>-cancel` unless named.
+ */
+export function confirmQuestion({
+  id,
+  text,
+  confirm,
+  cancel,
+  onConfirm,
+  onCancel,
+  danger = true,
+  busy = false,
+  className = '',
+  confirmId = `${id}-button`,
+  cancelId = `${id}-cancel`,
+}) {
+  return h(
+    'div',
+    {
+      class: `inline-confirm ${className}`.trim(),
+      id,
+      role: 'group',
+      tabindex: '-1',
+      'aria-labelledby': `${id}-text`,
+      onkeydown: (event) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        event.stopPropagation();
+        onCancel();
+      },
+    },
+    h('p', { id: `${id}-text` }, text),
+    h(
+      'p',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: danger ? 'button button-danger' : 'button',
+          id: confirmId,
+          disabled: busy,
+          onclick: onConfirm,
+        },
+        confirm,
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-secondary',
+          id: cancelId,
+          disabled: busy,
+          onclick: onCancel,
+        },
+        cancel,
+      ),
+    ),
+  );
 }

@@ -14,6 +14,7 @@
 import { h } from '../lib/dom.js';
 import { language, t, tCode } from '../lib/i18n.js';
 import { candidateSummary } from './candidate-summary.js';
+import { confirmQuestion } from './confirm.js';
 import { clockTime } from './when.js';
 
 export const OUTCOMES = ['next_round', 'offer_intent', 'not_suitable', 'no_show'];
@@ -246,33 +247,18 @@ export class InterviewPanel {
               t('interview.outcome.confirm_record', { outcome: label(choice) }),
               t('interview.outcome.warning_record'),
             ];
-      confirm = h(
-        'div',
-        {
-          class: 'interview-outcome-confirm',
-          id: 'interview-outcome-confirm',
-          role: 'group',
-          tabindex: '-1',
-          'aria-labelledby': 'interview-outcome-confirm-text',
-        },
-        h('p', { id: 'interview-outcome-confirm-text' }, warning),
-        h(
-          'p',
-          { class: 'actions' },
-          h(
-            'button',
-            {
-              type: 'button',
-              class: ending ? 'button button-danger' : 'button',
-              id: 'interview-outcome-confirm-button',
-              disabled: busy,
-              onclick: () => this.#confirm(),
-            },
-            action,
-          ),
-          cancel,
-        ),
-      );
+      confirm = confirmQuestion({
+        id: 'interview-outcome-confirm',
+        className: 'interview-outcome-confirm',
+        text: warning,
+        confirm: action,
+        cancel: t('interview.outcome.cancel'),
+        cancelId: 'interview-outcome-cancel',
+        danger: ending,
+        busy,
+        onConfirm: () => this.#confirm(),
+        onCancel: () => this.#cancel(),
+      });
     }
     return h(
       'fieldset',

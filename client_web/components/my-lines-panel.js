@@ -8,6 +8,14 @@
 //   once per change; the tab title flashes while the tab is hidden; a desktop
 //   notification is shown if the visitor allowed it (the "notify me" button asks, on a
 //   click: browsers only ask after a user gesture).
+// - A ticket stays `notified` when the booth's last recruiter goes offline (the server
+//   does not take "next" back): while nobody serves (queue-store.js serving()) the card
+//   says the recruiter stepped away and the place is kept, said politely once, with no
+//   alert or flashing title; when someone serves again "get ready" is alerted again
+//   (a reconnect's snapshot that changes nothing alerts nothing).
+// - Leaving a line is asked once more in place (components/confirm.js confirmQuestion):
+//   "Leave the line? You will lose your place (…)", Leave or Stay; Stay or Escape gives
+//   focus back to the leave button.
 // - Changes of position go to an aria-live="polite" region at most every 30 s (a screen
 //   reader user hears the latest, not every step).
 // - A handoff to another employer's booth (a recruiter suggests the candidate talk to
@@ -21,6 +29,7 @@
 import { errorMessage } from '../api.js';
 import { currentFair, pick } from '../fair.js';
 import { boothName } from './structure-text.js';
+import { confirmQuestion } from './confirm.js';
 import { h } from '../lib/dom.js';
 import { go } from './navigate.js';
 import { language, t, tCode } from '../lib/i18n.js';
@@ -42,6 +51,15 @@ export function positionText(position) {
   if (position === null) return '';
   if (position === 0) return t('queue.position.first');
   return t('queue.position.ahead', { count: position });
+}
+
+/** The ticket's state as the candidate should read it: "next" with nobody serving is
+ * not "get ready". */
+export function stateText(ticket) {
+  if (ticket.state === 'notified' && store.serving(ticket) === false) {
+    return t('queue.state.notified_away');
+  }
+  return tCode('queue.state.', ticket.state, 'queue.state.unknown');
 }
 
 let audio = null;
@@ -105,6 +123,8 @@ class MyLinesPanel extends HTMLElement {
   #pendingAnnouncement = null;
   #announceTimer = null;
   #error = null;
+  #leaving = null; // the ticket whose "leave the line?" question is open
+  #away = new Set(); // notified tickets whose booth nobody serves (said once)
   #venues = new Map(); // the fair's venues by id: a card says where its booth is
   #onLanguage = () => this.#paint();
   #onView = () => this.#paint();
@@ -172,7 +192,11 @@ class MyLinesPanel extends HTMLElement {
       this.setAttribute('role', 'complementary');
       this.setAttribute('aria-label', t('queue.mine.title'));
     }
+    if (this.#leaving !== null && !all.some((x) => x.id === this.#leaving && this.#inLine(x))) {
+      this.#leaving = null; // called, or out of the line, while the question was open
+    }
     this.#alerts(all, offers);
+    this.#announceAway(all);
     this.#announcePositions(all);
     // In an interview, the way into its room stays in view (but not inside the room).
     const inRoom = (ticket) => window.location.pathname === `/interviews/${ticket.id}`;
@@ -348,7 +372,7 @@ class MyLinesPanel extends HTMLElement {
   #card(ticket) {
     const position = store.position(ticket);
     const row = (label, ...value) => h('div', {}, h('dt', {}, label), h('dd', {}, ...value));
-    const inLine = ticket.state === 'waiting' || ticket.state === 'notified';
+    const inLine = this.#inLine(ticket);
     const headingId = `ticket-${ticket.id}-name`;
     const venue = this.#venueName(ticket);
     return h(
@@ -369,11 +393,7 @@ class MyLinesPanel extends HTMLElement {
         venue ? row(t('queue.ticket.venue'), h('span', { class: 'ticket-venue' }, venue)) : null,
         row(
           t('queue.ticket.state'),
-          h(
-            'span',
-            { class: 'ticket-state' },
-            tCode('queue.state.', ticket.state, 'queue.state.unknown'),
-          ),
+          h('span', { class: 'ticket-state' }, stateText(ticket)),
         ),
         ticket.kind && ticket.kind !== 'walk_in'
           ? row(
@@ -401,9 +421,7 @@ class MyLinesPanel extends HTMLElement {
           ? row(t('queue.ticket.passes'), t('queue.ticket.passes_text', { count: ticket.passes }))
           : null,
       ),
-      ticket.state === 'notified'
-        ? h('p', { class: 'callout callout-wait' }, t('queue.ticket.get_ready'))
-        : null,
+      ticket.state === 'notified' ? this.#nextCallout(ticket) : null,
       ticket.state === 'called'
         ? h(
             'p',
@@ -442,13 +460,73 @@ class MyLinesPanel extends HTMLElement {
               t('queue.ticket.open_interview'),
             )
           : null,
-        inLine
-          ? this.#button(ticket, 'leave', 'button button-secondary', t('queue.ticket.leave'), () =>
-              store.leave(ticket),
+        inLine && this.#leaving !== ticket.id
+          ? h(
+              'button',
+              {
+                type: 'button',
+                id: `ticket-${ticket.id}-leave`,
+                class: 'button button-secondary',
+                onclick: () => {
+                  this.#leaving = ticket.id;
+                  this.#error = null;
+                  this.#paint();
+                  this.querySelector(`#ticket-${ticket.id}-leave-confirm`)?.focus();
+                },
+              },
+              t('queue.ticket.leave'),
             )
           : null,
       ),
+      inLine && this.#leaving === ticket.id ? this.#leaveQuestion(ticket, position) : null,
     );
+  }
+
+  /** "Next": get ready while someone serves; with nobody serving, the truth. */
+  #nextCallout(ticket) {
+    if (store.serving(ticket) === false) {
+      return h(
+        'p',
+        { class: 'callout callout-wait ticket-away', id: `ticket-${ticket.id}-away` },
+        t('queue.ticket.next_away'),
+      );
+    }
+    return h('p', { class: 'callout callout-wait' }, t('queue.ticket.get_ready'));
+  }
+
+  /** "Leave the line? You will lose your place (…)": Leave, or Stay (or Escape). */
+  #leaveQuestion(ticket, position) {
+    const id = `ticket-${ticket.id}-leave-confirm`;
+    const stay = () => {
+      this.#leaving = null;
+      this.#paint();
+      this.querySelector(`#ticket-${ticket.id}-leave`)?.focus();
+    };
+    let text = t('queue.leave.question');
+    if (position === 0) text = t('queue.leave.question_first');
+    else if (position !== null) text = t('queue.leave.question_ahead', { count: position });
+    return confirmQuestion({
+      id,
+      text,
+      confirm: t('queue.leave.confirm'),
+      cancel: t('queue.leave.stay'),
+      confirmId: `ticket-${ticket.id}-leave-yes`,
+      cancelId: `ticket-${ticket.id}-leave-stay`,
+      onConfirm: (event) =>
+        this.#run(event, async () => {
+          const booth = this.#name(ticket);
+          await store.leave(ticket);
+          this.#leaving = null;
+          this.#polite.textContent = t('queue.leave.done', { booth });
+          // The card is gone: the page's heading is where the reader goes on from.
+          window.setTimeout(() => document.querySelector('h1')?.focus());
+        }),
+      onCancel: stay,
+    });
+  }
+
+  #inLine(ticket) {
+    return ticket.state === 'waiting' || ticket.state === 'notified';
   }
 
   #button(ticket, action, className, label, run) {
@@ -487,8 +565,35 @@ class MyLinesPanel extends HTMLElement {
     }, 1000);
   }
 
+  /** A notified ticket is urgent while someone serves its line; before its booth's
+   * snapshot (serving() null, e.g. the venue changed what it shows) it stays as it was,
+   * so a fresh snapshot that changes nothing alerts nothing. */
+  #urgentNow(ticket) {
+    if (ticket.state === 'called') return true;
+    if (ticket.state !== 'notified') return false;
+    const serving = store.serving(ticket);
+    return serving === null ? this.#urgent.has(`${ticket.id}:notified`) : serving;
+  }
+
+  /** "The recruiter stepped away", said politely once when it happens (not again after
+   * a fresh snapshot of the booth that still has nobody serving). */
+  #announceAway(all) {
+    const isAway = (ticket) => {
+      if (ticket.state !== 'notified') return false;
+      const serving = store.serving(ticket);
+      return serving === null ? this.#away.has(ticket.id) : !serving;
+    };
+    const away = all.filter(isAway);
+    const fresh = away.filter((ticket) => !this.#away.has(ticket.id));
+    this.#away = new Set(away.map((ticket) => ticket.id));
+    if (fresh.length === 0) return;
+    this.#polite.textContent = fresh
+      .map((ticket) => t('queue.announce.away', { booth: this.#name(ticket) }))
+      .join(' ');
+  }
+
   #alerts(all, offers) {
-    const urgent = all.filter((ticket) => ticket.state === 'notified' || ticket.state === 'called');
+    const urgent = all.filter((ticket) => this.#urgentNow(ticket));
     const texts = urgent.map((ticket) =>
       ticket.state === 'called'
         ? t('queue.alert.called', { booth: this.#name(ticket) })
@@ -511,6 +616,7 @@ class MyLinesPanel extends HTMLElement {
     ]);
     const grew = [...keys].some((key) => !this.#urgent.has(key));
     this.#urgent = keys;
+    if (keys.size === 0) stopFlash(); // nothing to act on any more (nobody serves)
     if (!grew) return;
     flashTitle(t('queue.title.flash'));
     if (urgent.some((ticket) => ticket.state === 'called')) chime();

@@ -333,6 +333,21 @@ export function waitRange(ticket) {
   return eta[Math.min(at, eta.length - 1)];
 }
 
+/**
+ * Whether anyone serves the ticket's line: false when nobody does (the booth's last
+ * recruiter went offline or paused; the server keeps a `notified` ticket as it is, so
+ * "get ready" would not be true), null before the booth's snapshot. The wait table says
+ * it (null: nobody serving); where the venue hides places, the holder's own wait does
+ * (null from the server: nobody serving; not yet sent: assume someone is).
+ */
+export function serving(ticket) {
+  const booth = booths.get(ticket.booth_id);
+  if (!booth) return null;
+  if (booth.error) return true; // no line to read: say what the ticket says
+  if (booth.visibility === 'length_only') return ticket.wait !== null;
+  return booth.eta !== null;
+}
+
 /** The booth as GET /api/booths/{id} describes it (cached; null until it arrives). */
 export function describeBooth(boothId) {
   if (!boothInfo.has(boothId)) {
@@ -347,6 +362,16 @@ export function describeBooth(boothId) {
   return boothInfo.get(boothId);
 }
 
+/** An HTTP answer's ticket, without the place and wait it does not know (null): where
+ * the venue hides places they come on `me`, and an answer arriving after them must not
+ * blank them (a null wait there means "nobody serving", see serving()). */
+function answered(ticket) {
+  const known = { ...ticket };
+  if (known.position == null) delete known.position;
+  if (known.wait == null) delete known.wait;
+  return known;
+}
+
 /**
  * Join a booth's line (the ticket arrives on `me` too). `keyGroupLane`: the candidate
  * agrees to use the booth's key-group lane (its staff see they are in a key group).
@@ -356,7 +381,7 @@ export async function join(boothId, { keyGroupLane = false } = {}) {
   const ticket = await api(`/api/booths/${encodeURIComponent(boothId)}/tickets${lane}`, {
     method: 'POST',
   });
-  put(ticket);
+  put(answered(ticket));
   changed();
   return ticket;
 }
@@ -371,7 +396,7 @@ export async function answer(ticket, verb) {
   const updated = await api(`/api/tickets/${encodeURIComponent(ticket.id)}/${verb}`, {
     method: 'POST',
   });
-  put(updated);
+  put(answered(updated));
   changed();
   return updated;
 }

@@ -11,7 +11,16 @@ from uuid import UUID
 from server.domain.principal import Role
 from tests.e2e.conftest import PHONE, Ui
 from tests.e2e.test_identity_pages import text
-from tests.e2e.test_queue_pages import RECRUITER, log_in, q, staffed_booth, two_in_line
+from tests.e2e.test_queue_pages import (
+    QUIET_RECRUITER,
+    RECRUITER,
+    empty_staffed_booth,
+    log_in,
+    next_while_nobody_serves,
+    q,
+    staffed_booth,
+    two_in_line,
+)
 
 
 def s(key: str, **params: object) -> str:
@@ -90,3 +99,24 @@ def test_a_venue_hides_places_and_each_candidate_still_sees_their_own(
     length.filter(has_text=q("zh-CN", "queue.booth.length", count=1)).wait_for()
     second.resize(PHONE)
     second.screenshot()
+
+
+def test_where_places_are_hidden_a_next_candidate_is_told_when_nobody_serves(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    # There the wait table is never public: the candidate's own wait (null with nobody
+    # serving) on their own topic says it.
+    recruiter = ui
+    me = log_in(recruiter, QUIET_RECRUITER)
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    booth = empty_staffed_booth(recruiter, me, candidate)
+    admin = another_ui("admin")
+    admin.sign_in(Role.VENUE_ADMIN, UUID(booth["venue_id"]))
+    admin.page.evaluate(
+        """async (venue) => (await import('/api.js')).api(
+             `/api/venues/${venue}/queue-visibility`,
+             { method: 'PUT', body: { visibility: 'length_only' } })""",
+        booth["venue_id"],
+    )
+    next_while_nobody_serves(recruiter, candidate, booth, visibility="length_only")

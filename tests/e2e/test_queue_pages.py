@@ -207,3 +207,203 @@ def test_my_lines_cards_say_at_which_venue_each_booth_is(ui: Ui) -> None:
             assert q(lang, "queue.ticket.venue") in card.inner_text()
     candidate.resize(PHONE)
     candidate.screenshot()
+
+
+# Another employer's recruiter: the first walk leaves a candidate in RECRUITER's line.
+QUIET_RECRUITER = f"e002.recruiter1@{DEMO_DOMAIN}"
+
+
+def empty_staffed_booth(recruiter: Ui, me: dict[str, Any], candidate: Ui) -> dict[str, Any]:
+    """An approved booth the recruiter staffs whose line is empty, as the candidate's
+    browser reads it from booth:<id> (so the candidate who joins is first)."""
+    employers = [g["scope_id"] for g in me["grants"] if g["role"] == "recruiter"]
+    for employer in employers:
+        booths = recruiter.server.get_json(f"/api/booths?employer={employer}&limit=50")["items"]
+        for booth in booths:
+            if booth["status"] != "approved" or me["id"] not in {
+                m["account_id"] for m in booth["staff"]
+            }:
+                continue
+            length = candidate.page.evaluate(
+                """async (id) => {
+                     const store = await import('/components/queue-store.js');
+                     const stop = store.watchBooth(id);
+                     while (!store.booth(id)) await new Promise((r) => setTimeout(r, 50));
+                     const found = store.booth(id);
+                     stop();
+                     return found.error ? -1 : found.length;
+                   }""",
+                booth["id"],
+            )
+            if length == 0:
+                return booth
+    raise AssertionError(f"the recruiter staffs no approved booth with an empty line: {employers}")
+
+
+def set_staff_status(recruiter: Ui, booth_id: str, status: str) -> None:
+    """setStaffStatus, as the console's buttons send it (a refusal throws)."""
+    recruiter.page.evaluate(
+        """async ({ booth, status }) => (await import('/api.js'))
+             .api(`/api/booths/${booth}/staff-status`, { method: 'PUT', body: { status } })""",
+        {"booth": booth_id, "status": status},
+    )
+
+
+def become_available(recruiter: Ui, booth_id: str) -> None:
+    recruiter.goto(f"/booths/{booth_id}/console")
+    available = recruiter.page.get_by_role("button", name=q("zh-CN", "queue.console.set_available"))
+    available.click()  # enabled once the console follows booth:<id>:staff
+    recruiter.page.locator("#console-status-available[aria-pressed='true']").wait_for()
+
+
+def next_while_nobody_serves(
+    recruiter: Ui, candidate: Ui, booth: dict[str, Any], visibility: str = "full"
+) -> None:
+    """The candidate joins the booth's empty line while the recruiter serves it and is told
+    to get ready; the recruiter goes offline (the ticket stays "next": the card says the
+    recruiter stepped away, nothing alerts), then comes back ("get ready", alerted again).
+    The candidate leaves at the end."""
+    booth_name = booth["title"] or booth["employer"]["name"]
+    become_available(recruiter, booth["id"])
+
+    # First in line with someone serving: "get ready", alerted.
+    join_by_keyboard(candidate, booth["id"])
+    shown = candidate.page.evaluate(
+        "async (id) => (await import('/components/queue-store.js')).booth(id).visibility",
+        booth["id"],
+    )
+    assert shown == visibility, shown
+    candidate.goto("/me/lines")
+    panel = candidate.page.locator("lf-my-lines-panel:not([compact])")
+    card = panel.locator("li.ticket")
+    ticket_id = card.get_attribute("data-ticket")
+    get_ready = card.get_by_text(q("zh-CN", "queue.ticket.get_ready"))
+    get_ready.wait_for()
+    next_alert = panel.get_by_role("alert").filter(
+        has_text=q("zh-CN", "queue.alert.next", booth=booth_name)
+    )
+    next_alert.wait_for()
+
+    # The booth's last recruiter goes offline: the ticket stays "next" (the server keeps
+    # it notified), but the card says the recruiter stepped away, and nothing alerts.
+    set_staff_status(recruiter, booth["id"], "offline")
+    away = candidate.page.locator(f"#ticket-{ticket_id}-away")
+    away.filter(has_text=q("zh-CN", "queue.ticket.next_away")).wait_for()
+    assert card.get_attribute("data-state") == "notified"
+    assert get_ready.count() == 0
+    assert next_alert.count() == 0
+    assert panel.locator(".queue-alert").inner_text().strip() == ""
+    card.locator(".ticket-state").filter(
+        has_text=q("zh-CN", "queue.state.notified_away")
+    ).wait_for()
+    card.locator(".ticket-wait").filter(has_text=q("zh-CN", "queue.wait.none")).wait_for()
+    panel.locator("[aria-live='polite']").filter(
+        has_text=q("zh-CN", "queue.announce.away", booth=booth_name)
+    ).wait_for(state="attached")
+    candidate.resize(PHONE)
+    candidate.check_accessibility()  # axe-core on the new state
+    candidate.screenshot()
+    # The booth page says the same, not "get ready".
+    candidate.goto(f"/booths/{booth['id']}")
+    candidate.page.locator("#booth-line-mine").filter(
+        has_text=q("zh-CN", "queue.state.notified_away")
+    ).wait_for()
+    assert candidate.page.get_by_text(q("zh-CN", "queue.alert.next", booth=booth_name)).count() == 0
+
+    # A recruiter is back: "get ready" again, alerted once more.
+    candidate.goto("/me/lines")
+    away.wait_for()
+    become_available(recruiter, booth["id"])
+    get_ready.wait_for()
+    next_alert.wait_for()
+    assert away.count() == 0
+
+    set_staff_status(recruiter, booth["id"], "offline")
+    candidate.page.evaluate(
+        """async (id) => {
+             const store = await import('/components/queue-store.js');
+             await store.leave(store.tickets.get(id));
+           }""",
+        ticket_id,
+    )
+
+
+def test_a_candidate_next_in_line_is_told_the_truth_while_nobody_serves(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    recruiter = ui
+    me = log_in(recruiter, QUIET_RECRUITER)
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    booth = empty_staffed_booth(recruiter, me, candidate)
+    next_while_nobody_serves(recruiter, candidate, booth)
+
+
+def test_leaving_a_line_is_asked_once_more_and_stay_keeps_the_place(ui: Ui) -> None:
+    candidate = ui
+    candidate.sign_in(Role.CANDIDATE)
+    booth, _ = booths_of_one_employer_at_two_venues(candidate)
+    ticket = candidate.page.evaluate(
+        "async (id) => (await import('/components/queue-store.js')).join(id)", booth["id"]
+    )
+    candidate.goto("/me/lines")
+    leave = f"#ticket-{ticket['id']}-leave"
+    question = candidate.page.locator(f"#ticket-{ticket['id']}-leave-confirm")
+    candidate.page.locator(leave).wait_for()
+    candidate.page.locator(f"li[data-ticket='{ticket['id']}'] .ticket-position").wait_for()
+    ahead = candidate.page.evaluate(
+        """async (id) => {
+             const store = await import('/components/queue-store.js');
+             return store.position(store.tickets.get(id));
+           }""",
+        ticket["id"],
+    )
+    asked = (
+        q("zh-CN", "queue.leave.question_first")
+        if ahead == 0
+        else q("zh-CN", "queue.leave.question_ahead", count=ahead)
+    )
+
+    def still_in_line() -> None:
+        state = candidate.page.evaluate(
+            """async () => (await (await fetch('/api/me/tickets')).json()).items
+                 .map((t) => t.state)"""
+        )
+        assert state in (["waiting"], ["notified"]), state
+
+    # By keyboard: the first Enter only asks, with focus on the question; Escape keeps
+    # the place and gives focus back.
+    candidate.tab_to(leave)
+    candidate.page.keyboard.press("Enter")
+    question.filter(has_text=asked).wait_for()
+    assert candidate.focused()["id"] == f"ticket-{ticket['id']}-leave-confirm"
+    assert question.get_attribute("role") == "group"
+    candidate.check_accessibility()  # axe-core on the open question
+    candidate.resize(PHONE)
+    candidate.screenshot()
+    candidate.page.keyboard.press("Escape")
+    question.wait_for(state="detached")
+    assert candidate.focused()["id"] == f"ticket-{ticket['id']}-leave"
+    still_in_line()
+
+    # "Stay" does the same.
+    candidate.page.keyboard.press("Enter")
+    question.wait_for()
+    candidate.tab_to(f"#ticket-{ticket['id']}-leave-stay")
+    candidate.page.keyboard.press("Enter")
+    question.wait_for(state="detached")
+    assert candidate.focused()["id"] == f"ticket-{ticket['id']}-leave"
+    still_in_line()
+
+    # "Leave" leaves: the card goes, the server agrees, and it is said.
+    candidate.page.keyboard.press("Enter")
+    candidate.tab_to(f"#ticket-{ticket['id']}-leave-yes")
+    candidate.page.keyboard.press("Enter")
+    candidate.page.get_by_text(q("zh-CN", "queue.mine.empty")).wait_for()
+    panel = candidate.page.locator("lf-my-lines-panel:not([compact])")
+    booth_name = booth["title"] or booth["employer"]["name"]
+    panel.locator("[aria-live='polite']").filter(
+        has_text=q("zh-CN", "queue.leave.done", booth=booth_name)
+    ).wait_for(state="attached")
+    items = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+    assert items["items"] == [], items
