@@ -155,6 +155,15 @@ PRIOR_WEIGHT: Final = 3.0  # the prior counts as this many observed services
 PRIOR_SPREAD: Final = 0.5  # the prior's coefficient of variation
 WIDENING: Final = 1.2  # the normal approximation understates the tails a little
 CALL_LATENCY_S: Final = 30.0  # being first with someone free still takes a moment
+# A service longer than this many slot lengths is a room nobody closed (a recruiter who
+# forgot to record the outcome, a tab left open overnight), not how long a talk takes:
+# it counts as this long. Without it one such evening stretched the fit until a
+# candidate with two ahead was shown "0–1526 minutes".
+FORGOTTEN_SLOTS: Final = 4.0
+# The most spread a fit may have (coefficient of variation): a log-normal's mean grows
+# with exp(σ²/2), so a history of very short and very long services (quick no-shows and
+# full talks) would otherwise make every estimate useless.
+MAX_SPREAD: Final = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +175,17 @@ class ServiceModel:
 
     @classmethod
     def fit(cls, samples: Sequence[float], prior_mean: float) -> ServiceModel:
-        """Fit a log-normal to recent services, shrunk towards the prior."""
+        """Fit a log-normal to recent services, shrunk towards the prior (the booth's
+        slot length); a service past ``FORGOTTEN_SLOTS`` slots counts as that long, and
+        the spread is at most ``MAX_SPREAD``."""
         prior_sigma2 = math.log(1 + PRIOR_SPREAD**2)
         prior_mu = math.log(prior_mean) - prior_sigma2 / 2
-        logs = [math.log(max(s, 1.0)) for s in samples]
+        longest = FORGOTTEN_SLOTS * prior_mean
+        logs = [math.log(min(max(s, 1.0), longest)) for s in samples]
         n = len(logs)
         mu = (sum(logs) + PRIOR_WEIGHT * prior_mu) / (n + PRIOR_WEIGHT)
         spread = sum((x - mu) ** 2 for x in logs) + PRIOR_WEIGHT * prior_sigma2
-        sigma2 = spread / (n + PRIOR_WEIGHT)
+        sigma2 = min(spread / (n + PRIOR_WEIGHT), math.log(1 + MAX_SPREAD**2))
         mean = math.exp(mu + sigma2 / 2)
         sd = mean * math.sqrt(math.exp(sigma2) - 1)
         return cls(mean, sd)

@@ -82,3 +82,21 @@ def test_the_fit_moves_from_the_prior_towards_what_the_booth_observes() -> None:
     observed = ServiceModel.fit([300.0] * 30, prior_mean=600)
     assert prior_only.mean == pytest.approx(600, rel=0.01)
     assert 300 < observed.mean < 360
+
+
+def test_a_room_left_open_overnight_does_not_stretch_every_estimate() -> None:
+    # Five ten-minute talks and one interview nobody closed for 25 hours.
+    model = ServiceModel.fit([600.0] * 5 + [25 * 3600.0], prior_mean=600)
+    shown = wait_range(2, 1, 0, model)
+    assert shown is not None
+    assert shown.high < 2 * 3600, shown  # two ahead, one recruiter: not a day
+    assert model.mean < 1200
+
+
+def test_quick_no_shows_among_full_talks_still_give_a_usable_range() -> None:
+    # Half the calls end in seconds (nobody came), half are full twenty-minute talks.
+    model = ServiceModel.fit([5.0] * 15 + [1200.0] * 15, prior_mean=600)
+    shown = wait_range(3, 1, 0, model)
+    assert shown is not None
+    assert shown.high < 3 * 3600, shown
+    assert model.sd <= 1.5 * model.mean + 1e-6
