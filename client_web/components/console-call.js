@@ -6,11 +6,10 @@
 // booth — colleagues at the booth, a second tab of the same recruiter — and all of them
 // see the roster's `roster.ticket` with `called_by` set; so the console that pressed
 // "call next" or "call this candidate" remembers the ticket it called (`calling`, in
-// memory: a reload or another tab has none) and only a transition `called` →
-// `in_interview` of that ticket, seen live, takes it into the room. A snapshot never
-// does: a recruiter back on the console mid-interview (a reload, a later visit, a
-// reconnect that missed the acceptance) is offered the room's link instead of being
-// taken there.
+// memory: a reload or another tab has none) and only that ticket turning
+// `in_interview` — seen live, or in the snapshot of a reconnect — takes it into the
+// room. A recruiter back on the console mid-interview (a reload, a later visit) has no
+// such call and is offered the room's link instead of being taken there.
 //
 // calling: null, or { id } — id null while "call next" is in flight (the answer names
 // the ticket; should the roster's `called` event arrive first, it names it instead).
@@ -40,28 +39,33 @@ export function answered(calling, called) {
  */
 export function onRosterTicket(calling, { before, ticket, me, draft = false }) {
   const mine = ticket.called_by === me;
-  const accepted = mine && before?.state === 'called' && ticket.state === 'in_interview';
   let next = calling;
   if (calling && calling.id === null && mine && ticket.state === 'called') {
     next = { id: ticket.ticket_id }; // "call next" is still in flight: this is its ticket
   }
   if (next?.id !== ticket.ticket_id) {
+    const accepted = mine && before?.state === 'called' && ticket.state === 'in_interview';
     return { calling: next, action: accepted ? 'say' : null };
   }
   if (ticket.state === 'called') return { calling: next, action: null };
   // The call is over for this console either way: accepted, declined, expired, removed.
-  if (!accepted) return { calling: null, action: null };
+  // This console's own call needs no `before`: however the roster heard of the ring
+  // (or did not: a resubscription in between), its acceptance is this recruiter's.
+  if (!(mine && ticket.state === 'in_interview')) return { calling: null, action: null };
   return { calling: null, action: draft ? 'hold' : 'enter' };
 }
 
 /**
- * A snapshot of the roster (the first, or after a reconnect). It never takes anyone into
- * the room; if the call this console made was accepted meanwhile, that is said.
+ * A snapshot of the roster (the first, or after a reconnect). A page load has made no
+ * call, so it never takes anyone into the room; but if the call this console made in
+ * this page's life was accepted while the stream reconnected, that acceptance is the
+ * recruiter's as much as one seen live (`draft` as for onRosterTicket).
  */
-export function onSnapshot(calling, { roster, me }) {
+export function onSnapshot(calling, { roster, me, draft = false }) {
   if (!calling || calling.id === null) return { calling, action: null };
   const ticket = roster.find((x) => x.ticket_id === calling.id);
   if (ticket?.state === 'called') return { calling, action: null };
   const accepted = ticket?.state === 'in_interview' && ticket.called_by === me;
-  return { calling: null, action: accepted ? 'say' : null };
+  if (!accepted) return { calling: null, action: null };
+  return { calling: null, action: draft ? 'hold' : 'enter' };
 }

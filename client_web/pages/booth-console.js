@@ -135,9 +135,11 @@ class BoothConsolePage extends LivePage {
       model.roster = frame.data.roster;
       model.statuses = new Map(frame.data.staff.map((s) => [s.account_id, s.status]));
       if (frame.data.now) model.skew = Date.parse(frame.data.now) - Date.now();
-      const { calling, action } = onSnapshot(model.calling, { roster: model.roster, me });
+      const draft = Boolean(model.removal?.reason.trim());
+      const made = model.calling?.id;
+      const { calling, action } = onSnapshot(model.calling, { roster: model.roster, me, draft });
       model.calling = calling;
-      if (action === 'say') announce(t('queue.console.accepted'));
+      if (this.#follow(action, made)) return;
     } else if (frame.op === 'error') {
       model.error = { code: frame.code };
     } else if (frame.op === 'event' && frame.type === 'roster.ticket') {
@@ -151,14 +153,7 @@ class BoothConsolePage extends LivePage {
       const draft = Boolean(model.removal?.reason.trim());
       const { calling, action } = onRosterTicket(model.calling, { before, ticket, me, draft });
       model.calling = calling;
-      if (action === 'enter') {
-        // Said on the room's page: the shell clears the status area on the way there.
-        go(`/interviews/${ticket.ticket_id}`, { notice: () => t('queue.console.taken_to_room') });
-        return;
-      }
-      // The recruiter who called is waiting for this: said, not only shown.
-      if (action === 'hold') announce(t('queue.console.accepted_held'));
-      if (action === 'say') announce(t('queue.console.accepted'));
+      if (this.#follow(action, ticket.ticket_id)) return;
     } else if (frame.op === 'event' && frame.type === 'roster.flags') {
       const { ticket_id: id, ...flags } = frame.data;
       model.roster = (model.roster ?? []).map((x) => (x.ticket_id === id ? { ...x, ...flags } : x));
@@ -168,6 +163,20 @@ class BoothConsolePage extends LivePage {
       return;
     }
     this.repaint();
+  }
+
+  /** Do what components/console-call.js decided about an accepted call (`ticketId`);
+   * true when the page is left for the interview room. */
+  #follow(action, ticketId) {
+    if (action === 'enter') {
+      // Said on the room's page: the shell clears the status area on the way there.
+      go(`/interviews/${ticketId}`, { notice: () => t('queue.console.taken_to_room') });
+      return true;
+    }
+    // The recruiter who called is waiting for this: said, not only shown.
+    if (action === 'hold') announce(t('queue.console.accepted_held'));
+    if (action === 'say') announce(t('queue.console.accepted'));
+    return false;
   }
 
   heading({ booth }) {
