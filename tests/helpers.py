@@ -11,10 +11,11 @@ from uuid import UUID
 
 from aiohttp.test_utils import TestClient
 
-from server.appkeys import CLOCK, POOL
+from server.appkeys import CLOCK, POOL, TIMERS
 from server.domain.principal import ROLE_SCOPE, Role
 from server.services.identity import Passwords
 from server.store import accounts as accounts_store
+from server.timers import FakeClock, TimerRunner
 
 PASSWORD = "Strong-pass-2020"
 
@@ -269,3 +270,16 @@ async def a_long_day(conn: Any, now: datetime) -> tuple[UUID, UUID]:
     )
     await conn.execute("ANALYZE tickets")
     return booth, recruiter
+
+
+async def run_timers_at(client: TestClient[Any, Any], clock: FakeClock, at: datetime) -> int:
+    """Move the clock to ``at`` and run every timer due by then (as a node's runner)."""
+    app = client.app
+    assert app is not None
+    if at > clock.now():
+        clock.advance(at - clock.now())
+    runner = TimerRunner(app[POOL], app[TIMERS], clock)
+    settled = 0
+    while (batch := await runner.run_due()) > 0:
+        settled += batch
+    return settled

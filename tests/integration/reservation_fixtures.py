@@ -10,8 +10,8 @@ from uuid import UUID
 import pytest
 from aiohttp.test_utils import TestClient
 
-from server.appkeys import POOL, TIMERS
-from server.timers import FakeClock, TimerRunner
+from server.appkeys import POOL
+from server.timers import FakeClock
 from tests.helpers import Person, a_booth, quick_person
 
 Client = TestClient[Any, Any]
@@ -63,19 +63,6 @@ async def booth_at_nine(
     staff = await quick_person(client, staff_email)
     booth = await slotted_booth(client, staff, **settings)
     return staff, booth, (await slots(staff, booth))[0]["starts_at"]
-
-
-async def run_timers_at(client: Client, clock: FakeClock, at: datetime) -> int:
-    """Move the clock to ``at`` and run every timer due by then (as a node's runner)."""
-    app = client.app
-    assert app is not None
-    if at > clock.now():
-        clock.advance(at - clock.now())
-    runner = TimerRunner(app[POOL], app[TIMERS], clock)
-    settled = 0
-    while (batch := await runner.run_due()) > 0:
-        settled += batch
-    return settled
 
 
 async def slots(who: Person, booth_id: UUID, day: date = TUESDAY) -> list[dict[str, Any]]:

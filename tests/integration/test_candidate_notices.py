@@ -12,11 +12,11 @@ from uuid import UUID
 
 from aiohttp.test_utils import TestClient
 
-from server.appkeys import POOL, TIMERS
+from server.appkeys import POOL
 from server.domain.queue import day_end
 from server.realtime.client import StreamClient
-from server.timers import FakeClock, TimerRunner
-from tests.helpers import Person, person, ws_url
+from server.timers import FakeClock
+from tests.helpers import Person, person, run_timers_at, ws_url
 from tests.integration.test_interviews import an_interview
 from tests.integration.test_queue import booth_with, on_duty, open_line, problem_code
 
@@ -33,15 +33,6 @@ async def inbox(who: Person) -> list[dict[str, Any]]:
 
 async def kinds_and_data(who: Person) -> list[tuple[str, dict[str, Any]]]:
     return [(n["kind"], n["data"]) for n in await inbox(who)]
-
-
-async def run_timers(client: Client, clock: FakeClock, seconds: float) -> None:
-    app = client.app
-    assert app is not None
-    clock.advance(timedelta(seconds=seconds))
-    runner = TimerRunner(app[POOL], app[TIMERS], clock)
-    while await runner.run_due():
-        pass
 
 
 async def test_a_candidate_removed_by_staff_is_told_once_without_the_reason(
@@ -104,10 +95,10 @@ async def test_a_second_unanswered_call_loses_the_place_and_says_why(
     ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
     async with on_duty(client, recruiter, booth):
         assert (await recruiter.post(f"/api/booths/{booth}/call-next")).status == 200
-        await run_timers(client, clock, 46)
+        await run_timers_at(client, clock, clock.now() + timedelta(seconds=46))
         assert await inbox(candidate) == []  # one pass: still in line, nothing lost
         assert (await recruiter.post(f"/api/booths/{booth}/call-next")).status == 200
-        await run_timers(client, clock, 46)
+        await run_timers_at(client, clock, clock.now() + timedelta(seconds=46))
     mine = await (await candidate.get("/api/me/tickets")).json()
     assert mine["items"] == []
     assert await kinds_and_data(candidate) == [
@@ -191,7 +182,7 @@ async def test_the_days_close_tells_each_holder_once(client: Client, clock: Fake
         await people[0].post(f"/api/tickets/{called['ticket_id']}/decline")
         # the first declined once (back in line); the close takes all four
         midnight = day_end(clock.now(), zone)
-        await run_timers(client, clock, (midnight - clock.now()).total_seconds() + 1)
+        await run_timers_at(client, clock, midnight + timedelta(seconds=1))
     for who, ticket in zip(people, tickets, strict=True):
         assert await kinds_and_data(who) == [
             (

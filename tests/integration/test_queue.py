@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from server.appkeys import GATEWAY, POOL, TIMERS
 from server.realtime.client import StreamClient
 from server.timers import FakeClock, TimerRunner
-from tests.helpers import Person, a_booth, person, ws_url
+from tests.helpers import Person, a_booth, person, run_timers_at, ws_url
 
 Client = TestClient[Any, Any]
 
@@ -348,16 +348,6 @@ async def check_scheduled(client: Client) -> None:
     raise AssertionError("closing the console scheduled no check")
 
 
-async def run_after(client: Client, clock: FakeClock, seconds: float) -> None:
-    """Let ``seconds`` pass and run every timer due by then."""
-    app = client.app
-    assert app is not None
-    clock.advance(timedelta(seconds=seconds))
-    runner = TimerRunner(app[POOL], app[TIMERS], clock)
-    while await runner.run_due():
-        pass
-
-
 async def test_a_console_counted_in_presence_then_closed_leaves_nobody_serving(
     client: Client, clock: FakeClock
 ) -> None:
@@ -378,9 +368,9 @@ async def test_a_console_counted_in_presence_then_closed_leaves_nobody_serving(
                 pass
             assert serving["data"]["table"] is not None  # someone serving: an estimate
         await check_scheduled(client)
-        await run_after(client, clock, 59)
+        await run_timers_at(client, clock, clock.now() + timedelta(seconds=59))
         assert await my_status(recruiter, booth) == "available"  # within the grace
-        await run_after(client, clock, 2)
+        await run_timers_at(client, clock, clock.now() + timedelta(seconds=2))
         assert await my_status(recruiter, booth) == "offline"
         while True:
             event = await public.next_op("event")
@@ -406,13 +396,15 @@ async def test_a_recruiter_who_leaves_during_a_call_goes_offline_after_it_ends(
         await counted(client)
         assert (await recruiter.post(f"/api/booths/{booth}/call-next")).status == 200
     await check_scheduled(client)
-    await run_after(client, clock, 46)  # the call rang out: available again
+    # the call rang out: available again
+    await run_timers_at(client, clock, clock.now() + timedelta(seconds=46))
     assert await my_status(recruiter, booth) == "available"
-    await run_after(client, clock, 15)  # gone 61 s, but available for 15 s only
+    # gone 61 s, but available for 15 s only
+    await run_timers_at(client, clock, clock.now() + timedelta(seconds=15))
     assert await my_status(recruiter, booth) == "available"
-    await run_after(client, clock, 44)
+    await run_timers_at(client, clock, clock.now() + timedelta(seconds=44))
     assert await my_status(recruiter, booth) == "available"  # 59 s since the call ended
-    await run_after(client, clock, 2)
+    await run_timers_at(client, clock, clock.now() + timedelta(seconds=2))
     assert await my_status(recruiter, booth) == "offline"
 
 

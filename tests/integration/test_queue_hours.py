@@ -15,8 +15,8 @@ from server.appkeys import POOL
 from server.domain.principal import Role
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import Person, person, ws_url
-from tests.integration.reservation_fixtures import clock, cst, run_timers_at
+from tests.helpers import Person, person, run_timers_at, ws_url
+from tests.integration.reservation_fixtures import clock, cst
 from tests.integration.test_queue import booth_with, problem_code
 
 Client = TestClient[Any, Any]

@@ -13,7 +13,7 @@ from server.domain.slots import draw, seed_hash
 from server.store import db
 from server.store import reservations as store
 from server.timers import FakeClock
-from tests.helpers import quick_person
+from tests.helpers import quick_person, run_timers_at
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
@@ -21,7 +21,6 @@ from tests.integration.reservation_fixtures import (
     booth_at_nine,
     clock,
     cst,
-    run_timers_at,
     slots,
     slotted_booth,
 )

@@ -20,14 +20,8 @@ from server.appkeys import POOL
 from server.config import Settings
 from server.domain.slots import Quotas, draw, seed_hash
 from server.timers import FakeClock
-from tests.helpers import Person, quick_person
-from tests.integration.reservation_fixtures import (
-    book,
-    clock,
-    run_timers_at,
-    slots,
-    slotted_booth,
-)
+from tests.helpers import Person, quick_person, run_timers_at
+from tests.integration.reservation_fixtures import book, clock, slots, slotted_booth
 from tests.integration.test_queue_nodes import on, start_node
 
 Client = TestClient[Any, Any]

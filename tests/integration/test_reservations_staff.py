@@ -16,14 +16,13 @@ from server.appkeys import POOL
 from server.domain.slots import draw
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
-from tests.helpers import Person, quick_person, ws_url
+from tests.helpers import Person, quick_person, run_timers_at, ws_url
 from tests.integration.reservation_fixtures import (
     TUESDAY,
     book,
     booth_at_nine,
     clock,
     cst,
-    run_timers_at,
     slots,
     slotted_booth,
 )
