@@ -21,6 +21,8 @@
 //   'say'    the acceptance of a call of mine: announce it; the console shows the link
 //   null     nothing beyond the roster's change
 
+const CALLED = new Set(['called', 'in_interview']);
+
 /** A call this console starts: `ticketId` for a call by name, null for "call next". */
 export function startCall(ticketId = null) {
   return { id: ticketId };
@@ -40,8 +42,10 @@ export function answered(calling, called) {
 export function onRosterTicket(calling, { before, ticket, me, draft = false }) {
   const mine = ticket.called_by === me;
   let next = calling;
-  if (calling && calling.id === null && mine && ticket.state === 'called') {
-    next = { id: ticket.ticket_id }; // "call next" is still in flight: this is its ticket
+  if (calling && calling.id === null && mine && CALLED.has(ticket.state)) {
+    // "Call next" is still in flight: a recruiter has one call at a time (the database
+    // says so), so this is its ticket — even if the ring was never seen on its own.
+    next = { id: ticket.ticket_id };
   }
   if (next?.id !== ticket.ticket_id) {
     const accepted = mine && before?.state === 'called' && ticket.state === 'in_interview';
@@ -62,10 +66,14 @@ export function onRosterTicket(calling, { before, ticket, me, draft = false }) {
  * recruiter's as much as one seen live (`draft` as for onRosterTicket).
  */
 export function onSnapshot(calling, { roster, me, draft = false }) {
-  if (!calling || calling.id === null) return { calling, action: null };
-  const ticket = roster.find((x) => x.ticket_id === calling.id);
-  if (ticket?.state === 'called') return { calling, action: null };
-  const accepted = ticket?.state === 'in_interview' && ticket.called_by === me;
+  if (!calling) return { calling, action: null };
+  // "Call next" in flight: its ticket is my one call, if the line shows it already.
+  const ticket = roster.find((x) =>
+    calling.id === null ? x.called_by === me && CALLED.has(x.state) : x.ticket_id === calling.id,
+  );
+  if (!ticket) return { calling: calling.id === null ? calling : null, action: null };
+  if (ticket.state === 'called') return { calling: { id: ticket.ticket_id }, action: null };
+  const accepted = ticket.state === 'in_interview' && ticket.called_by === me;
   if (!accepted) return { calling: null, action: null };
   return { calling: null, action: draft ? 'hold' : 'enter' };
 }

@@ -517,6 +517,9 @@ CALL_RULES = """async () => {
     answered: c.answered(c.startCall(null), { ticket_id: 't1' }),
     answeredLate: c.answered(null, { ticket_id: 't1' }),
     missedRing: live(c.startCall('t1'), t('waiting'), t('in_interview')),
+    nextAcceptedUnseen: live(c.startCall(null), t('waiting'), t('in_interview')),
+    nextInSnapshot: c.onSnapshot(c.startCall(null), { roster: [t('in_interview')], me }),
+    nextRingingInSnapshot: c.onSnapshot(c.startCall(null), { roster: [t('called')], me }),
     snapshotAccepted: c.onSnapshot(c.startCall('t1'), { roster: [t('in_interview')], me }),
     snapshotDraft: c.onSnapshot(c.startCall('t1'), {
       roster: [t('in_interview')], me, draft: true,
@@ -547,6 +550,11 @@ def test_only_the_acceptance_of_this_consoles_own_call_goes_into_the_room(ui: Ui
     # may have folded the ring into the acceptance, or into a snapshot.
     assert rules["missedRing"] == {"calling": None, "action": "enter"}
     assert rules["snapshotAccepted"] == {"calling": None, "action": "enter"}
+    # "Call next" whose answer has not come back yet: a recruiter has one call at a
+    # time, so the ticket called by them is its ticket, ringing or accepted.
+    assert rules["nextAcceptedUnseen"] == {"calling": None, "action": "enter"}
+    assert rules["nextInSnapshot"] == {"calling": None, "action": "enter"}
+    assert rules["nextRingingInSnapshot"] == {"calling": {"id": "t1"}, "action": None}
     assert rules["snapshotDraft"] == {"calling": None, "action": "hold"}
     # A page load made no call: its snapshot only shows the room's link.
     assert rules["snapshotRinging"] == {"calling": {"id": "t1"}, "action": None}
