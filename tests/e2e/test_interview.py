@@ -113,14 +113,25 @@ RELAY_PROBE = """async (id) => {
   while (relayed.connectionState !== 'connected' && Date.now() - started < 15000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const report = await relayed.getStats();
-  const types = [];
+  // The stats name the pair in use a moment after the state says connected: ask until
+  // the transport names it (bounded), by selectedCandidatePairId, else a nominated pair.
+  let types = [];
   let selected = null;
-  for (const entry of report.values()) {
-    if (entry.type === 'local-candidate') types.push(entry.candidateType);
-    if (entry.type === 'candidate-pair' && entry.nominated && entry.state === 'succeeded') {
-      selected = report.get(entry.localCandidateId)?.candidateType ?? null;
+  while (selected === null && Date.now() - started < 20000) {
+    const report = await relayed.getStats();
+    types = [];
+    let pairId = null;
+    for (const entry of report.values()) {
+      if (entry.type === 'local-candidate') types.push(entry.candidateType);
+      if (entry.type === 'transport' && entry.selectedCandidatePairId) {
+        pairId = entry.selectedCandidatePairId;
+      }
+      const usable = entry.nominated && entry.state === 'succeeded';
+      if (!pairId && entry.type === 'candidate-pair' && usable) pairId = entry.id;
     }
+    const pair = pairId && report.get(pairId);
+    selected = (pair && report.get(pair.localCandidateId)?.candidateType) ?? null;
+    if (selected === null) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const state = relayed.connectionState;
   relayed.close();
