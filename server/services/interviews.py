@@ -235,12 +235,26 @@ class InterviewService:
             ended_now = record["ended_at"] is None
             if ended_now:
                 await store.end(tx.conn, interview_id, self._clock.now())
+                await self._free(tx, record)
                 record, _ = await self._load(tx.conn, interview_id, account)
                 tx.emit(topic(interview_id), "interview.ended", _ending(record))
             view = await self._changed(tx, interview_id, account)
         if ended_now and self.on_end is not None:
             await self.on_end(str(interview_id))
         return view
+
+    async def _free(self, tx: OutboxTransaction, record: Mapping[str, Any]) -> None:
+        """An ended interview's ticket is done at once, whoever ended it: the candidate
+        is no longer busy elsewhere (their other lines may call them) and the call no
+        longer counts towards their limit of lines, however long the outcome takes.
+        The caller's completion is the recruiter's (the booth's staff); one no longer on
+        the booth's staff leaves the ticket to the outcome (or the day's close)."""
+        if record["ticket_state"] != "in_interview" or record["recruiter_id"] is None:
+            return
+        try:
+            await self._queue.complete_within(tx, record["id"], record["recruiter_id"])
+        except Problem:
+            return  # refused before it wrote anything: the record's end stands
 
     async def record_outcome(
         self, interview_id: UUID, account: UUID, outcome: OutcomeKind, notes: str
@@ -251,7 +265,10 @@ class InterviewService:
                 raise Problem("auth.forbidden", "only the interviewers record the outcome")
             if record["outcome"] is not None:
                 raise Problem("interview.already_recorded", f"already {record['outcome']}")
-            await self._queue.complete_within(tx, interview_id, account)
+            if not (record["ended_at"] is not None and record["ticket_state"] == "done"):
+                # Still going (or interrupted, removed: refused as the wrong state); an
+                # interview that was ended has its ticket done already (_free).
+                await self._queue.complete_within(tx, interview_id, account)
             await store.record_outcome(
                 tx.conn, interview_id, outcome.value, notes, account, self._clock.now()
             )

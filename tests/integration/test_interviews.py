@@ -21,6 +21,7 @@ from server.config import Secret, Settings
 from server.realtime.client import StreamClient
 from server.timers import FakeClock
 from tests.helpers import PASSWORD, Person, a_booth, fast_passwords, quick_person, ws_url
+from tests.integration.test_queue import booth_with, on_duty, open_line
 
 Client = TestClient[Any, Any]
 CAPTURED = json.loads(
@@ -411,6 +412,51 @@ async def test_end_closes_the_room_and_an_outcome_still_follows(client: Client) 
         f"/api/interviews/{room}/outcome", json={"outcome": "next_round"}
     )
     assert (await recorded.json())["state"] == "recorded"
+
+
+async def test_an_ended_interview_frees_the_candidate_before_any_outcome(
+    client: Client,
+) -> None:
+    """Leaving the room is the end of the call for the candidate: another line may call
+    them at once, though the recruiter has not written the outcome yet."""
+    room, booth, recruiter, candidate, _ = await an_interview(client, "free")
+    elsewhere_staff = await quick_person(client, "free-e@example.org", "别家")
+    other = await booth_with(client, [elsewhere_staff])
+    await open_line(elsewhere_staff, other)
+    joined_other = await candidate.post(f"/api/booths/{other}/tickets")
+    assert joined_other.status == 201, await joined_other.text()
+    app = client.app
+    assert app is not None
+    async with on_duty(client, elsewhere_staff, other):
+        # In the interview: busy elsewhere, so the other line cannot call them.
+        busy = await elsewhere_staff.post(f"/api/booths/{other}/call-next")
+        assert await code_of(busy, 409) == "queue.empty"
+
+        async def lines() -> dict[str, str]:
+            mine = await (await candidate.get("/api/me/tickets")).json()
+            return {t["booth_id"]: t["state"] for t in mine["items"]}
+
+        assert (await lines())[str(booth)] == "in_interview"
+        ended = await candidate.post(f"/api/interviews/{room}/end")
+        assert ended.status == 200, await ended.text()
+        assert str(booth) not in await lines()  # done: no longer one of their lines
+        async with app[POOL].acquire() as conn:
+            state = await conn.fetchval("SELECT state FROM tickets WHERE id = $1", room)
+        assert state == "done"
+        called = await elsewhere_staff.post(f"/api/booths/{other}/call-next")
+        assert called.status == 200, await called.text()
+        assert (await called.json())["candidate_id"] == str(candidate.account_id)
+
+    # The recruiter is free to call again, and the outcome still follows the end.
+    roster = await recruiter.put(f"/api/booths/{booth}/staff-status", json={"status": "paused"})
+    assert roster.status == 204, await roster.text()
+    recorded = await recruiter.post(
+        f"/api/interviews/{room}/outcome", json={"outcome": "next_round"}
+    )
+    assert recorded.status == 200, await recorded.text()
+    assert (await recorded.json())["state"] == "recorded"
+    again = await recruiter.post(f"/api/interviews/{room}/outcome", json={"outcome": "no_show"})
+    assert await code_of(again, 409) == "interview.already_recorded"
 
 
 @pytest.fixture
