@@ -11,8 +11,12 @@
 // room. A recruiter back on the console mid-interview (a reload, a later visit) has no
 // such call and is offered the room's link instead of being taken there.
 //
-// calling: null, or { id } — id null while "call next" is in flight (the answer names
-// the ticket; should the roster's `called` event arrive first, it names it instead).
+// calling: null, or { id, pending } — id null while "call next" is in flight (the answer
+// names the ticket; should the roster's `called` event arrive first, it names it
+// instead); pending true until the call's answer came back or the roster showed it
+// ringing. While it is pending, the roster may still bring the ticket's earlier changes
+// (its "get ready", a resubscription's snapshot taken before the call): they do not end
+// the call.
 //
 // What to do, returned as `action`:
 //   'enter'  go into the room (and say why there)
@@ -22,16 +26,17 @@
 //   null     nothing beyond the roster's change
 
 const CALLED = new Set(['called', 'in_interview']);
+const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 
 /** A call this console starts: `ticketId` for a call by name, null for "call next". */
 export function startCall(ticketId = null) {
-  return { id: ticketId };
+  return { id: ticketId, pending: true };
 }
 
 /** After the call's answer: the ticket it called (or, on an error, no call). */
 export function answered(calling, called) {
   if (!calling || !called?.ticket_id) return null;
-  return { id: called.ticket_id };
+  return { id: called.ticket_id, pending: false };
 }
 
 /**
@@ -45,18 +50,25 @@ export function onRosterTicket(calling, { before, ticket, me, draft = false }) {
   if (calling && calling.id === null && mine && CALLED.has(ticket.state)) {
     // "Call next" is still in flight: a recruiter has one call at a time (the database
     // says so), so this is its ticket — even if the ring was never seen on its own.
-    next = { id: ticket.ticket_id };
+    next = { ...calling, id: ticket.ticket_id };
   }
   if (next?.id !== ticket.ticket_id) {
     const accepted = mine && before?.state === 'called' && ticket.state === 'in_interview';
     return { calling: next, action: accepted ? 'say' : null };
   }
-  if (ticket.state === 'called') return { calling: next, action: null };
-  // The call is over for this console either way: accepted, declined, expired, removed.
+  if (ticket.state === 'called') return { calling: { ...next, pending: false }, action: null };
   // This console's own call needs no `before`: however the roster heard of the ring
   // (or did not: a resubscription in between), its acceptance is this recruiter's.
-  if (!(mine && ticket.state === 'in_interview')) return { calling: null, action: null };
-  return { calling: null, action: draft ? 'hold' : 'enter' };
+  if (mine && ticket.state === 'in_interview') {
+    return { calling: null, action: draft ? 'hold' : 'enter' };
+  }
+  // Still on its way: a change from before the ring (waiting → get ready) ends nothing.
+  const rang = before?.state === 'called';
+  if (next.pending && !rang && !ENDED.has(ticket.state) && ticket.state !== 'in_interview') {
+    return { calling: next, action: null };
+  }
+  // Over for this console: declined, rung out, expired, removed, someone else's.
+  return { calling: null, action: null };
 }
 
 /**
@@ -72,8 +84,13 @@ export function onSnapshot(calling, { roster, me, draft = false }) {
     calling.id === null ? x.called_by === me && CALLED.has(x.state) : x.ticket_id === calling.id,
   );
   if (!ticket) return { calling: calling.id === null ? calling : null, action: null };
-  if (ticket.state === 'called') return { calling: { id: ticket.ticket_id }, action: null };
-  const accepted = ticket.state === 'in_interview' && ticket.called_by === me;
-  if (!accepted) return { calling: null, action: null };
-  return { calling: null, action: draft ? 'hold' : 'enter' };
+  if (ticket.state === 'called') {
+    return { calling: { id: ticket.ticket_id, pending: false }, action: null };
+  }
+  if (ticket.state === 'in_interview' && ticket.called_by === me) {
+    return { calling: null, action: draft ? 'hold' : 'enter' };
+  }
+  // A snapshot from before the ring, while the call is on its way: it still rings.
+  if (calling.pending && ticket.state !== 'in_interview') return { calling, action: null };
+  return { calling: null, action: null };
 }

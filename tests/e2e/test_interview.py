@@ -288,10 +288,11 @@ def into_the_room(candidate: Ui, recruiter: Ui) -> tuple[str, dict[str, Any]]:
 
     # The console that made the call takes the recruiter into the same room, no click,
     # and the room's page says why (the recruiter may have been looking elsewhere).
-    # test_queue_console asserts that on its own. In two CI runs of the whole suite (three
-    # workers, this module on the Redis bus) the console stayed put here, which neither
-    # this module alone, nor it beside the broadcast tests, nor under CPU load has
-    # reproduced: until that is found, this walk — about the interview — goes in by the
+    # test_queue_console asserts that on its own. In two CI runs of the whole suite the
+    # console stayed put here: the likely cause, the ticket's "get ready" (the line's
+    # refresh, at most once a second) reaching the console while its call by name was
+    # on its way, which ended the call for it, is fixed (components/console-call.js,
+    # `pending`). Should it recur, this walk — about the interview — goes in by the
     # console's own link, as the recruiter would, and says so in the log.
     room = f"**/interviews/{interview_id}"
     try:

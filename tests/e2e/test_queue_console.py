@@ -526,6 +526,16 @@ CALL_RULES = """async () => {
     }),
     snapshotRinging: c.onSnapshot(c.startCall('t1'), { roster: [t('called')], me }),
     pageLoad: c.onSnapshot(null, { roster: [t('in_interview')], me }),
+    getReadyInFlight: live(c.startCall('t1'), t('waiting', null), t('notified', null)),
+    acceptedAfterGetReady: live(
+      live(c.startCall('t1'), t('waiting', null), t('notified', null)).calling,
+      t('notified', null),
+      t('in_interview'),
+    ),
+    snapshotBeforeRing: c.onSnapshot(c.startCall('t1'), { roster: [t('waiting', null)], me }),
+    leftInFlight: live(c.startCall('t1'), t('waiting', null), t('left', null)),
+    declinedAnswered: live(c.answered(c.startCall('t1'), { ticket_id: 't1' }),
+      t('called'), t('waiting', null)),
   };
 }"""
 
@@ -539,12 +549,12 @@ def test_only_the_acceptance_of_this_consoles_own_call_goes_into_the_room(ui: Ui
     # Another tab of the same recruiter (it made no call): said, not entered.
     assert rules["otherTab"] == {"calling": None, "action": "say"}
     assert rules["colleague"] == {"calling": None, "action": None}
-    assert rules["colleagueCalling"] == {"calling": {"id": "t2"}, "action": None}
+    assert rules["colleagueCalling"] == {"calling": {"id": "t2", "pending": True}, "action": None}
     # "Call next" still in flight: the roster's event names its ticket.
-    assert rules["nextInFlight"] == {"calling": {"id": "t1"}, "action": None}
+    assert rules["nextInFlight"] == {"calling": {"id": "t1", "pending": False}, "action": None}
     assert rules["nextAccepted"] == {"calling": None, "action": "enter"}
     assert rules["declined"] == {"calling": None, "action": None}
-    assert rules["answered"] == {"id": "t1"}
+    assert rules["answered"] == {"id": "t1", "pending": False}
     assert rules["answeredLate"] is None
     # This console's own call, however its ring reached the roster: a resubscription
     # may have folded the ring into the acceptance, or into a snapshot.
@@ -554,8 +564,21 @@ def test_only_the_acceptance_of_this_consoles_own_call_goes_into_the_room(ui: Ui
     # time, so the ticket called by them is its ticket, ringing or accepted.
     assert rules["nextAcceptedUnseen"] == {"calling": None, "action": "enter"}
     assert rules["nextInSnapshot"] == {"calling": None, "action": "enter"}
-    assert rules["nextRingingInSnapshot"] == {"calling": {"id": "t1"}, "action": None}
+    assert rules["nextRingingInSnapshot"] == {
+        "calling": {"id": "t1", "pending": False},
+        "action": None,
+    }
     assert rules["snapshotDraft"] == {"calling": None, "action": "hold"}
     # A page load made no call: its snapshot only shows the room's link.
-    assert rules["snapshotRinging"] == {"calling": {"id": "t1"}, "action": None}
+    assert rules["snapshotRinging"] == {"calling": {"id": "t1", "pending": False}, "action": None}
     assert rules["pageLoad"] == {"calling": None, "action": None}
+    # While a call by name is on its way, the ticket's earlier changes end nothing: its
+    # "get ready" (the line's refresh runs once a second) or a resubscription's snapshot
+    # taken before the ring. This console still goes in when the call is accepted.
+    on_its_way = {"calling": {"id": "t1", "pending": True}, "action": None}
+    assert rules["getReadyInFlight"] == on_its_way
+    assert rules["acceptedAfterGetReady"] == {"calling": None, "action": "enter"}
+    assert rules["snapshotBeforeRing"] == on_its_way
+    # But a ticket that ended, or a declined ring after the answer, ends the call.
+    assert rules["leftInFlight"] == {"calling": None, "action": None}
+    assert rules["declinedAnswered"] == {"calling": None, "action": None}
