@@ -334,6 +334,15 @@ def field_problem(pointer: str, code: str, message: str) -> Problem:
     return Problem("request.invalid", message, errors=[FieldError(pointer, code, message)])
 
 
+def employer_errors(kind: str, employer_id: UUID | None) -> list[FieldError]:
+    """An employer's booth names its employer; a guidance desk has none."""
+    if kind == BoothKind.EMPLOYER and employer_id is None:
+        return [FieldError("/employer_id", "required", "an employer's booth needs its employer")]
+    if kind != BoothKind.EMPLOYER and employer_id is not None:
+        return [FieldError("/employer_id", "not_allowed", "a guidance desk has no employer")]
+    return []
+
+
 def not_verified() -> Problem:
     return Problem(
         "employer.not_verified", "the employer must be verified by its region's venue first"
@@ -384,16 +393,8 @@ async def create_rules(request: web.Request, partial: Partial) -> list[FieldErro
             return []
         assert venue.fair_id is not None
         errors: list[FieldError] = []
-        kind = fields.get("kind", "employer")
         if "kind" not in partial.failed and "employer_id" not in partial.failed:
-            if kind == BoothKind.EMPLOYER and fields.get("employer_id") is None:
-                errors.append(
-                    FieldError("/employer_id", "required", "an employer's booth needs its employer")
-                )
-            elif kind != BoothKind.EMPLOYER and fields.get("employer_id") is not None:
-                errors.append(
-                    FieldError("/employer_id", "not_allowed", "a guidance desk has no employer")
-                )
+            errors += employer_errors(fields.get("kind", "employer"), fields.get("employer_id"))
         if "hours" in fields:
             errors += hours_errors(fields["hours"], *await fair_window(conn, venue.fair_id))
         return errors
@@ -467,12 +468,10 @@ def register(api: Api) -> None:
                 assert venue.fair_id is not None
                 assert venue.venue_id is not None
                 kind = BoothKind(body.kind)
+                if errors := employer_errors(kind, body.employer_id):
+                    raise Problem("request.invalid", errors[0].message, errors=errors)
                 employer: dict[str, Any] | None = None
-                if kind is BoothKind.EMPLOYER:
-                    if body.employer_id is None:
-                        raise field_problem(
-                            "/employer_id", "required", "an employer's booth needs its employer"
-                        )
+                if body.employer_id is not None:
                     employer = await employers_store.get_employer(conn, body.employer_id)
                     if employer is None or (
                         employer["verified_at"] is None and not sees_privately(principal, employer)
@@ -480,10 +479,6 @@ def register(api: Api) -> None:
                         raise field_problem(
                             "/employer_id", "employer.not_found", "no such employer"
                         )
-                elif body.employer_id is not None:
-                    raise field_problem(
-                        "/employer_id", "not_allowed", "a guidance desk has no employer"
-                    )
                 starts_on, ends_on = await fair_window(conn, venue.fair_id)
                 fields = body.model_dump(include={"title", "intro", "capacity", "slot_minutes"})
                 fields["hours"] = hours_value(body.hours, starts_on, ends_on)
