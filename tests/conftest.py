@@ -32,7 +32,7 @@ from aiohttp.test_utils import TestClient
 from hypothesis import settings as hypothesis_settings
 
 from server.config import Secret, Settings
-from server.store import db
+from server.store import db, search
 from server.store.embedded import EmbeddedPostgres
 from server.store.migrate import migrate
 from server.timers import FakeClock
@@ -65,6 +65,7 @@ class Cluster:
     admin_dsn: str
     label: str
     _template: str | None = None
+    _demo: str | None = None
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _created: list[str] = field(default_factory=list)
 
@@ -88,6 +89,7 @@ class Cluster:
                 conn = await db.connect(with_database(self.admin_dsn, name))
                 try:
                     await migrate(conn)
+                    await search.ensure_format(conn)  # as a server does on start
                 finally:
                     await conn.close()
 
@@ -96,10 +98,38 @@ class Cluster:
             self._template = name
         return self._template
 
-    def create_database(self, *, migrated: bool = True) -> str:
-        """A new database (a clone of the migrated template, or empty); returns its DSN."""
+    def demo_template(self) -> str:
+        """A clone of the migrated template with the demo fair loaded, once per process:
+        ``serve --demo`` finds it there and starts at once (the load takes seconds; each
+        browser test module serves a fair of its own). The fair is placed by today's
+        date, as ``serve --demo`` would place it."""
+        if self._demo is None:
+            from server.demo.load import load_demo
+            from server.timers import SystemClock
+
+            name = f"livefair_demo_{os.getpid()}"
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template()}"')
+            self._created.append(name)
+
+            async def load() -> None:
+                conn = await db.connect(with_database(self.admin_dsn, name))
+                try:
+                    await load_demo(conn, clock=SystemClock())
+                finally:
+                    await conn.close()
+
+            run_sync(load())
+            self._demo = name
+        return self._demo
+
+    def create_database(self, *, migrated: bool = True, demo: bool = False) -> str:
+        """A new database (a clone of the migrated template — with the demo fair, if
+        ``demo`` — or empty); returns its DSN."""
         name = f"livefair_t{os.getpid()}_{next(self._counter)}"
-        if migrated:
+        if demo:
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.demo_template()}"')
+        elif migrated:
             self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template()}"')
         else:
             self._admin(f'CREATE DATABASE "{name}"')

@@ -17,7 +17,8 @@ Fixtures, from the widest scope down:
 
 ``live_server`` (per test module)
     ``livefair serve --demo`` in a subprocess on a free loopback port, with its own
-    database cloned from the cluster's migrated template; ready when ``/readyz`` says
+    database cloned from the cluster's demo template (migrated, the demo fair loaded
+    once per worker, so the server starts at once); ready when ``/readyz`` says
     so; terminated and its database dropped afterwards. Its log is attached to any
     start-up failure.
 
@@ -290,7 +291,7 @@ def live_server_env() -> dict[str, str]:
 def live_server(
     cluster: Cluster, tmp_path_factory: pytest.TempPathFactory, live_server_env: dict[str, str]
 ) -> Iterator[LiveServer]:
-    database_url = in_thread(cluster.create_database)
+    database_url = in_thread(lambda: cluster.create_database(demo=True))
     try:
         data_dir = tmp_path_factory.mktemp("live-server")
         with serving(database_url, data_dir, live_server_env, demo=True) as server:

@@ -134,7 +134,7 @@ def nodes(
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     """Node A (loads the demo) and node B (finds it there), one database, one Redis."""
     redis_url = own_redis
-    database_url = in_thread(cluster.create_database)
+    database_url = in_thread(lambda: cluster.create_database(demo=True))
     processes: list[subprocess.Popen[bytes]] = []
     try:
         a, process = _start("a", database_url, redis_url, tmp_path_factory)
