@@ -132,7 +132,7 @@ def own_redis() -> Iterator[str]:
 def nodes(
     cluster: Cluster, own_redis: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Node A (loads the demo) and node B (finds it there), one database, one Redis."""
+    """Nodes A and B on one database (a clone of the demo template) and one Redis."""
     redis_url = own_redis
     database_url = in_thread(lambda: cluster.create_database(demo=True))
     processes: list[subprocess.Popen[bytes]] = []
