@@ -11,6 +11,7 @@ from aiohttp import web
 from pydantic import Field
 
 from server.api.auth import account_id, authorize, principal_of, signed_in
+from server.api.interviews import INTERVIEWS
 from server.api.routing import Api, Call, Model, Query
 from server.appkeys import POOL, QUEUE
 from server.domain.permissions import Action, Resource
@@ -260,13 +261,14 @@ def register(api: Api) -> None:
         "POST",
         "/api/tickets/{ticket}/complete",
         operation_id="completeTicket",
-        summary="The interview is over (booth staff)",
+        summary="The interview is over: the ticket is done and the interview ends with it"
+        " (booth staff)",
         response=CalledTicket,
         tags=tags,
     )
     async def complete(call: Call[None, None]) -> CalledTicket:
         me = await account_id(call)
-        row = await call.app[QUEUE].complete(call.path_id("ticket", "ticket.not_found"), me)
+        row = await call.app[INTERVIEWS].complete(call.path_id("ticket", "ticket.not_found"), me)
         return _called(row)
 
     @api.route(

@@ -243,6 +243,27 @@ class InterviewService:
             await self.on_end(str(interview_id))
         return view
 
+    async def complete(self, ticket_id: UUID, staff_id: UUID) -> dict[str, Any]:
+        """The console's "complete" (``completeTicket``): the ticket is done, and the
+        interview ends with it (its record opened if nobody had opened the room yet),
+        so the candidate is not left in a room nobody will come back to; the outcome
+        may follow. Refused as :meth:`QueueService.complete` refuses (not staff, not
+        in an interview), changing nothing."""
+        async with self._outbox.transaction() as tx:
+            await store.open_interview(tx.conn, ticket_id)
+            record = await store.get(tx.conn, ticket_id, for_update=True)
+            ended_now = record is not None and record["ended_at"] is None
+            if ended_now:
+                await store.end(tx.conn, ticket_id, self._clock.now())
+            ticket = await self._queue.complete_within(tx, ticket_id, staff_id)
+            if ended_now:
+                record = await store.get(tx.conn, ticket_id)
+                assert record is not None
+                tx.emit(topic(ticket_id), "interview.ended", _ending(record))
+        if ended_now and self.on_end is not None:
+            await self.on_end(str(ticket_id))
+        return ticket
+
     async def _free(self, tx: OutboxTransaction, record: Mapping[str, Any]) -> None:
         """An ended interview's ticket is done at once, whoever ended it: the candidate
         is no longer busy elsewhere (their other lines may call them) and the call no

@@ -459,6 +459,33 @@ async def test_an_ended_interview_frees_the_candidate_before_any_outcome(
     assert await code_of(again, 409) == "interview.already_recorded"
 
 
+async def test_completing_the_ticket_on_the_console_ends_the_interview(client: Client) -> None:
+    """ "Complete" on the console is the end of the interview too: the candidate is not
+    left in a room with the clock running, and the outcome may still follow."""
+    room, booth, recruiter, candidate, colleague = await an_interview(client, "done")
+    outsider = await quick_person(client, "done-x@example.org")
+    refused = await outsider.post(f"/api/tickets/{room}/complete")
+    assert await code_of(refused, 403) == "auth.forbidden"
+    still = await (await candidate.get(f"/api/interviews/{room}")).json()
+    assert still["state"] == "live"  # a refusal changes nothing
+
+    async with joined(client, candidate, room) as cand:
+        done = await recruiter.post(f"/api/tickets/{room}/complete")
+        assert done.status == 200, await done.text()
+        assert (await done.json())["state"] == "done"
+        assert (await next_signal(cand, "bye"))["data"]["reason"] == "ended"
+    seen = await (await candidate.get(f"/api/interviews/{room}")).json()
+    assert seen["state"] == "ended"
+    assert seen["ended_at"] is not None
+    again = await recruiter.post(f"/api/tickets/{room}/complete")
+    assert await code_of(again, 409) == "queue.wrong_state"
+    recorded = await recruiter.post(
+        f"/api/interviews/{room}/outcome", json={"outcome": "not_suitable"}
+    )
+    assert recorded.status == 200, await recorded.text()
+    assert (await recorded.json())["state"] == "recorded"
+
+
 @pytest.fixture
 async def two_nodes(
     settings: Settings, redis_url: str, clock: FakeClock, aiohttp_client: Any
