@@ -96,14 +96,26 @@ function stopFlash() {
   document.title = savedTitle;
 }
 
+let flashText = '';
+
 function flashTitle(text) {
-  if (!document.hidden || flashTimer !== null) return;
+  if (!document.hidden) return;
+  flashText = text; // already blinking: the next blink shows the newer news
+  if (flashTimer !== null) return;
   savedTitle = document.title;
   let on = false;
   flashTimer = window.setInterval(() => {
     on = !on;
-    document.title = on ? text : savedTitle;
+    document.title = on ? flashText : savedTitle;
   }, FLASH_MS);
+}
+
+/** The hidden tab's blinking title for what needs the candidate now: `urgent`, their
+ * tickets called or told to get ready (none: handoff offers only). Being called says
+ * so; getting ready says it is soon, not now. */
+export function alertTitle(urgent) {
+  if (urgent.some((ticket) => ticket.state === 'called')) return t('queue.title.flash_called');
+  return urgent.length > 0 ? t('queue.title.flash') : t('queue.title.flash_handoff');
 }
 
 document.addEventListener('visibilitychange', () => {
@@ -618,11 +630,12 @@ class MyLinesPanel extends HTMLElement {
     this.#urgent = keys;
     if (keys.size === 0) stopFlash(); // nothing to act on any more (nobody serves)
     if (!grew) return;
-    flashTitle(t('queue.title.flash'));
+    const title = alertTitle(urgent);
+    flashTitle(title);
     if (urgent.some((ticket) => ticket.state === 'called')) chime();
     if (document.hidden && 'Notification' in window && Notification.permission === 'granted') {
       try {
-        new Notification(t('queue.title.flash'), { body: texts.join(' ') });
+        new Notification(title, { body: texts.join(' ') });
       } catch {
         // some in-app browsers expose Notification but refuse to construct it
       }

@@ -407,3 +407,26 @@ def test_leaving_a_line_is_asked_once_more_and_stay_keeps_the_place(ui: Ui) -> N
     ).wait_for(state="attached")
     items = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
     assert items["items"] == [], items
+
+
+def test_the_hidden_tabs_title_says_a_call_is_now_and_getting_ready_is_soon(ui: Ui) -> None:
+    """The blinking title of a tab in the background (components/my-lines-panel.js):
+    "your turn" only when called; "get ready" may come a minute early, so it says soon."""
+    ui.goto("/")
+    titles = ui.page.evaluate(
+        """async () => {
+          await (await import('/lib/i18n.js')).useFeatures(['queue']);
+          const { alertTitle } = await import('/components/my-lines-panel.js');
+          return {
+            called: alertTitle([{ state: 'notified' }, { state: 'called' }]),
+            ready: alertTitle([{ state: 'notified' }]),
+            offer: alertTitle([]),
+          };
+        }"""
+    )
+    assert titles == {
+        "called": q("zh-CN", "queue.title.flash_called"),
+        "ready": q("zh-CN", "queue.title.flash"),
+        "offer": q("zh-CN", "queue.title.flash_handoff"),
+    }
+    assert len(set(titles.values())) == 3

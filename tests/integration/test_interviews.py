@@ -462,7 +462,7 @@ async def test_an_ended_interview_frees_the_candidate_before_any_outcome(
 async def test_completing_the_ticket_on_the_console_ends_the_interview(client: Client) -> None:
     """ "Complete" on the console is the end of the interview too: the candidate is not
     left in a room with the clock running, and the outcome may still follow."""
-    room, booth, recruiter, candidate, colleague = await an_interview(client, "done")
+    room, _, recruiter, candidate, _ = await an_interview(client, "done")
     outsider = await quick_person(client, "done-x@example.org")
     refused = await outsider.post(f"/api/tickets/{room}/complete")
     assert await code_of(refused, 403) == "auth.forbidden"
