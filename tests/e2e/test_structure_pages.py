@@ -304,6 +304,15 @@ def test_region_names_of_the_client_are_the_servers(ui: Ui) -> None:
     assert client == [{"code": r.code, "zh": r.zh, "en": r.en} for r in REGIONS]
 
 
+def test_an_address_that_is_no_employers_says_not_found(ui: Ui) -> None:
+    """A mistyped or stale link to an employer says so, not "some fields are wrong"."""
+    for ident in ("not-an-id", "01a21db7-3e91-773e-b5ab-5b9e30416a70"):
+        ui.goto(f"/employers/{ident}")
+        main = ui.page.locator("main")
+        main.get_by_text(text("errors", "zh-CN", "errors.code.employer.not_found")).wait_for()
+        assert text("errors", "zh-CN", "errors.code.request.invalid") not in main.inner_text()
+
+
 def test_public_pages_fit_a_360_px_phone_in_english(ui: Ui, fair: dict[str, Any]) -> None:
     hubei = venue_of(fair, HUBEI)
     booth = ui.server.get_json(f"/api/booths?venue={hubei['id']}&kind=employer&limit=1")["items"][0]
