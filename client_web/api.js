@@ -28,13 +28,16 @@ export class ApiError extends Error {
    * @param {number} problem.status  HTTP status (0 when no response arrived)
    * @param {string} [problem.detail]  the server's English detail, for logs only
    * @param {Array<{pointer:string, code:string, message?:string}>} [problem.errors]
+   * @param {object} [problem.params]  the problem's own plain members ({limit: 3}), for
+   *   the message's placeholders
    */
-  constructor({ code, status, detail = '', errors = [] }) {
-    super(describeCode(code, status));
+  constructor({ code, status, detail = '', errors = [], params = {} }) {
+    super(describeCode(code, status, params));
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.detail = detail;
+    this.params = params;
     /** Invalid fields: [{ pointer: "/name", code: "too_long", message: "…" }]. */
     this.fields = errors.map(({ pointer, code: fieldCode }) => ({
       pointer,
@@ -45,13 +48,26 @@ export class ApiError extends Error {
 
   /** The message again, in the language now in use (after a language switch). */
   localised() {
-    return describeCode(this.code, this.status);
+    return describeCode(this.code, this.status, this.params);
   }
 }
 
 /** Text for an error code; unknown codes fall back to a generic text with the status. */
-export function describeCode(code, status = 0) {
-  return tCode('errors.code.', code, 'errors.code.unknown', { status });
+export function describeCode(code, status = 0, params = {}) {
+  return tCode('errors.code.', code, 'errors.code.unknown', { ...params, status });
+}
+
+// A problem's members that are not its own figures (RFC 9457 and livefair's).
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
+
+/** A problem's extra plain members (`{limit: 3}` of `queue.limit`), for its message. */
+function problemParams(payload) {
+  const params = {};
+  for (const [name, value] of Object.entries(payload)) {
+    const plain = typeof value === 'number' || typeof value === 'string';
+    if (plain && !PROBLEM_MEMBERS.has(name)) params[name] = value;
+  }
+  return params;
 }
 
 /** Text for a field error code ("required", "too_long", a feature's "x.y"). */
@@ -148,6 +164,7 @@ export async function api(
       status: response.status,
       detail: payload.detail,
       errors: Array.isArray(payload.errors) ? payload.errors : [],
+      params: problemParams(payload),
     });
   }
   throw new ApiError({ code: 'response.invalid', status: response.status });

@@ -183,6 +183,11 @@ class FieldError:
     message: str = ""
 
 
+# What every problem body carries itself (RFC 9457 and livefair's code and field errors):
+# a problem's own figures (``extra``) take other names.
+RESERVED_MEMBERS = frozenset({"type", "title", "status", "code", "detail", "errors"})
+
+
 class Problem(LivefairError):
     """An error a client can act on."""
 
@@ -204,6 +209,9 @@ class Problem(LivefairError):
         self.errors = tuple(errors)
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
+        clash = RESERVED_MEMBERS.intersection(self.extra)
+        if clash:  # a figure named "status" would replace the HTTP status in the body
+            raise ValueError(f"problem members {sorted(clash)} are the body's own")
 
     def body(self) -> dict[str, Any]:
         """The RFC 9457 body; ``code`` is the stable identifier clients switch on."""

@@ -148,7 +148,7 @@ class HandoffService:
             raise Problem(
                 "queue.closed",
                 "that booth's line is closed",
-                extra={"status": target["queue_status"]},
+                extra={"queue_status": target["queue_status"]},
             )
 
     async def _admit(

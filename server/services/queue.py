@@ -599,7 +599,7 @@ class QueueService:
             raise Problem(
                 "queue.closed",
                 "this booth is not taking candidates now",
-                extra={"status": booth["queue_status"]},
+                extra={"queue_status": booth["queue_status"]},
             )
         if booth["joined"]:
             raise Problem("queue.already_joined", "you are already in this line")

@@ -430,3 +430,29 @@ def test_the_hidden_tabs_title_says_a_call_is_now_and_getting_ready_is_soon(ui: 
         "offer": q("zh-CN", "queue.title.flash_handoff"),
     }
     assert len(set(titles.values())) == 3
+
+
+def test_a_refused_join_says_how_many_lines_one_may_be_in(ui: Ui) -> None:
+    """The problem's own figures fill its message: ``queue.limit`` names the limit."""
+    ui.goto("/")
+    problem = {"type": "urn:livefair:problem:queue.limit", "title": "queue.limit"}
+    problem |= {"status": 409, "code": "queue.limit", "detail": "at most 4", "limit": 4}
+    ui.page.route(
+        "**/api/test-refusal",
+        lambda route: route.fulfill(
+            status=409, content_type="application/problem+json", json=problem
+        ),
+    )
+    said = ui.page.evaluate(
+        """async () => {
+          const { api } = await import('/api.js');
+          try {
+            await api('/api/test-refusal', { method: 'POST' });
+          } catch (error) {
+            return error.message;
+          }
+          return null;
+        }"""
+    )
+    assert said == text("errors", "zh-CN", "errors.code.queue.limit", limit=4)
+    assert "4" in said
