@@ -110,6 +110,16 @@ function flashTitle(text) {
   }, FLASH_MS);
 }
 
+/** A booth's name in an alert (`nameOf`), with its venue (`venueOf`, or null while
+ * unknown) when another of the candidate's tickets (`all`) has the same name: one
+ * employer with booths at two venues. */
+export function alertName(ticket, all, nameOf, venueOf) {
+  const name = nameOf(ticket);
+  const venue = venueOf(ticket);
+  const twice = all.some((other) => other.id !== ticket.id && nameOf(other) === name);
+  return twice && venue ? t('queue.alert.where', { booth: name, venue }) : name;
+}
+
 /** The hidden tab's blinking title for what needs the candidate now: `urgent`, their
  * tickets called or told to get ready (none: handoff offers only). Being called says
  * so; getting ready says it is soon, not now. */
@@ -184,6 +194,10 @@ class MyLinesPanel extends HTMLElement {
   #name(ticket) {
     const booth = store.describeBooth(ticket.booth_id);
     return booth ? boothName(booth) : t('queue.booth.unnamed');
+  }
+
+  #alertName(ticket, all) {
+    return alertName(ticket, all, (x) => this.#name(x), (x) => this.#venueName(x));
   }
 
   /** The name of the venue the ticket's booth is at, once both are known, else null. */
@@ -608,8 +622,8 @@ class MyLinesPanel extends HTMLElement {
     const urgent = all.filter((ticket) => this.#urgentNow(ticket));
     const texts = urgent.map((ticket) =>
       ticket.state === 'called'
-        ? t('queue.alert.called', { booth: this.#name(ticket) })
-        : t('queue.alert.next', { booth: this.#name(ticket) }),
+        ? t('queue.alert.called', { booth: this.#alertName(ticket, all) })
+        : t('queue.alert.next', { booth: this.#alertName(ticket, all) }),
     );
     for (const offer of offers) {
       const booth = store.describeBooth(offer.to_booth_id);

@@ -432,6 +432,29 @@ def test_the_hidden_tabs_title_says_a_call_is_now_and_getting_ready_is_soon(ui: 
     assert len(set(titles.values())) == 3
 
 
+def test_an_alert_names_the_venue_when_two_lines_share_a_name(ui: Ui) -> None:
+    """One employer at two venues: "get ready at X" must say which X."""
+    ui.goto("/")
+    names = ui.page.evaluate(
+        """async () => {
+          await (await import('/lib/i18n.js')).useFeatures(['queue']);
+          const { alertName } = await import('/components/my-lines-panel.js');
+          const tickets = [
+            { id: 'a', booth: '甲公司', venue: '北京市分会场' },
+            { id: 'b', booth: '甲公司', venue: '主会场' },
+            { id: 'c', booth: '乙公司', venue: '主会场' },
+          ];
+          const named = (x) => alertName(x, tickets, (y) => y.booth, (y) => y.venue);
+          const unknownVenue = alertName(tickets[0], tickets, (y) => y.booth, () => null);
+          return [...tickets.map(named), unknownVenue];
+        }"""
+    )
+    where = [
+        q("zh-CN", "queue.alert.where", booth="甲公司", venue=v) for v in ("北京市分会场", "主会场")
+    ]
+    assert names == [*where, "乙公司", "甲公司"]
+
+
 def test_a_refused_join_says_how_many_lines_one_may_be_in(ui: Ui) -> None:
     """The problem's own figures fill its message: ``queue.limit`` names the limit."""
     ui.goto("/")
