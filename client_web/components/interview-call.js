@@ -19,6 +19,12 @@
 // disable tracks; screen sharing replaces the video sender's track (no renegotiation
 // unless there was no video sender). The automatic fallback (interview-quality.js) sets
 // the video transceivers, then all, to "inactive": both directions stop, by negotiation.
+//
+// Two things, kept apart: the *rung* is what the call carries, both ways (lowered by the
+// fallback or by a person's "audio only" / "text only"); what a person *sends* is the
+// rung capped by the devices they joined with (`sending`). Joining with audio or text
+// only leaves the rung at video: that side sends no video (no track, so its video
+// transceivers answer "recvonly") and still sees and hears whatever the others send.
 
 import { assess, nextRung, sampleStats } from './interview-quality.js';
 
@@ -280,7 +286,7 @@ export class InterviewCall extends EventTarget {
   micOn = true;
   cameraOn = true;
   screenTrack = null;
-  /** The automatic fallback: 'video', 'audio' or 'text' for everyone in the room. */
+  /** What the call carries, both ways: 'video', 'audio' or 'text' (the fallback lowers it). */
   rung = 'video';
   ladder = { rung: 'video', weak: 0 };
   /** The worst quality among the connected peers (interview-quality.js), or null. */
@@ -324,6 +330,40 @@ export class InterviewCall extends EventTarget {
     this.cameraOn = this.#cameraTrack !== null;
     this.micOn = this.localStream.getAudioTracks().length > 0;
     this.#timer = window.setInterval(() => this.#sample(), SAMPLE_EVERY_MS);
+  }
+
+  /**
+   * What this person sends: the rung, capped by their devices ('video' with a camera or a
+   * shared screen, 'audio' with a microphone, else 'text'). The room's controls follow it.
+   */
+  get sending() {
+    const video = this.localStream.getVideoTracks().length > 0 || this.screenTrack !== null;
+    const audio = this.localStream.getAudioTracks().length > 0;
+    if (this.rung === 'video' && video) return 'video';
+    if (this.rung !== 'text' && audio) return 'audio';
+    return 'text';
+  }
+
+  /**
+   * Send a device's track the person joined without (a camera turned on after joining
+   * with audio only): added to every connection, negotiated as usual.
+   */
+  addLocalTrack(track) {
+    this.localStream.addTrack(track);
+    if (track.kind === 'video') {
+      this.#cameraTrack = track;
+      this.cameraOn = true;
+    } else {
+      this.micOn = true;
+    }
+    for (const peer of this.peers.values()) {
+      const known = peer.pc
+        .getTransceivers()
+        .some((transceiver) => !transceiver.stopped && kindOf(transceiver) === track.kind);
+      if (known) this.applyRung(peer);
+      else if (this.sendableTracks().includes(track)) peer.pc.addTrack(track, this.localStream);
+    }
+    this.changed();
   }
 
   /** Enter the room (again after a reconnect: the server answers with every peer). */

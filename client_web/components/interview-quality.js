@@ -37,8 +37,18 @@ export async function sampleStats(pc) {
     framesDecoded: 0,
     bytesReceived: 0,
     videoInbound: false,
+    videoOutbound: false,
     localCandidateType: null,
   };
+  // Which way video flows now, by the negotiated directions: a stream stopped by a step
+  // down keeps its rtp entries in the stats (a frame rate of 0 there is no news).
+  const video = pc
+    .getTransceivers()
+    .filter((t) => !t.stopped && t.receiver.track?.kind === 'video');
+  const receiving = video.some((t) => /^(sendrecv|recvonly)$/.test(t.currentDirection ?? ''));
+  sample.videoOutbound = video.some(
+    (t) => t.sender.track && /^(sendrecv|sendonly)$/.test(t.currentDirection ?? ''),
+  );
   const report = await pc.getStats();
   let pairLocal = null;
   for (const entry of report.values()) {
@@ -46,7 +56,7 @@ export async function sampleStats(pc) {
       sample.packetsReceived += entry.packetsReceived ?? 0;
       sample.packetsLost += Math.max(0, entry.packetsLost ?? 0);
       sample.bytesReceived += entry.bytesReceived ?? 0;
-      if (entry.kind === 'video') {
+      if (entry.kind === 'video' && receiving) {
         sample.videoInbound = true;
         sample.framesDecoded += entry.framesDecoded ?? 0;
       }
@@ -75,6 +85,7 @@ export function assess(previous, sample) {
     loss: null,
     fps: null,
     outgoingBps: sample.outgoingBps,
+    sendsVideo: Boolean(sample.videoOutbound),
     relayed: sample.localCandidateType === 'relay',
   };
   if (previous) {
@@ -100,10 +111,13 @@ export function assess(previous, sample) {
 /**
  * Whether the network is too weak to keep video. Only network signals count: a low frame
  * rate may be the sender's camera or CPU, and "none" may be a side that sends nothing.
+ * The outgoing estimate counts only while we send video: with audio alone going out
+ * (joined with audio or text only) the estimate stays low and says nothing of the network.
  */
 export function tooWeakForVideo(quality) {
   if ((quality.rtt ?? 0) >= POOR_RTT_S || (quality.loss ?? 0) >= POOR_LOSS) return true;
-  return quality.outgoingBps !== null && quality.outgoingBps < VIDEO_MIN_BPS;
+  const starved = quality.outgoingBps !== null && quality.outgoingBps < VIDEO_MIN_BPS;
+  return Boolean(quality.sendsVideo) && starved;
 }
 
 /** Whether this quality is too weak even for audio. */

@@ -529,13 +529,74 @@ class InterviewPage extends Page {
     this.#draw({ focus: model.error ? '#interview-error' : focus });
   }
 
+  /**
+   * "Leave" / "End": the server ends the interview for everyone (each member gets `bye`
+   * "ended" and `interview.ended`); the call stays up until it answers, so a refused end
+   * leaves the person in a working room with the error, and #act leaves the room after.
+   */
   #end() {
-    const model = this.model;
-    model.call?.close();
-    model.call = null;
-    this.#act(`/api/interviews/${encodeURIComponent(model.id)}/end`, undefined, {
+    this.#act(`/api/interviews/${encodeURIComponent(this.model.id)}/end`, undefined, {
       focus: '#interview-ended-title',
     });
+  }
+
+  /**
+   * "Back to audio and video": the call carries video again, and devices the person
+   * joined without (audio or text only) are asked for now. What cannot be had is said;
+   * the call goes on with what there is.
+   */
+  async #backToMedia() {
+    const model = this.model;
+    const call = model.call;
+    if (model.busy) return;
+    model.notice = null;
+    model.error = null;
+    call.setRung('video');
+    const wanted = {
+      audio: call.localStream.getAudioTracks().length === 0,
+      video: call.localStream.getVideoTracks().length === 0,
+    };
+    if (!wanted.audio && !wanted.video) {
+      this.#draw();
+      return;
+    }
+    model.busy = true;
+    this.#draw();
+    const tracks = await this.#devices(wanted);
+    model.busy = false;
+    if (model.call !== call) {
+      for (const track of tracks) track.stop();
+      return;
+    }
+    for (const track of tracks) call.addLocalTrack(track);
+    const kinds = new Set(tracks.map((track) => track.kind));
+    if ((wanted.audio && !kinds.has('audio')) || (wanted.video && !kinds.has('video'))) {
+      model.error = t('interview.room.devices_failed');
+    }
+    if (kinds.has('video')) {
+      this.#localVideo = videoFor(call.localStream, {
+        id: 'interview-local-video',
+        label: t('interview.room.you'),
+      });
+    }
+    rememberMode(model.id, call.sending);
+    this.#draw({ focus: model.error ? '#interview-error' : null });
+  }
+
+  /** Tracks of the wanted kinds ({audio, video}); without a camera, the microphone alone. */
+  async #devices(wanted) {
+    if (!navigator.mediaDevices?.getUserMedia) return [];
+    try {
+      return (await navigator.mediaDevices.getUserMedia(wanted)).getTracks();
+    } catch (error) {
+      console.warn('interview: devices refused', error);
+      if (!wanted.audio || !wanted.video) return [];
+    }
+    try {
+      return (await navigator.mediaDevices.getUserMedia({ audio: true })).getTracks();
+    } catch {
+      return [];
+    }
   }
 
   async #refresh() {
@@ -674,6 +735,7 @@ class InterviewPage extends Page {
     const hasMic = call.localStream.getAudioTracks().length > 0;
     const hasCamera = call.localStream.getVideoTracks().length > 0;
     const canShare = Boolean(navigator.mediaDevices?.getDisplayMedia) && call.rung === 'video';
+    const sending = call.sending;
     return h(
       'section',
       { class: 'interview-room', 'aria-labelledby': 'interview-room-title' },
@@ -773,13 +835,14 @@ class InterviewPage extends Page {
               this.#toggleScreen(),
             )
           : null,
-        call.rung === 'video'
+        // By what this person sends (the way they joined, then the rung), not the rung
+        // alone: joined with audio only, "audio only" would change nothing.
+        sending === 'video'
           ? plain('interview-to-audio', t('interview.room.to_audio'), () => call.setRung('audio'))
-          : plain('interview-to-video', t('interview.room.back_to_media'), () => {
-              model.notice = null;
-              call.setRung('video');
-            }),
-        call.rung !== 'text'
+          : plain('interview-to-video', t('interview.room.back_to_media'), () =>
+              this.#backToMedia(),
+            ),
+        sending !== 'text'
           ? plain('interview-to-text', t('interview.room.to_text'), () => call.setRung('text'))
           : null,
         model.staff
@@ -881,6 +944,7 @@ class InterviewPage extends Page {
         call.cameraOn,
         Boolean(call.screenTrack),
         call.rung,
+        call.sending,
         call.replaced,
         call.ended,
         call.lastError,

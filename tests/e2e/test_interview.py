@@ -10,7 +10,9 @@ check their devices and join with video; each decodes the other's video
 exists with both attendees; on the way a reload rejoins the room and audio-only is chosen
 and undone. The same again with the recruiter on a second server node (one database, one
 Redis). A candidate whose camera is refused joins with audio and still sees the
-recruiter. The fallback's rule (weak network: video → audio → text). Two offers crossing
+recruiter: the controls follow what they send, their choice is never taken for a weak
+network, and one click on "leave" ends the interview for both. The fallback's rule (weak
+network: video → audio → text) and what a call says it sends. Two offers crossing
 on brand-new connections (the polite side's first offer gathers before it is rolled
 back). Last, a real coturn with ``use-auth-secret``: a browser given livefair's TURN
 credentials gathers a ``relay`` candidate.
@@ -59,6 +61,9 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.chromium, pytest.mark.timeout(240)]
 
 FRAMES_BOUND_S = 30.0
+# From a call's video decoding, longer than the fallback takes to step down
+# (STEP_DOWN_AFTER weak samples, 2 s apart, in components/interview-quality.js).
+FALLBACK_SAMPLES_S = 12.0
 REDIS_DB = 9  # this module's database on the test Redis (see module_redis)
 TURN_SECRET = secrets.token_urlsafe(24)
 
@@ -561,7 +566,7 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
     candidate = ui
     candidate.page.context.add_init_script(NO_CAMERA)
     recruiter = ui_on(live_server, "recruiter")
-    into_the_room(candidate, recruiter)
+    interview_id, _ = into_the_room(candidate, recruiter)
 
     # The device check says why and offers audio or text, not video.
     candidate.page.locator("#interview-permission").filter(
@@ -576,8 +581,16 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
     candidate.page.locator("#interview-room-title").wait_for(state="attached")
     join_with_video(recruiter)
 
+    # The controls follow what the candidate sends: audio, so "audio only" is not
+    # offered, "back to audio and video" and "text only" are.
+    controls = candidate.page.get_by_role("group", name=i("interview.room.controls"))
+    controls.get_by_role("button", name=i("interview.room.back_to_media")).wait_for()
+    controls.get_by_role("button", name=i("interview.room.to_text")).wait_for()
+    assert controls.get_by_role("button", name=i("interview.room.to_audio")).count() == 0
+
     # The candidate sees the recruiter; the recruiter hears the candidate, without video.
     both_decode([candidate], joined)
+    decoding = time.monotonic()
     recruiter.page.locator(".interview-tile[data-state='no_video']").wait_for()
     deadline = time.monotonic() + FRAMES_BOUND_S
     while remote_video(recruiter).get("audioBytes", 0) == 0:
@@ -585,7 +598,39 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
         time.sleep(0.25)
     recruiter.settle()
 
-    outcome_confirmation(recruiter, "next_round", "interview.outcome.confirm_end")
+    # Sending no video is the candidate's choice, not a weak network: past the samples
+    # the fallback counts (a sample every 2 s), the call has not stepped down and the
+    # recruiter's video still reaches the candidate. (Waiting for something not to
+    # happen: a bounded sleep is the honest way.)
+    time.sleep(max(0.0, decoding + FALLBACK_SAMPLES_S - time.monotonic()))
+    assert candidate.page.locator("#interview-fallback").count() == 0
+    both_decode([candidate], time.monotonic())
+
+    # "Back to audio and video" asks for the camera: refused again, it says so and the
+    # call goes on with audio.
+    controls.get_by_role("button", name=i("interview.room.back_to_media")).click()
+    candidate.page.locator("#interview-error").filter(
+        has_text=i("interview.room.devices_failed")
+    ).wait_for()
+    assert controls.get_by_role("button", name=i("interview.room.to_audio")).count() == 0
+    candidate.settle()
+
+    # One click on "leave" ends the interview for both: the record says ended, and the
+    # recruiter can still record the outcome afterwards.
+    candidate.page.get_by_role("button", name=i("interview.room.leave")).click()
+    for who in (candidate, recruiter):
+        who.page.get_by_role("heading", name=i("interview.ended.title")).wait_for()
+        assert who.page.locator("#interview-room-title").count() == 0
+    record = candidate.page.evaluate(
+        "async (id) => (await fetch(`/api/interviews/${id}`)).json()", interview_id
+    )
+    assert record["state"] == "ended", record
+    assert record["ended_at"] is not None, record
+    assert stored(candidate.server, interview_id)["ticket"] == "done"
+    candidate.settle()
+    recruiter.settle()
+
+    outcome_confirmation(recruiter, "next_round", "interview.outcome.confirm_record")
     recruiter.page.locator("#interview-outcome-confirm-button").click()
     recorded_as(recruiter, "next_round")
 
@@ -593,14 +638,19 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
 # The fallback's rule, run in the browser on its own module: weak samples in a row.
 LADDER = """async () => {
   const q = await import('/components/interview-quality.js');
-  const sample = (at, packets, lost, frames, rtt) => ({
+  const sample = (at, packets, lost, frames, rtt, more = {}) => ({
     at, rtt, outgoingBps: 1e6, packetsReceived: packets, packetsLost: lost,
     framesDecoded: frames, bytesReceived: packets * 1000, videoInbound: true,
-    localCandidateType: 'host' });
+    videoOutbound: true, localCandidateType: 'host', ...more });
   const good = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 300, 0, 60, 0.02));
   const lossy = q.assess(sample(0, 100, 0, 0, 0.05), sample(2, 200, 20, 50, 0.05));
   const slowCamera = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 300, 0, 4, 0.02));
   const silent = q.assess(sample(0, 100, 0, 0, 0.02), sample(2, 100, 0, 0, 0.02));
+  // A low outgoing estimate (Chromium's, with audio alone going out), with and
+  // without video of ours on the way.
+  const narrow = (videoOutbound) => q.assess(
+    sample(0, 100, 0, 0, 0.02, { outgoingBps: 40_000, videoOutbound }),
+    sample(2, 300, 0, 60, 0.02, { outgoingBps: 40_000, videoOutbound }));
   const walk = (quality, steps) => {
     let state = { rung: 'video', weak: 0 };
     const rungs = [];
@@ -615,11 +665,16 @@ LADDER = """async () => {
     lossy: walk(lossy, 8),
     slowCamera: walk(slowCamera, 8),
     silent: walk(silent, 8),
+    noVideoSent: walk(narrow(false), 8),
+    videoStarved: walk(narrow(true), 8),
+    noVideoSentTooWeak: q.tooWeakForVideo(narrow(false)),
   };
 }"""
 
 
-def test_the_fallback_steps_down_on_a_weak_network_but_not_on_a_slow_camera(ui: Ui) -> None:
+def test_the_fallback_steps_down_on_a_weak_network_but_not_on_a_slow_camera_or_no_video_sent(
+    ui: Ui,
+) -> None:
     ui.goto("/")
     result = ui.page.evaluate(LADDER)
     assert result["levels"] == ["good", "poor", "poor", "none"]
@@ -629,6 +684,55 @@ def test_the_fallback_steps_down_on_a_weak_network_but_not_on_a_slow_camera(ui: 
     assert result["slowCamera"] == ["video"] * 8
     # Nothing arriving (the other side sends nothing) is not a weak network either.
     assert result["silent"] == ["video"] * 8
+    # A low outgoing estimate starves video we send; when we send none (joined with
+    # audio or text only) it is only the estimate of an audio stream: no step down.
+    assert result["videoStarved"] == ["video"] * 3 + ["audio"] * 5
+    assert result["noVideoSent"] == ["video"] * 8
+    assert result["noVideoSentTooWeak"] is False
+
+    # What a person sends, whatever the call carries: the room's controls follow it.
+    sending = ui.page.evaluate(SENDING)
+    assert sending == {
+        "video": "video",
+        "audio": "audio",
+        "text": "text",
+        "videoAtAudio": "audio",
+        "videoAtText": "text",
+        "audioAtVideo": "audio",
+        "audioThenCamera": "video",
+    }
+
+
+# What a call says its person sends (`sending`), by the tracks they joined with and the
+# call's rung.
+SENDING = """async () => {
+  const { InterviewCall } = await import('/components/interview-call.js');
+  const devices = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  const calls = [];
+  const call = (tracks, rung = null) => {
+    const made = new InterviewCall({ room: 'sending', iceServers: [], send: () => true });
+    made.start(new MediaStream(tracks));
+    if (rung) made.setRung(rung);
+    calls.push(made);
+    return made.sending;
+  };
+  const result = {
+    video: call(devices.getTracks()),
+    audio: call(devices.getAudioTracks()),
+    text: call([]),
+    videoAtAudio: call(devices.getTracks(), 'audio'),
+    videoAtText: call(devices.getTracks(), 'text'),
+    audioAtVideo: call(devices.getAudioTracks(), 'video'),
+  };
+  // Joined with audio only, then the camera turned on ("back to audio and video").
+  const later = new InterviewCall({ room: 'sending', iceServers: [], send: () => true });
+  later.start(new MediaStream(devices.getAudioTracks()));
+  later.addLocalTrack(devices.getVideoTracks()[0]);
+  calls.push(later);
+  result.audioThenCamera = later.sending;
+  for (const made of calls) made.close({ bye: false });
+  return result;
+}"""
 
 
 # Two interview calls in one page, joined by a relay this script holds: the recruiter's
