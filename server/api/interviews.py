@@ -131,6 +131,32 @@ class ExtendIn(Model):
     minutes: int = Field(ge=1, le=MAX_EXTENSION_MINUTES)
 
 
+class BoothName(Model):
+    """What names a booth: its title, else its employer's name, else its kind."""
+
+    id: UUID
+    title: str | None
+    kind: str
+    employer_name: str | None
+
+
+class AwaitingCandidate(Model):
+    account_id: UUID | None
+    name: str
+
+
+class AwaitingInterview(Model):
+    id: UUID
+    booth: BoothName
+    candidate: AwaitingCandidate
+    started_at: datetime
+    ended_at: datetime
+
+
+class AwaitingList(Model):
+    items: list[AwaitingInterview]
+
+
 def _interview(view: dict[str, Any]) -> Interview:
     return Interview.model_validate(view, strict=False)
 
@@ -140,6 +166,20 @@ def register(api: Api) -> None:
 
     def ident(call: Call[Any, Any]) -> UUID:
         return call.path_id("interview", "interview.not_found")
+
+    @api.route(
+        "GET",
+        "/api/me/interviews/awaiting-outcome",
+        operation_id="listMyInterviewsAwaitingOutcome",
+        summary="The interviews I conducted that ended without an outcome (latest first,"
+        " at most 50): the candidate left, or the console completed them",
+        response=AwaitingList,
+        tags=tags,
+    )
+    async def awaiting_outcome(call: Call[None, None]) -> AwaitingList:
+        me = await account_id(call)
+        rows = await call.app[INTERVIEWS].awaiting_outcome(me)
+        return AwaitingList.model_validate({"items": rows}, strict=False)
 
     @api.route(
         "GET",

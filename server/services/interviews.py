@@ -46,6 +46,7 @@ from signaling.ice import ice_servers_for
 from signaling.negotiation import MemberRole
 
 OnEnd = Callable[[str], Coroutine[Any, Any, None]]
+AWAITING_SHOWN = 50  # interviews awaiting an outcome listed at most
 
 
 def topic(interview_id: UUID) -> str:
@@ -168,6 +169,27 @@ class InterviewService:
         async with self._pool.acquire() as conn:
             record, role = await self._load(conn, interview_id, account)
             return await self.view(conn, record, account, role)
+
+    async def awaiting_outcome(self, account: UUID) -> list[dict[str, Any]]:
+        """The interviews this interviewer ended (or saw ended: the candidate left, the
+        console's "complete") and has not yet recorded an outcome for."""
+        async with self._pool.acquire() as conn:
+            rows = await store.awaiting_outcome(conn, account, AWAITING_SHOWN)
+        return [
+            {
+                "id": r["id"],
+                "booth": {
+                    "id": r["booth_id"],
+                    "title": r["booth_title"],
+                    "kind": r["booth_kind"],
+                    "employer_name": r["employer_name"],
+                },
+                "candidate": {"account_id": r["candidate_id"], "name": r["candidate_name"]},
+                "started_at": r["started_at"],
+                "ended_at": r["ended_at"],
+            }
+            for r in rows
+        ]
 
     async def ice_servers(self, interview_id: UUID, account: UUID) -> dict[str, Any]:
         """ICE servers with TURN credentials, for members of a live interview only."""

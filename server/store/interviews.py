@@ -190,3 +190,26 @@ async def chat(
             last,
         )
     return [dict(r) for r in rows]
+
+
+async def awaiting_outcome(conn: Connection, account: UUID, limit: int) -> list[dict[str, Any]]:
+    """Interviews ``account`` conducted (recruiter or co-interviewer) that ended without
+    an outcome, the latest end first, with what names them: the candidate and the booth."""
+    rows = await conn.fetch(
+        """
+        SELECT i.id, i.booth_id, i.started_at, i.ended_at, i.candidate_id,
+               coalesce(a.display_name, '') AS candidate_name,
+               b.title AS booth_title, b.kind AS booth_kind, e.name AS employer_name
+          FROM interviews i
+          JOIN booths b ON b.id = i.booth_id
+          LEFT JOIN employers e ON e.id = b.employer_id
+          LEFT JOIN accounts a ON a.id = i.candidate_id
+         WHERE (i.recruiter_id = $1 OR i.co_interviewer_id = $1)
+           AND i.outcome IS NULL AND i.ended_at IS NOT NULL
+         ORDER BY i.ended_at DESC, i.id
+         LIMIT $2
+        """,
+        account,
+        limit,
+    )
+    return [dict(r) for r in rows]

@@ -630,9 +630,19 @@ def test_a_candidate_without_camera_permission_joins_with_audio_and_sees_the_rec
     candidate.settle()
     recruiter.settle()
 
+    # A recruiter who moved on before writing the outcome finds the interview again on
+    # "my booths", and goes back to its page from there to record it.
+    recruiter.goto("/me/booths")
+    awaiting = recruiter.page.locator(f"#my-awaiting li[data-interview='{interview_id}']")
+    awaiting.get_by_role("link", name=q("zh-CN", "queue.my_booths.awaiting_record")).click()
+    recruiter.page.wait_for_url(f"**/interviews/{interview_id}")
+    recruiter.settle()
     outcome_confirmation(recruiter, "next_round", "interview.outcome.confirm_record")
     recruiter.page.locator("#interview-outcome-confirm-button").click()
     recorded_as(recruiter, "next_round")
+    recruiter.goto("/me/booths")
+    recruiter.page.locator("#my-booths").wait_for()
+    assert recruiter.page.locator("#my-awaiting").count() == 0
 
 
 # The fallback's rule, run in the browser on its own module: weak samples in a row.

@@ -486,6 +486,39 @@ async def test_completing_the_ticket_on_the_console_ends_the_interview(client: C
     assert (await recorded.json())["state"] == "recorded"
 
 
+async def test_an_interviewer_finds_the_interviews_still_awaiting_an_outcome(
+    client: Client,
+) -> None:
+    """The candidate left, or the console completed it: the interview is over but its
+    outcome is not written. The interviewer finds it again (whatever page they were on
+    when it ended) until the outcome is recorded; nobody else sees it."""
+    room, booth, recruiter, candidate, colleague = await an_interview(client, "await")
+
+    async def awaiting(who: Person) -> list[dict[str, Any]]:
+        response = await who.get("/api/me/interviews/awaiting-outcome")
+        assert response.status == 200, await response.text()
+        items: list[dict[str, Any]] = (await response.json())["items"]
+        return items
+
+    assert await awaiting(recruiter) == []  # still live: the console shows it
+    ended = await candidate.post(f"/api/interviews/{room}/end")
+    assert ended.status == 200, await ended.text()
+    (item,) = await awaiting(recruiter)
+    assert item["id"] == str(room)
+    assert item["booth"]["id"] == str(booth)
+    assert item["booth"]["employer_name"]  # what names the booth when it has no title
+    assert item["candidate"] == {"account_id": str(candidate.account_id), "name": "求职者"}
+    assert item["ended_at"] is not None
+    assert await awaiting(colleague) == []  # not their interview
+    assert await awaiting(candidate) == []
+
+    recorded = await recruiter.post(f"/api/interviews/{room}/outcome", json={"outcome": "no_show"})
+    assert recorded.status == 200, await recorded.text()
+    assert await awaiting(recruiter) == []
+    anonymous = await client.get("/api/me/interviews/awaiting-outcome")
+    assert await code_of(anonymous, 401) == "auth.required"
+
+
 @pytest.fixture
 async def two_nodes(
     settings: Settings, redis_url: str, clock: FakeClock, aiohttp_client: Any
