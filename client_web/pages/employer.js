@@ -27,13 +27,17 @@ const JOBS_SHOWN = 50;
 class EmployerPage extends Page {
   async load(signal) {
     const id = encodeURIComponent(this.params.id);
-    const [employer, booths, jobs, fair, account] = await Promise.all([
-      api(`/api/employers/${id}`, { signal }),
+    const rest = Promise.all([
       api(`/api/booths?employer=${id}&status=approved&limit=500`, { signal }),
       api(`/api/jobs?employer=${id}&per_page=${JOBS_SHOWN}`, { signal }),
       currentFair(),
       me().catch(() => null),
     ]);
+    rest.catch(() => {}); // awaited below, unless the employer's own answer fails first
+    // The employer's answer decides what is wrong: an id that is no employer's is
+    // "not found" (the lists would refuse it as a malformed filter).
+    const employer = await api(`/api/employers/${id}`, { signal });
+    const [booths, jobs, fair, account] = await rest;
     return { employer, booths: booths.items, jobs, fair, account };
   }
 
