@@ -472,8 +472,10 @@ class ProgrammeService:
     # -- venue admins -----------------------------------------------------------------
 
     async def create(
-        self, principal: Principal, venue_id: UUID, fields: dict[str, Any]
+        self, principal: Principal, venue_id: UUID, fields: dict[str, Any], *, submit: bool = False
     ) -> dict[str, Any]:
+        """Draft a session; with ``submit``, submit it in the same transaction, so that a
+        refused submission (deadline, week taken) leaves no draft behind."""
         async with self._outbox.transaction() as tx:
             conn = tx.conn
             venue = await self._venue(conn, venue_id)
@@ -497,11 +499,19 @@ class ProgrammeService:
                 now=self.now(),
             )
             await self._set_people(conn, session_id, fields, principal.account_id)
-            return await self._session(conn, session_id)
+            row = await self._session(conn, session_id)
+            return await self._submit(conn, row) if submit else row
 
     async def update(
-        self, principal: Principal, session_id: UUID, changes: dict[str, Any]
+        self,
+        principal: Principal,
+        session_id: UUID,
+        changes: dict[str, Any],
+        *,
+        submit: bool = False,
     ) -> dict[str, Any]:
+        """Edit a draft or returned session; with ``submit``, submit it in the same
+        transaction (a refusal keeps the session as it was)."""
         async with self._outbox.transaction() as tx:
             conn = tx.conn
             row = await self._session(conn, session_id, for_update=True)
@@ -521,59 +531,66 @@ class ProgrammeService:
             columns = {k: v for k, v in changes.items() if k in store.FIELDS}
             await store.update_session(conn, session_id, columns, self.now())
             await self._set_people(conn, session_id, changes, principal.account_id)
-            return await self._session(conn, session_id)
+            row = await self._session(conn, session_id)
+            return await self._submit(conn, row) if submit else row
 
     async def submit(self, principal: Principal, session_id: UUID) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
             conn = tx.conn
             row = await self._session(conn, session_id, for_update=True)
             self._require_manager(principal, row)
-            state = SessionState(row["state"])
-            if state not in EDITABLE:
-                raise Problem(
-                    "featured_session.wrong_state",
-                    f"a {state} session cannot be submitted",
-                    extra={"state": state.value},
-                )
-            fair = await self._fair(conn, row["fair_id"])
-            week = fair.week(row["week"])
-            now = self.now()
-            late_until = await store.late_window(conn, row["venue_id"], row["week"])
-            # A returned session may be resubmitted until its week begins.
-            resubmission = state is SessionState.RETURNED and now < week.starts_at
-            if not resubmission and not may_submit(now, week.due_at, late_until):
-                due = week.due_at.astimezone(fair.calendar.zone).isoformat()
-                raise Problem(
-                    "schedule.deadline_passed",
-                    f"submissions for week {week.number} closed at {due}",
-                    extra={"week": week.number, "due_at": due},
-                )
-            taken = [
-                other
-                for other in await store.sessions_of_venue(conn, row["venue_id"], row["week"])
-                if other["id"] != session_id
-                and other["state"] not in ("draft", "returned", "cancelled")
-            ]
-            if taken:
-                raise Problem(
-                    "featured_session.week_taken",
-                    f"this venue already submitted “{taken[0]['title']}” for week {week.number}",
-                    extra={"session_id": str(taken[0]["id"])},
-                )
-            first = row["first_submitted_at"] or now
-            await store.update_session(
-                conn,
-                session_id,
-                {
-                    "state": SessionState.SUBMITTED.value,
-                    "submitted_at": now,
-                    "first_submitted_at": first,
-                    "submitted_late": timeliness(first, week.due_at).value == "late",
-                    "return_reason": "",
-                },
-                now,
+            return await self._submit(conn, row)
+
+    async def _submit(self, conn: Connection, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Submit ``row`` (locked, its manager checked) inside the caller's transaction:
+        a refusal raises, and the caller's transaction undoes whatever it wrote first."""
+        session_id = row["id"]
+        state = SessionState(row["state"])
+        if state not in EDITABLE:
+            raise Problem(
+                "featured_session.wrong_state",
+                f"a {state} session cannot be submitted",
+                extra={"state": state.value},
             )
-            return await self._session(conn, session_id)
+        fair = await self._fair(conn, row["fair_id"])
+        week = fair.week(row["week"])
+        now = self.now()
+        late_until = await store.late_window(conn, row["venue_id"], row["week"])
+        # A returned session may be resubmitted until its week begins.
+        resubmission = state is SessionState.RETURNED and now < week.starts_at
+        if not resubmission and not may_submit(now, week.due_at, late_until):
+            due = week.due_at.astimezone(fair.calendar.zone).isoformat()
+            raise Problem(
+                "schedule.deadline_passed",
+                f"submissions for week {week.number} closed at {due}",
+                extra={"week": week.number, "due_at": due},
+            )
+        taken = [
+            other
+            for other in await store.sessions_of_venue(conn, row["venue_id"], row["week"])
+            if other["id"] != session_id
+            and other["state"] not in ("draft", "returned", "cancelled")
+        ]
+        if taken:
+            raise Problem(
+                "featured_session.week_taken",
+                f"this venue already submitted “{taken[0]['title']}” for week {week.number}",
+                extra={"session_id": str(taken[0]["id"])},
+            )
+        first = row["first_submitted_at"] or now
+        await store.update_session(
+            conn,
+            session_id,
+            {
+                "state": SessionState.SUBMITTED.value,
+                "submitted_at": now,
+                "first_submitted_at": first,
+                "submitted_late": timeliness(first, week.due_at).value == "late",
+                "return_reason": "",
+            },
+            now,
+        )
+        return await self._session(conn, session_id)
 
     async def cancel(self, principal: Principal, session_id: UUID, reason: str) -> dict[str, Any]:
         async with self._outbox.transaction() as tx:
@@ -1187,14 +1204,18 @@ class ProgrammeService:
             raise Problem("featured_session.not_found", "no such featured session")
         return row
 
-    async def venue_sessions(self, principal: Principal, venue_id: UUID) -> list[dict[str, Any]]:
-        """Every session of a sub-venue, in every state and week (its admins, organisers)."""
+    async def venue_sessions(
+        self, principal: Principal, venue_id: UUID
+    ) -> tuple[list[dict[str, Any]], list[tuple[int, datetime]]]:
+        """Every session of a sub-venue, in every state and week, and its late windows
+        still open as (week, until) (its admins, organisers)."""
         async with self._pool.acquire() as conn, conn.transaction(readonly=True):
             venue = await self._venue(conn, venue_id)
             if not self._manages(principal, venue["fair_id"], venue_id):
                 raise Problem("auth.forbidden", "only this venue's admins or the organisers")
             rows = await store.list_sessions(conn, venue["fair_id"], venue_id=venue_id)
-        return sorted(rows, key=lambda r: (r["week"], r["created_at"], r["id"]))
+            windows = await store.open_late_windows(conn, venue_id, self.now())
+        return sorted(rows, key=lambda r: (r["week"], r["created_at"], r["id"])), windows
 
     async def programme(
         self,

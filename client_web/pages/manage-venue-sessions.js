@@ -3,9 +3,12 @@
 // venue's sessions by week with their state (a returned one with the organisers'
 // reason), and the form that drafts, edits and submits one (docs/programme.md).
 //
-// "Submit" saves the draft first (create or update), then submits it; a failure of
-// either shows in the form's summary, the draft kept. Preferred times are typed as wall
-// times of the fair's zone and sent with that zone's UTC offset.
+// "Submit" saves and submits in one request (`submit: true` on create or update), so a
+// refusal (deadline passed, week already submitted) shows in the form's summary and
+// writes nothing: no stray draft. The form offers the weeks still open for submission
+// and those with a late window the organisers opened for this venue, less the weeks
+// that already have a submitted session. Preferred times are typed as wall times of the
+// fair's zone and sent with that zone's UTC offset.
 
 import { api } from '../api.js';
 import { LivePage } from '../components/live-page.js';
@@ -14,7 +17,7 @@ import { REGIONS, regionName } from '../components/regions.js';
 import { signInPrompt } from '../components/signed-in.js';
 import { INDUSTRIES, industryText } from '../components/structure-text.js';
 import { loadVenueAdmin, venueHeading, venueTabs, venueTitle } from '../components/venue-admin.js';
-import { instantNode } from '../components/when.js';
+import { formatInstant, instantNode } from '../components/when.js';
 import {
   FormModel,
   checkboxes,
@@ -37,6 +40,35 @@ const TIMES = 5; // preferred times a session may give (the API's limit)
 const EDITABLE = ['draft', 'returned'];
 const CANCELLABLE = ['draft', 'submitted', 'returned', 'approved', 'scheduled'];
 const MINUTE_MS = 60000;
+// States in which a session holds its week: another cannot be submitted for it.
+const HOLDS_WEEK = ['submitted', 'approved', 'scheduled', 'lobby', 'live', 'ended'];
+
+/** The weeks the venue has a session in, other than `except` (the one being edited). */
+function takenWeeks(model, except = null) {
+  return new Set(
+    model.sessions
+      .filter((s) => s.id !== except?.id && HOLDS_WEEK.includes(s.state))
+      .map((s) => s.week),
+  );
+}
+
+/** The late windows still open now (the API lists those open when the page loaded). */
+function lateWindows(model, now = Date.now()) {
+  return model.lateWindows.filter((w) => new Date(w.until).getTime() > now);
+}
+
+/** Weeks a new session may be submitted for: the open one and after, and the weeks
+ * with a late window, less those already submitted; editing keeps the session's week. */
+function offeredWeeks(model, editing) {
+  const open = model.weeks.open_for_submission;
+  const late = new Set(lateWindows(model).map((w) => w.week));
+  const taken = takenWeeks(model, editing);
+  return model.weeks.weeks.filter(
+    (w) =>
+      w.number === editing?.week ||
+      (!taken.has(w.number) && ((open !== null && w.number >= open) || late.has(w.number))),
+  );
+}
 
 function sessionValues(week, zone, session = null) {
   const times = (session?.private?.preferred_times ?? []).map((at) => instantToWall(at, zone));
@@ -121,6 +153,7 @@ class ManageVenueSessionsPage extends LivePage {
     Object.assign(model, {
       weeks,
       sessions: sessions.items,
+      lateWindows: sessions.late_windows,
       people: [...people.values()],
       editing: null,
       cancelling: null,
@@ -141,9 +174,13 @@ class ManageVenueSessionsPage extends LivePage {
   }
 
   #newForm(model, session = null) {
+    // The open week first, unless it is already submitted: then the first week offered.
+    const offered = offeredWeeks(model, session).map((w) => w.number);
+    const open = model.weeks.open_for_submission;
+    const week = offered.includes(open) ? open : (offered.find((n) => n > open) ?? offered[0]);
     const form = new FormModel(
       'session-form',
-      sessionValues(model.weeks.open_for_submission, model.weeks.time_zone, session),
+      sessionValues(week ?? open, model.weeks.time_zone, session),
     );
     form.intent = 'save';
     model.editing = session;
@@ -258,7 +295,58 @@ class ManageVenueSessionsPage extends LivePage {
       h('h2', { id: 'countdown-title' }, t('programme.countdown.title')),
       h('p', { class: 'hint' }, t('programme.countdown.zone', { zone: zoneLabel(zone, lang) })),
       content,
+      this.#lateWindows(model, open?.number),
     );
+  }
+
+  /** The late windows the organisers opened for this venue for other weeks than the
+   * open one (whose own window the board's row tells above): which week, until when,
+   * and whether its session is in. */
+  #lateWindows(model, openNumber) {
+    const lang = language();
+    const zone = model.weeks.time_zone;
+    const windows = lateWindows(model).filter((w) => w.week !== openNumber);
+    if (windows.length === 0) return null;
+    return [
+      h('h3', { id: 'late-windows-title' }, t('programme.countdown.late_title')),
+      windows.map((window) => {
+        const week = model.weeks.weeks.find((w) => w.number === window.week);
+        const mine = model.sessions.find(
+          (s) => s.week === window.week && HOLDS_WEEK.includes(s.state),
+        );
+        return h(
+          'div',
+          { class: 'late-window', id: `late-window-${window.week}` },
+          h(
+            'p',
+            {},
+            h(
+              'strong',
+              {},
+              t('programme.countdown.late_week', {
+                number: window.week,
+                dates: week
+                  ? formatDateRange(week.first_day, week.last_day, zone, lang, 'day')
+                  : '',
+              }),
+            ),
+            ' ',
+            instantNode(window.until, zone, lang),
+          ),
+          h(
+            'p',
+            {},
+            mine
+              ? [
+                  t('programme.countdown.late_yours', { number: window.week, title: mine.title }),
+                  ' ',
+                  stateBadge(mine.state),
+                ]
+              : t('programme.countdown.late_missing', { number: window.week }),
+          ),
+        );
+      }),
+    ];
   }
 
   #list(model) {
@@ -461,16 +549,12 @@ class ManageVenueSessionsPage extends LivePage {
   async #save(model, form, values) {
     const send = form.intent === 'submit';
     form.intent = 'save';
-    const body = sessionBody(values, model.weeks.time_zone);
-    let session = model.editing
+    const body = { ...sessionBody(values, model.weeks.time_zone), submit: send };
+    // One request: a refused submission writes nothing (the form keeps what was typed).
+    const session = model.editing
       ? await api(`/api/featured-sessions/${model.editing.id}`, { method: 'PATCH', body })
       : await api(`/api/venues/${model.venue.id}/featured-sessions`, { method: 'POST', body });
     this.#replace(model, session);
-    model.editing = session; // a failed submit below keeps editing the saved draft
-    if (send) {
-      session = await api(`/api/featured-sessions/${session.id}/submit`, { method: 'POST' });
-      this.#replace(model, session);
-    }
     model.form = this.#newForm(model);
     await this.#loadBoard(model);
     const params = { title: session.title };
@@ -482,10 +566,14 @@ class ManageVenueSessionsPage extends LivePage {
     const lang = language();
     const zone = model.weeks.time_zone;
     const values = form.values;
-    const open = model.weeks.open_for_submission ?? 1;
-    const weeks = model.weeks.weeks.filter(
-      (w) => w.number >= open || w.number === Number(values.week),
+    // A late week (before the open one) says until when it may still be submitted.
+    const open = model.weeks.open_for_submission ?? Infinity;
+    const late = new Map(
+      lateWindows(model)
+        .filter((w) => w.week < open)
+        .map((w) => [w.week, w.until]),
     );
+    const weeks = offeredWeeks(model, model.editing);
     const redraw = (control) => {
       control.addEventListener('change', () => this.repaint());
       return control;
@@ -513,13 +601,22 @@ class ManageVenueSessionsPage extends LivePage {
         control: select(
           form,
           'week',
-          weeks.map((w) => ({
-            value: String(w.number),
-            label: t('programme.form.week_option', {
+          weeks.map((w) => {
+            const params = {
               number: w.number,
               dates: formatDateRange(w.first_day, w.last_day, zone, lang, 'day'),
-            }),
-          })),
+            };
+            const until = late.get(w.number);
+            return {
+              value: String(w.number),
+              label: until
+                ? t('programme.form.week_option_late', {
+                    ...params,
+                    until: formatInstant(until, zone, lang),
+                  })
+                : t('programme.form.week_option', params),
+            };
+          }),
         ),
       }),
       field(form, {

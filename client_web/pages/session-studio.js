@@ -195,8 +195,13 @@ class SessionStudioPage extends Page {
     const state = this.feed.state;
     stats.state = state;
     stage.dataset.state = state ?? 'unknown';
+    // The preview is of what the host sends: a moderator (venue admin, organiser) who
+    // is not a host sends nothing, so neither the stage nor its prompts are theirs.
+    const host = Boolean(this.feed.me?.host);
+    stage.hidden = !host;
     let text = '';
     if (state === 'ended') text = t('live.stage.ended');
+    else if (!host) text = '';
     else if (!this.#stream && this.#source !== 'encoder') text = t('live.studio.no_preview');
     else if (this.#source === 'encoder' && !this.#stream) text = t('live.studio.encoder_preview');
     stageText.textContent = text;

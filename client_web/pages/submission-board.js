@@ -14,7 +14,7 @@
 
 import { api, errorMessage } from '../api.js';
 import { campaignStatsLinks } from '../components/campaign-stats.js';
-import { confirmButton } from '../components/confirm.js';
+import { confirmQuestion } from '../components/confirm.js';
 import { FormModel, field, formNode, input, missing, select } from '../components/form.js';
 import { LivePage } from '../components/live-page.js';
 import { go } from '../components/navigate.js';
@@ -676,16 +676,38 @@ class SubmissionBoardPage extends LivePage {
           { type: 'button', class: 'button', id: 'plan-apply', onclick: () => this.#plan(false) },
           t('programme.board.place'),
         ),
-        confirmButton(this, {
-          verb: 'publish',
-          key: `week-${week}`,
-          describedBy: 'plan-title',
-          label: t('programme.board.publish'),
-          confirm: t('programme.board.publish_confirm', { number: week }),
-          cancel: t('programme.board.cancel'),
-          run: () => this.#publish(),
-        }),
+        model.confirming === `publish-week-${week}`
+          ? null
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'button button-secondary',
+                id: `publish-week-${week}`,
+                'aria-describedby': 'plan-title',
+                onclick: () => {
+                  model.confirming = `publish-week-${week}`;
+                  this.repaint({ focus: `#publish-question-week-${week}` });
+                },
+              },
+              t('programme.board.publish'),
+            ),
       ),
+      model.confirming === `publish-week-${week}`
+        ? confirmQuestion({
+            id: `publish-question-week-${week}`,
+            text: this.#publishQuestion(model, zone, lang),
+            confirm: t('programme.board.publish_confirm', { number: week }),
+            cancel: t('programme.board.cancel'),
+            confirmId: `publish-confirm-week-${week}`,
+            cancelId: `publish-cancel-week-${week}`,
+            onConfirm: () => this.#publish(),
+            onCancel: () => {
+              model.confirming = null;
+              this.repaint({ focus: `#publish-week-${week}` });
+            },
+          })
+        : null,
       model.plan ? this.#planResult(model, model.plan, zone, lang) : null,
       model.published
         ? h(
@@ -700,6 +722,24 @@ class SubmissionBoardPage extends LivePage {
           )
         : null,
     );
+  }
+
+  /** What publishing now means: before the deadline, or with provinces still owing
+   * their session, it says so (their sessions would need publishing again later). */
+  #publishQuestion(model, zone, lang) {
+    const { week, rows } = model.board;
+    const params = {
+      number: week.number,
+      time: formatInstant(week.due_at, zone, lang),
+      zone: zoneLabel(zone, lang),
+      missing: rows.filter((r) => !SUBMITTED.has(r.status)).length,
+      total: rows.length,
+    };
+    const early = Date.now() < new Date(week.due_at).getTime();
+    if (early && params.missing > 0) return t('programme.board.publish_ask_early_missing', params);
+    if (early) return t('programme.board.publish_ask_early', params);
+    if (params.missing > 0) return t('programme.board.publish_ask_missing', params);
+    return t('programme.board.publish_ask', params);
   }
 
   #planResult(model, plan, zone, lang) {

@@ -65,6 +65,10 @@ class SessionFields(Model):
 
 class SessionIn(SessionFields):
     week: int = Field(ge=1, le=60)
+    submit: bool = Field(
+        default=False,
+        description="Also submit it, in the same transaction: a refusal writes nothing",
+    )
 
 
 class SessionPatch(Model):
@@ -85,6 +89,10 @@ class SessionPatch(Model):
         default=None, ge=DURATION_MIN_MINUTES, le=DURATION_MAX_MINUTES
     )
     expected_audience: int | None = Field(default=None, ge=0, le=100_000_000)
+    submit: bool = Field(
+        default=False,
+        description="Also submit it, in the same transaction: a refusal changes nothing",
+    )
 
 
 NULLABLE = {"staffing_focus", "partner_region"}
@@ -145,8 +153,16 @@ class FeaturedSession(Model):
     )
 
 
+class OpenLateWindow(Model):
+    """A late window still open for the venue: it may submit for ``week`` until ``until``."""
+
+    week: int
+    until: datetime
+
+
 class FeaturedSessionList(Model):
     items: list[FeaturedSession]
+    late_windows: list[OpenLateWindow]
 
 
 class HostedSession(Model):
@@ -398,8 +414,8 @@ def _fields(model: Model) -> dict[str, Any]:
 
 
 def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Fields as the service takes them: enums as their text."""
-    data = dict(fields)
+    """Fields as the service takes them: enums as their text, without ``submit``."""
+    data = {k: v for k, v in fields.items() if k != "submit"}
     for name in ("category", "staffing_focus"):
         if data.get(name) is not None:
             data[name] = str(data[name])
@@ -451,7 +467,8 @@ def register(api: Api) -> None:
         "POST",
         "/api/venues/{venue}/featured-sessions",
         operation_id="createFeaturedSession",
-        summary="Draft a featured session for a week (the venue's admins, organisers)",
+        summary="Draft a featured session for a week, or submit it at once (the venue's"
+        " admins, organisers)",
         body=SessionIn,
         rules=create_rules,
         response=FeaturedSession,
@@ -461,7 +478,9 @@ def register(api: Api) -> None:
     async def create(call: Call[SessionIn, None]) -> FeaturedSession:
         principal = await signed_in(call)
         venue_id = call.path_id("venue", "venue.not_found")
-        row = await service(call).create(principal, venue_id, _fields(call.body))
+        row = await service(call).create(
+            principal, venue_id, _fields(call.body), submit=call.body.submit
+        )
         return session_out(row, private=True)
 
     @api.route(
@@ -474,10 +493,13 @@ def register(api: Api) -> None:
     )
     async def venue_sessions(call: Call[None, None]) -> FeaturedSessionList:
         principal = await signed_in(call)
-        rows = await service(call).venue_sessions(
+        rows, windows = await service(call).venue_sessions(
             principal, call.path_id("venue", "venue.not_found")
         )
-        return FeaturedSessionList(items=[session_out(r, private=True) for r in rows])
+        return FeaturedSessionList(
+            items=[session_out(r, private=True) for r in rows],
+            late_windows=[OpenLateWindow(week=w, until=until) for w, until in windows],
+        )
 
     @api.route(
         "GET",
@@ -511,7 +533,10 @@ def register(api: Api) -> None:
         if nulls:
             raise Problem("request.invalid", "some fields are invalid", errors=nulls)
         row = await service(call).update(
-            principal, call.path_id("session", "featured_session.not_found"), changes
+            principal,
+            call.path_id("session", "featured_session.not_found"),
+            changes,
+            submit=call.body.submit,
         )
         return session_out(row, private=True)
 

@@ -279,6 +279,19 @@ async def late_window(conn: Connection, venue_id: UUID, week: int) -> datetime |
     return until
 
 
+async def open_late_windows(
+    conn: Connection, venue_id: UUID, now: datetime
+) -> list[tuple[int, datetime]]:
+    """The venue's late windows still open at ``now``, by week."""
+    rows = await conn.fetch(
+        "SELECT week, until FROM programme_late_windows WHERE venue_id = $1 AND until > $2"
+        " ORDER BY week",
+        venue_id,
+        now,
+    )
+    return [(r["week"], r["until"]) for r in rows]
+
+
 async def put_late_window(
     conn: Connection, venue_id: UUID, week: int, until: datetime, actor: UUID | None, now: datetime
 ) -> None:

@@ -156,3 +156,100 @@ def test_one_save_marks_every_bad_field_and_a_negative_duration_is_out_of_range(
     assert form.locator('[aria-invalid="true"]').count() == 6
     assert ui.page.locator("#session-form-summary li").count() == 6
     assert session_items(ui, venue_id) == before  # nothing was written
+
+
+def post(ui: Ui, path: str, body: dict[str, Any]) -> Any:
+    """POST through the page's own API helper (cookies and CSRF as the app sends them)."""
+    return ui.page.evaluate(
+        """async ([path, body]) => {
+             const { api } = await import('/api.js');
+             try { return await api(path, { method: 'POST', body }); }
+             catch (error) { return { code: error.code }; }
+           }""",
+        [path, body],
+    )
+
+
+def week_options(ui: Ui) -> dict[str, str]:
+    options = ui.page.locator("#session-form-week option")
+    return {
+        str(options.nth(i).get_attribute("value")): options.nth(i).inner_text()
+        for i in range(options.count())
+    }
+
+
+def test_a_late_window_the_organisers_open_is_shown_and_used_by_the_venue_admin(
+    ui: Ui, live_server: LiveServer, another_ui: Any
+) -> None:
+    fair = live_server.fair()
+    venue_id = [v["id"] for v in fair["venues"] if v["kind"] == "sub"][-3]
+    # The organiser opens a late window for week 1 (its deadline long past) for one venue.
+    organiser = another_ui("organiser")
+    organiser.sign_in(Role.ORGANISER)
+    organiser.goto(f"/manage/fairs/{fair['id']}/submissions?week=1")
+    until = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    opened = post(
+        organiser,
+        f"/api/fairs/{fair['id']}/weeks/1/late-windows",
+        {"venue_id": venue_id, "until": until.isoformat()},
+    )
+    assert opened.get("week") == 1, opened
+
+    ui.sign_in(Role.VENUE_ADMIN, UUID(venue_id))
+    assert [s for s in session_items(ui, venue_id) if s["week"] == 1] == []
+    ui.goto(f"/manage/venues/{venue_id}/sessions")
+    late = ui.page.locator("#late-window-1")
+    late.wait_for()
+    assert "第1周" in late.inner_text()
+    assert zh("programme.countdown.late_missing", number=1) in late.inner_text()
+    assert "补报截至" in week_options(ui)["1"]
+
+    title = "补报：第一周民营企业专场"
+    ui.page.locator("#session-form-week").select_option("1")
+    ui.page.locator("#session-form-title").fill(title)
+    ui.page.locator("#session-form-category").select_option("other")
+    ui.page.locator("#session-form-send").click()
+    ui.page.locator('li.card[data-state="submitted"]').wait_for()
+    ui.settle()
+    [session] = [s for s in session_items(ui, venue_id) if s["week"] == 1]
+    assert (session["state"], session["private"]["submitted_late"]) == ("submitted", True)
+    assert zh("programme.countdown.late_yours", number=1, title=title) in late.inner_text()
+    assert "1" not in week_options(ui)  # week 1 has its session now
+    screenshots(ui, "late-window")
+
+
+def test_a_refused_submission_leaves_no_draft_and_a_submitted_week_is_not_offered(
+    ui: Ui, live_server: LiveServer
+) -> None:
+    fair = live_server.fair()
+    weeks = live_server.get_json(f"/api/fairs/{fair['id']}/weeks")
+    open_week = weeks["open_for_submission"]
+    venue_id = [v["id"] for v in fair["venues"] if v["kind"] == "sub"][-4]
+    ui.sign_in(Role.VENUE_ADMIN, UUID(venue_id))
+    before = session_items(ui, venue_id)
+    assert [s for s in before if s["week"] == open_week] == []
+    ui.goto(f"/manage/venues/{venue_id}/sessions")
+    assert ui.page.locator("#session-form-week").input_value() == str(open_week)
+    ui.page.locator("#session-form-title").fill("第二场：重复报送")
+    ui.page.locator("#session-form-category").select_option("other")
+
+    # Meanwhile another admin of the venue submits this week's session from elsewhere.
+    sent = post(
+        ui,
+        f"/api/venues/{venue_id}/featured-sessions",
+        {"week": open_week, "title": "先报送的专场", "category": "other", "submit": True},
+    )
+    assert sent.get("state") == "submitted", sent
+    ui.page.locator("#session-form-send").click()
+    ui.page.wait_for_selector("#session-form-summary:focus")
+    ui.settle()
+    assert (
+        text("errors", "zh-CN", "errors.code.featured_session.week_taken")
+        in ui.page.locator("#session-form-summary").inner_text()
+    )
+    after = session_items(ui, venue_id)
+    assert [s["id"] for s in after] == [*(s["id"] for s in before), sent["id"]]  # no draft
+
+    ui.reload()
+    ui.page.locator("#session-form-week").wait_for()
+    assert str(open_week) not in week_options(ui)

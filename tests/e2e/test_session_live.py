@@ -413,6 +413,9 @@ def test_the_studio_gives_obs_its_url_and_token_and_others_get_what_they_may(
     organiser.sign_in(Role.ORGANISER)
     organiser.goto(f"{watch_path}/studio")
     organiser.page.get_by_text(live("zh-CN", "live.studio.moderator_only")).wait_for()
+    # Only what applies to them: no prompt to choose and preview a picture they don't send.
+    assert live("zh-CN", "live.studio.no_preview") not in organiser.page.inner_text("main")
+    assert not organiser.page.locator("#studio-preview").is_visible()
 
     # The host publishes from OBS: the studio shows the WHIP URL and a bearer token.
     host = another_ui("host")

@@ -139,9 +139,18 @@ def test_organiser_returns_approves_previews_places_and_publishes_week_three(ui:
     assert ui.page.locator("#plan-result-title").inner_text() == p(
         "zh-CN", "programme.board.placed_title"
     )
+    # Before the deadline, with provinces still missing: the question says so first.
+    rows = board(ui, fair_id, 3)
+    owing = sum(r["status"] not in ("submitted", "approved", "placed") for r in rows)
+    assert owing > 0
     press(ui, "#publish-week-3")
-    assert ui.focused()["id"] == "publish-confirm-week-3"
-    ui.page.keyboard.press("Enter")
+    assert ui.focused()["id"] == "publish-question-week-3"
+    question = ui.page.locator("#publish-question-week-3-text").inner_text()
+    assert "第 3 周的报送截止时间" in question
+    assert "还没到" in question
+    assert f"还有 {owing} 个省份（共 {len(rows)} 个）未报送" in question
+    assert api(ui, f"/api/fairs/{fair_id}/programme?week=3")["body"]["sessions"] == []
+    press(ui, "#publish-confirm-week-3")
     ui.page.locator("#publish-result").wait_for()
     assert ui.page.locator("#publish-result").inner_text() == p(
         "zh-CN", "programme.board.published", number=3, count=5
@@ -189,9 +198,13 @@ def test_organiser_opens_a_late_window_on_a_phone_in_english(ui: Ui) -> None:
     assert not after["overdue"]
     assert "Late window until" in row.inner_text()
 
-    # Publishing a week with nothing placed says so (and changes nothing).
+    # Publishing a week with nothing placed says so (and changes nothing); asked first,
+    # since its provinces have not all submitted (its deadline is past).
     press(ui, "#publish-week-1")
-    ui.page.keyboard.press("Enter")
+    question = ui.page.locator("#publish-question-week-1-text").inner_text()
+    assert f"of {len(rows)} provinces have not submitted week 1" in question
+    assert "has not passed" not in question
+    press(ui, "#publish-confirm-week-1")
     ui.page.locator("#publish-result").wait_for()
     assert ui.focused()["id"] == "publish-result"
     assert ui.page.locator("#publish-result").inner_text() == p(

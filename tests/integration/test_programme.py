@@ -182,6 +182,36 @@ async def test_after_the_deadline_a_submission_is_refused_until_a_late_window_op
     assert (row["status"], row["on_time"], row["overdue"]) == ("submitted", False, False)
 
 
+async def test_a_venue_admin_reads_their_open_late_windows_with_their_sessions(
+    client: Client, clock: FakeClock
+) -> None:
+    july = await july_fair(client)
+    clock.advance(cst(2020, 6, 22, 9) - clock.now())  # Monday: week 1 closed on Saturday
+    admin, venue = july.admins["120000"], july.venues["120000"]
+    listed = await (await admin.get(f"/api/venues/{venue}/featured-sessions")).json()
+    assert listed["late_windows"] == []
+    window = await july.organiser.post(
+        f"/api/fairs/{july.fair}/weeks/1/late-windows",
+        {"venue_id": str(venue), "until": cst(2020, 6, 22, 12).isoformat()},
+    )
+    assert window.status == 201, await window.text()
+    listed = await (await admin.get(f"/api/venues/{venue}/featured-sessions")).json()
+    assert listed["late_windows"] == [{"week": 1, "until": "2020-06-22T04:00:00Z"}]
+    others = await (
+        await july.admins["110000"].get(f"/api/venues/{july.venues['110000']}/featured-sessions")
+    ).json()
+    assert others["late_windows"] == []
+    late = await admin.post(
+        f"/api/venues/{venue}/featured-sessions",
+        {"week": 1, "title": "补报专场", "category": "other", "submit": True},
+    )
+    assert late.status == 201, await late.text()
+    assert (await late.json())["private"]["submitted_late"] is True
+    clock.advance(cst(2020, 6, 22, 12) - clock.now())  # the window has closed
+    listed = await (await admin.get(f"/api/venues/{venue}/featured-sessions")).json()
+    assert listed["late_windows"] == []
+
+
 async def test_bad_input_is_refused_with_clear_codes_and_nothing_is_written(
     client: Client,
 ) -> None:
@@ -322,6 +352,41 @@ async def test_a_province_submits_one_session_per_week(client: Client) -> None:
         await july.admins["110000"].post(f"/api/featured-sessions/{second['id']}/submit"), 409
     )
     assert taken["code"] == "featured_session.week_taken"
+
+
+async def test_a_refused_draft_and_submit_in_one_request_leaves_nothing_behind(
+    client: Client,
+) -> None:
+    july = await july_fair(client)
+    admin, venue = july.admins["110000"], july.venues["110000"]
+    sent = await july.submitted("110000")
+    draft = await july.draft("110000", week=3, title="第三周专场")
+    taken = await problem(
+        await admin.post(
+            f"/api/venues/{venue}/featured-sessions",
+            {"week": 2, "title": "第二场", "category": "other", "submit": True},
+        ),
+        409,
+    )
+    assert taken["code"] == "featured_session.week_taken"
+    moved = await problem(
+        await admin.patch(
+            f"/api/featured-sessions/{draft['id']}", {"week": 2, "title": "改了", "submit": True}
+        ),
+        409,
+    )
+    assert moved["code"] == "featured_session.week_taken"
+    listed = await (await admin.get(f"/api/venues/{venue}/featured-sessions")).json()
+    assert [(s["id"], s["week"], s["title"], s["state"]) for s in listed["items"]] == [
+        (sent["id"], 2, sent["title"], "submitted"),
+        (draft["id"], 3, "第三周专场", "draft"),
+    ]
+    at_once = await admin.post(
+        f"/api/venues/{venue}/featured-sessions",
+        {"week": 4, "title": "第四周专场", "category": "other", "submit": True},
+    )
+    assert at_once.status == 201, await at_once.text()
+    assert (await at_once.json())["state"] == "submitted"
 
 
 async def test_planning_places_approved_sessions_and_names_a_double_booked_host(
