@@ -171,14 +171,27 @@ class CampaignTable extends HTMLElement {
           row,
         }));
     const total = oneVenue ? data.venue_totals[0] : data.totals;
-    const cells = (figures) =>
-      data.columns.map((column) =>
-        h(
+    // A figure that does not add up (distinct things, a median) has no total over weeks
+    // or venues: "—", said as such (not "no data": the venue may well have had some),
+    // with a note under the table.
+    let unsummed = false;
+    const cells = (figures, summed) =>
+      data.columns.map((column) => {
+        const value = figures[column.key];
+        const apart = summed && !column.additive && (value === null || value === undefined);
+        unsummed ||= apart;
+        return h(
           'td',
           { class: 'number', dataset: { figure: column.key } },
-          figureText({ kind: column.seconds ? 'duration' : 'count' }, figures[column.key]),
-        ),
-      );
+          apart
+            ? [
+                h('span', { 'aria-hidden': 'true' }, '—'),
+                h('span', { class: 'visually-hidden' }, t('stats.campaign.not_summed')),
+              ]
+            : figureText({ kind: column.seconds ? 'duration' : 'count' }, value),
+        );
+      });
+    const rowsSummed = !oneVenue && !this.#week; // each venue over every week
     const caption = this.#week
       ? t('stats.campaign.caption_week', { n: Number(this.#week) })
       : t('stats.campaign.caption_all');
@@ -212,7 +225,12 @@ class CampaignTable extends HTMLElement {
           'tbody',
           {},
           rows.map(({ key, name, row }) =>
-            h('tr', { dataset: { key } }, h('th', { scope: 'row' }, name), cells(row)),
+            h(
+              'tr',
+              { dataset: { key } },
+              h('th', { scope: 'row' }, name),
+              cells(row, rowsSummed),
+            ),
           ),
         ),
         h(
@@ -222,10 +240,13 @@ class CampaignTable extends HTMLElement {
             'tr',
             { dataset: { key: 'total' } },
             h('th', { scope: 'row' }, t('stats.queue.total')),
-            cells(total),
+            cells(total, true),
           ),
         ),
       ),
+      unsummed
+        ? h('p', { class: 'muted', id: 'campaign-not-summed' }, t('stats.campaign.not_summed_note'))
+        : null,
     );
   }
 }

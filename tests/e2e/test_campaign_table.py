@@ -71,6 +71,11 @@ def test_an_organiser_reads_every_venue_and_one_week_on_the_board(ui: Ui) -> Non
         check_row(ui, venue["venue_id"], every["columns"], venue)
     check_row(ui, "total", every["columns"], every["totals"])
     assert every["totals"]["employers"] is None  # distinct employers: no total
+    # Said as a figure that does not add up, not as "no data", with a note saying why.
+    cell = table.locator("tr[data-key='total'] td[data-figure='employers'] .visually-hidden")
+    assert cell.text_content() == s("zh-CN", "stats.campaign.not_summed")
+    note = ui.page.locator("#campaign-not-summed")
+    assert note.inner_text() == s("zh-CN", "stats.campaign.not_summed_note")
 
     # Week 1, chosen with the keyboard: that week's figures and totals.
     ui.tab_to("#campaign-table-week")
