@@ -140,6 +140,14 @@ class SessionStudioPage extends Page {
   }
 
   async #goLive() {
+    await this.#publish();
+    this.feed.session = await actions.goLive(this.feed.sessionId);
+  }
+
+  /** Send the picture from this page (WHIP), unless an encoder sends it or this page
+   * already does. Going live starts it; a host whose page was reloaded or lost its
+   * connection while live starts it again (a new publish replaces the old one). */
+  async #publish() {
     const id = this.feed.sessionId;
     if (this.#source !== 'encoder' && !this.#publisher) {
       if (!this.#stream) await this.#preview();
@@ -170,7 +178,6 @@ class SessionStudioPage extends Page {
       });
       await connected;
     }
-    this.feed.session = await actions.goLive(id);
   }
 
   async #end() {
@@ -222,6 +229,8 @@ class SessionStudioPage extends Page {
   }
 
   #stateWords(state) {
+    const silent = this.feed.me?.host && this.#source !== 'encoder' && !this.#publisher;
+    if (state === 'live' && silent) return t('live.studio.live_not_sending');
     if (state === 'live') return t('live.studio.is_live');
     if (state === 'lobby') return t('live.studio.in_lobby');
     if (state === 'ended') return t('live.status.ended');
@@ -332,6 +341,22 @@ class SessionStudioPage extends Page {
             onclick: () => this.#run('going_live', () => this.#goLive(), '#studio-end'),
           },
           t('live.studio.go_live'),
+        ),
+      );
+    }
+    if (state === 'live' && this.#source !== 'encoder' && !this.#publisher) {
+      // Live, but this page sends nothing: it was reloaded, or its connection failed.
+      buttons.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            id: 'studio-resume',
+            disabled: busy,
+            onclick: () => this.#run('going_live', () => this.#publish(), '#studio-end'),
+          },
+          t('live.studio.resume'),
         ),
       );
     }

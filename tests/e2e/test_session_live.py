@@ -231,6 +231,21 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
         has_text=live("zh-CN", "live.viewers", count=3)
     ).wait_for()
 
+    # The studio reloaded mid-session: still live, but the page sends nothing until the
+    # host resumes; then the viewers' pictures move on again, without a reload of theirs.
+    host.page.reload()
+    resume = host.page.get_by_role("button", name=live("zh-CN", "live.studio.resume"))
+    resume.wait_for()
+    status = live("zh-CN", "live.studio.live_not_sending")
+    host.page.get_by_text(status).wait_for()
+    host.settle()
+    resume.click()
+    host.page.locator("#studio-resume").wait_for(state="detached", timeout=MEDIA_TIMEOUT_MS)
+    assert host.page.get_by_text(status).count() == 0
+    for person in (viewer, other):
+        now = frames_decoded(person, "lf-session-watch-page", 0)
+        frames_decoded(person, "lf-session-watch-page", now + 30)
+
     # Chat both ways.
     hello = f"大家好 {uuid.uuid4().hex[:6]}"
     send_chat(viewer, hello)
