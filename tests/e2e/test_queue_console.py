@@ -11,6 +11,11 @@ When the candidate accepts, the console that made the call takes its recruiter i
 interview room; a second tab of that recruiter and a colleague's console at the booth
 stay where they are, and a console opened mid-interview offers the room's link. A
 recruiter writing a removal's reason is told of the acceptance instead, the text kept.
+
+A paused recruiter's call buttons are disabled with the reason beside them, and their
+own pause is named apart from the line's; the console that called counts the ring down
+and says when the candidate declined; the console has one name; the handoff picker
+groups the fair's booths by venue, this booth apart.
 """
 
 from __future__ import annotations
