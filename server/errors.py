@@ -49,6 +49,7 @@ STATUS: Mapping[str, int] = {
     "queue.empty": 409,
     "queue.staff_busy": 409,
     "queue.not_present": 409,
+    "queue.not_available": 409,
     "queue.wrong_state": 409,
     "ticket.not_found": 404,
     # handoffs between booths

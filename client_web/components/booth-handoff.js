@@ -7,13 +7,19 @@
 //   only handoffs and due reservations;
 // - what the roster notes of a ticket: its kind, its lane and who it is held for.
 //
+// The booth picker lists this booth first (to a colleague here), then the fair's other
+// booths grouped by venue (<optgroup>, in the fair's venue order), since one employer
+// has a booth of the same name at several venues; in each venue this employer's come
+// first, marked, then the rest by name.
+//
 // The booth's key-group lane is set on the booth's settings page
 // (components/booth-lanes.js). Strings: the "queue" catalogue.
 
 import { api } from '../api.js';
+import { pick } from '../fair.js';
 import { boothName } from './structure-text.js';
 import { h } from '../lib/dom.js';
-import { t, tCode } from '../lib/i18n.js';
+import { language, t, tCode } from '../lib/i18n.js';
 
 /** The console's handoff state, kept in the page's model. */
 /** Where the interview to hand off and the form's choices wait out a reload (this tab). */
@@ -51,6 +57,7 @@ export function handoffModel(boothId) {
     finished: saved?.finished ?? null, // the last interview I completed: {ticket_id, candidate_id}
     handoffs: new Map(), // handoff id → handoff (from this booth, the last day)
     targets: null, // booths of the fair one may hand to, once loaded
+    venues: [], // the fair's venues, in its order, once loaded
     loadingTargets: false,
     draft: saved?.draft ?? { booth_id: '', colleague_id: '' },
     onlyHandoffs: new Map(), // account id → bool
@@ -58,14 +65,36 @@ export function handoffModel(boothId) {
 }
 
 async function loadTargets(hand, booth) {
-  const found = await api(
-    `/api/booths?fair=${encodeURIComponent(booth.fair_id)}&status=approved&limit=500`,
-  );
-  // This booth first, then the same employer's, then the rest by name.
-  const rank = (b) => (b.id === booth.id ? 0 : b.employer?.id === booth.employer?.id ? 1 : 2);
-  hand.targets = found.items.sort(
-    (a, b) => rank(a) - rank(b) || boothName(a).localeCompare(boothName(b)),
-  );
+  const fair = encodeURIComponent(booth.fair_id);
+  const [found, venues] = await Promise.all([
+    api(`/api/booths?fair=${fair}&status=approved&limit=500`),
+    api(`/api/venues?fair=${fair}`),
+  ]);
+  hand.targets = found.items;
+  hand.venues = venues.items;
+}
+
+/** Whether a booth is of `booth`'s employer (a desk has none). */
+function sameEmployer(booth) {
+  return (b) => Boolean(booth.employer) && b.employer?.id === booth.employer.id;
+}
+
+/** The picker's groups: [{ venue, booths }] in the fair's venue order, without this
+ * booth; in each, this employer's booths first, then the rest by name. */
+function targetGroups(hand, booth) {
+  const lang = language();
+  const own = sameEmployer(booth);
+  const byName = (a, b) =>
+    Number(own(b)) - Number(own(a)) || boothName(a).localeCompare(boothName(b), lang);
+  const groups = new Map(hand.venues.map((v) => [v.id, { venue: v, booths: [] }]));
+  for (const b of hand.targets) {
+    if (b.id === booth.id) continue;
+    if (!groups.has(b.venue_id)) groups.set(b.venue_id, { venue: null, booths: [] });
+    groups.get(b.venue_id).booths.push(b);
+  }
+  return [...groups.values()]
+    .filter((g) => g.booths.length > 0)
+    .map((g) => ({ ...g, booths: g.booths.sort(byName) }));
 }
 
 /** Follow the staff topic's events for these parts; true if the frame was one of them. */
@@ -102,8 +131,14 @@ export function onStaffFrame(model, frame, me) {
 }
 
 function targetName(model, id) {
-  const found = model.hand.targets?.find((b) => b.id === id);
-  return found ? boothName(found) : t('queue.booth.unnamed');
+  const hand = model.hand;
+  const found = hand.targets?.find((b) => b.id === id);
+  if (!found) return t('queue.booth.unnamed');
+  // With its venue: one employer's booths at several venues share a name.
+  const venue = hand.venues.find((v) => v.id === found.venue_id);
+  if (!venue) return boothName(found);
+  const where = pick(venue, 'name', language());
+  return t('queue.handoff.booth_at', { booth: boothName(found), venue: where });
 }
 
 /** "Hand off": after I completed an interview, and how my handoffs went. */
@@ -126,6 +161,7 @@ export function handoffSection(model, { act, repaint }) {
   if (finished && hand.targets) {
     const target = hand.targets.find((b) => b.id === hand.draft.booth_id);
     const colleagues = (target?.staff ?? []).filter((m) => m.account_id !== model.account.id);
+    const own = sameEmployer(booth);
     nodes.push(
       h(
         'form',
@@ -161,11 +197,24 @@ export function handoffSection(model, { act, repaint }) {
             },
           },
           h('option', { value: '' }, t('queue.handoff.choose_booth')),
-          hand.targets.map((b) =>
+          h(
+            'option',
+            { value: booth.id, selected: booth.id === hand.draft.booth_id },
+            t('queue.handoff.this_booth'),
+          ),
+          targetGroups(hand, booth).map(({ venue, booths }) =>
             h(
-              'option',
-              { value: b.id, selected: b.id === hand.draft.booth_id },
-              b.id === booth.id ? t('queue.handoff.this_booth') : boothName(b),
+              'optgroup',
+              {
+                label: venue ? pick(venue, 'name', language()) : t('queue.handoff.venue_unknown'),
+              },
+              booths.map((b) =>
+                h(
+                  'option',
+                  { value: b.id, selected: b.id === hand.draft.booth_id },
+                  own(b) ? t('queue.handoff.own_booth', { booth: boothName(b) }) : boothName(b),
+                ),
+              ),
             ),
           ),
         ),

@@ -26,6 +26,12 @@
 //   null     nothing beyond the roster's change
 
 const CALLED = new Set(['called', 'in_interview']);
+// A ticket's second pass expires it (MAX_PASSES in server/domain/queue.py).
+export const MAX_PASSES = 2;
+// A change this close to the ring's end is taken as the ring timing out: the timer
+// fires a little after ring_until, and this browser's idea of ring_until may be late by
+// the snapshot's delivery (the skew); a decline is a click well before it.
+const RING_SLACK_MS = 3000;
 const ENDED = new Set(['done', 'left', 'expired', 'removed']);
 
 /** A call this console starts: `ticketId` for a call by name, null for "call next". */
@@ -93,4 +99,32 @@ export function onSnapshot(calling, { roster, me, draft = false }) {
   // A snapshot from before the ring, while the call is on its way: it still rings.
   if (calling.pending && ticket.state !== 'in_interview') return { calling, action: null };
   return { calling: null, action: null };
+}
+
+/**
+ * How a call of mine that was ringing ended, for the recruiter who made it: the
+ * roster's previous view (`before`, ringing and called by `me`) and the ticket now.
+ * `ringUntil`: when the ring was due to time out (ms, this browser's clock) if this
+ * console knows it (it made the call), else null; `now`: ms, this browser's clock.
+ *
+ * Returns null (not a ringing call of mine that ended: an acceptance is onRosterTicket's),
+ * or { how, passes, max }: how is 'declined' or 'unanswered' (the ring's end tells them
+ * apart), 'missed' (either: the console did not see the ring start), 'left' or
+ * 'removed'; passes and max only for the three ways of missing a call, with `expired`
+ * true when that pass was the last.
+ */
+export function callEnded({ before, ticket, me, ringUntil = null, now = Date.now() }) {
+  if (before?.state !== 'called' || before.called_by !== me) return null;
+  if (ticket.state === 'left' || ticket.state === 'removed') return { how: ticket.state };
+  if (ticket.state !== 'waiting' && ticket.state !== 'notified' && ticket.state !== 'expired') {
+    return null; // accepted, or still ringing
+  }
+  let how = 'missed';
+  if (ringUntil !== null) how = now >= ringUntil - RING_SLACK_MS ? 'unanswered' : 'declined';
+  return { how, passes: ticket.passes, max: MAX_PASSES, expired: ticket.state === 'expired' };
+}
+
+/** Whole seconds left of a ring due at `ringUntil` (ms, this browser's clock). */
+export function ringLeft(ringUntil, now = Date.now()) {
+  return Math.max(0, Math.ceil((ringUntil - now) / 1000));
 }

@@ -33,7 +33,14 @@ import {
   rosterNotes,
 } from '../components/booth-handoff.js';
 import { candidateSummary } from '../components/candidate-summary.js';
-import { answered, onRosterTicket, onSnapshot, startCall } from '../components/console-call.js';
+import {
+  answered,
+  callEnded,
+  onRosterTicket,
+  onSnapshot,
+  ringLeft,
+  startCall,
+} from '../components/console-call.js';
 import { LivePage } from '../components/live-page.js';
 import { go } from '../components/navigate.js';
 import { boothTabs } from '../components/queue-stats.js';
@@ -76,6 +83,7 @@ function minutesSince(since, skew) {
 class BoothConsolePage extends LivePage {
   #subscription = null;
   #ticker = null;
+  #ringTicker = null; // counts the ring of this console's call down, once a second
   #wide = null; // a MediaQueryList for WIDE, while staff use the page
   #onWide = () => this.repaint();
 
@@ -100,12 +108,15 @@ class BoothConsolePage extends LivePage {
       removal: null, // { id, reason, missing } while a removal's reason is written
       summaries: new Map(), // candidate id → an opened profile (components/candidate-summary.js)
       calling: null, // the call this console made, while it rings (components/console-call.js)
+      ring: null, // { ticketId, until } (until: ms, this browser's clock) of that call's ring
     };
     if (staff) {
       this.#wide = window.matchMedia(WIDE);
       this.#wide.addEventListener('change', this.#onWide);
       // Waits are shown in whole minutes: redraw once a minute so they keep counting.
       this.#ticker = setInterval(() => this.repaint(), 60000);
+      // Only the countdown's text: a repaint a second would be heavy for screen readers.
+      this.#ringTicker = setInterval(() => this.#countDown(model), 1000);
       this.#subscription = subscribe(`booth:${booth.id}:staff`, null, (frame) =>
         this.#onFrame(model, frame),
       );
@@ -119,6 +130,8 @@ class BoothConsolePage extends LivePage {
     this.#subscription = null;
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = null;
+    if (this.#ringTicker) clearInterval(this.#ringTicker);
+    this.#ringTicker = null;
     this.#wide?.removeEventListener('change', this.#onWide);
     this.#wide = null;
   }
@@ -153,6 +166,7 @@ class BoothConsolePage extends LivePage {
       const draft = Boolean(model.removal?.reason.trim());
       const { calling, action } = onRosterTicket(model.calling, { before, ticket, me, draft });
       model.calling = calling;
+      this.#onCallEnd(model, before, ticket);
       if (this.#follow(action, ticket.ticket_id)) return;
     } else if (frame.op === 'event' && frame.type === 'roster.flags') {
       const { ticket_id: id, ...flags } = frame.data;
@@ -177,6 +191,32 @@ class BoothConsolePage extends LivePage {
     if (action === 'hold') announce(t('queue.console.accepted_held'));
     if (action === 'say') announce(t('queue.console.accepted'));
     return false;
+  }
+
+  /** My ringing call declined, unanswered, left or removed: said, not only gone. */
+  #onCallEnd(model, before, ticket) {
+    const ring = model.ring?.ticketId === ticket.ticket_id ? model.ring : null;
+    if (ring && ticket.state !== 'called') model.ring = null;
+    const ended = callEnded({ before, ticket, me: model.account.id, ringUntil: ring?.until });
+    if (!ended) return;
+    const opened = model.summaries.get(ticket.candidate_id)?.card?.name;
+    const who = opened || t('queue.console.who', { id: short(ticket.candidate_id) });
+    const reason = tCode('queue.console.ended.', ended.how, 'queue.console.ended.missed', { who });
+    if (ended.passes === undefined) {
+      announce(reason); // left or removed: the call is over, there is no pass
+      return;
+    }
+    const outcome = ended.expired
+      ? t('queue.console.ended.expired', { passes: ended.passes })
+      : t('queue.console.ended.kept', { passes: ended.passes, max: ended.max });
+    announce(t('queue.console.ended.sentence', { reason, outcome }));
+  }
+
+  /** The ring's seconds left, in place (see #ringTicker). */
+  #countDown(model) {
+    const shown = model.ring && this.querySelector('#console-ring');
+    if (!shown) return;
+    shown.textContent = t('queue.console.ringing_left', { seconds: ringLeft(model.ring.until) });
   }
 
   heading({ booth }) {
@@ -204,6 +244,9 @@ class BoothConsolePage extends LivePage {
     model.calling = startCall(ticketId);
     await this.#act(path, { method: 'POST' }, '#console-call-title', (called) => {
       model.calling = answered(model.calling, called);
+      // The server's ring_until on this browser's clock (the snapshot's skew).
+      const until = called?.ring_until ? Date.parse(called.ring_until) - model.skew : null;
+      model.ring = until === null ? null : { ticketId: called.ticket_id, until };
     });
     if (model.error) model.calling = null;
   }
@@ -232,12 +275,22 @@ class BoothConsolePage extends LivePage {
     return model.lineStatus;
   }
 
-  /** "Remove from the line" for a ticket of the roster: a button, then a reason. */
+  /** The current call while it rings: with its seconds left when this console made it. */
+  #ringing(model, current) {
+    if (model.ring?.ticketId !== current.ticket_id) {
+      return h('p', { class: 'hint' }, t('queue.console.ringing'));
+    }
+    const seconds = ringLeft(model.ring.until);
+    const text = t('queue.console.ringing_left', { seconds });
+    return h('p', { class: 'hint', id: 'console-ring' }, text);
+  }
+
   /** A candidate's profile on demand (getCandidate, audited: fetched when opened). */
   #summary(model, candidateId, key) {
     return candidateSummary(model.summaries, candidateId, { key, repaint: () => this.repaint() });
   }
 
+  /** "Remove from the line" for a ticket of the roster: a button, then a reason. */
   #removal(model, x, current) {
     const removal = model.removal;
     if (removal?.id !== x.ticket_id) {
@@ -348,6 +401,9 @@ class BoothConsolePage extends LivePage {
     const ready = model.roster !== null;
     const myStatus = model.statuses.get(model.account.id) ?? 'offline';
     const current = this.#current(model);
+    // Paused or offline: the server refuses calls (queue.not_available); say why here.
+    const away = ready && !current && myStatus !== 'available' && myStatus !== 'in_call';
+    const why = away ? 'console-call-why' : null;
     const waiting = (model.roster ?? []).filter(
       (x) => x.state === 'waiting' || x.state === 'notified',
     );
@@ -475,23 +531,35 @@ class BoothConsolePage extends LivePage {
                     t('queue.console.complete'),
                   ),
                 )
-              : h('p', { class: 'hint' }, t('queue.console.ringing')),
+              : this.#ringing(model, current),
           ]
-        : h(
-            'p',
-            { class: 'actions' },
+        : [
+            away
+              ? h(
+                  'p',
+                  { class: 'hint', id: 'console-call-why' },
+                  t('queue.console.not_available', {
+                    available: t('queue.console.set_available'),
+                  }),
+                )
+              : null,
             h(
-              'button',
-              {
-                type: 'button',
-                class: 'button',
-                id: 'console-call-next',
-                disabled: !ready || model.busy,
-                onclick: () => this.#call(`${base}/call-next`),
-              },
-              t('queue.console.call_next'),
+              'p',
+              { class: 'actions' },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button',
+                  id: 'console-call-next',
+                  disabled: !ready || model.busy || away,
+                  'aria-describedby': why,
+                  onclick: () => this.#call(`${base}/call-next`),
+                },
+                t('queue.console.call_next'),
+              ),
             ),
-          ),
+          ],
     );
     const rosterSection = h(
       'section',
@@ -566,7 +634,9 @@ class BoothConsolePage extends LivePage {
                           type: 'button',
                           class: 'button button-secondary',
                           id: `console-call-${x.ticket_id}`,
-                          disabled: !ready || model.busy || Boolean(current) || x.busy_elsewhere,
+                          disabled:
+                            !ready || model.busy || Boolean(current) || away || x.busy_elsewhere,
+                          'aria-describedby': why,
                           onclick: () =>
                             this.#call(
                               `/api/tickets/${encodeURIComponent(x.ticket_id)}/call`,

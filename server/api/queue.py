@@ -135,6 +135,17 @@ async def _candidate(call: Call[Any, Any]) -> Principal:
     return principal
 
 
+# callNext's and callCandidate's refusals in the OpenAPI document (docs/queues.md, "API").
+_CALL_REFUSED: dict[int, tuple[str, str | None]] = {
+    409: (
+        "queue.not_available (the caller is paused or offline), queue.staff_busy (already"
+        " in a call), queue.empty (nobody callable), queue.wrong_state (that ticket cannot"
+        " be called now)",
+        None,
+    ),
+}
+
+
 def register(api: Api) -> None:
     tags = ("queues",)
     register_visibility(api)
@@ -232,6 +243,7 @@ def register(api: Api) -> None:
         operation_id="callNext",
         summary="Call the next candidate who is free (booth staff)",
         response=CalledTicket,
+        responses=_CALL_REFUSED,
         tags=tags,
     )
     async def call_next(call: Call[None, None]) -> CalledTicket:
@@ -245,6 +257,7 @@ def register(api: Api) -> None:
         operation_id="callCandidate",
         summary="Call one particular waiting candidate (booth staff; audited)",
         response=CalledTicket,
+        responses=_CALL_REFUSED,
         tags=tags,
     )
     async def call_candidate(call: Call[None, None]) -> CalledTicket:

@@ -1050,9 +1050,11 @@ class QueueService:
             raise Problem("queue.staff_busy", "you are already in a call")
         status = found["status"]
         if status != StaffStatus.AVAILABLE:
+            # About the caller, not a ticket: in a call, or paused or offline.
+            busy = status == StaffStatus.IN_CALL
             raise Problem(
-                "queue.staff_busy" if status == StaffStatus.IN_CALL else "queue.wrong_state",
-                "set yourself available before calling",
+                "queue.staff_busy" if busy else "queue.not_available",
+                "you are already in a call" if busy else "set yourself available to call",
                 extra={"staff_status": status or StaffStatus.OFFLINE.value},
             )
         if found["callable"]:

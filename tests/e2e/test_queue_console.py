@@ -11,17 +11,23 @@ When the candidate accepts, the console that made the call takes its recruiter i
 interview room; a second tab of that recruiter and a colleague's console at the booth
 stay where they are, and a console opened mid-interview offers the room's link. A
 recruiter writing a removal's reason is told of the acceptance instead, the text kept.
+
+A paused recruiter's call buttons are disabled with the reason beside them, and their
+own pause is named apart from the line's; the console that called counts the ring down
+and says when the candidate declined; the console has one name; the handoff picker
+groups the fair's booths by venue, this booth apart.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from server.demo.employers import DEMO_DOMAIN
 from server.domain.principal import Role
 from tests.e2e.conftest import DESKTOP, PHONE, Ui
-from tests.e2e.test_identity_pages import text, wait_for_path
+from tests.e2e.test_identity_pages import CATALOGUES, text, wait_for_path
 from tests.e2e.test_jobs_pages import announced, nav_to
 from tests.e2e.test_queue_pages import (
     RECRUITER,
@@ -265,7 +271,7 @@ def test_the_console_shows_the_roster_beside_the_call_when_wide_and_one_column_o
     assert box(line)["x"] == box(status)["x"]
     assert box(line)["y"] > box(call)["y"]
     # The keyboard goes down the left column before the roster.
-    stops = tab_stops(recruiter, "#console-call-next", "#console-line-open")
+    stops = tab_stops(recruiter, "#console-call-title", "#console-line-open")
     assert not [stop for stop in stops if stop.startswith("console-remove-")], stops
     recruiter.screenshot()
 
@@ -278,7 +284,7 @@ def test_the_console_shows_the_roster_beside_the_call_when_wide_and_one_column_o
     assert box(roster)["y"] >= box(call)["y"] + box(call)["height"]
     assert box(bookings)["y"] >= box(roster)["y"] + box(roster)["height"]
     assert box(line)["y"] >= box(bookings)["y"] + box(bookings)["height"]
-    stops = tab_stops(recruiter, "#console-call-next", "#console-line-open")
+    stops = tab_stops(recruiter, "#console-call-title", "#console-line-open")
     assert [stop for stop in stops if stop.startswith("console-remove-")], stops
     recruiter.screenshot()
 
@@ -582,3 +588,206 @@ def test_only_the_acceptance_of_this_consoles_own_call_goes_into_the_room(ui: Ui
     # But a ticket that ended, or a declined ring after the answer, ends the call.
     assert rules["leftInFlight"] == {"calling": None, "action": None}
     assert rules["declinedAnswered"] == {"calling": None, "action": None}
+
+
+def test_a_paused_recruiter_sees_why_they_cannot_call_and_the_two_pauses_differ(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    """ "Call next" and "call this candidate" wait for the recruiter to be available, and
+    say so beside them; the recruiter's own pause and the line's are told apart by name
+    (issue: two buttons both "暂停")."""
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, COLLEAGUE))
+    open_line(recruiter, booth["id"])
+    page = recruiter.page
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    join_by_keyboard(candidate, booth["id"])
+    mine = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+    (ticket,) = [t["id"] for t in mine["items"] if t["booth_id"] == booth["id"]]
+
+    mine_pause = page.get_by_role("button", name=q("zh-CN", "queue.console.set_paused"), exact=True)
+    line_pause = page.get_by_role("button", name=q("zh-CN", "queue.line.set_paused"), exact=True)
+    assert q("zh-CN", "queue.console.set_paused") != q("zh-CN", "queue.line.set_paused")
+    assert q("en", "queue.console.set_paused") != q("en", "queue.line.set_paused")
+    assert mine_pause.get_attribute("id") == "console-status-paused"
+    assert line_pause.get_attribute("id") == "console-line-paused"
+
+    page.locator("#console-status-paused:not([disabled])").click()
+    page.locator("#console-status-paused[aria-pressed='true']").wait_for()
+    why = page.locator("#console-call-why")
+    assert why.inner_text() == q(
+        "zh-CN", "queue.console.not_available", available=q("zh-CN", "queue.console.set_available")
+    )
+    for button in (page.locator("#console-call-next"), page.locator(f"#console-call-{ticket}")):
+        assert button.is_disabled()
+        assert button.get_attribute("aria-describedby") == "console-call-why"
+    recruiter.settle()
+    recruiter.screenshot()
+
+    # Available again: the reason goes and the buttons work.
+    page.locator("#console-status-available").click()
+    page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    why.wait_for(state="detached")
+    assert page.locator("#console-call-next").is_enabled()
+    assert page.locator(f"#console-call-{ticket}").is_enabled()
+    candidate.page.evaluate(
+        "async (id) => (await import('/api.js')).api(`/api/tickets/${id}`, { method: 'DELETE' })",
+        ticket,
+    )
+
+
+def test_the_recruiter_sees_the_ring_count_down_and_is_told_the_candidate_declined(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    caller = ui
+    booth = staffed_booth(caller, log_in(caller, COLLEAGUE))
+    open_line(caller, booth["id"])
+    page = caller.page
+    page.locator("#console-status-available:not([disabled])").click()
+    page.locator("#console-status-available[aria-pressed='true']").wait_for()
+    candidate = another_ui("candidate")
+    candidate.sign_in(Role.CANDIDATE)
+    join_by_keyboard(candidate, booth["id"])
+    who = candidate.page.evaluate("async () => (await import('/session.js')).me()")["id"]
+    mine = candidate.page.evaluate("async () => (await (await fetch('/api/me/tickets')).json())")
+    (ticket,) = [t["id"] for t in mine["items"] if t["booth_id"] == booth["id"]]
+
+    page.locator(f"#console-call-{ticket}").click()
+    ring = page.locator("#console-ring")
+    ring.wait_for()
+    found = re.search(r"\d+", ring.inner_text())
+    assert found is not None, ring.inner_text()
+    seconds = int(found.group())
+    # The server's 45 s, counting down. The browser places ring_until on its own clock
+    # by the snapshot's skew, which a slow delivery of the snapshot (a loaded machine)
+    # shifts by that delay: a second or two more is still the ring.
+    assert 30 <= seconds <= 48, ring.inner_text()
+    assert ring.inner_text() == q("zh-CN", "queue.console.ringing_left", seconds=seconds)
+    caller.settle()
+    caller.screenshot()
+
+    candidate.goto("/me/lines")
+    candidate.page.get_by_role("button", name=q("zh-CN", "queue.ticket.decline")).click()
+    reason = q(
+        "zh-CN",
+        "queue.console.ended.declined",
+        who=q("zh-CN", "queue.console.who", id=who[-8:]),
+    )
+    outcome = q("zh-CN", "queue.console.ended.kept", passes=1, max=2)
+    announced(caller, q("zh-CN", "queue.console.ended.sentence", reason=reason, outcome=outcome))
+    page.locator("#console-call-next").wait_for()
+    assert ring.count() == 0
+    candidate.settle()
+    caller.settle()
+    candidate.page.evaluate(
+        "async (id) => (await import('/api.js')).api(`/api/tickets/${id}`, { method: 'DELETE' })",
+        ticket,
+    )
+
+
+# How a ringing call of this recruiter's ended (components/console-call.js), in the browser.
+END_RULES = """async () => {
+  const c = await import('/components/console-call.js');
+  const me = 'me';
+  const ringing = { ticket_id: 't1', state: 'called', called_by: me, passes: 0 };
+  const back = (state, passes) => ({ ticket_id: 't1', state, called_by: null, passes });
+  const end = (ticket, extra = {}) => c.callEnded({ before: ringing, ticket, me, ...extra });
+  return {
+    declined: end(back('waiting', 1), { ringUntil: 45000, now: 20000 }),
+    unanswered: end(back('waiting', 1), { ringUntil: 45000, now: 45200 }),
+    missed: end(back('waiting', 1)),
+    expired: end(back('expired', 2), { ringUntil: 45000, now: 46000 }),
+    left: end(back('left', 0)),
+    accepted: end({ ...ringing, state: 'in_interview' }),
+    colleague: c.callEnded({
+      before: { ...ringing, called_by: 'other' }, ticket: back('waiting', 1), me,
+    }),
+    notRinging: c.callEnded({ before: back('waiting', 0), ticket: back('notified', 0), me }),
+    left45: c.ringLeft(45000, 0),
+    leftPart: c.ringLeft(45000, 44001),
+    leftOver: c.ringLeft(45000, 50000),
+  };
+}"""
+
+
+def test_a_ringing_call_that_ends_says_how_to_the_recruiter_who_made_it(ui: Ui) -> None:
+    ui.goto("/")
+    rules = ui.page.evaluate(END_RULES)
+    assert rules["declined"] == {"how": "declined", "passes": 1, "max": 2, "expired": False}
+    # Ended at the ring's end: the ring timed out, not a decline.
+    assert rules["unanswered"] == {"how": "unanswered", "passes": 1, "max": 2, "expired": False}
+    # This console did not start the ring (another tab, a reload): either.
+    assert rules["missed"] == {"how": "missed", "passes": 1, "max": 2, "expired": False}
+    assert rules["expired"] == {"how": "unanswered", "passes": 2, "max": 2, "expired": True}
+    assert rules["left"] == {"how": "left"}
+    assert rules["accepted"] is None
+    assert rules["colleague"] is None
+    assert rules["notRinging"] is None
+    assert (rules["left45"], rules["leftPart"], rules["leftOver"]) == (45, 1, 0)
+
+
+def test_the_console_has_one_name_and_handoff_one_term() -> None:
+    """展位控制台 on its title, its tab, "my booths" and the interview's way back; 转交
+    on the console and in the statistics."""
+    for lang in ("zh-CN", "en"):
+        name = q(lang, "queue.console.open")
+        assert q(lang, "queue.console.title", booth="X").startswith(name)
+        assert text("stats", lang, "stats.queue.console") == name
+        assert name.lower() in q(lang, "queue.my_booths.open_console").lower()
+        assert name.lower() in text("interview", lang, "interview.ended.back_console").lower()
+        assert name.lower() in text("errors", lang, "errors.code.queue.not_present").lower()
+    assert text("stats", "zh-CN", "stats.queue.handoffs") == q("zh-CN", "queue.kind.handoff")
+    for feature in ("queue", "stats", "interview", "errors"):
+        catalogue = (CATALOGUES / f"{feature}.zh-CN.json").read_text(encoding="utf-8")
+        for other in ("叫号台", "工作台", "转介"):
+            assert other not in catalogue, (feature, other)
+
+
+def test_the_handoff_picker_groups_the_fairs_booths_by_venue_without_this_booth(ui: Ui) -> None:
+    recruiter = ui
+    booth = staffed_booth(recruiter, log_in(recruiter, COLLEAGUE))
+    fair = booth["fair_id"]
+    booths = recruiter.server.get_json(f"/api/booths?fair={fair}&status=approved&limit=500")
+    venues = recruiter.server.get_json(f"/api/venues?fair={fair}")["items"]
+    others = [b for b in booths["items"] if b["id"] != booth["id"]]
+    # An interview to hand off, as the console keeps it across a reload (this tab).
+    recruiter.goto("/")
+    finished = {"finished": {"ticket_id": "t", "candidate_id": "c"}, "draft": {}}
+    recruiter.page.evaluate(
+        "([key, value]) => sessionStorage.setItem(key, JSON.stringify(value))",
+        [f"livefair.console.{booth['id']}.handoff", finished],
+    )
+    recruiter.goto(f"/booths/{booth['id']}/console")
+    picker = recruiter.page.locator("#handoff-booth")
+    picker.locator("optgroup").first.wait_for(state="attached")
+    shown = picker.evaluate(
+        """(select) => [...select.options].map((o) => ({ value: o.value, text: o.text,
+             group: o.parentElement.tagName === 'OPTGROUP' ? o.parentElement.label : null }))"""
+    )
+    # This booth once, on its own (to a colleague here), then every other booth once.
+    assert shown[1] == {
+        "value": booth["id"],
+        "text": q("zh-CN", "queue.handoff.this_booth"),
+        "group": None,
+    }
+    grouped = shown[2:]
+    assert sorted(o["value"] for o in grouped) == sorted(b["id"] for b in others)
+    # Each under its venue, the venues in the fair's order.
+    venue_name = {v["id"]: v["name_zh"] for v in venues}
+    at = {b["id"]: b for b in others}
+    assert all(o["group"] == venue_name[at[o["value"]]["venue_id"]] for o in grouped)
+    labels = list(dict.fromkeys(o["group"] for o in grouped))
+    assert labels == [v["name_zh"] for v in venues if v["name_zh"] in labels]
+    # This employer's booths at other venues are marked, and first in their venue.
+    employer = booth["employer"]["id"]
+    own = [o for o in grouped if (at[o["value"]]["employer"] or {}).get("id") == employer]
+    assert own, "the demo employer has booths at other venues"
+    for o in own:
+        name = at[o["value"]]["title"] or at[o["value"]]["employer"]["name"]
+        assert o["text"] == q("zh-CN", "queue.handoff.own_booth", booth=name)
+        first = next(x for x in grouped if x["group"] == o["group"])
+        assert (at[first["value"]]["employer"] or {}).get("id") == employer
+    recruiter.settle()
+    recruiter.screenshot()
+    recruiter.page.evaluate("() => sessionStorage.clear()")

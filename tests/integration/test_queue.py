@@ -252,6 +252,25 @@ async def test_bad_requests_change_nothing_and_say_why(client: Client) -> None:
     assert [(t["id"], t["state"]) for t in mine["items"]] == [(ticket["id"], "waiting")]
 
 
+async def test_a_paused_recruiter_is_told_to_be_available_not_that_the_ticket_is_wrong(
+    client: Client,
+) -> None:
+    recruiter = await person(client, "paused@example.org")
+    booth = await booth_with(client, [recruiter])
+    await open_line(recruiter, booth)
+    candidate = await person(client, "waits@example.org")
+    ticket = await (await candidate.post(f"/api/booths/{booth}/tickets")).json()
+    async with on_duty(client, recruiter, booth):
+        paused = await recruiter.put(f"/api/booths/{booth}/staff-status", json={"status": "paused"})
+        assert paused.status == 204, await paused.text()
+        for path in (f"/api/booths/{booth}/call-next", f"/api/tickets/{ticket['id']}/call"):
+            refused = await recruiter.post(path)
+            assert await problem_code(refused, 409) == "queue.not_available", path
+            assert (await refused.json(content_type=None))["staff_status"] == "paused"
+    mine = await (await candidate.get("/api/me/tickets")).json()
+    assert [t["state"] for t in mine["items"]] == ["notified"]  # still in line, not called
+
+
 async def test_the_per_fair_limit_of_lines_holds(client: Client) -> None:
     recruiter = await person(client, "r6@example.org")
     booths = [await booth_with(client, [recruiter]) for _ in range(4)]
@@ -318,7 +337,7 @@ async def test_a_recruiter_who_closes_the_console_goes_offline_after_the_grace_o
     assert await status_after_timers(59) == "available"  # still within the grace
     assert await status_after_timers(2) == "offline"
     refused = await recruiter.post(f"/api/booths/{booth}/call-next")
-    assert await problem_code(refused, 409) == "queue.wrong_state"
+    assert await problem_code(refused, 409) == "queue.not_available"
 
 
 async def counted(client: Client) -> None:

@@ -83,9 +83,9 @@ KINDS_SEEN: set[str] = set()  # ticket kinds and lanes called over all examples
 EXPECTED = {
     "queue.closed", "queue.full", "queue.already_joined", "queue.limit", "queue.empty",
     "queue.staff_busy", "queue.wrong_state", "ticket.not_found", "auth.forbidden",
-    "queue.not_present", "handoff.not_after_interview", "handoff.too_late",
-    "handoff.colleague_required", "handoff.to_self", "handoff.not_staff", "handoff.already",
-    "handoff.already_in_line", "handoff.answered", "handoff.expired",
+    "queue.not_present", "queue.not_available", "handoff.not_after_interview",
+    "handoff.too_late", "handoff.colleague_required", "handoff.to_self", "handoff.not_staff",
+    "handoff.already", "handoff.already_in_line", "handoff.answered", "handoff.expired",
 }  # fmt: skip
 # Candidates' declared key groups and whether they share them with recruiters.
 PROFILES = [
