@@ -9,6 +9,10 @@ import { end, negotiate } from '../broadcast/whip.js';
 
 /** What the host captures: 'camera' or 'screen', with or without the microphone. */
 export async function capture(source, microphone) {
+  if (!navigator.mediaDevices) {
+    // Browsers offer cameras to secure pages only (HTTPS, or this computer's own address).
+    throw Object.assign(new Error('no media devices on this page'), { code: 'live.needs_https' });
+  }
   if (source === 'screen') {
     const screen = await navigator.mediaDevices.getDisplayMedia({
       video: { frameRate: 30 },

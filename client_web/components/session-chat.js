@@ -19,7 +19,8 @@ class SessionChat extends SessionPanel {
   #status = null;
 
   changed(kind) {
-    if (kind === 'chat' || kind === 'snapshot') this.#paintLog();
+    // Moderation ends with the session: its tools go with it.
+    if (kind === 'chat' || kind === 'snapshot' || kind === 'state') this.#paintLog();
     if (kind === 'state' || kind === 'me') this.paintForm();
     if (kind === 'snapshot') this.paintForm();
   }
@@ -73,7 +74,7 @@ class SessionChat extends SessionPanel {
           h('time', { datetime: message.at }, clockTime(message.at, this.zone, lang)),
         ),
         h('p', { class: 'chat-text' }, message.text),
-        this.feed.me?.moderator ? this.#tools(message) : null,
+        this.feed.me?.moderator && this.feed.state !== 'ended' ? this.#tools(message) : null,
       ),
     );
     replaceKeepingFocus(

@@ -6,6 +6,7 @@
 
 import { errorMessage } from '../api.js';
 import { h } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 export class SessionPanel extends HTMLElement {
   feed = null;
@@ -18,7 +19,11 @@ export class SessionPanel extends HTMLElement {
   #onLanguage = () => this.build();
 
   connectedCallback() {
-    this.#stop = this.feed.onChange((kind) => this.changed(kind));
+    this.#stop = this.feed.onChange((kind) => {
+      // A failure (too many messages, say) is about the session while it runs.
+      if (kind === 'state' && this.feed.state === 'ended') this.error = null;
+      this.changed(kind);
+    });
     window.addEventListener('languagechange', this.#onLanguage);
     this.build();
   }
@@ -44,7 +49,14 @@ export class SessionPanel extends HTMLElement {
   async send(event, area, post) {
     event.preventDefault();
     const text = area.value.trim();
-    if (!text || this.sending) return;
+    if (this.sending) return;
+    if (!text) {
+      // Only spaces: nothing is sent, and the person is told why.
+      this.error = t('live.compose.empty');
+      this.paintForm();
+      this.querySelector(`#${area.id}`)?.focus();
+      return;
+    }
     this.sending = true;
     this.error = null;
     try {
@@ -86,12 +98,13 @@ export function signInLink(text) {
   );
 }
 
-/** The panel's last failure, as an alert (`id` for the tests and focus). */
+/** The panel's last failure (an error, or a sentence of this page's own), as an alert
+ * (`id` for the tests and focus). */
 export function errorNotice(error, id) {
   if (!error) return null;
   return h(
     'div',
     { class: 'notice notice-error', role: 'alert', id },
-    h('p', {}, errorMessage(error)),
+    h('p', {}, typeof error === 'string' ? error : errorMessage(error)),
   );
 }

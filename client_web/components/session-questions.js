@@ -18,7 +18,8 @@ class SessionQuestions extends SessionPanel {
   #status = null;
 
   changed(kind) {
-    if (kind === 'questions' || kind === 'snapshot' || kind === 'me') this.#paintList();
+    const list = ['questions', 'snapshot', 'me', 'state'];
+    if (list.includes(kind)) this.#paintList(); // voting and answering end with the session
     if (kind === 'state' || kind === 'me' || kind === 'snapshot') this.paintForm();
   }
 
@@ -48,7 +49,8 @@ class SessionQuestions extends SessionPanel {
   #paintList() {
     if (!this.#list) return;
     const lang = language();
-    const moderator = Boolean(this.feed.me?.moderator);
+    const open = this.feed.state !== 'ended';
+    const moderator = Boolean(this.feed.me?.moderator) && open;
     const items = this.feed.orderedQuestions().map((question) => {
       const mine = question.author_id && question.author_id === this.account?.id;
       const author = question.author_name || t('live.chat.someone');
@@ -80,7 +82,7 @@ class SessionQuestions extends SessionPanel {
           h(
             'p',
             { class: 'chat-tools' },
-            this.account && !mine && !question.answered
+            this.account && open && !mine && !question.answered
               ? h(
                   'button',
                   {

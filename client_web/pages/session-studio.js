@@ -374,11 +374,17 @@ class SessionStudioPage extends Page {
 
   #errorBox() {
     if (!this.#error) return null;
-    const media = this.#error.code === 'live.media_failed' || !this.#error.code;
+    const code = this.#error.code;
+    const text =
+      code === 'live.needs_https'
+        ? t('live.studio.needs_https')
+        : code === 'live.media_failed' || !code
+          ? t('live.studio.media_failed')
+          : errorMessage(this.#error);
     return h(
       'div',
       { class: 'notice notice-error', id: 'studio-error', tabindex: '-1', role: 'alert' },
-      h('p', {}, media ? t('live.studio.media_failed') : errorMessage(this.#error)),
+      h('p', {}, text),
     );
   }
 

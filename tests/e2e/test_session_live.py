@@ -246,10 +246,16 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
         now = frames_decoded(person, "lf-session-watch-page", 0)
         frames_decoded(person, "lf-session-watch-page", now + 30)
 
+    # Spaces alone are not sent, and the viewer is told why; the next message clears it.
+    viewer.page.locator("#chat-input").fill("   ")
+    viewer.page.locator("#chat-input").press("Enter")
+    viewer.page.get_by_role("alert").filter(has_text=live("zh-CN", "live.compose.empty")).wait_for()
+
     # Chat both ways.
     hello = f"大家好 {uuid.uuid4().hex[:6]}"
     send_chat(viewer, hello)
     chat_log(host).get_by_text(hello).wait_for()
+    assert viewer.page.get_by_text(live("zh-CN", "live.compose.empty")).count() == 0
     welcome = f"欢迎各位 {uuid.uuid4().hex[:6]}"
     send_chat(host, welcome)
     chat_log(viewer).get_by_text(welcome).wait_for()
@@ -353,6 +359,9 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end")).click()
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end_confirm")).click()
     host.page.locator("#session-state[data-state='ended']").wait_for()
+    # Moderation ended with it: no delete, mute, ban or "answered" buttons are left.
+    tools = "[id^='chat-delete-'], [id^='chat-mute-'], [id^='chat-ban-'], [id^='question-answer-']"
+    host.page.locator(tools).first.wait_for(state="detached")
     viewer.page.get_by_text(live("zh-CN", "live.stage.ended")).wait_for()
     other.page.get_by_text(live("en", "live.stage.ended")).wait_for()
     assert (
