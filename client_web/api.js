@@ -54,11 +54,21 @@ export class ApiError extends Error {
 
 /** Text for an error code; unknown codes fall back to a generic text with the status. */
 export function describeCode(code, status = 0, params = {}) {
+  // Refused for going too fast, with the wait known (Retry-After): say how long.
+  if (code === 'rate.limited' && params.retry_after) {
+    return t('errors.rate.limited_for', { seconds: params.retry_after });
+  }
   return tCode('errors.code.', code, 'errors.code.unknown', { ...params, status });
 }
 
 // A problem's members that are not its own figures (RFC 9457 and livefair's).
 const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors']);
+
+/** The wait a 429 names in whole seconds (`Retry-After: 30`), as `{retry_after}`. */
+function retryAfter(response) {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isInteger(seconds) && seconds > 0 ? { retry_after: seconds } : {};
+}
 
 /** A problem's extra plain members (`{limit: 3}` of `queue.limit`), for its message. */
 function problemParams(payload) {
@@ -164,7 +174,7 @@ export async function api(
       status: response.status,
       detail: payload.detail,
       errors: Array.isArray(payload.errors) ? payload.errors : [],
-      params: problemParams(payload),
+      params: { ...problemParams(payload), ...retryAfter(response) },
     });
   }
   throw new ApiError({ code: 'response.invalid', status: response.status });

@@ -479,3 +479,39 @@ def test_a_refused_join_says_how_many_lines_one_may_be_in(ui: Ui) -> None:
     )
     assert said == text("errors", "zh-CN", "errors.code.queue.limit", limit=4)
     assert "4" in said
+
+
+def test_going_too_fast_says_how_long_to_wait(ui: Ui) -> None:
+    """A 429 with Retry-After says the wait in seconds; without it, "a moment"."""
+    ui.goto("/")
+    problem = {"type": "urn:livefair:problem:rate.limited", "title": "rate.limited"}
+    problem |= {"status": 429, "code": "rate.limited", "detail": "too many attempts"}
+
+    def refuse(headers: dict[str, str]) -> Callable[[Any], None]:
+        def fulfil(route: Any) -> None:
+            route.fulfill(
+                status=429, content_type="application/problem+json", json=problem, headers=headers
+            )
+
+        return fulfil
+
+    ui.page.route("**/api/test-with-wait", refuse({"Retry-After": "30"}))
+    ui.page.route("**/api/test-without", refuse({}))
+    said = ui.page.evaluate(
+        """async () => {
+          const { api } = await import('/api.js');
+          const out = [];
+          for (const path of ['with-wait', 'without']) {
+            try {
+              await api(`/api/test-${path}`, { method: 'POST' });
+            } catch (error) {
+              out.push(error.message);
+            }
+          }
+          return out;
+        }"""
+    )
+    assert said == [
+        text("errors", "zh-CN", "errors.rate.limited_for", seconds=30),
+        text("errors", "zh-CN", "errors.code.rate.limited"),
+    ]
