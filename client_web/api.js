@@ -168,8 +168,14 @@ export async function api(
     }
     return payload;
   }
+  throw problemError(response, payload);
+}
+
+/** The ApiError of a refused request: its problem+json `payload` (code, field errors,
+ * its own figures, the wait of a 429), or "response.invalid" when it sent none. */
+export function problemError(response, payload) {
   if (payload && typeof payload.code === 'string') {
-    throw new ApiError({
+    return new ApiError({
       code: payload.code,
       status: response.status,
       detail: payload.detail,
@@ -177,7 +183,7 @@ export async function api(
       params: { ...problemParams(payload), ...retryAfter(response) },
     });
   }
-  throw new ApiError({ code: 'response.invalid', status: response.status });
+  return new ApiError({ code: 'response.invalid', status: response.status });
 }
 
 /** A sentence for any error caught by a page (ApiError or a programming error). */

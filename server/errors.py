@@ -117,6 +117,7 @@ STATUS: Mapping[str, int] = {
     "resume.too_large": 413,
     "resume.zip_bomb": 422,
     "resume.limit": 409,
+    "resume.duplicate": 409,
     "application.not_found": 404,
     "application.exists": 409,
     "application.transition": 409,

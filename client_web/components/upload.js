@@ -3,7 +3,7 @@
 // JSON only; this sends a File with the same CSRF header and maps failures to the
 // same ApiError.
 
-import { ApiError, csrfToken } from '../api.js';
+import { ApiError, csrfToken, problemError } from '../api.js';
 
 export function putFile(path, file) {
   return sendFile(path, file);
@@ -36,13 +36,5 @@ export async function sendFile(path, file, { method = 'PUT', headers: extra = {}
     payload = null;
   }
   if (response.ok && payload) return payload;
-  if (payload && typeof payload.code === 'string') {
-    throw new ApiError({
-      code: payload.code,
-      status: response.status,
-      detail: payload.detail,
-      errors: Array.isArray(payload.errors) ? payload.errors : [],
-    });
-  }
-  throw new ApiError({ code: 'response.invalid', status: response.status });
+  throw problemError(response, payload);
 }

@@ -136,10 +136,11 @@ class ResumesPage extends LivePage {
       announce(t('people.resumes.uploaded', { name: resume.filename }));
     } catch (error) {
       model.errorCode = error.code ?? null;
-      // resume.type_refused, resume.too_large, resume.zip_bomb, resume.limit: our words
+      // resume.type_refused, too_large, zip_bomb, limit, duplicate: our words
       const reason = String(error.code).replace('resume.', '');
       model.error = () =>
         tCode('people.resumes.refused.', reason, 'people.resumes.refused.other', {
+          ...error.params,
           reason: errorMessage(error),
         });
       this.repaint({ focus: '#resume-file' });

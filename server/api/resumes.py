@@ -125,6 +125,15 @@ def register(api: Api) -> None:
             raise Problem(exc.code, exc.message) from exc
         async with call.app[POOL].acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1::text))", str(me))
+            digest = hashlib.sha256(data).digest()
+            # The same file twice would be two entries nobody can tell apart (which one
+            # went with an application?): the one already there is named instead.
+            if (same := await store.same_file(conn, me, digest)) is not None:
+                raise Problem(
+                    "resume.duplicate",
+                    f"this file is already uploaded as {same}",
+                    extra={"filename": same},
+                )
             if await store.count(conn, me) >= MAX_PER_CANDIDATE:
                 raise Problem(
                     "resume.limit", f"at most {MAX_PER_CANDIDATE} resumes; delete one first"
@@ -135,7 +144,7 @@ def register(api: Api) -> None:
                 filename=filename,
                 media_type=media_type,
                 content=data,
-                sha256=hashlib.sha256(data).digest(),
+                sha256=digest,
                 now=call.app[CLOCK].now(),
             )
         return render(row)

@@ -38,6 +38,16 @@ async def count(conn: Connection, account_id: UUID) -> int:
     return int(value)
 
 
+async def same_file(conn: Connection, account_id: UUID, sha256: bytes) -> str | None:
+    """The name of the account's resume with exactly these bytes, if it has one."""
+    name: str | None = await conn.fetchval(
+        "SELECT filename FROM resumes WHERE account_id = $1 AND sha256 = $2 LIMIT 1",
+        account_id,
+        sha256,
+    )
+    return name
+
+
 async def insert(
     conn: Connection,
     account_id: UUID,

@@ -181,6 +181,16 @@ def upload_resume(ui: Ui) -> str:
     item = ui.page.locator("#resume-list > li")
     assert item.count() == 1
     assert "张小会-简历.pdf" in item.inner_text()
+
+    # The same file again, under another name: refused, naming the one already there.
+    chooser.set_input_files(
+        files=[{"name": "简历-副本.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    ui.page.locator("#resume-upload").click()
+    error.filter(
+        has_text=people_zh("people.resumes.refused.duplicate", filename="张小会-简历.pdf")
+    ).wait_for()
+    assert item.count() == 1
     return str(item.get_attribute("data-resume"))
 
 

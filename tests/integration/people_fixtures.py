@@ -56,11 +56,18 @@ async def upload(
     )
 
 
+def another_pdf() -> bytes:
+    """A PDF of its own (a comment line of its own): one account may not upload the same
+    bytes twice (resume.duplicate)."""
+    return PDF_BYTES.replace(b"\n", f"\n%{uuid7().hex}\n".encode(), 1)
+
+
 async def a_resume(who: Person, kind: str = PDF) -> UUID:
     if kind == DOCX:
-        response = await upload(who, docx_bytes(), "resume.docx", DOCX)
+        extra = {f"docProps/{uuid7().hex}.xml": b"<x/>"}
+        response = await upload(who, docx_bytes(extra), "resume.docx", DOCX)
     else:
-        response = await upload(who, PDF_BYTES)
+        response = await upload(who, another_pdf())
     assert response.status == 201, await response.text()
     return UUID((await response.json())["id"])
 

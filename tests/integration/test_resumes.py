@@ -17,6 +17,7 @@ from tests.integration.people_fixtures import (
     a_resume,
     a_ticket,
     an_employer,
+    another_pdf,
     docx_bytes,
     end_ticket,
     problem,
@@ -80,7 +81,22 @@ async def test_a_candidate_keeps_at_most_five_resumes(client: Client) -> None:
     carol = await quick_person(client, "carol@example.org")
     for _ in range(5):
         await a_resume(carol)
-    assert await problem(await upload(carol, PDF_BYTES), 409) == "resume.limit"
+    assert await problem(await upload(carol, another_pdf()), 409) == "resume.limit"
+
+
+async def test_the_same_file_twice_is_refused_with_the_name_it_has(client: Client) -> None:
+    """Two identical entries could not be told apart (which went with an application?)."""
+    erin = await quick_person(client, "erin@example.org")
+    first = await upload(erin, PDF_BYTES, "我的简历.pdf")
+    assert first.status == 201, await first.text()
+    again = await upload(erin, PDF_BYTES, "简历-副本.pdf")
+    assert again.status == 409
+    body = await again.json()
+    assert (body["code"], body["filename"]) == ("resume.duplicate", "我的简历.pdf")
+    listed = (await (await erin.get("/api/me/resumes")).json())["items"]
+    assert [r["filename"] for r in listed] == ["我的简历.pdf"]  # nothing written
+    frank = await quick_person(client, "frank@example.org")  # another account may
+    assert (await upload(frank, PDF_BYTES)).status == 201
 
 
 async def test_anonymous_callers_cannot_upload_or_download(client: Client) -> None:
