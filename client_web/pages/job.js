@@ -20,7 +20,7 @@ import { industryText, paragraphs } from '../components/structure-text.js';
 import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { announce } from '../notices.js';
-import { me } from '../session.js';
+import { me, scopesOf } from '../session.js';
 import { resumeLabel } from '../components/people.js';
 
 class JobPage extends LivePage {
@@ -96,6 +96,17 @@ class JobPage extends LivePage {
         ...content,
       );
     if (!model.account) return section(signInPrompt(t('jobs.apply.sign_in')));
+    // The employer's own people see what candidates see, without an offer to apply.
+    const employerId = model.job.employer?.id;
+    const admin = scopesOf(model.account, 'employer_admin').includes(employerId);
+    if (admin || scopesOf(model.account, 'recruiter').includes(employerId)) {
+      return section(
+        h('p', { id: 'apply-own' }, t('jobs.apply.own_employer')),
+        admin
+          ? h('p', {}, h('a', { href: `/manage/jobs/${model.job.id}` }, t('jobs.manage.edit')))
+          : null,
+      );
+    }
     if (model.application) {
       return section(
         h(

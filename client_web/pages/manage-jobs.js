@@ -52,9 +52,12 @@ class ManageJobsPage extends ListPage {
       extra: h(
         'p',
         { class: 'actions' },
-        job.public
-          ? null
-          : h('span', { class: 'badge badge-muted' }, t('jobs.editor.private_badge')),
+        // A closed job is not public either: say the reason that matters.
+        job.status === 'closed'
+          ? h('span', { class: 'badge badge-muted' }, t('jobs.status.closed'))
+          : job.public
+            ? null
+            : h('span', { class: 'badge badge-muted' }, t('jobs.editor.private_badge')),
         h(
           'a',
           {

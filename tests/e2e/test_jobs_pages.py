@@ -274,6 +274,12 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     wait_for_path(recruiter, "/manage/jobs")
     assert recruiter.page.locator(f"#our-jobs-results > li[data-job='{job_id}']").count() == 1
     screenshots(recruiter, "our-jobs")
+    # Its public page: what candidates read, without an offer to apply to one's own job.
+    recruiter.goto(f"/jobs/{job_id}")
+    recruiter.page.locator("#apply-own").filter(
+        has_text=jobs_zh("jobs.apply.own_employer")
+    ).wait_for()
+    assert recruiter.page.locator("#apply-form, #apply-upload").count() == 0
 
     # A candidate signs up, fills the profile, uploads a resume, takes the assessment.
     candidate = ui
@@ -363,6 +369,10 @@ def test_a_candidate_applies_and_only_the_employers_recruiter_reads_the_resume(
     announced(recruiter, jobs_zh("jobs.editor.saved", title=title))
     assert recruiter.page.locator("#job-state").inner_text() == jobs_zh("jobs.editor.private")
     assert recruiter.focused()["id"] == "job-state"
+    # Among the employer's jobs it says why it is not public: it is closed.
+    recruiter.goto("/manage/jobs")
+    card = recruiter.page.locator(f"#our-jobs-results > li[data-job='{job_id}']")
+    assert card.locator(".actions .badge").inner_text() == jobs_zh("jobs.status.closed")
 
 
 def test_anyone_browses_the_policy_catalogue_by_kind_and_reads_the_six_fields(ui: Ui) -> None:
