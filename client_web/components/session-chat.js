@@ -17,10 +17,13 @@ class SessionChat extends SessionPanel {
   #log = null;
   #form = null;
   #status = null;
+  #restricted = null;
 
   changed(kind) {
     // Moderation ends with the session: its tools go with it.
-    if (kind === 'chat' || kind === 'snapshot' || kind === 'state') this.#paintLog();
+    const log = ['chat', 'snapshot', 'state', 'restricted'];
+    if (log.includes(kind)) this.#paintLog();
+    if (log.includes(kind) || kind === 'me') this.#paintRestricted();
     if (kind === 'state' || kind === 'me') this.paintForm();
     if (kind === 'snapshot') this.paintForm();
   }
@@ -42,6 +45,7 @@ class SessionChat extends SessionPanel {
       this.#log,
     );
     this.#form = h('div', { class: 'chat-compose' });
+    this.#restricted = h('div', { class: 'chat-restricted-list' });
     this.#status = h('p', { class: 'visually-hidden', role: 'status', id: 'chat-status' });
     this.replaceChildren(
       h(
@@ -50,10 +54,12 @@ class SessionChat extends SessionPanel {
         h('h2', { id: 'chat-title' }, t('live.chat.title')),
         log,
         this.#form,
+        this.#restricted,
         this.#status,
       ),
     );
     this.#paintLog();
+    this.#paintRestricted();
     this.paintForm(draft);
   }
 
@@ -106,17 +112,88 @@ class SessionChat extends SessionPanel {
       button('delete', t('live.moderate.delete'), t('live.moderate.delete_label', { author }), () =>
         actions.deleteMessage(session, message.id),
       ),
-      mine || !message.author_id
-        ? null
-        : [
-            button('mute', t('live.moderate.mute'), t('live.moderate.mute_label', { author }), () =>
-              actions.mute(session, message.author_id),
-            ),
-            button('ban', t('live.moderate.ban'), t('live.moderate.ban_label', { author }), () =>
-              actions.ban(session, message.author_id),
-            ),
-          ],
+      mine || !message.author_id ? null : this.#restrictButtons(message.author_id, author, button),
     );
+  }
+
+  /** Mute and ban, or lifting them where they are in force (`button` as #tools makes). */
+  #restrictButtons(accountId, author, button) {
+    const session = this.feed.sessionId;
+    const now = this.feed.restricted.get(accountId);
+    return [
+      now?.muted
+        ? button('unmute', t('live.moderate.unmute'), t('live.moderate.unmute_label', { author }), () =>
+            actions.unmute(session, accountId),
+          )
+        : button('mute', t('live.moderate.mute'), t('live.moderate.mute_label', { author }), () =>
+            actions.mute(session, accountId),
+          ),
+      now?.banned
+        ? button('unban', t('live.moderate.unban'), t('live.moderate.unban_label', { author }), () =>
+            actions.unban(session, accountId),
+          )
+        : button('ban', t('live.moderate.ban'), t('live.moderate.ban_label', { author }), () =>
+            actions.ban(session, accountId),
+          ),
+    ];
+  }
+
+  /** For moderators while the session is open: everyone muted or banned, to lift it
+   * (their messages may have scrolled away, or been deleted). */
+  #paintRestricted() {
+    if (!this.#restricted) return;
+    const people = [...this.feed.restricted.values()];
+    if (!this.feed.me?.moderator || this.feed.state === 'ended' || people.length === 0) {
+      this.#restricted.replaceChildren();
+      return;
+    }
+    const button = (verb, text, label, run) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-small button-secondary',
+          id: `restricted-${verb}-${label.id}`,
+          'aria-label': label.text,
+          onclick: () => this.#moderate(run, verb),
+        },
+        text,
+      );
+    replaceKeepingFocus(this.#restricted, [
+      h('h3', { id: 'chat-restricted-title' }, t('live.moderate.restricted_title')),
+      h(
+        'ul',
+        { class: 'plain-list', 'aria-labelledby': 'chat-restricted-title' },
+        people.map((person) => {
+          const author = person.name || t('live.chat.someone');
+          const labelled = (verb, key) => [
+            verb,
+            t(`live.moderate.${verb}`),
+            { id: person.account_id, text: t(key, { author }) },
+          ];
+          return h(
+            'li',
+            { dataset: { account: person.account_id } },
+            h('span', {}, author, ' · ', [
+              person.muted ? t('live.moderate.is_muted') : null,
+              person.muted && person.banned ? t('live.moderate.and') : null,
+              person.banned ? t('live.moderate.is_banned') : null,
+            ]),
+            ' ',
+            person.muted
+              ? button(...labelled('unmute', 'live.moderate.unmute_label'), () =>
+                  actions.unmute(this.feed.sessionId, person.account_id),
+                )
+              : null,
+            person.banned
+              ? button(...labelled('unban', 'live.moderate.unban_label'), () =>
+                  actions.unban(this.feed.sessionId, person.account_id),
+                )
+              : null,
+          );
+        }),
+      ),
+    ]);
   }
 
   #moderate(run, verb) {
@@ -125,6 +202,8 @@ class SessionChat extends SessionPanel {
       if (verb === 'delete') this.#say(t('live.moderate.deleted'));
       if (verb === 'mute') this.#say(t('live.moderate.muted'));
       if (verb === 'ban') this.#say(t('live.moderate.banned'));
+      if (verb === 'unmute') this.#say(t('live.moderate.unmuted'));
+      if (verb === 'unban') this.#say(t('live.moderate.unbanned'));
     });
   }
 

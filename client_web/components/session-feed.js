@@ -8,6 +8,7 @@
 //         replayed one redacted by a deletion ({id, redacted: true}) is dropped
 //   event chat.deleted {id}                             → removed
 //   event chat.muted / chat.unmuted / chat.banned / chat.unbanned {account_id}
+//         → the caller's standing (me); for moderators also `restricted`
 //   event question.asked Question, question.voted {id, votes},
 //         question.answered {id, answered_at}, question.deleted {id}
 //   presence {count}                                    → viewers
@@ -28,6 +29,9 @@ export class SessionFeed {
   messages = new Map();
   /** id → Question {id, author_id, author_name, text, votes, voted, answered, asked_at} */
   questions = new Map();
+  /** For moderators: account id → {account_id, name, muted, muted_until, banned}, whom a
+   * moderator muted or banned (from the snapshot's me.restricted, then the events). */
+  restricted = new Map();
   /** Whether the snapshot has arrived. */
   ready = false;
   /** An error frame's code (the topic was refused), or null. */
@@ -96,6 +100,18 @@ export class SessionFeed {
   }
 
   #restrict(accountId, change) {
+    if (this.me?.moderator) {
+      const before = this.restricted.get(accountId);
+      const name =
+        before?.name ??
+        [...this.messages.values()].find((m) => m.author_id === accountId)?.author_name ??
+        '';
+      const after = { account_id: accountId, name, muted: false, banned: false, ...before };
+      Object.assign(after, change);
+      if (after.muted || after.banned) this.restricted.set(accountId, after);
+      else this.restricted.delete(accountId);
+      this.#changed('restricted');
+    }
     if (!this.me || accountId !== this.me.account_id) return;
     this.me = { ...this.me, ...change };
     this.#changed('me');
@@ -109,6 +125,7 @@ export class SessionFeed {
       this.viewers = data.presence ?? null;
       this.messages = new Map();
       this.questions = new Map();
+      this.restricted = new Map((this.me?.restricted ?? []).map((r) => [r.account_id, r]));
       const votes = new Set(this.me?.votes ?? []);
       for (const message of data.chat ?? []) this.#putMessage(message);
       for (const question of data.questions ?? []) {
@@ -196,6 +213,10 @@ export const actions = {
     api(`${base(id)}/mutes`, { method: 'POST', body: { account_id: accountId } }),
   ban: (id, accountId) =>
     api(`${base(id)}/bans`, { method: 'POST', body: { account_id: accountId } }),
+  unmute: (id, accountId) =>
+    api(`${base(id)}/mutes/${encodeURIComponent(accountId)}`, { method: 'DELETE' }),
+  unban: (id, accountId) =>
+    api(`${base(id)}/bans/${encodeURIComponent(accountId)}`, { method: 'DELETE' }),
   ask: (id, text) => api(`${base(id)}/questions`, { method: 'POST', body: { text } }),
   upvote: (id, questionId) =>
     api(`${base(id)}/questions/${encodeURIComponent(questionId)}/vote`, { method: 'PUT' }),

@@ -208,6 +208,18 @@ class SessionsLive:
         if me is not None and principal.account_id is not None:
             votes = await store.voted(conn, session_id, principal.account_id)
             me["votes"] = sorted(str(v) for v in votes)
+        if me is not None and me["moderator"]:
+            # Moderators see whom they (or a colleague) muted or banned, to lift it.
+            me["restricted"] = [
+                {
+                    "account_id": str(r["account_id"]),
+                    "name": r["name"],
+                    "muted": r["muted"],
+                    "muted_until": _iso(r["muted_until"]),
+                    "banned": r["banned"],
+                }
+                for r in await store.restricted(conn, session_id, self._clock.now())
+            ]
         return {
             "session": await self.public_view(conn, row),
             "chat": [message_out(m) for m in messages],

@@ -236,6 +236,26 @@ async def restrictions(
     return [(r["kind"], r["until"]) for r in rows]
 
 
+async def restricted(conn: Connection, session_id: UUID, now: datetime) -> list[dict[str, Any]]:
+    """Who is muted (until a time not yet passed, or for the session) or banned in the
+    session, with their display names, oldest restriction first."""
+    rows = await conn.fetch(
+        """
+        SELECT r.account_id, coalesce(a.display_name, '') AS name,
+               bool_or(r.kind = 'mute') AS muted,
+               max(r.until) FILTER (WHERE r.kind = 'mute') AS muted_until,
+               bool_or(r.kind = 'ban') AS banned
+          FROM session_restrictions r LEFT JOIN accounts a ON a.id = r.account_id
+         WHERE r.session_id = $1 AND (r.until IS NULL OR r.until > $2)
+         GROUP BY r.account_id, a.display_name
+         ORDER BY min(r.created_at), r.account_id
+        """,
+        session_id,
+        now,
+    )
+    return [dict(r) for r in rows]
+
+
 async def put_restriction(
     conn: Connection,
     session_id: UUID,

@@ -355,6 +355,18 @@ def test_a_featured_session_from_lobby_to_end_with_chat_questions_and_a_booth_li
     other.page.get_by_text(live("en", "live.chat.muted")).wait_for()
     assert other.page.locator("#chat-input").count() == 0
 
+    # The host sees whom they muted, with the way back, and lifts it: the form returns.
+    mine.locator("[id^='chat-unmute-']").wait_for()  # its message offers the way back
+    listed = host.page.locator(".chat-restricted-list li").filter(
+        has_text=live("zh-CN", "live.moderate.is_muted")
+    )
+    assert listed.count() == 1
+    host.settle()
+    listed.locator("[id^='restricted-unmute-']").click()
+    other.page.locator("#chat-input").wait_for()
+    host.page.locator(".chat-restricted-list li").first.wait_for(state="detached")
+    mine.locator("[id^='chat-mute-']").wait_for()
+
     # The host ends the session; every viewer sees it end, and the stream stops.
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end")).click()
     host.page.get_by_role("button", name=live("zh-CN", "live.studio.end_confirm")).click()

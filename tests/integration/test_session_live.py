@@ -333,3 +333,35 @@ async def test_a_viewers_votes_are_read_from_their_own_not_every_vote(
         assert len(await sessions_store.voted(conn, UUID(live.id), live.viewer.account_id)) == 2
     read = rows_read(plan, "session_question_votes")
     assert read < 50, f"a viewer's 2 votes read {read:.0f} votes"
+
+
+async def test_moderators_see_whom_they_restricted_and_nobody_else_does(
+    client: Client, clock: FakeClock
+) -> None:
+    """The snapshot's ``me.restricted`` (moderators only) lists who is muted or banned,
+    so a moderator can lift it; a lifted or lapsed mute leaves the list."""
+    live = await a_session(client, clock)
+    for kind, body in (("mutes", {"minutes": 10}), ("bans", {})):
+        response = await live.host.post(
+            f"{live.base}/{kind}", {"account_id": str(live.viewer.account_id), **body}
+        )
+        assert response.status == 201, await response.text()
+
+    async def snapshot_me(who: Person) -> dict[str, Any]:
+        async with StreamClient(ws_url(client), token=who.token) as stream:
+            await stream.subscribe(f"session:{live.id}")
+            me: dict[str, Any] = (await stream.next_op("snapshot"))["data"]["me"]
+            return me
+
+    (entry,) = (await snapshot_me(live.host))["restricted"]
+    assert entry["account_id"] == str(live.viewer.account_id)
+    assert (entry["name"], entry["muted"], entry["banned"]) == ("李雷", True, True)
+    assert entry["muted_until"] is not None
+    assert "restricted" not in await snapshot_me(live.viewer)  # theirs only for moderators
+
+    lifted = await live.host.delete(f"{live.base}/bans/{live.viewer.account_id}")
+    assert lifted.status == 204, await lifted.text()
+    (entry,) = (await snapshot_me(live.host))["restricted"]
+    assert (entry["muted"], entry["banned"]) == (True, False)
+    clock.advance(11 * 60)  # the mute lapses by itself
+    assert (await snapshot_me(live.host))["restricted"] == []
