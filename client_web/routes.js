@@ -46,6 +46,13 @@ export const routes = [
     load: () => import('./pages/signup.js'),
   },
   {
+    name: 'reset-password',
+    path: '/reset-password',
+    tag: 'lf-reset-password-page',
+    features: ['identity'],
+    load: () => import('./pages/signup.js'),
+  },
+  {
     name: 'login',
     path: '/login',
     tag: 'lf-login-page',

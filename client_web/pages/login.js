@@ -73,6 +73,15 @@ class LoginPage extends LivePage {
       h(
         'p',
         {},
+        h(
+          'a',
+          { href: keepNext('/reset-password', this.query), id: 'login-forgot' },
+          t('identity.reset.forgot'),
+        ),
+      ),
+      h(
+        'p',
+        {},
         t('identity.login.no_account'),
         ' ',
         h('a', { href: signup }, t('identity.signup.title')),

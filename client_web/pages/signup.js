@@ -6,6 +6,10 @@
 //
 // In development no SMS or e-mail leaves the server: requestCode returns the code as
 // `dev_code`, shown here in a clearly labelled notice.
+//
+// A forgotten password (/reset-password, ResetPasswordPage below) is the same two
+// steps: a code to the account's contact (purpose reset_password), then the code and a
+// new password (resetPassword), which ends every other session and signs in.
 
 import { api } from '../api.js';
 import { currentFair } from '../fair.js';
@@ -57,25 +61,42 @@ function ruleList(rules) {
 }
 
 class SignupPage extends LivePage {
+  /** requestCode's purpose; also what the page is for. */
+  get purpose() {
+    return 'register';
+  }
+
+  /** The prefix of the page's element ids. */
+  get key() {
+    return this.purpose === 'register' ? 'signup' : 'reset';
+  }
+
   async load() {
     const [account, fair] = await Promise.all([me().catch(() => null), currentFair()]);
     return {
       account,
       zone: fair?.time_zone ?? FAIR_ZONE_FALLBACK,
       issued: null, // requestCode's answer
-      contact: new FormModel('signup-contact', { destination: '' }),
-      details: new FormModel('signup-details', { code: '', display_name: '', password: '' }),
+      contact: new FormModel(`${this.key}-contact`, { destination: '' }),
+      details: new FormModel(
+        `${this.key}-details`,
+        this.purpose === 'register'
+          ? { code: '', display_name: '', password: '' }
+          : { code: '', password: '' },
+      ),
       showPassword: false,
     };
   }
 
   heading() {
-    return t('identity.signup.title');
+    return this.purpose === 'register' ? t('identity.signup.title') : t('identity.reset.title');
   }
 
   body(model) {
     const lang = language();
-    if (model.account) {
+    const key = this.key;
+    const register = this.purpose === 'register';
+    if (model.account && register) {
       return h(
         'div',
         { class: 'callout' },
@@ -85,18 +106,26 @@ class SignupPage extends LivePage {
     }
     const login = keepNext('/login', this.query);
     return [
-      h('p', { class: 'intro' }, t('identity.signup.intro')),
+      h(
+        'p',
+        { class: 'intro' },
+        register ? t('identity.signup.intro') : t('identity.reset.intro'),
+      ),
       h(
         'section',
-        { 'aria-labelledby': 'signup-step-1' },
-        h('h2', { id: 'signup-step-1' }, t('identity.signup.step_contact')),
+        { 'aria-labelledby': `${key}-step-1` },
+        h('h2', { id: `${key}-step-1` }, t('identity.signup.step_contact')),
         model.issued ? this.#contactDone(model) : this.#contactForm(model),
       ),
       model.issued
         ? h(
             'section',
-            { 'aria-labelledby': 'signup-step-2' },
-            h('h2', { id: 'signup-step-2' }, t('identity.signup.step_details')),
+            { 'aria-labelledby': `${key}-step-2` },
+            h(
+              'h2',
+              { id: `${key}-step-2` },
+              register ? t('identity.signup.step_details') : t('identity.reset.step_details'),
+            ),
             this.#sentNotice(model, lang),
             this.#detailsForm(model),
           )
@@ -104,7 +133,7 @@ class SignupPage extends LivePage {
       h(
         'p',
         {},
-        t('identity.signup.have_account'),
+        register ? t('identity.signup.have_account') : t('identity.reset.remembered'),
         ' ',
         h('a', { href: login }, t('identity.login.title')),
       ),
@@ -133,10 +162,10 @@ class SignupPage extends LivePage {
       submit: async (values) => {
         model.issued = await api('/api/auth/codes', {
           method: 'POST',
-          body: { destination: values.destination.trim(), purpose: 'register' },
+          body: { destination: values.destination.trim(), purpose: this.purpose },
         });
         model.details.error = null;
-        this.repaint({ focus: '#signup-details-code' });
+        this.repaint({ focus: `#${this.key}-details-code` });
         announce(t('identity.signup.sent', { destination: model.issued.destination }));
       },
     });
@@ -152,10 +181,10 @@ class SignupPage extends LivePage {
         {
           type: 'button',
           class: 'button button-secondary',
-          id: 'signup-change-contact',
+          id: `${this.key}-change-contact`,
           onclick: () => {
             model.issued = null;
-            this.repaint({ focus: '#signup-contact-destination' });
+            this.repaint({ focus: `#${this.key}-contact-destination` });
           },
         },
         t('identity.signup.change_contact'),
@@ -189,6 +218,8 @@ class SignupPage extends LivePage {
 
   #detailsForm(model) {
     const form = model.details;
+    const key = this.key;
+    const register = this.purpose === 'register';
     const password = input(form, 'password', {
       type: model.showPassword ? 'text' : 'password',
       autocomplete: 'new-password',
@@ -196,7 +227,7 @@ class SignupPage extends LivePage {
     });
     const rules = h(
       'ul',
-      { class: 'rules', id: 'signup-password-rules' },
+      { class: 'rules', id: `${key}-password-rules` },
       ruleList(passwordRules(form.values.password, model.contact.values.destination)),
     );
     password.addEventListener('input', () => {
@@ -204,24 +235,33 @@ class SignupPage extends LivePage {
         ...ruleList(passwordRules(password.value, model.contact.values.destination)),
       );
     });
-    const reveal = h('input', { type: 'checkbox', id: 'signup-show-password' });
+    const reveal = h('input', { type: 'checkbox', id: `${key}-show-password` });
     reveal.checked = model.showPassword;
     reveal.addEventListener('change', () => {
       model.showPassword = reveal.checked;
       password.type = reveal.checked ? 'text' : 'password';
     });
     const exists = form.error?.code === 'auth.account_exists';
+    const nobody = form.error?.code === 'account.not_found';
     return [
       formNode(form, {
-        label: t('identity.signup.submit'),
+        label: register ? t('identity.signup.submit') : t('identity.reset.submit'),
         repaint: (options) => this.repaint(options),
-        check: (values) => missing(values, ['code', 'display_name', 'password']),
+        check: (values) =>
+          missing(values, register ? ['code', 'display_name', 'password'] : ['code', 'password']),
         content: () => [
           exists
             ? h(
                 'p',
                 { class: 'callout' },
                 h('a', { href: '/login' }, t('identity.signup.go_login')),
+              )
+            : null,
+          nobody
+            ? h(
+                'p',
+                { class: 'callout' },
+                h('a', { href: '/signup' }, t('identity.reset.go_signup')),
               )
             : null,
           field(form, {
@@ -235,15 +275,17 @@ class SignupPage extends LivePage {
               class: 'input-short',
             }),
           }),
-          field(form, {
-            name: 'display_name',
-            label: t('identity.signup.name'),
-            hint: t('identity.signup.name_hint'),
-            control: input(form, 'display_name', { autocomplete: 'name', maxlength: 80 }),
-          }),
+          register
+            ? field(form, {
+                name: 'display_name',
+                label: t('identity.signup.name'),
+                hint: t('identity.signup.name_hint'),
+                control: input(form, 'display_name', { autocomplete: 'name', maxlength: 80 }),
+              })
+            : null,
           field(form, {
             name: 'password',
-            label: t('identity.password.label'),
+            label: register ? t('identity.password.label') : t('identity.reset.password'),
             hint: [h('p', {}, t('identity.password.rules')), rules],
             control: password,
           }),
@@ -251,24 +293,34 @@ class SignupPage extends LivePage {
             'div',
             { class: 'check' },
             reveal,
-            h('label', { for: 'signup-show-password' }, t('identity.password.show')),
+            h('label', { for: `${key}-show-password` }, t('identity.password.show')),
           ),
         ],
         submit: async (values) => {
-          const signed = await api('/api/auth/register', {
-            method: 'POST',
-            body: {
-              destination: model.contact.values.destination.trim(),
-              code: values.code.trim(),
-              display_name: values.display_name.trim(),
-              password: values.password,
-              client: 'browser',
-            },
-          });
+          const destination = model.contact.values.destination.trim();
+          const code = values.code.trim();
+          const signed = register
+            ? await api('/api/auth/register', {
+                method: 'POST',
+                body: {
+                  destination,
+                  code,
+                  display_name: values.display_name.trim(),
+                  password: values.password,
+                  client: 'browser',
+                },
+              })
+            : await api('/api/auth/password-reset', {
+                method: 'POST',
+                body: { destination, code, password: values.password, client: 'browser' },
+              });
           await refresh();
           const name = signed.account.display_name;
           go(nextPath(this.query), {
-            notice: () => t('identity.signup.welcome', { name }),
+            notice: () =>
+              register
+                ? t('identity.signup.welcome', { name })
+                : t('identity.reset.done', { name }),
           });
         },
       }),
@@ -277,3 +329,12 @@ class SignupPage extends LivePage {
 }
 
 customElements.define('lf-signup-page', SignupPage);
+
+/** A forgotten password (/reset-password): the sign-up's two steps, for a new password. */
+class ResetPasswordPage extends SignupPage {
+  get purpose() {
+    return 'reset_password';
+  }
+}
+
+customElements.define('lf-reset-password-page', ResetPasswordPage);

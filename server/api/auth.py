@@ -136,7 +136,7 @@ Text80 = Field(min_length=1, max_length=80)
 
 class CodeRequest(Model):
     destination: str = Field(min_length=3, max_length=254)
-    purpose: Literal["register"] = "register"
+    purpose: Literal["register", "reset_password"] = "register"
 
 
 class CodeIssued(Model):
@@ -153,6 +153,13 @@ class Registration(Model):
     code: str = Field(pattern=r"^[0-9]{6}$")
     password: str = Field(min_length=1, max_length=256)
     display_name: str = Field(min_length=1, max_length=80)
+    client: Literal["browser", "api"] = "browser"
+
+
+class PasswordReset(Model):
+    destination: str = Field(min_length=3, max_length=254)
+    code: str = Field(pattern=r"^[0-9]{6}$")
+    password: str = Field(min_length=1, max_length=256)
     client: Literal["browser", "api"] = "browser"
 
 
@@ -306,6 +313,28 @@ def register(api: Api) -> None:
             label=call.request.headers.get("User-Agent", "")[:200],
         )
         return await _signed_in_response(call.request, issued, 201)
+
+    @api.route(
+        "POST",
+        "/api/auth/password-reset",
+        operation_id="resetPassword",
+        summary="Set a new password with a code sent to the account's contact (purpose"
+        " reset_password); ends every other session and signs in",
+        body=PasswordReset,
+        response=SignedIn,
+        tags=("identity",),
+    )
+    async def reset_password(call: Call[PasswordReset, None]) -> web.StreamResponse:
+        body = call.body
+        issued = await call.app[IDENTITY].reset_password(
+            destination=body.destination,
+            code=body.code,
+            password=body.password,
+            address=address_of(call.request),
+            kind=body.client,
+            label=call.request.headers.get("User-Agent", "")[:200],
+        )
+        return await _signed_in_response(call.request, issued, 200)
 
     @api.route(
         "POST",

@@ -66,11 +66,7 @@ async def _appoint(call: Call[Appointment, None], role: Role, action: Action) ->
     async with call.app[POOL].acquire() as conn, conn.transaction():
         resource = await venue_resource(conn, call.path("venue"))
         authorize(principal, action, resource)
-        account = await accounts_store.find_account(
-            conn,
-            phone=contact.value if contact.kind == "phone" else None,
-            email=contact.value if contact.kind == "email" else None,
-        )
+        account = await accounts_store.find_account(conn, contact)
         if account is None:
             raise Problem("account.not_found", "no account with this contact; ask them to sign up")
         assert resource.venue_id is not None

@@ -266,6 +266,38 @@ class IdentityService:
                 await store.audit(conn, account_id, "account.registered", now)
                 return await self._open_session(conn, account_id, kind, label, address, now)
 
+    async def reset_password(
+        self,
+        *,
+        destination: str,
+        code: str,
+        password: str,
+        address: str,
+        kind: str,
+        label: str,
+    ) -> IssuedSession:
+        """A forgotten password: the code sent to the account's contact (purpose
+        ``reset_password``) sets a new one. Every other session and API token of the
+        account ends (whoever knew the old password is out), and this one signs in."""
+        contact = contact_or_problem(destination, "/destination")
+        self._check_password(password, contact)
+        password_hash = await self._passwords.hash(password)
+        now = self._clock.now()
+        async with self._pool.acquire() as conn:
+            await self._consume_code(conn, contact, "reset_password", code)
+            async with conn.transaction():
+                account = await store.find_account(conn, contact)
+                if account is None:
+                    raise Problem("account.not_found", "no account has this contact")
+                if account["disabled_at"] is not None:
+                    raise Problem("auth.account_disabled", "this account has been disabled")
+                await store.set_password(conn, account["id"], password_hash)
+                ended = await store.revoke_all_sessions(conn, account["id"], now)
+                await store.audit(
+                    conn, account["id"], "account.password_reset", now, detail={"ended": ended}
+                )
+                return await self._open_session(conn, account["id"], kind, label, address, now)
+
     async def create_account(
         self,
         conn: Connection,
@@ -278,11 +310,7 @@ class IdentityService:
         contact = contact_or_problem(destination, "/destination")
         self._check_password(password, contact)
         now = self._clock.now()
-        existing = await store.find_account(
-            conn,
-            phone=contact.value if contact.kind == "phone" else None,
-            email=contact.value if contact.kind == "email" else None,
-        )
+        existing = await store.find_account(conn, contact)
         if existing is not None:
             return UUID(str(existing["id"]))
         account_id = await store.insert_account(
@@ -312,11 +340,7 @@ class IdentityService:
         await self._limit(f"login:id:{contact.value}", LOGIN_PER_IDENTIFIER)
         await self._limit(f"login:addr:{address}", LOGIN_PER_ADDRESS)
         async with self._pool.acquire() as conn:
-            account = await store.find_account(
-                conn,
-                phone=contact.value if contact.kind == "phone" else None,
-                email=contact.value if contact.kind == "email" else None,
-            )
+            account = await store.find_account(conn, contact)
             ok = await self._passwords.verify(
                 account["password_hash"] if account else None, password
             )

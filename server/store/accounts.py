@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from server.domain.contact import Contact
 from server.domain.principal import Grant, Role, ScopeType
 from server.ids import uuid7
 from server.store.db import Connection
@@ -14,13 +15,12 @@ from server.store.db import Connection
 ACCOUNT_COLUMNS = "id, phone, email, password_hash, display_name, disabled_at, created_at"
 
 
-async def find_account(
-    conn: Connection, *, phone: str | None = None, email: str | None = None
-) -> dict[str, Any] | None:
-    if phone is not None:
-        row = await conn.fetchrow(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE phone = $1", phone)
-    else:
-        row = await conn.fetchrow(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1", email)
+async def find_account(conn: Connection, contact: Contact) -> dict[str, Any] | None:
+    """The account with this (normalised) mobile number or e-mail address, if any."""
+    column = "phone" if contact.kind == "phone" else "email"
+    row = await conn.fetchrow(
+        f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {column} = $1", contact.value
+    )
     return None if row is None else dict(row)
 
 
@@ -205,6 +205,23 @@ async def revoke_session(
         now,
     )
     return revoked is True
+
+
+async def set_password(conn: Connection, account_id: UUID, password_hash: str) -> None:
+    await conn.execute(
+        "UPDATE accounts SET password_hash = $2 WHERE id = $1", account_id, password_hash
+    )
+
+
+async def revoke_all_sessions(conn: Connection, account_id: UUID, now: datetime) -> int:
+    """End every session and API token of the account; how many were live."""
+    revoked = await conn.fetch(
+        "UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL"
+        " RETURNING id",
+        account_id,
+        now,
+    )
+    return len(revoked)
 
 
 async def audit(

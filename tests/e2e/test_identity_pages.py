@@ -8,8 +8,11 @@ Every page is also checked by the harness (conftest.py): axe-core, raw keys, con
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -230,3 +233,59 @@ def test_sessions_list_revokes_another_browser_and_signs_out(
         "shell", "zh-CN", "shell.account.sign_in"
     )
     assert ui.page.evaluate("async () => (await import('/session.js')).roles()") == []
+
+
+def test_a_forgotten_password_is_reset_with_a_code_and_other_browsers_are_signed_out(
+    ui: Ui, another_ui: Callable[[str], Ui]
+) -> None:
+    contact = new_contact()
+    ui.goto("/signup")
+    code = request_code(ui, contact)
+    ui.page.locator("#signup-details-code").fill(code)
+    ui.page.locator("#signup-details-display_name").fill("健忘的人")
+    ui.page.locator("#signup-details-password").fill("First-pass-2020")
+    ui.page.locator("#signup-details-submit").click()
+    wait_for_path(ui, "/account")
+
+    # Elsewhere, the password forgotten: from the sign-in page to a new one (two minutes
+    # on, as the server counts: one code a minute goes to a contact).
+    clock = ui.server.clock_file
+    ahead = float(clock.read_text()) if clock is not None and clock.exists() else 0.0
+    ui.server.advance_clock(datetime.now(UTC) + timedelta(seconds=ahead + 120))
+    other = another_ui("forgetful")
+    other.goto("/login")
+    other.page.locator("#login-forgot").click()
+    wait_for_path(other, "/reset-password")
+    assert heading(other) == text("identity", "zh-CN", "identity.reset.title")
+    label = text("identity", "zh-CN", "identity.contact.label")
+    other.page.get_by_role("textbox", name=label).fill(contact)
+    other.page.locator("#reset-contact-submit").click()
+    dev_code = other.page.locator("#dev-code")
+    dev_code.wait_for()
+    assert other.focused()["id"] == "reset-details-code"
+    assert other.page.locator("#reset-details-display_name").count() == 0  # no name here
+    other.page.keyboard.type(dev_code.inner_text().strip())
+    other.page.locator("#reset-details-password").fill("Second-pass-2021")
+    other.settle()
+    other.page.locator("#reset-details-submit").click()
+    wait_for_path(other, "/account")
+    assert other.page.locator("#notices").inner_text() == text(
+        "identity", "zh-CN", "identity.reset.done", name="健忘的人"
+    )
+
+    # The first browser's session ended with the old password; the new one signs in.
+    status = "async () => (await fetch('/api/me')).status"
+    assert ui.page.evaluate(status) == 401
+    for password, status in (("First-pass-2020", 401), ("Second-pass-2021", 200)):
+        body = {"identifier": contact, "password": password, "client": "api"}
+        request = urllib.request.Request(
+            f"{ui.server.url}/api/auth/login",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answered = response.status
+        except urllib.error.HTTPError as refused:
+            answered = refused.code
+        assert answered == status, password

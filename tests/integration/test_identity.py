@@ -144,6 +144,56 @@ async def test_login_with_a_token_then_bearer_access_and_revocation(client: Clie
     assert (await after.json(content_type=None))["code"] == "auth.required"
 
 
+async def test_a_forgotten_password_is_reset_with_a_code_and_ends_every_other_session(
+    client: Client, clock: FakeClock
+) -> None:
+    """The code sent to the account's contact sets a new password; whoever held the old
+    one (a token, a browser) is signed out, and the old password no longer works."""
+    someone = await person(client, "13700137000")
+    headers = {"Authorization": f"Bearer {someone.token}"}
+    assert (await client.get("/api/me", headers=headers)).status == 200
+
+    def reset(code: str, password: str = "Another-pass-2020") -> Any:
+        body = {"destination": "137 0013 7000", "code": code, "password": password}
+        return client.post("/api/auth/password-reset", json={**body, "client": "api"})
+
+    clock.advance(timedelta(minutes=2))  # one code a minute per contact
+    asked = await client.post(
+        "/api/auth/codes", json={"destination": "13700137000", "purpose": "reset_password"}
+    )
+    assert asked.status == 202, await asked.text()
+    code = (await asked.json())["dev_code"]
+    # Another contact's (sign-up) code is wrong here, a weak password is refused by
+    # field, and neither changes anything.
+    elsewhere = await code_for(client, "13700137001")
+    assert await errors_of(await reset(elsewhere)) == {"/code": "code.wrong"}
+    assert await errors_of(await reset(code, "12345678")) == {"/password": "password.too_simple"}
+    assert (await client.get("/api/me", headers=headers)).status == 200
+
+    done = await reset(code)
+    assert done.status == 200, await done.text()
+    token = (await done.json())["token"]
+    assert (await client.get("/api/me", headers=headers)).status == 401  # the old token
+    fresh = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/me", headers=fresh)).status == 200
+    old = {"identifier": "13700137000", "password": PASSWORD, "client": "api"}
+    assert (await client.post("/api/auth/login", json=old)).status == 401
+    new = {**old, "password": "Another-pass-2020"}
+    assert (await client.post("/api/auth/login", json=new)).status == 200
+    # The code was used up; and a contact with no account is told so, with a valid code.
+    assert await errors_of(await reset(code)) == {"/code": "code.expired"}
+    clock.advance(timedelta(minutes=2))
+    nobody = await client.post(
+        "/api/auth/codes", json={"destination": "nobody@example.org", "purpose": "reset_password"}
+    )
+    body = {"destination": "nobody@example.org", "code": (await nobody.json())["dev_code"]}
+    missing = await client.post(
+        "/api/auth/password-reset", json={**body, "password": "Another-pass-2020"}
+    )
+    assert missing.status == 404
+    assert (await missing.json(content_type=None))["code"] == "account.not_found"
+
+
 async def test_wrong_passwords_are_401_then_rate_limited(client: Client) -> None:
     await person(client, "g@example.org")
     for _ in range(10):
