@@ -528,7 +528,9 @@ class BoothConsolePage extends LivePage {
                           '#console-call-title',
                         ),
                     },
-                    t('queue.console.complete'),
+                    model.booth.kind === 'employer'
+                      ? t('queue.console.complete')
+                      : t('queue.console.desk_complete'),
                   ),
                 )
               : this.#ringing(model, current),
@@ -673,7 +675,12 @@ class BoothConsolePage extends LivePage {
 
     return [
       boothTabs(booth.id, 'console'),
-      h('p', { class: 'intro' }, t('queue.console.intro')),
+      // A guidance desk consults, it does not interview: its console says so.
+      h(
+        'p',
+        { class: 'intro' },
+        model.booth.kind === 'employer' ? t('queue.console.intro') : t('queue.console.desk_intro'),
+      ),
       model.error
         ? h(
             'div',

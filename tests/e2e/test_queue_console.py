@@ -791,3 +791,15 @@ def test_the_handoff_picker_groups_the_fairs_booths_by_venue_without_this_booth(
     recruiter.settle()
     recruiter.screenshot()
     recruiter.page.evaluate("() => sessionStorage.clear()")
+
+
+def test_a_guidance_desks_console_speaks_of_consultations(ui: Ui) -> None:
+    """A counsellor's desk consults, it does not interview: its console says so."""
+    log_in(ui, f"beijing.counsellor1@{DEMO_DOMAIN}")
+    mine = ui.page.evaluate("async () => (await (await fetch('/api/me/booths')).json()).items")
+    desks = [b for b in mine if b["kind"] != "employer"]
+    assert desks, "the demo's counsellor staffs no desk"
+    ui.goto(f"/booths/{desks[0]['id']}/console")
+    intro = ui.page.locator("main p.intro")
+    intro.filter(has_text=q("zh-CN", "queue.console.desk_intro")).wait_for()
+    assert q("zh-CN", "queue.console.intro") not in intro.inner_text()
