@@ -174,16 +174,19 @@ class CampaignTable extends HTMLElement {
     // A figure that does not add up (distinct things, a median) has no total over weeks
     // or venues: "—", said as such (not "no data": the venue may well have had some),
     // with a note under the table.
-    let unsummed = false;
+    const apart = (figures, column, summed) =>
+      summed && !column.additive && (figures[column.key] ?? null) === null;
+    const rowsSummed = !oneVenue && !this.#week; // each venue over every week
+    const unsummed = [[total, true], ...rows.map(({ row }) => [row, rowsSummed])].some(
+      ([figures, summed]) => data.columns.some((column) => apart(figures, column, summed)),
+    );
     const cells = (figures, summed) =>
       data.columns.map((column) => {
         const value = figures[column.key];
-        const apart = summed && !column.additive && (value === null || value === undefined);
-        unsummed ||= apart;
         return h(
           'td',
           { class: 'number', dataset: { figure: column.key } },
-          apart
+          apart(figures, column, summed)
             ? [
                 h('span', { 'aria-hidden': 'true' }, '—'),
                 h('span', { class: 'visually-hidden' }, t('stats.campaign.not_summed')),
@@ -191,7 +194,6 @@ class CampaignTable extends HTMLElement {
             : figureText({ kind: column.seconds ? 'duration' : 'count' }, value),
         );
       });
-    const rowsSummed = !oneVenue && !this.#week; // each venue over every week
     const caption = this.#week
       ? t('stats.campaign.caption_week', { n: Number(this.#week) })
       : t('stats.campaign.caption_all');

@@ -13,6 +13,35 @@ import { clockTime } from './session-text.js';
 
 export const MAX_MESSAGE = 500;
 
+// A moderator's actions: the button's text, its accessible name, and what is said after.
+const MODERATION = {
+  delete: {
+    text: () => t('live.moderate.delete'),
+    label: (author) => t('live.moderate.delete_label', { author }),
+    done: () => t('live.moderate.deleted'),
+  },
+  mute: {
+    text: () => t('live.moderate.mute'),
+    label: (author) => t('live.moderate.mute_label', { author }),
+    done: () => t('live.moderate.muted'),
+  },
+  unmute: {
+    text: () => t('live.moderate.unmute'),
+    label: (author) => t('live.moderate.unmute_label', { author }),
+    done: () => t('live.moderate.unmuted'),
+  },
+  ban: {
+    text: () => t('live.moderate.ban'),
+    label: (author) => t('live.moderate.ban_label', { author }),
+    done: () => t('live.moderate.banned'),
+  },
+  unban: {
+    text: () => t('live.moderate.unban'),
+    label: (author) => t('live.moderate.unban_label', { author }),
+    done: () => t('live.moderate.unbanned'),
+  },
+};
+
 class SessionChat extends SessionPanel {
   #log = null;
   #form = null;
@@ -93,48 +122,43 @@ class SessionChat extends SessionPanel {
   #tools(message) {
     const author = message.author_name || t('live.chat.someone');
     const mine = message.author_id && message.author_id === this.account?.id;
-    const session = this.feed.sessionId;
-    const button = (verb, text, label, run) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: `button button-small ${verb === 'delete' ? 'button-danger' : 'button-secondary'}`,
-          id: `chat-${verb}-${message.id}`,
-          'aria-label': label,
-          onclick: () => this.#moderate(run, verb),
-        },
-        text,
-      );
+    const where = ['chat', message.id];
     return h(
       'p',
       { class: 'chat-tools' },
-      button('delete', t('live.moderate.delete'), t('live.moderate.delete_label', { author }), () =>
-        actions.deleteMessage(session, message.id),
+      this.#button(where, 'delete', MODERATION.delete.label(author), () =>
+        actions.deleteMessage(this.feed.sessionId, message.id),
       ),
-      mine || !message.author_id ? null : this.#restrictButtons(message.author_id, author, button),
+      mine || !message.author_id ? null : this.#restrictButtons(where, message.author_id, author),
     );
   }
 
-  /** Mute and ban, or lifting them where they are in force (`button` as #tools makes). */
-  #restrictButtons(accountId, author, button) {
+  /** A moderator's button: `verb` names its text and what is said once it is done;
+   * `where` ([scope, key]) makes its id `<scope>-<verb>-<key>`. */
+  #button([scope, key], verb, label, run) {
+    const kind = verb === 'delete' ? 'button-danger' : 'button-secondary';
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: `button button-small ${kind}`,
+        id: `${scope}-${verb}-${key}`,
+        'aria-label': label,
+        onclick: () => this.#moderate(run, verb),
+      },
+      MODERATION[verb].text(),
+    );
+  }
+
+  /** Mute and ban, or lifting them where they are in force. */
+  #restrictButtons(where, accountId, author) {
     const session = this.feed.sessionId;
     const now = this.feed.restricted.get(accountId);
+    const button = (verb, run) =>
+      this.#button(where, verb, MODERATION[verb].label(author), () => run(session, accountId));
     return [
-      now?.muted
-        ? button('unmute', t('live.moderate.unmute'), t('live.moderate.unmute_label', { author }), () =>
-            actions.unmute(session, accountId),
-          )
-        : button('mute', t('live.moderate.mute'), t('live.moderate.mute_label', { author }), () =>
-            actions.mute(session, accountId),
-          ),
-      now?.banned
-        ? button('unban', t('live.moderate.unban'), t('live.moderate.unban_label', { author }), () =>
-            actions.unban(session, accountId),
-          )
-        : button('ban', t('live.moderate.ban'), t('live.moderate.ban_label', { author }), () =>
-            actions.ban(session, accountId),
-          ),
+      now?.muted ? button('unmute', actions.unmute) : button('mute', actions.mute),
+      now?.banned ? button('unban', actions.unban) : button('ban', actions.ban),
     ];
   }
 
@@ -147,18 +171,6 @@ class SessionChat extends SessionPanel {
       this.#restricted.replaceChildren();
       return;
     }
-    const button = (verb, text, label, run) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button button-small button-secondary',
-          id: `restricted-${verb}-${label.id}`,
-          'aria-label': label.text,
-          onclick: () => this.#moderate(run, verb),
-        },
-        text,
-      );
     replaceKeepingFocus(this.#restricted, [
       h('h3', { id: 'chat-restricted-title' }, t('live.moderate.restricted_title')),
       h(
@@ -166,11 +178,6 @@ class SessionChat extends SessionPanel {
         { class: 'plain-list', 'aria-labelledby': 'chat-restricted-title' },
         people.map((person) => {
           const author = person.name || t('live.chat.someone');
-          const labelled = (verb, key) => [
-            verb,
-            t(`live.moderate.${verb}`),
-            { id: person.account_id, text: t(key, { author }) },
-          ];
           return h(
             'li',
             { dataset: { account: person.account_id } },
@@ -180,16 +187,7 @@ class SessionChat extends SessionPanel {
               person.banned ? t('live.moderate.is_banned') : null,
             ]),
             ' ',
-            person.muted
-              ? button(...labelled('unmute', 'live.moderate.unmute_label'), () =>
-                  actions.unmute(this.feed.sessionId, person.account_id),
-                )
-              : null,
-            person.banned
-              ? button(...labelled('unban', 'live.moderate.unban_label'), () =>
-                  actions.unban(this.feed.sessionId, person.account_id),
-                )
-              : null,
+            this.#restrictButtons(['restricted', person.account_id], person.account_id, author),
           );
         }),
       ),
@@ -199,11 +197,7 @@ class SessionChat extends SessionPanel {
   #moderate(run, verb) {
     return this.act(async () => {
       await run();
-      if (verb === 'delete') this.#say(t('live.moderate.deleted'));
-      if (verb === 'mute') this.#say(t('live.moderate.muted'));
-      if (verb === 'ban') this.#say(t('live.moderate.banned'));
-      if (verb === 'unmute') this.#say(t('live.moderate.unmuted'));
-      if (verb === 'unban') this.#say(t('live.moderate.unbanned'));
+      this.#say(MODERATION[verb].done());
     });
   }
 

@@ -256,10 +256,8 @@ class InterviewService:
             record, _ = await self._load(tx.conn, interview_id, account, lock=True)
             ended_now = record["ended_at"] is None
             if ended_now:
-                await store.end(tx.conn, interview_id, self._clock.now())
+                await self._end_within(tx, interview_id)
                 await self._free(tx, record)
-                record, _ = await self._load(tx.conn, interview_id, account)
-                tx.emit(topic(interview_id), "interview.ended", _ending(record))
             view = await self._changed(tx, interview_id, account)
         if ended_now and self.on_end is not None:
             await self.on_end(str(interview_id))
@@ -276,15 +274,19 @@ class InterviewService:
             record = await store.get(tx.conn, ticket_id, for_update=True)
             ended_now = record is not None and record["ended_at"] is None
             if ended_now:
-                await store.end(tx.conn, ticket_id, self._clock.now())
+                await self._end_within(tx, ticket_id)
             ticket = await self._queue.complete_within(tx, ticket_id, staff_id)
-            if ended_now:
-                record = await store.get(tx.conn, ticket_id)
-                assert record is not None
-                tx.emit(topic(ticket_id), "interview.ended", _ending(record))
         if ended_now and self.on_end is not None:
             await self.on_end(str(ticket_id))
         return ticket
+
+    async def _end_within(self, tx: OutboxTransaction, interview_id: UUID) -> None:
+        """End the record now and tell its members (``interview.ended``); the caller
+        closes the room on every node (``on_end``) once the transaction commits."""
+        await store.end(tx.conn, interview_id, self._clock.now())
+        record = await store.get(tx.conn, interview_id)
+        assert record is not None
+        tx.emit(topic(interview_id), "interview.ended", _ending(record))
 
     async def _free(self, tx: OutboxTransaction, record: Mapping[str, Any]) -> None:
         """An ended interview's ticket is done at once, whoever ended it: the candidate
