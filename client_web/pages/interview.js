@@ -429,17 +429,8 @@ class InterviewPage extends Page {
         if (wanted[track.kind]) stream.addTrack(track);
         else track.stop();
       }
-    } else if (mode !== 'text' && navigator.mediaDevices?.getUserMedia) {
-      try {
-        stream = await navigator.mediaDevices.getUserMedia(wanted);
-      } catch (error) {
-        console.warn('interview: no camera on rejoining', error);
-        try {
-          stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-        } catch {
-          stream = new MediaStream();
-        }
-      }
+    } else if (mode !== 'text') {
+      stream = new MediaStream(await this.#devices(wanted)); // rejoining: ask again
     }
     this.#stopPreview(preview);
     return stream;
