@@ -60,15 +60,54 @@ function ruleList(rules) {
   );
 }
 
+// What differs between the two pages: requestCode's purpose, the prefix of the element
+// ids, the second step's fields, what it posts, and the words.
+const PURPOSES = {
+  register: {
+    key: 'signup',
+    fields: ['code', 'display_name', 'password'],
+    path: '/api/auth/register',
+    body: (values) => ({ display_name: values.display_name.trim() }),
+    text: {
+      title: () => t('identity.signup.title'),
+      intro: () => t('identity.signup.intro'),
+      step: () => t('identity.signup.step_details'),
+      password: () => t('identity.password.label'),
+      submit: () => t('identity.signup.submit'),
+      bottom: () => t('identity.signup.have_account'),
+      done: (name) => t('identity.signup.welcome', { name }),
+    },
+  },
+  reset_password: {
+    key: 'reset',
+    fields: ['code', 'password'],
+    path: '/api/auth/password-reset',
+    body: () => ({}),
+    text: {
+      title: () => t('identity.reset.title'),
+      intro: () => t('identity.reset.intro'),
+      step: () => t('identity.reset.step_details'),
+      password: () => t('identity.reset.password'),
+      submit: () => t('identity.reset.submit'),
+      bottom: () => t('identity.reset.remembered'),
+      done: (name) => t('identity.reset.done', { name }),
+    },
+  },
+};
+
 class SignupPage extends LivePage {
-  /** requestCode's purpose; also what the page is for. */
+  /** requestCode's purpose; also what the page is for (PURPOSES). */
   get purpose() {
     return 'register';
   }
 
+  get #for() {
+    return PURPOSES[this.purpose];
+  }
+
   /** The prefix of the page's element ids. */
   get key() {
-    return this.purpose === 'register' ? 'signup' : 'reset';
+    return this.#for.key;
   }
 
   async load() {
@@ -80,16 +119,14 @@ class SignupPage extends LivePage {
       contact: new FormModel(`${this.key}-contact`, { destination: '' }),
       details: new FormModel(
         `${this.key}-details`,
-        this.purpose === 'register'
-          ? { code: '', display_name: '', password: '' }
-          : { code: '', password: '' },
+        Object.fromEntries(this.#for.fields.map((name) => [name, ''])),
       ),
       showPassword: false,
     };
   }
 
   heading() {
-    return this.purpose === 'register' ? t('identity.signup.title') : t('identity.reset.title');
+    return this.#for.text.title();
   }
 
   body(model) {
@@ -109,7 +146,7 @@ class SignupPage extends LivePage {
       h(
         'p',
         { class: 'intro' },
-        register ? t('identity.signup.intro') : t('identity.reset.intro'),
+        this.#for.text.intro(),
       ),
       h(
         'section',
@@ -124,7 +161,7 @@ class SignupPage extends LivePage {
             h(
               'h2',
               { id: `${key}-step-2` },
-              register ? t('identity.signup.step_details') : t('identity.reset.step_details'),
+              this.#for.text.step(),
             ),
             this.#sentNotice(model, lang),
             this.#detailsForm(model),
@@ -133,7 +170,7 @@ class SignupPage extends LivePage {
       h(
         'p',
         {},
-        register ? t('identity.signup.have_account') : t('identity.reset.remembered'),
+        this.#for.text.bottom(),
         ' ',
         h('a', { href: login }, t('identity.login.title')),
       ),
@@ -245,10 +282,9 @@ class SignupPage extends LivePage {
     const nobody = form.error?.code === 'account.not_found';
     return [
       formNode(form, {
-        label: register ? t('identity.signup.submit') : t('identity.reset.submit'),
+        label: this.#for.text.submit(),
         repaint: (options) => this.repaint(options),
-        check: (values) =>
-          missing(values, register ? ['code', 'display_name', 'password'] : ['code', 'password']),
+        check: (values) => missing(values, this.#for.fields),
         content: () => [
           exists
             ? h(
@@ -285,7 +321,7 @@ class SignupPage extends LivePage {
             : null,
           field(form, {
             name: 'password',
-            label: register ? t('identity.password.label') : t('identity.reset.password'),
+            label: this.#for.text.password(),
             hint: [h('p', {}, t('identity.password.rules')), rules],
             control: password,
           }),
@@ -297,31 +333,19 @@ class SignupPage extends LivePage {
           ),
         ],
         submit: async (values) => {
-          const destination = model.contact.values.destination.trim();
-          const code = values.code.trim();
-          const signed = register
-            ? await api('/api/auth/register', {
-                method: 'POST',
-                body: {
-                  destination,
-                  code,
-                  display_name: values.display_name.trim(),
-                  password: values.password,
-                  client: 'browser',
-                },
-              })
-            : await api('/api/auth/password-reset', {
-                method: 'POST',
-                body: { destination, code, password: values.password, client: 'browser' },
-              });
+          const signed = await api(this.#for.path, {
+            method: 'POST',
+            body: {
+              destination: model.contact.values.destination.trim(),
+              code: values.code.trim(),
+              password: values.password,
+              client: 'browser',
+              ...this.#for.body(values),
+            },
+          });
           await refresh();
           const name = signed.account.display_name;
-          go(nextPath(this.query), {
-            notice: () =>
-              register
-                ? t('identity.signup.welcome', { name })
-                : t('identity.reset.done', { name }),
-          });
+          go(nextPath(this.query), { notice: () => this.#for.text.done(name) });
         },
       }),
     ];
